@@ -1,0 +1,66 @@
+import { z } from 'astro/zod';
+import { CitationListSchema, SlugSchema } from './common';
+
+/** One item of the materials list. */
+export const MaterialSchema = z
+  .object({
+    /** What to have at hand, e.g. "Blocking buffer". */
+    name: z.string().min(2),
+    /** Specification or examples, e.g. "5% BSA in TBST". */
+    detail: z.string().optional(),
+  })
+  .strict();
+
+/** A named condition of a step, e.g. `{ label: "Temperature", value: "4 °C" }`. */
+export const ConditionSchema = z
+  .object({
+    /** What the value is: Temperature, Time, Concentration, Amount, Repeats, pH… */
+    label: z.string().min(2),
+    /** The value with its unit, exactly as it must be followed. */
+    value: z.string().min(1),
+  })
+  .strict();
+
+/** One numbered methodology step. */
+export const StepSchema = z
+  .object({
+    /** Stable anchor for links, e.g. `blocking`; unique within the protocol. */
+    id: SlugSchema,
+    /** Short name of the step. */
+    title: z.string().min(2),
+    /** What to do, in full sentences. */
+    text: z.string().min(10),
+    /** Conditions and timing that belong to the step. */
+    conditions: z.array(ConditionSchema).default([]),
+    /** Reference ids that support the step. */
+    cites: CitationListSchema,
+  })
+  .strict();
+
+/** Frontmatter of one protocol. The MDX body holds optional notes. */
+export const ProtocolSchema = z
+  .object({
+    /** Full title, e.g. "Western blot for p-Akt (Ser473) detection". */
+    title: z.string().min(5),
+    /** Protocol number as in the source (1, 2, 3); orders the index. */
+    number: z.number().int().positive(),
+    /** What the protocol achieves. */
+    objective: z.string().min(10),
+    /** Content version; bump it when a step changes. */
+    version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'expected a version such as "1.0"'),
+    /** Date the protocol was last reviewed (YYYY-MM-DD). */
+    lastReviewed: z.coerce.date(),
+    /** Materials and reagents. */
+    materials: z.array(MaterialSchema).min(1),
+    /** Methodology, in order. */
+    steps: z
+      .array(StepSchema)
+      .min(1)
+      .refine((s) => new Set(s.map((x) => x.id)).size === s.length, 'step ids must be unique'),
+    /** Slug of the troubleshooting guide for this experiment, if any. */
+    troubleshooting: SlugSchema.optional(),
+  })
+  .strict();
+
+export type Protocol = z.infer<typeof ProtocolSchema>;
+export type Step = z.infer<typeof StepSchema>;
