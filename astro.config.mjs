@@ -1,0 +1,26 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+import { unified } from '@astrojs/markdown-remark';
+import remarkGfm from 'remark-gfm';
+import { remarkCitations } from './src/markdown/remark-citations.ts';
+import { loadReferenceIndex } from './src/lib/reference-index.ts';
+import { contentDir } from './src/lib/paths.ts';
+
+export default defineConfig({
+  site: process.env.SITE_URL ?? 'https://herceptin-resistance.example.org',
+  // scripts/build.ts points these at a staging folder and swaps it in on success.
+  outDir: process.env.SITE_OUT_DIR ?? './dist',
+  cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.astro',
+  trailingSlash: 'always',
+  build: { format: 'directory' },
+  integrations: [mdx()],
+  markdown: {
+    // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
+    processor: unified({
+      remarkPlugins: [remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
+    }),
+    syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid', 'math'] },
+  },
+  devToolbar: { enabled: false },
+});

@@ -1,0 +1,15 @@
+/**
+ * Runs the Astro CLI with telemetry off. Every npm script that calls Astro
+ * goes through here, so it runs on the Node that npm put first on PATH
+ * (the `node` devDependency, Node 22) and never reports usage.
+ */
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
+const result = spawnSync(process.execPath, [astroBin, ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,71 @@
+/**
+ * `npm run build`: Astro, then the post-build steps, into a staging folder
+ * that replaces `dist/` only when every step succeeded. A failed build
+ * leaves the previous site complete and untouched.
+ *
+ * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { timed } from './lib/log.ts';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
+const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
+
+function basename(path: string): string {
+  return path.split(/[\\/]/).pop()!;
+}
+
+/**
+ * Runs `astro build`, echoing its output. Astro logs some content errors
+ * (a broken `reference()`, for one) as `[ERROR]` and still exits 0; such a
+ * build is a failure here.
+ */
+function astroBuild(): Promise<void> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(root, 'scripts/astro.ts'), 'build'], {
+      cwd: root,
+      env: { ...process.env, SITE_OUT_DIR: staging },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let sawError = false;
+    const watch = (chunk: Buffer, sink: NodeJS.WriteStream) => {
+      const text = chunk.toString();
+      if (/\[ERROR\]/.test(text)) sawError = true;
+      sink.write(text);
+    };
+    child.stdout.on('data', (c: Buffer) => watch(c, process.stdout));
+    child.stderr.on('data', (c: Buffer) => watch(c, process.stderr));
+    child.on('error', fail);
+    child.on('close', (code) => {
+      if (code !== 0) fail(new Error(`astro build failed (exit code ${code}); see the messages above.`));
+      else if (sawError) fail(new Error('astro build logged [ERROR] (see above) although it exited 0; treating the build as failed.'));
+      else done();
+    });
+  });
+}
+
+async function swapIn(): Promise<void> {
+  const old = `${staging}.old`;
+  if (existsSync(outDir)) await rename(outDir, old);
+  await rename(staging, outDir);
+  await rm(old, { recursive: true, force: true });
+}
+
+const started = performance.now();
+try {
+  await mkdir(dirname(outDir), { recursive: true });
+  await rm(staging, { recursive: true, force: true });
+  await timed('astro', astroBuild);
+  await timed('swap into place', swapIn);
+  console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
+} catch (error) {
+  await rm(staging, { recursive: true, force: true });
+  console.error(`\n[build] FAILED: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[build] ${existsSync(outDir) ? `the previous site in ${outDir} is unchanged.` : 'nothing was written.'}`);
+  process.exit(1);
+}

@@ -1,0 +1,149 @@
+/**
+ * The one place pages read content from. Everything is loaded, sorted and
+ * cross-checked once per build, then shared: pages never call
+ * `getCollection` themselves.
+ */
+import { getCollection, type CollectionEntry } from 'astro:content';
+import { scanCitations } from '../markdown/citation-syntax';
+import type { Reference } from '../schemas/reference';
+import { routes } from './routes';
+
+export type FaqEntry = CollectionEntry<'faq'>;
+export type GuideEntry = CollectionEntry<'troubleshooting'>;
+export type ProtocolEntry = CollectionEntry<'protocols'>;
+export type DatasetEntry = CollectionEntry<'data'>;
+export type SiteTextEntry = CollectionEntry<'site'>;
+
+/** A place on the site that cites a reference. */
+export interface CitingPlace {
+  /** Link to the exact place: a citation marker, step or problem anchor. */
+  href: string;
+  /** Where it is, for the reader, e.g. "Protocol 2, step 5". */
+  label: string;
+}
+
+/** Everything the pages need, sorted and validated. */
+export interface Site {
+  faqs: FaqEntry[];
+  guides: GuideEntry[];
+  protocols: ProtocolEntry[];
+  datasets: DatasetEntry[];
+  references: Reference[];
+  referenceById: ReadonlyMap<string, Reference>;
+  /** Reference id → every place citing it, in site order. */
+  citedFrom: ReadonlyMap<string, CitingPlace[]>;
+  siteText: (id: 'overview' | 'how-to-cite' | 'disclaimer') => SiteTextEntry;
+}
+
+/** A citation in a typed field that names no reference. */
+export class UnknownCitationError extends Error {
+  constructor(file: string, field: string, id: string) {
+    super(`${file}  field ${field}: unknown reference id "${id}"; it is not in content/references.yaml.`);
+    this.name = 'UnknownCitationError';
+  }
+}
+
+let site: Promise<Site> | undefined;
+
+/** Loads and validates all content once; later calls share the result. */
+export function loadSite(): Promise<Site> {
+  site ??= build();
+  return site;
+}
+
+async function build(): Promise<Site> {
+  const [faqs, guides, protocols, datasets, refs, texts] = await Promise.all([
+    getCollection('faq'),
+    getCollection('troubleshooting'),
+    getCollection('protocols'),
+    getCollection('data'),
+    getCollection('references'),
+    getCollection('site'),
+  ]);
+  faqs.sort((a, b) => a.data.order - b.data.order);
+  guides.sort((a, b) => a.data.order - b.data.order);
+  protocols.sort((a, b) => a.data.number - b.data.number);
+  datasets.sort((a, b) => a.data.order - b.data.order);
+  const references = refs.map((r) => r.data).sort((a, b) => a.number - b.number);
+  const referenceById = new Map(references.map((r) => [r.id, r]));
+
+  const citedFrom = new Map<string, CitingPlace[]>(references.map((r) => [r.id, []]));
+  const cite = (file: string | undefined, field: string, ids: string[], place: CitingPlace) => {
+    for (const id of ids) {
+      const places = citedFrom.get(id);
+      if (!places) throw new UnknownCitationError(file ?? '(unknown file)', field, id);
+      places.push(place);
+    }
+  };
+  /** Body citations link to their own markers, numbered as remark-citations numbers them. */
+  const citeBody = (entry: { body?: string | undefined }, href: string, label: string) => {
+    const seen = new Map<string, number>();
+    for (const group of scanCitations(entry.body ?? '')) {
+      for (const id of group.ids) {
+        const k = (seen.get(id) ?? 0) + 1;
+        seen.set(id, k);
+        // Unknown ids in bodies are reported, with line and column, by remark-citations.
+        citedFrom.get(id)?.push({ href: `${href}#cite-${id}-${k}`, label });
+      }
+    }
+  };
+
+  for (const text of texts) citeBody(text, routes.home(), 'Home');
+  for (const faq of faqs) citeBody(faq, routes.faq(faq.id), `FAQ: ${faq.data.question}`);
+  for (const guide of guides) {
+    citeBody(guide, routes.guide(guide.id), guide.data.title);
+    guide.data.problems.forEach((problem, p) =>
+      problem.causes.forEach((cause, c) =>
+        cite(guide.filePath, `problems[${p}].causes[${c}].cites`, cause.cites, {
+          href: `${routes.guide(guide.id)}#${problem.id}`,
+          label: `${guide.data.title}: ${problem.problem}`,
+        }),
+      ),
+    );
+  }
+  for (const dataset of datasets) {
+    citeBody(dataset, routes.data(), dataset.data.title);
+    dataset.data.rows.forEach((row, r) =>
+      cite(dataset.filePath, `rows[${r}].cites`, row.cites, {
+        href: `${routes.data()}#${dataset.id}`,
+        label: `${dataset.data.title}: ${row.cellLine}`,
+      }),
+    );
+  }
+  for (const protocol of protocols) {
+    citeBody(protocol, routes.protocol(protocol.id), `Protocol ${protocol.data.number}`);
+    protocol.data.steps.forEach((step, s) =>
+      cite(protocol.filePath, `steps[${s}].cites`, step.cites, {
+        href: `${routes.protocol(protocol.id)}#${step.id}`,
+        label: `Protocol ${protocol.data.number}, step ${s + 1}: ${step.title}`,
+      }),
+    );
+  }
+
+  const textById = new Map(texts.map((t) => [t.id, t]));
+  return {
+    faqs,
+    guides,
+    protocols,
+    datasets,
+    references,
+    referenceById,
+    citedFrom,
+    siteText: (id) => {
+      const entry = textById.get(id);
+      if (!entry) throw new Error(`content/site/${id}.mdx is missing: the site needs it.`);
+      return entry;
+    },
+  };
+}
+
+/** The references a page cites, by number, from its typed fields and its MDX body. */
+export function citedReferences(site: Site, ids: Iterable<string>): Reference[] {
+  const unique = new Set(ids);
+  return site.references.filter((r) => unique.has(r.id));
+}
+
+/** Ids cited in an MDX body, in order of first use. */
+export function bodyCitations(body: string | undefined): string[] {
+  return [...new Set(scanCitations(body ?? '').flatMap((g) => g.ids))];
+}

@@ -1,0 +1,17 @@
+/**
+ * Every internal URL the site links to, in one place, so that pages, the
+ * references index and the tests agree. Paths end in a slash, as the
+ * directory build format writes them.
+ */
+export const routes = {
+  home: () => '/',
+  faqIndex: () => '/faq/',
+  faq: (slug: string) => `/faq/${slug}/`,
+  guides: () => '/troubleshooting/',
+  guide: (slug: string) => `/troubleshooting/${slug}/`,
+  data: () => '/data/',
+  dataCsv: (slug: string) => `/data/${slug}.csv`,
+  protocols: () => '/protocols/',
+  protocol: (slug: string) => `/protocols/${slug}/`,
+  references: () => '/references/',
+} as const;
