@@ -1,0 +1,192 @@
+/**
+ * The built site in real headless Chromium: a reader can reach every page,
+ * the theme choice sticks without a flash, narrow phones and print work, and
+ * nothing is requested from another origin.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { listFiles, urlOf } from '../helpers/built-site';
+import { launchBrowser } from '../helpers/browser';
+
+const baseUrl = inject('baseUrl');
+const distDir = inject('distDir');
+const pagePaths = listFiles(distDir)
+  .filter((f) => f.endsWith('.html') && f !== '404.html')
+  .map(urlOf)
+  .sort();
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+async function withPage<T>(run: (page: Page) => Promise<T>, options: Parameters<Browser['newPage']>[0] = {}): Promise<T> {
+  const page = await browser.newPage(options);
+  try {
+    return await run(page);
+  } finally {
+    await page.close();
+  }
+}
+
+describe('navigation', () => {
+  it('following links from the home page reaches every page, and every request stays on the site', async () => {
+    const requests: string[] = [];
+    const reached = await withPage(async (page) => {
+      page.on('request', (r) => requests.push(r.url()));
+      const seen = new Set<string>(['/']);
+      const queue = ['/'];
+      while (queue.length > 0) {
+        const path = queue.shift()!;
+        const response = await page.goto(baseUrl + path);
+        expect(response?.status(), path).toBe(200);
+        const links = await page.$$eval('a[href]', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+        for (const href of links) {
+          const url = new URL(href);
+          if (url.origin !== baseUrl || !url.pathname.endsWith('/')) continue;
+          if (!seen.has(url.pathname)) {
+            seen.add(url.pathname);
+            queue.push(url.pathname);
+          }
+        }
+      }
+      return [...seen].sort();
+    });
+    expect(reached).toEqual(pagePaths);
+    expect(requests.filter((u) => !u.startsWith(baseUrl + '/'))).toEqual([]);
+  });
+
+  it('the header navigation opens each section and marks it as current', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/');
+      for (const label of ['FAQ', 'Troubleshooting', 'Data', 'Protocols', 'References']) {
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
+        await expect.poll(() => page.locator('nav[aria-label="Main"] [aria-current="page"]').textContent()).toBe(label);
+        expect(await page.locator('h1').count()).toBe(1);
+      }
+    });
+  });
+
+  it('protocols link to each other with previous and next', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/protocols/');
+      await page.locator('main a[href^="/protocols/"]').first().click();
+      const titles = [await page.locator('h1').textContent()];
+      while ((await page.locator('a[rel="next"]').count()) > 0) {
+        await page.locator('a[rel="next"]').click();
+        titles.push(await page.locator('h1').textContent());
+      }
+      expect(titles).toEqual(['Protocol 1', 'Protocol 2', 'Protocol 3'].map((p) => expect.stringContaining(p)));
+    });
+  });
+
+  it('a citation marker jumps to its reference at the end of the page', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/faq/p95her2/');
+      const marker = page.locator('main .prose sup.cite a').first();
+      const number = await marker.textContent();
+      await marker.click();
+      const target = page.locator('li:target');
+      await expect.poll(() => target.getAttribute('value')).toBe(number);
+      expect(await target.isVisible()).toBe(true);
+    });
+  });
+
+  it('the first Tab reaches the skip link, which moves focus to the content', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/protocols/ihc-ffpe/');
+      await page.keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+      await page.keyboard.press('Enter');
+      expect(new URL(page.url()).hash).toBe('#main');
+    });
+  });
+});
+
+describe('theme', () => {
+  /** Records the theme attribute at the moment <body> starts, i.e. before first paint. */
+  const recordThemeAtBody = () => {
+    new MutationObserver((_, observer) => {
+      if (document.body) {
+        (window as unknown as { themeAtBody: string | null }).themeAtBody = document.documentElement.getAttribute('data-theme');
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  };
+
+  it('the toggle switches the theme, and the choice survives reloads and other pages with no flash', async () => {
+    await withPage(
+      async (page) => {
+        await page.addInitScript(recordThemeAtBody);
+        await page.goto(baseUrl + '/');
+        const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        expect(await background()).toBe('rgb(255, 255, 255)');
+        const toggle = page.getByRole('button', { name: 'Dark theme' });
+        expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+
+        await toggle.click();
+        expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+        expect(await background()).toBe('rgb(20, 24, 29)');
+
+        await page.reload();
+        expect(await page.evaluate(() => (window as unknown as { themeAtBody: string }).themeAtBody)).toBe('dark');
+        expect(await background()).toBe('rgb(20, 24, 29)');
+        expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+
+        await page.goto(baseUrl + '/references/');
+        expect(await page.evaluate(() => (window as unknown as { themeAtBody: string }).themeAtBody)).toBe('dark');
+
+        await page.getByRole('button', { name: 'Dark theme' }).click();
+        await page.reload();
+        expect(await background()).toBe('rgb(255, 255, 255)');
+      },
+      { colorScheme: 'light' },
+    );
+  });
+
+  it('follows the system dark preference when no choice was made', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + '/faq/');
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 24, 29)');
+        expect(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed')).toBe('true');
+      },
+      { colorScheme: 'dark' },
+    );
+  });
+});
+
+describe('layout', () => {
+  it('no page scrolls sideways on a 360 px phone', async () => {
+    await withPage(
+      async (page) => {
+        const overflowing: string[] = [];
+        for (const path of pagePaths) {
+          await page.goto(baseUrl + path);
+          const width = await page.evaluate(() => document.documentElement.scrollWidth);
+          if (width > 360) overflowing.push(`${path} (${width}px)`);
+        }
+        expect(overflowing).toEqual([]);
+      },
+      { viewport: { width: 360, height: 740 } },
+    );
+  });
+
+  it('print drops the navigation, prints light, and shows where links go', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + '/protocols/western-blot-p-akt/');
+        await page.emulateMedia({ media: 'print' });
+        expect(await page.locator('.site-header').isVisible()).toBe(false);
+        expect(await page.locator('.toc').isVisible()).toBe(false);
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+        const after = await page.evaluate(() => getComputedStyle(document.querySelector('main .meta a')!, '::after').content);
+        expect(after).toBe('" (/troubleshooting/western-blot-phospho/)"');
+      },
+      { colorScheme: 'dark' },
+    );
+  });
+});
