@@ -13,8 +13,7 @@ const CANDIDATES = [
 ];
 
 /** The one line shown when no browser is found. */
-export const NO_BROWSER_HINT =
-  'No Chromium or Chrome found: set CHROME_PATH to its executable, or install one (Debian: apt-get install -y chromium).';
+export const NO_BROWSER_HINT = 'No Chromium or Chrome found: set CHROME_PATH to its executable, or install one (Debian: apt-get install -y chromium).';
 
 /** Flags for headless Chromium on a machine with no network and no sandbox support. */
 export const CHROMIUM_ARGS = [

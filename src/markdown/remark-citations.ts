@@ -34,7 +34,12 @@ export const remarkCitations: Plugin<[RemarkCitationsOptions], Root> = ({ refere
       let offset = 0;
       for (const group of groups) {
         for (const bad of group.malformed) {
-          fail(file, node, 'malformed-id', `Malformed citation "${bad}": write [@id] or [@id1; @id2] with kebab-case ids, e.g. [@ptglab-coip-troubleshooting].`);
+          fail(
+            file,
+            node,
+            'malformed-id',
+            `Malformed citation "${bad}": write [@id] or [@id1; @id2] with kebab-case ids, e.g. [@ptglab-coip-troubleshooting].`,
+          );
         }
         if (group.ids.length === 0) {
           fail(file, node, 'malformed-id', 'Empty citation "[@]": name at least one reference id.');

@@ -1,9 +1,7 @@
 import { z } from 'astro/zod';
 
 /** Lower-case kebab-case identifier: used for reference ids, anchors and slugs. */
-export const SlugSchema = z
-  .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a kebab-case id such as "ptglab-coip"');
+export const SlugSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a kebab-case id such as "ptglab-coip"');
 
 /**
  * Reference ids cited by a typed field. Only the id's form is checked here;

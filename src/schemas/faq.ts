@@ -1,12 +1,7 @@
 import { z } from 'astro/zod';
 
 /** Resistance mechanisms an FAQ answer can cover; the home page groups answers by them. */
-export const MechanismSchema = z.enum([
-  'her2-alteration',
-  'alternative-pathways',
-  'receptor-crosstalk',
-  'impaired-adcc',
-]);
+export const MechanismSchema = z.enum(['her2-alteration', 'alternative-pathways', 'receptor-crosstalk', 'impaired-adcc']);
 
 /** Frontmatter of one FAQ entry; the answer itself is the MDX body. */
 export const FaqSchema = z

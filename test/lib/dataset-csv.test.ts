@@ -21,8 +21,28 @@ describe('datasetCsv', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const rows = parse(csv.slice(1), { columns: true }) as Record<string, string>[];
     expect(rows).toEqual([
-      { cell_line: 'SK-BR-3', status: 'sensitive', qualifier: '=', value: '2.88', error: '0.55', unit: 'µg/mL', note: '', reference_numbers: '', reference_ids: '' },
-      { cell_line: 'BT-474.rTP', status: 'resistant', qualifier: '>', value: '15', error: '', unit: 'µg/mL', note: 'Proliferation >80%, "high"', reference_numbers: '11', reference_ids: 'mdpi-11' },
+      {
+        cell_line: 'SK-BR-3',
+        status: 'sensitive',
+        qualifier: '=',
+        value: '2.88',
+        error: '0.55',
+        unit: 'µg/mL',
+        note: '',
+        reference_numbers: '',
+        reference_ids: '',
+      },
+      {
+        cell_line: 'BT-474.rTP',
+        status: 'resistant',
+        qualifier: '>',
+        value: '15',
+        error: '',
+        unit: 'µg/mL',
+        note: 'Proliferation >80%, "high"',
+        reference_numbers: '11',
+        reference_ids: 'mdpi-11',
+      },
     ]);
   });
 });

@@ -16,13 +16,7 @@ const references = new Map([
 
 async function render(markdown: string) {
   const file = new VFile({ path: 'content/faq/example.mdx', value: markdown });
-  const result = await unified()
-    .use(remarkParse)
-    .use(remarkGfm)
-    .use(remarkCitations, { references })
-    .use(remarkRehype)
-    .use(rehypeStringify)
-    .process(file);
+  const result = await unified().use(remarkParse).use(remarkGfm).use(remarkCitations, { references }).use(remarkRehype).use(rehypeStringify).process(file);
   return { html: String(result), data: result.data as { astro?: { frontmatter?: { citations?: string[] } } } };
 }
 

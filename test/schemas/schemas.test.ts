@@ -57,7 +57,12 @@ describe('ProtocolSchema', () => {
 });
 
 describe('FaqSchema', () => {
-  const valid = { question: 'How does p95HER2 confer resistance?', summary: 'It lacks the domain that Herceptin binds.', order: 2, mechanisms: ['her2-alteration'] };
+  const valid = {
+    question: 'How does p95HER2 confer resistance?',
+    summary: 'It lacks the domain that Herceptin binds.',
+    order: 2,
+    mechanisms: ['her2-alteration'],
+  };
 
   it('accepts a valid entry', () => {
     expect(FaqSchema.parse(valid)).toEqual(valid);
@@ -74,7 +79,12 @@ describe('FaqSchema', () => {
 
 describe('TroubleshootingSchema', () => {
   const cause = { cause: 'Insufficient washing.', solution: 'Wash more often and for longer.', cites: ['thermo-wb-troubleshooting'] };
-  const valid = { title: 'Western blotting', summary: 'Fixes for western blots.', order: 1, problems: [{ id: 'high-background', problem: 'High background.', causes: [cause, cause] }] };
+  const valid = {
+    title: 'Western blotting',
+    summary: 'Fixes for western blots.',
+    order: 1,
+    problems: [{ id: 'high-background', problem: 'High background.', causes: [cause, cause] }],
+  };
 
   it('keeps several causes under one problem', () => {
     expect(TroubleshootingSchema.parse(valid).problems[0]!.causes).toHaveLength(2);

@@ -47,7 +47,11 @@ function replaceIn(file: string, from: string | RegExp, to: string) {
 
 /** 1-based line of the first occurrence of `needle` in `file`. */
 function lineOf(file: string, needle: string): number {
-  return readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle)) + 1;
+  return (
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .findIndex((l) => l.includes(needle)) + 1
+  );
 }
 
 describe('a build with broken content fails, names the place, and keeps the previous site', () => {

@@ -39,7 +39,11 @@ describe('every content entry has a page that shows it', () => {
     const $ = loadPage(distDir, `/protocols/${slug}/`);
     expect($('h1').text()).toContain(data.title as string);
     const steps = data.steps as { id: string; title: string }[];
-    expect($('ol.steps > li').map((_, li) => $(li).attr('id')).get()).toEqual(steps.map((s) => s.id));
+    expect(
+      $('ol.steps > li')
+        .map((_, li) => $(li).attr('id'))
+        .get(),
+    ).toEqual(steps.map((s) => s.id));
     expect($('.materials li')).toHaveLength((data.materials as unknown[]).length);
     expect($('.meta').text()).toContain(`Version ${data.version}`);
   });
@@ -48,7 +52,11 @@ describe('every content entry has a page that shows it', () => {
     const [dataset] = entries('data');
     const $ = loadPage(distDir, '/data/');
     const rows = dataset!.data.rows as { cellLine: string; value: number }[];
-    expect($('table.data tbody th[scope="row"]').map((_, th) => $(th).text()).get()).toEqual(rows.map((r) => r.cellLine));
+    expect(
+      $('table.data tbody th[scope="row"]')
+        .map((_, th) => $(th).text())
+        .get(),
+    ).toEqual(rows.map((r) => r.cellLine));
     const href = $('a[download]').attr('href')!;
     const csv = parse(readFileSync(join(distDir, href), 'utf8').replace(/^\uFEFF/, ''), { columns: true }) as Record<string, string>[];
     expect(csv.map((r) => [r.cell_line, Number(r.value), r.unit])).toEqual(rows.map((r) => [r.cellLine, r.value, 'µg/mL']));
@@ -56,14 +64,20 @@ describe('every content entry has a page that shows it', () => {
 
   it('the references page, with all 17 references numbered as in the source', () => {
     const $ = loadPage(distDir, '/references/');
-    expect($('ol.all-references > li').map((_, li) => Number($(li).attr('value'))).get()).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
+    expect(
+      $('ol.all-references > li')
+        .map((_, li) => Number($(li).attr('value')))
+        .get(),
+    ).toEqual(Array.from({ length: 17 }, (_, i) => i + 1));
   });
 
   it('the home page, with the overview, the RUO notice and how to cite', () => {
     const $ = loadPage(distDir, '/');
     expect($('#disclaimer').text()).toMatch(/Research Use Only/);
     expect($('#how-to-cite').length).toBe(1);
-    expect($('blockquote.citation a').attr('href')).toBe('https://www.benchchem.com/product/b15573251#investigating-mechanisms-of-acquired-herceptin-resistance');
+    expect($('blockquote.citation a').attr('href')).toBe(
+      'https://www.benchchem.com/product/b15573251#investigating-mechanisms-of-acquired-herceptin-resistance',
+    );
   });
 
   it('a 404 page', () => {
@@ -138,8 +152,13 @@ describe('links', () => {
   it('page ids are unique on every page', () => {
     for (const page of pages) {
       const $ = loadPage(distDir, urlOf(page));
-      const ids = $('[id]').map((_, el) => $(el).attr('id')).get();
-      expect(ids.filter((id, i) => ids.indexOf(id) !== i), page).toEqual([]);
+      const ids = $('[id]')
+        .map((_, el) => $(el).attr('id'))
+        .get();
+      expect(
+        ids.filter((id, i) => ids.indexOf(id) !== i),
+        page,
+      ).toEqual([]);
     }
   });
 });
@@ -155,7 +174,13 @@ describe('the source document carried over', () => {
     references: (p) => p.startsWith('references/'),
   };
   for (const [section, match] of Object.entries(sectionPages) as [SourceFact['section'], (p: string) => boolean][]) {
-    textBySection.set(section, pages.filter(match).map((p) => normalisedText(loadPage(distDir, urlOf(p)))).join(' \n '));
+    textBySection.set(
+      section,
+      pages
+        .filter(match)
+        .map((p) => normalisedText(loadPage(distDir, urlOf(p))))
+        .join(' \n '),
+    );
   }
   const everything = pages.map((p) => normalise(loadPage(distDir, urlOf(p))('body').text())).join(' \n ');
 
@@ -165,7 +190,10 @@ describe('the source document carried over', () => {
 
   it.each(SOURCE_FACTS.map((f) => [f.section, f.what, f] as const))('%s: %s', (section, _what, fact) => {
     const text = textBySection.get(section)!;
-    expect(fact.anyOf.some((token) => text.includes(token)), `none of ${JSON.stringify(fact.anyOf)} on the ${section} pages`).toBe(true);
+    expect(
+      fact.anyOf.some((token) => text.includes(token)),
+      `none of ${JSON.stringify(fact.anyOf)} on the ${section} pages`,
+    ).toBe(true);
   });
 
   it.each(EXCLUDED_BOILERPLATE)('leaves out the commercial boilerplate "%s"', (phrase) => {

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: builds the site if `dist/` is missing or older than its
+ * sources, then serves `dist/` on http://localhost:4321 (PORT to change it).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sirv from 'sirv';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const distDir = join(root, 'dist');
+const port = Number(process.env.PORT ?? 4321);
+
+/** Newest modification time under the given folders and files. */
+function newest(paths: string[]): number {
+  let latest = 0;
+  for (const path of paths.map((p) => join(root, p)).filter(existsSync)) {
+    const stat = statSync(path);
+    if (stat.isFile()) latest = Math.max(latest, stat.mtimeMs);
+    else
+      for (const entry of readdirSync(path, { recursive: true, withFileTypes: true })) {
+        if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+      }
+  }
+  return latest;
+}
+
+const builtAt = existsSync(join(distDir, 'index.html')) ? statSync(join(distDir, 'index.html')).mtimeMs : 0;
+if (builtAt < newest(['content', 'src', 'public', 'astro.config.mjs', 'package.json'])) {
+  console.log(builtAt ? '[start] sources changed since the last build: rebuilding.' : '[start] no build yet: building.');
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
+const serve = sirv(distDir, { etag: true });
+const notFound = readFileSync(join(distDir, '404.html'));
+const server = createServer((req, res) =>
+  serve(req, res, () => {
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(notFound);
+  }),
+);
+server.on('error', (error: NodeJS.ErrnoException) => {
+  console.error(
+    error.code === 'EADDRINUSE' ? `[start] port ${port} is in use: stop the other server or set PORT, e.g. PORT=8080 npm start.` : `[start] ${error.message}`,
+  );
+  process.exit(1);
+});
+server.listen(port, '127.0.0.1', () => {
+  console.log(`[start] serving ${distDir} at http://localhost:${port}/  (Ctrl+C to stop)`);
+});
