@@ -18,6 +18,8 @@ export default defineConfig({
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
     processor: unified({
+      // remark-gfm is listed explicitly below; the built-in switch would add it twice.
+      gfm: false,
       remarkPlugins: [remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
     }),
     syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid', 'math'] },
