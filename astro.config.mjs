@@ -4,8 +4,13 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import remarkGfm from 'remark-gfm';
 import { remarkCitations } from './src/markdown/remark-citations.ts';
+import { rehypeMermaidDiagrams } from './src/markdown/rehype-mermaid-diagrams.ts';
+import { diagrams } from './src/integrations/diagrams.ts';
 import { loadReferenceIndex } from './src/lib/reference-index.ts';
 import { contentDir } from './src/lib/paths.ts';
+
+/** Rendered diagrams, committed, so that builds need a browser only when a diagram changes. */
+const diagramCache = process.env.SITE_DIAGRAM_CACHE ?? './.diagram-cache';
 
 export default defineConfig({
   site: process.env.SITE_URL ?? 'https://herceptin-resistance.example.org',
@@ -14,14 +19,16 @@ export default defineConfig({
   cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.astro',
   trailingSlash: 'always',
   build: { format: 'directory' },
-  integrations: [mdx()],
+  integrations: [mdx(), diagrams({ cacheDir: diagramCache })],
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
     processor: unified({
       // remark-gfm is listed explicitly below; the built-in switch would add it twice.
       gfm: false,
       remarkPlugins: [remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
+      rehypePlugins: [[rehypeMermaidDiagrams, { cacheDir: diagramCache }]],
     }),
+    // Shiki would turn ```mermaid into highlighted code before the diagram plugin sees it.
     syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid', 'math'] },
   },
   devToolbar: { enabled: false },

@@ -1,0 +1,32 @@
+/**
+ * Rendered diagrams keyed by a hash of everything that shapes them: the
+ * mermaid source, the mermaid version and the render configuration. The cache
+ * lives outside `dist/` and is committed, so a rebuild whose diagrams did not
+ * change, or a machine with no Chromium, needs no browser.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RenderedDiagram } from './mermaid-renderer';
+
+/** The cache key of one diagram. */
+export function diagramKey(parts: { code: string; version: string; config: unknown }): string {
+  return createHash('sha256').update(JSON.stringify([parts.version, parts.config, parts.code])).digest('hex').slice(0, 32);
+}
+
+/** Reads a cached diagram, or undefined. */
+export function readCachedDiagram(dir: string, key: string): RenderedDiagram | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, `${key}.json`), 'utf8')) as RenderedDiagram;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Stores a diagram; written to a temporary name first so a crash never leaves half a file. */
+export function writeCachedDiagram(dir: string, key: string, diagram: RenderedDiagram): void {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${key}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify(diagram, null, 1) + '\n');
+  renameSync(`${file}.tmp`, file);
+}

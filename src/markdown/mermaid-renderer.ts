@@ -1,0 +1,107 @@
+/**
+ * Renders Mermaid diagrams to SVG in headless Chromium, with one browser for
+ * the whole build: it starts on the first diagram that is not cached and
+ * stays up until `closeMermaidRenderer()` (called when the build ends).
+ */
+import { createRequire } from 'node:module';
+// A static import: the config's module runner is closed by the time diagrams render, so a dynamic import() would fail.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../../scripts/lib/find-browser.ts';
+import { MERMAID_CONFIG } from './diagram-theme';
+
+/** A rendered diagram. */
+export interface RenderedDiagram {
+  svg: string;
+  /** From `accTitle`. */
+  title?: string;
+  /** From `accDescr`. */
+  description?: string;
+}
+
+/** A diagram mermaid could not parse or render. */
+export interface DiagramError {
+  /** Mermaid's own message. */
+  message: string;
+  /** 1-based line within the diagram source, when mermaid names one. */
+  line?: number;
+}
+
+export type RenderResult = { ok: true; diagram: RenderedDiagram } | { ok: false; error: DiagramError };
+
+const require = createRequire(import.meta.url);
+
+/** The mermaid version that renders; part of every cache key. */
+export const MERMAID_VERSION: string = require('mermaid/package.json').version;
+
+let session: Promise<{ browser: Browser; page: Page }> | undefined;
+let queue: Promise<unknown> = Promise.resolve();
+
+/** How many browsers this process has launched; the build logs it. */
+export const rendererStats = { launches: 0, rendered: 0 };
+
+async function openSession(): Promise<{ browser: Browser; page: Page }> {
+  const executablePath = findBrowser();
+  if (!executablePath) {
+    throw new Error(`Diagrams changed and must be rendered, but ${NO_BROWSER_HINT}`);
+  }
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  rendererStats.launches++;
+  const page = await browser.newPage();
+  await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
+  await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize(config), MERMAID_CONFIG);
+  return { browser, page };
+}
+
+/** Renders diagrams in order; `ids` become the SVG element ids. Calls are queued on the one page. */
+export function renderMermaid(diagrams: { id: string; code: string }[]): Promise<RenderResult[]> {
+  const run = async () => {
+    session ??= openSession();
+    const { page } = await session;
+    const results = await page.evaluate(async (items) => {
+      const mermaid = (globalThis as unknown as { mermaid: Mermaid }).mermaid;
+      interface Mermaid {
+        parse(code: string): Promise<unknown>;
+        render(id: string, code: string): Promise<{ svg: string }>;
+      }
+      const out = [];
+      for (const { id, code } of items) {
+        try {
+          await mermaid.parse(code);
+          const { svg } = await mermaid.render(id, code);
+          const doc = new DOMParser().parseFromString(svg, 'text/html');
+          const root = doc.getElementsByTagName('svg')[0]!;
+          const text = (attr: string) => {
+            const ref = root.getAttribute(attr);
+            return ref ? (doc.getElementById(ref)?.textContent?.trim() ?? undefined) : undefined;
+          };
+          out.push({ ok: true as const, diagram: { svg, title: text('aria-labelledby'), description: text('aria-describedby') } });
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const line = /on line (\d+)/.exec(message)?.[1];
+          out.push({ ok: false as const, error: { message, line: line ? Number(line) : undefined } });
+        } finally {
+          document.getElementById(`d${id}`)?.remove();
+        }
+      }
+      return out;
+    }, diagrams);
+    rendererStats.rendered += results.filter((r) => r.ok).length;
+    return results.map((r): RenderResult => {
+      if (r.ok) {
+        const { svg, title, description } = r.diagram;
+        return { ok: true, diagram: { svg, ...(title ? { title } : {}), ...(description ? { description } : {}) } };
+      }
+      return { ok: false, error: { message: r.error.message, ...(r.error.line ? { line: r.error.line } : {}) } };
+    });
+  };
+  const next = queue.then(run, run);
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+/** Closes the browser, if one was started. */
+export async function closeMermaidRenderer(): Promise<void> {
+  const current = session;
+  session = undefined;
+  if (current) await (await current).browser.close();
+}

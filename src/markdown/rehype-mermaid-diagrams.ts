@@ -1,0 +1,115 @@
+import type { Element, ElementContent, Root } from 'hast';
+import { fromHtml } from 'hast-util-from-html';
+import { toText } from 'hast-util-to-text';
+import type { Plugin } from 'unified';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { diagramKey, readCachedDiagram, writeCachedDiagram } from './diagram-cache';
+import { MERMAID_CONFIG, themeSvg, withDiagramClasses } from './diagram-theme';
+import { MERMAID_VERSION, renderMermaid, type RenderedDiagram } from './mermaid-renderer';
+
+/** Options of {@link rehypeMermaidDiagrams}. */
+export interface RehypeMermaidDiagramsOptions {
+  /** Folder of the committed render cache. */
+  cacheDir: string;
+}
+
+/** Counts for the build log. */
+export const diagramStats = { fromCache: 0, rendered: 0, used: new Set<string>() };
+
+const RULE = 'rehype-mermaid-diagrams';
+
+interface Found {
+  pre: Element;
+  parent: Root | Element;
+  code: string;
+  caption: string | undefined;
+  line: number;
+}
+
+/**
+ * Replaces each ```mermaid block with a figure holding the diagram as inline
+ * SVG, its caption (from `caption="…"` in the fence's meta), and its
+ * `accDescr` as a text alternative. Colours become theme custom properties.
+ * A diagram mermaid cannot parse fails the file at the diagram's line.
+ */
+export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root> = ({ cacheDir }) => {
+  return async (tree: Root, file: VFile) => {
+    const found: Found[] = [];
+    visit(tree, 'element', (node: Element, index, parent) => {
+      if (node.tagName !== 'pre' || !parent || index === undefined) return;
+      const code = node.children.find((c): c is Element => c.type === 'element' && c.tagName === 'code');
+      const classes = code?.properties.className;
+      if (!code || !Array.isArray(classes) || !classes.includes('language-mermaid')) return;
+      // The fence's meta: unified's Markdown keeps it on data.meta, Astro's MDX on the metastring property.
+      const meta = String((code.data as { meta?: string } | undefined)?.meta ?? code.properties.metastring ?? '');
+      delete code.properties.metastring;
+      found.push({
+        pre: node,
+        parent,
+        code: toText(code, { whitespace: 'pre' }),
+        caption: /caption="([^"]*)"/.exec(meta)?.[1],
+        line: node.position?.start.line ?? 1,
+      });
+    });
+    if (found.length === 0) return;
+
+    const prepared = found.map((f) => {
+      const source = withDiagramClasses(f.code);
+      const key = diagramKey({ code: source, version: MERMAID_VERSION, config: MERMAID_CONFIG });
+      return { ...f, source, key, cached: readCachedDiagram(cacheDir, key) };
+    });
+    const missing = prepared.filter((p) => !p.cached);
+    if (missing.length > 0) {
+      const results = await renderMermaid(missing.map((m) => ({ id: `diagram-${m.key.slice(0, 12)}`, code: m.source })));
+      results.forEach((result, i) => {
+        const item = missing[i]!;
+        if (!result.ok) {
+          const line = item.line + (result.error.line ?? 1);
+          file.fail(`Mermaid could not parse this diagram: ${result.error.message}`, {
+            place: { line, column: 1 },
+            ruleId: 'parse-error',
+            source: RULE,
+          });
+        }
+        item.cached = result.diagram;
+        writeCachedDiagram(cacheDir, item.key, result.diagram);
+        diagramStats.rendered++;
+      });
+    }
+    diagramStats.fromCache += prepared.length - missing.length;
+    for (const item of prepared) diagramStats.used.add(item.key);
+
+    for (const item of prepared) {
+      const diagram = item.cached!;
+      if (!diagram.title || !diagram.description) {
+        file.fail('A diagram needs an accessible title and description: add `accTitle: …` and `accDescr { … }`.', {
+          place: { line: item.line, column: 1 },
+          ruleId: 'missing-accessibility',
+          source: RULE,
+        });
+      }
+      if (!item.caption) {
+        file.fail('A diagram needs a caption: write ```mermaid caption="…".', { place: { line: item.line, column: 1 }, ruleId: 'missing-caption', source: RULE });
+      }
+      const index = item.parent.children.indexOf(item.pre);
+      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!));
+    }
+  };
+};
+
+function figure(key: string, diagram: RenderedDiagram, caption: string): Element {
+  const svg = fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element;
+  const id = `figure-${key.slice(0, 12)}`;
+  // Wide diagrams keep a legible minimum width on phones and scroll; narrow ones just scale.
+  const width = Number(/viewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(diagram.svg)?.[1] ?? 0);
+  const e = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
+  return e('figure', { className: width > 600 ? ['diagram', 'diagram-wide'] : ['diagram'], id }, [
+    e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: `${diagram.title} (diagram; scrolls sideways on narrow screens)` }, [svg]),
+    e('figcaption', {}, [{ type: 'text', value: caption }]),
+    e('details', { className: ['diagram-text'] }, [
+      e('summary', {}, [{ type: 'text', value: 'Text description of the diagram' }]),
+      e('p', {}, [{ type: 'text', value: diagram.description ?? '' }]),
+    ]),
+  ]);
+}
