@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { listFiles, urlOf } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
+import { contrastRatio } from '../helpers/contrast';
 
 const baseUrl = inject('baseUrl');
 const distDir = inject('distDir');
@@ -156,6 +157,66 @@ describe('theme', () => {
       },
       { colorScheme: 'dark' },
     );
+  });
+});
+
+describe('diagrams', () => {
+  /** Computed colours of every node shape with its label, and of every edge label against the diagram background. */
+  const diagramColours = (page: Page) =>
+    page.evaluate(() => {
+      const fill = (el: Element) => getComputedStyle(el).fill;
+      const nodes = [...document.querySelectorAll('figure.diagram .node')].map((node) => {
+        const shape = node.querySelector('rect, polygon, path, circle')!;
+        const text = node.querySelector('text')!;
+        return { label: text.textContent, background: fill(shape), text: fill(text) };
+      });
+      const background = getComputedStyle(document.querySelector('.diagram-scroll')!).backgroundColor;
+      const edgeLabels = [...document.querySelectorAll('figure.diagram .edgeLabel text')].map((t) => ({ label: t.textContent, text: fill(t), background }));
+      return [...nodes, ...edgeLabels];
+    });
+
+  it.each(['/', '/protocols/resistant-cell-lines/'])('%s: colours follow the theme toggle, and text contrast is at least 4.5:1 in both themes', async (path) => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + path);
+        const light = await diagramColours(page);
+        await page.getByRole('button', { name: 'Dark theme' }).click();
+        const dark = await diagramColours(page);
+        expect(light.length).toBeGreaterThan(10);
+        expect(dark.map((c) => c.background)).not.toEqual(light.map((c) => c.background));
+        expect(dark.map((c) => c.text)).not.toEqual(light.map((c) => c.text));
+        const weak = [...light, ...dark].filter((c) => contrastRatio(c.text, c.background) < 4.5).map((c) => `${c.label}: ${c.text} on ${c.background}`);
+        expect(weak).toEqual([]);
+      },
+      { colorScheme: 'light' },
+    );
+  });
+
+  it('a wide diagram scrolls inside its frame on a 360 px phone instead of being cut off', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + '/');
+        const frame = page.locator('figure.diagram .diagram-scroll').first();
+        const { scrollWidth, clientWidth } = await frame.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+        expect(scrollWidth).toBeGreaterThan(clientWidth);
+        await frame.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+        const svgBox = await frame.locator('svg').boundingBox();
+        const frameBox = await frame.boundingBox();
+        expect(svgBox!.x + svgBox!.width).toBeLessThanOrEqual(frameBox!.x + frameBox!.width + 1);
+      },
+      { viewport: { width: 360, height: 740 } },
+    );
+  });
+
+  it('prints in light colours even when the reader chose dark', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/');
+      await page.getByRole('button', { name: 'Dark theme' }).click();
+      await page.emulateMedia({ media: 'print' });
+      const [node] = await diagramColours(page);
+      expect(node!.text).toBe('rgb(27, 31, 36)');
+      expect(contrastRatio(node!.text, node!.background)).toBeGreaterThan(7);
+    });
   });
 });
 

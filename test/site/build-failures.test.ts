@@ -19,7 +19,7 @@ interface Outcome {
 }
 
 /** Copies the real content, applies `edit`, and builds it over a previous site. */
-function buildBroken(name: string, edit: (contentDir: string) => void): Promise<Outcome> {
+function buildBroken(name: string, edit: (contentDir: string) => void, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   const dir = join(scratch, name);
   const contentDir = join(dir, 'content');
   const outDir = join(dir, 'dist');
@@ -29,7 +29,7 @@ function buildBroken(name: string, edit: (contentDir: string) => void): Promise<
   writeFileSync(join(outDir, 'index.html'), 'previous good site');
   return new Promise((done) => {
     const child = spawn(process.execPath, ['scripts/build.ts'], {
-      env: { ...process.env, SITE_CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, SITE_CACHE_DIR: join(dir, 'cache') },
+      env: { ...process.env, SITE_CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, SITE_CACHE_DIR: join(dir, 'cache'), ...env },
     });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c));
@@ -89,6 +89,17 @@ describe('a build with broken content fails, names the place, and keeps the prev
     );
     expect(result.code).not.toBe(0);
     expect(result.output).toMatch(/references\.yaml:\d+ {2}references {2}field "site"/);
+    expect(result.previousSite).toBe('previous good site');
+  });
+
+  it('a diagram mermaid cannot parse', async () => {
+    const result = await buildBroken('broken-diagram', (dir) => replaceIn(join(dir, 'site/overview.mdx'), '  HER2 --> PI3K\n', '  HER2 -->> PI3K\n'), {
+      SITE_DIAGRAM_CACHE: join(scratch, 'broken-diagram/diagram-cache'),
+    });
+    expect(result.code).not.toBe(0);
+    const line = lineOf('content/site/overview.mdx', '  HER2 --> PI3K');
+    expect(result.output).toMatch(new RegExp(`site/overview\\.mdx:${line}:1`));
+    expect(result.output).toContain('Mermaid could not parse this diagram: Parse error on line');
     expect(result.previousSite).toBe('previous good site');
   });
 

@@ -163,6 +163,33 @@ describe('links', () => {
   });
 });
 
+describe('diagrams', () => {
+  it.each([
+    ['/', 'Key signaling pathways in acquired Herceptin resistance'],
+    ['/protocols/resistant-cell-lines/', 'Workflow for generating and validating Herceptin-resistant cell lines'],
+  ])('%s shows its diagram as inline SVG with title, description, caption and text alternative', (path, title) => {
+    const $ = loadPage(distDir, path);
+    const figure = $('figure.diagram').filter((_, f) => $(f).find('svg > title').text() === title);
+    expect(figure.length).toBe(1);
+    const svg = figure.find('svg');
+    expect(svg.attr('aria-labelledby')).toBe(svg.find('title').attr('id'));
+    expect(svg.find(`#${svg.attr('aria-describedby')}`).text().length).toBeGreaterThan(100);
+    expect(figure.find('figcaption').text().length).toBeGreaterThan(20);
+    expect(figure.find('details.diagram-text p').text()).toBe(svg.find('desc').text());
+    expect(figure.find('svg a').length).toBeGreaterThan(3);
+  });
+
+  it('ships no mermaid code to readers', () => {
+    const scripts = files.filter((f) => /\.(m?js)$/.test(f));
+    for (const file of scripts) expect(readFileSync(join(distDir, file), 'utf8'), file).not.toMatch(/mermaid/i);
+    for (const page of pages) {
+      const $ = loadPage(distDir, urlOf(page));
+      expect($('script').text(), page).not.toMatch(/mermaid/i);
+      expect($('pre code.language-mermaid').length, page).toBe(0);
+    }
+  });
+});
+
 describe('the source document carried over', () => {
   const textBySection = new Map<SourceFact['section'], string>();
   const sectionPages: Record<SourceFact['section'], (p: string) => boolean> = {
