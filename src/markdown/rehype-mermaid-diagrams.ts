@@ -80,8 +80,9 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
     diagramStats.fromCache += prepared.length - missing.length;
     for (const item of prepared) diagramStats.used.add(item.key);
 
+    const repeats = new Map<string, number>();
     for (const item of prepared) {
-      const diagram = item.cached!;
+      const diagram = uniqueIds(item.cached!, item.key, repeats);
       if (!diagram.title || !diagram.description) {
         file.fail('A diagram needs an accessible title and description: add `accTitle: …` and `accDescr { … }`.', {
           place: { line: item.line, column: 1 },
@@ -93,14 +94,27 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
         file.fail('A diagram needs a caption: write ```mermaid caption="…".', { place: { line: item.line, column: 1 }, ruleId: 'missing-caption', source: RULE });
       }
       const index = item.parent.children.indexOf(item.pre);
-      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!));
+      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, repeats.get(item.key)));
     }
   };
 };
 
-function figure(key: string, diagram: RenderedDiagram, caption: string): Element {
+/**
+ * Every id mermaid writes contains the diagram's own id, which comes from its
+ * content hash; the same diagram twice in one file gets a suffix, so no two
+ * diagrams on a page share an id.
+ */
+function uniqueIds(diagram: RenderedDiagram, key: string, repeats: Map<string, number>): RenderedDiagram {
+  const n = (repeats.get(key) ?? 0) + 1;
+  repeats.set(key, n);
+  if (n === 1) return diagram;
+  const id = `diagram-${key.slice(0, 12)}`;
+  return { ...diagram, svg: diagram.svg.replaceAll(id, `${id}-${n}`) };
+}
+
+function figure(key: string, diagram: RenderedDiagram, caption: string, n = 1): Element {
   const svg = fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element;
-  const id = `figure-${key.slice(0, 12)}`;
+  const id = `figure-${key.slice(0, 12)}${n > 1 ? `-${n}` : ''}`;
   // Wide diagrams keep a legible minimum width on phones and scroll; narrow ones just scale.
   const width = Number(/viewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(diagram.svg)?.[1] ?? 0);
   const e = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });

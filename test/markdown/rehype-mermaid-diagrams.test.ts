@@ -71,6 +71,15 @@ describe('rehype-mermaid-diagrams', () => {
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   });
 
+  it('gives every element a unique id when a page holds several diagrams, even the same one twice', async () => {
+    const other = diagram(['  accTitle: Second', '  accDescr: Another diagram.', '  X --> Y'].join('\n'), 'caption="Second."');
+    const html = await render([good, other, good].join('\n'));
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(30);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(html.match(/<figure /g)).toHaveLength(3);
+  });
+
   it('fails a diagram mermaid cannot parse at its line in the file, with mermaid’s message', async () => {
     // Line 5 is the fence; the broken line is the diagram's third line, so line 8 of the file.
     const broken = diagram(['  accTitle: t', '  A -->> B'].join('\n'));
