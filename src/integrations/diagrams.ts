@@ -29,7 +29,8 @@ export function diagrams({ cacheDir }: DiagramsOptions): AstroIntegration {
           // No cache folder yet: nothing to report.
         }
         const stale = files.filter((f) => !diagramStats.used.has(f.replace(/\.json$/, '')));
-        if (stale.length > 0) logger.info(`${stale.length} cache entr${stale.length === 1 ? 'y is' : 'ies are'} no longer used in ${cacheDir}: ${stale.join(', ')}`);
+        if (stale.length > 0)
+          logger.info(`${stale.length} cache entr${stale.length === 1 ? 'y is' : 'ies are'} no longer used in ${cacheDir}: ${stale.join(', ')}`);
       },
     },
   };

@@ -11,7 +11,10 @@ import type { RenderedDiagram } from './mermaid-renderer';
 
 /** The cache key of one diagram. */
 export function diagramKey(parts: { code: string; version: string; config: unknown }): string {
-  return createHash('sha256').update(JSON.stringify([parts.version, parts.config, parts.code])).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(JSON.stringify([parts.version, parts.config, parts.code]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** Reads a cached diagram, or undefined. */

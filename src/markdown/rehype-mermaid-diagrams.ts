@@ -21,7 +21,7 @@ const RULE = 'rehype-mermaid-diagrams';
 
 interface Found {
   pre: Element;
-  parent: Root | Element;
+  parent: { children: (Root | Element)['children'] };
   code: string;
   caption: string | undefined;
   line: number;
@@ -91,7 +91,11 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
         });
       }
       if (!item.caption) {
-        file.fail('A diagram needs a caption: write ```mermaid caption="…".', { place: { line: item.line, column: 1 }, ruleId: 'missing-caption', source: RULE });
+        file.fail('A diagram needs a caption: write ```mermaid caption="…".', {
+          place: { line: item.line, column: 1 },
+          ruleId: 'missing-caption',
+          source: RULE,
+        });
       }
       const index = item.parent.children.indexOf(item.pre);
       item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, repeats.get(item.key)));

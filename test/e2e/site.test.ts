@@ -175,22 +175,25 @@ describe('diagrams', () => {
       return [...nodes, ...edgeLabels];
     });
 
-  it.each(['/', '/protocols/resistant-cell-lines/'])('%s: colours follow the theme toggle, and text contrast is at least 4.5:1 in both themes', async (path) => {
-    await withPage(
-      async (page) => {
-        await page.goto(baseUrl + path);
-        const light = await diagramColours(page);
-        await page.getByRole('button', { name: 'Dark theme' }).click();
-        const dark = await diagramColours(page);
-        expect(light.length).toBeGreaterThan(10);
-        expect(dark.map((c) => c.background)).not.toEqual(light.map((c) => c.background));
-        expect(dark.map((c) => c.text)).not.toEqual(light.map((c) => c.text));
-        const weak = [...light, ...dark].filter((c) => contrastRatio(c.text, c.background) < 4.5).map((c) => `${c.label}: ${c.text} on ${c.background}`);
-        expect(weak).toEqual([]);
-      },
-      { colorScheme: 'light' },
-    );
-  });
+  it.each(['/', '/protocols/resistant-cell-lines/'])(
+    '%s: colours follow the theme toggle, and text contrast is at least 4.5:1 in both themes',
+    async (path) => {
+      await withPage(
+        async (page) => {
+          await page.goto(baseUrl + path);
+          const light = await diagramColours(page);
+          await page.getByRole('button', { name: 'Dark theme' }).click();
+          const dark = await diagramColours(page);
+          expect(light.length).toBeGreaterThan(10);
+          expect(dark.map((c) => c.background)).not.toEqual(light.map((c) => c.background));
+          expect(dark.map((c) => c.text)).not.toEqual(light.map((c) => c.text));
+          const weak = [...light, ...dark].filter((c) => contrastRatio(c.text, c.background) < 4.5).map((c) => `${c.label}: ${c.text} on ${c.background}`);
+          expect(weak).toEqual([]);
+        },
+        { colorScheme: 'light' },
+      );
+    },
+  );
 
   it('a wide diagram scrolls inside its frame on a 360 px phone instead of being cut off', async () => {
     await withPage(
