@@ -11,9 +11,11 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
+import { buildSearchIndex } from './search-index.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
+const contentDir = resolve(root, process.env.SITE_CONTENT_DIR ?? 'content');
 const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
 
 function basename(path: string): string {
@@ -61,6 +63,7 @@ try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
   await timed('astro', astroBuild);
+  await timed('search index', () => buildSearchIndex(staging, contentDir, root));
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {

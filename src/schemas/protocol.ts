@@ -42,6 +42,8 @@ export const ProtocolSchema = z
   .object({
     /** Full title, e.g. "Western blot for p-Akt (Ser473) detection". */
     title: z.string().min(5),
+    /** Short name of the experiment, used as a search topic, e.g. "Western blot". */
+    topic: z.string().min(2).max(40),
     /** Protocol number as in the source (1, 2, 3); orders the index. */
     number: z.number().int().positive(),
     /** What the protocol achieves. */

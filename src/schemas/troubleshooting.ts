@@ -30,6 +30,8 @@ export const TroubleshootingSchema = z
   .object({
     /** The experiment, e.g. "Western blotting for phospho-proteins". */
     title: z.string().min(5),
+    /** Short name of the experiment, used as a search topic, e.g. "Western blot". */
+    topic: z.string().min(2).max(40),
     /** Example targets named by the source, e.g. "p-Akt". */
     example: z.string().optional(),
     /** One sentence for the index and the page description. */

@@ -15,6 +15,7 @@ function firstIssue(result: { success: boolean; error?: { issues: { path: Proper
 
 const validProtocol = {
   title: 'Western blot for p-Akt (Ser473) detection',
+  topic: 'Western blot',
   number: 2,
   objective: 'Detect the phosphorylation status of Akt.',
   version: '1.0',
@@ -81,6 +82,7 @@ describe('TroubleshootingSchema', () => {
   const cause = { cause: 'Insufficient washing.', solution: 'Wash more often and for longer.', cites: ['thermo-wb-troubleshooting'] };
   const valid = {
     title: 'Western blotting',
+    topic: 'Western blot',
     summary: 'Fixes for western blots.',
     order: 1,
     problems: [{ id: 'high-background', problem: 'High background.', causes: [cause, cause] }],

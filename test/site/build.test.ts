@@ -28,7 +28,7 @@ describe('every content entry has a page that shows it', () => {
     const $ = loadPage(distDir, `/troubleshooting/${slug}/`);
     const problems = data.problems as { id: string; problem: string; causes: unknown[] }[];
     for (const problem of problems) {
-      const group = $(`tbody#${problem.id}`);
+      const group = $(`th#${problem.id}`).closest('tbody');
       expect(group.find('th[scope="rowgroup"]').text().trim()).toBe(problem.problem);
       expect(group.find('th').attr('rowspan')).toBe(String(problem.causes.length));
       expect(group.find('tr')).toHaveLength(problem.causes.length);
@@ -40,8 +40,8 @@ describe('every content entry has a page that shows it', () => {
     expect($('h1').text()).toContain(data.title as string);
     const steps = data.steps as { id: string; title: string }[];
     expect(
-      $('ol.steps > li')
-        .map((_, li) => $(li).attr('id'))
+      $('ol.steps > li > h3')
+        .map((_, h) => $(h).attr('id'))
         .get(),
     ).toEqual(steps.map((s) => s.id));
     expect($('.materials li')).toHaveLength((data.materials as unknown[]).length);

@@ -1,0 +1,95 @@
+/**
+ * Post-build step: the Pagefind index, the search box bundle and the search
+ * vocabulary, written into the built site.
+ *
+ * - `pagefind/`: Pagefind 1.x index of every page with `data-pagefind-body`.
+ * - `search/search.js`: src/search/search-ui.ts as one classic script, so it
+ *   loads over file:// too (no module script, no fetch of its own).
+ * - `search/vocabulary.js`: the synonym groups of content/vocabulary.yaml and
+ *   the site's words for spelling suggestions, as a classic script.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { load } from 'cheerio';
+import { build } from 'esbuild';
+import * as pagefind from 'pagefind';
+import { parse } from 'yaml';
+import { VocabularySchema, type Vocabulary } from '../src/schemas/vocabulary.ts';
+
+/** What the step did, for the build log and the benchmark. */
+export interface SearchIndexReport {
+  pages: number;
+  indexBytes: number;
+  words: number;
+}
+
+/** Reads and checks the vocabulary; errors name the file and the field. */
+export function loadVocabulary(file: string): Vocabulary {
+  const parsed = VocabularySchema.safeParse(parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}  field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function htmlFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && d.name.endsWith('.html'))
+    .map((d) => join(d.parentPath, d.name));
+}
+
+/** Words of the indexed pages, most frequent first, for spelling suggestions. */
+function siteWords(siteDir: string): string[] {
+  const counts = new Map<string, number>();
+  for (const file of htmlFiles(siteDir)) {
+    const $ = load(readFileSync(file, 'utf8'));
+    $('[data-pagefind-ignore], script, style, svg').remove();
+    const text = $('[data-pagefind-body]').text().toLowerCase();
+    for (const word of text.match(/\p{L}[\p{L}\p{N}-]*\p{L}/gu) ?? []) {
+      if (word.length >= 4) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+  }
+  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([w]) => w);
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .reduce((sum, d) => sum + readFileSync(join(d.parentPath, d.name)).length, 0);
+}
+
+/** Builds the search index and assets into `siteDir`. */
+export async function buildSearchIndex(siteDir: string, contentDir: string, root: string): Promise<SearchIndexReport> {
+  const vocabulary = loadVocabulary(join(contentDir, 'vocabulary.yaml'));
+
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+  try {
+    const added = await index.addDirectory({ path: siteDir });
+    if (added.errors.length > 0) throw new Error(`Pagefind could not index ${siteDir}: ${added.errors.join('; ')}`);
+    const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
+    if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+
+    await mkdir(join(siteDir, 'search'), { recursive: true });
+    await build({
+      entryPoints: [join(root, 'src/search/search-ui.ts')],
+      outfile: join(siteDir, 'search/search.js'),
+      bundle: true,
+      format: 'iife',
+      minify: true,
+      target: 'es2020',
+      legalComments: 'none',
+      logLevel: 'warning',
+    });
+    const words = siteWords(siteDir);
+    await writeFile(join(siteDir, 'search/vocabulary.js'), `window.hrsSearchVocabulary=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`);
+    console.log(
+      `[search] indexed ${added.page_count} pages into ${relative(root, join(siteDir, 'pagefind')) || 'pagefind'}, ${words.length} words for suggestions`,
+    );
+    return { pages: added.page_count, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
+  } finally {
+    await pagefind.close();
+  }
+}

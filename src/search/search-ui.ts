@@ -1,0 +1,355 @@
+/**
+ * The search box, loaded only when a reader starts to search (see the
+ * bootstrap in SearchBox.astro). Bundled by scripts/search-index.ts into a
+ * classic script, so it also runs from file:// in the offline bundle.
+ */
+import type { SynonymGroup } from '../schemas/vocabulary';
+import { highlightTerms } from './highlight';
+import type { PagefindApi, PagefindData, PagefindResult } from './pagefind-api';
+import { expandQuery } from './query-expansion';
+import { correctQuery } from './spelling';
+
+/** What scripts/search-index.ts writes to search/vocabulary.js. */
+interface SearchVocabulary {
+  synonyms: SynonymGroup[];
+  /** Words of the site, most frequent first, for spelling suggestions. */
+  words: string[];
+}
+
+declare global {
+  interface Window {
+    hrsSearchVocabulary?: SearchVocabulary;
+    /** Set by the offline bundle: loads Pagefind without fetch, modules or workers. */
+    hrsOfflinePagefind?: () => Promise<PagefindApi>;
+    hrsSearch?: { ready: Promise<void>; run(query: string): Promise<void> };
+  }
+}
+
+const TYPE_ORDER = ['FAQ', 'Troubleshooting', 'Protocol', 'Data', 'Reference', 'Overview'];
+const MAX_RESULTS = 8;
+const MAX_SUBRESULTS = 3;
+
+const script = document.currentScript as HTMLScriptElement;
+const root = new URL('../', script.src);
+
+function loadClassicScript(src: URL): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const el = document.createElement('script');
+    el.src = src.href;
+    el.onload = () => resolve();
+    el.onerror = () => reject(new Error(`could not load ${src.href}`));
+    document.head.append(el);
+  });
+}
+
+async function loadPagefind(): Promise<PagefindApi> {
+  const pagefind: PagefindApi = window.hrsOfflinePagefind
+    ? await window.hrsOfflinePagefind()
+    : ((await import(/* @vite-ignore */ new URL('pagefind/pagefind.js', root).href)) as PagefindApi);
+  await pagefind.options({ excerptLength: 26 });
+  await pagefind.init();
+  return pagefind;
+}
+
+async function loadVocabulary(): Promise<SearchVocabulary> {
+  if (!window.hrsSearchVocabulary) await loadClassicScript(new URL('search/vocabulary.js', root));
+  return window.hrsSearchVocabulary ?? { synonyms: [], words: [] };
+}
+
+/** Pagefind excerpt HTML → safe DOM: only text and <mark> survive. */
+function excerptNodes(html: string): Node[] {
+  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, 'text/html');
+  const out: Node[] = [];
+  doc.body.firstElementChild?.childNodes.forEach((node) => {
+    if (node.nodeName === 'MARK') {
+      const mark = document.createElement('mark');
+      mark.textContent = node.textContent;
+      out.push(mark);
+    } else {
+      out.push(document.createTextNode(node.textContent ?? ''));
+    }
+  });
+  return out;
+}
+
+/** Words around a word position of the page text, with the word itself marked. */
+function snippet(content: string, location: number): Node[] {
+  const words = content.split(/\s+/);
+  const start = Math.max(0, location - 8);
+  const before = words.slice(start, location).join(' ');
+  const after = words.slice(location + 1, location + 14).join(' ');
+  const mark = document.createElement('mark');
+  mark.textContent = words[location] ?? '';
+  return [document.createTextNode(`${start > 0 ? '… ' : ''}${before} `), mark, document.createTextNode(` ${after} …`)];
+}
+
+interface SubResult {
+  url: string;
+  title: string;
+  excerpt: Node[];
+}
+
+/**
+ * Sections of a page that hold matches. Pagefind makes sub-results from
+ * headings with ids; troubleshooting problems are table header cells, so
+ * matches are also grouped under the nearest preceding `th` anchor.
+ */
+function subResults(data: PagefindData): SubResult[] {
+  const out: SubResult[] = data.sub_results.filter((s) => s.url.includes('#')).map((s) => ({ url: s.url, title: s.title, excerpt: excerptNodes(s.excerpt) }));
+  const anchors = [...data.anchors].filter((a) => a.id && /^(h[1-6]|th)$/.test(a.element)).sort((a, b) => a.location - b.location);
+  const seen = new Set(out.map((s) => s.url));
+  for (const location of data.locations) {
+    const section = anchors.filter((a) => a.location <= location).pop();
+    if (!section || section.element !== 'th') continue;
+    const url = `${data.url}#${section.id}`;
+    if (seen.has(url)) continue;
+    seen.add(url);
+    out.unshift({ url, title: section.text.trim() || section.id, excerpt: snippet(data.content, location) });
+  }
+  return out.slice(0, MAX_SUBRESULTS);
+}
+
+function withHighlight(url: string, terms: string): string {
+  const target = new URL(url, root);
+  target.searchParams.set('highlight', terms);
+  return target.href;
+}
+
+class SearchBox {
+  private readonly input = document.getElementById('search-input') as HTMLInputElement;
+  private readonly panel = document.getElementById('search-panel') as HTMLElement;
+  private readonly status = document.getElementById('search-status') as HTMLElement;
+  private readonly list = document.getElementById('search-results') as HTMLOListElement;
+  private readonly filterBox = document.getElementById('search-filters') as HTMLElement;
+  private readonly selected = new Map<string, Set<string>>();
+  private generation = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    private readonly pagefind: PagefindApi,
+    private readonly vocabulary: SearchVocabulary,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.renderFilters();
+    this.input.addEventListener('input', () => this.schedule());
+    this.input.addEventListener('keydown', (event) => this.onInputKey(event));
+    this.panel.addEventListener('keydown', (event) => this.onPanelKey(event));
+    this.input.closest('form')!.addEventListener('submit', (event) => {
+      event.preventDefault();
+      void this.run(this.input.value);
+    });
+    document.addEventListener('click', (event) => {
+      if (!(event.target instanceof Node) || !this.input.closest('.search')!.contains(event.target)) this.close();
+    });
+    if (this.input.value.trim()) await this.run(this.input.value);
+  }
+
+  private schedule() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(this.input.value), 80);
+  }
+
+  private open() {
+    this.panel.hidden = false;
+  }
+
+  private close() {
+    this.panel.hidden = true;
+  }
+
+  private links(): HTMLAnchorElement[] {
+    return [...this.list.querySelectorAll<HTMLAnchorElement>('a')];
+  }
+
+  private onInputKey(event: KeyboardEvent) {
+    if (event.key === 'ArrowDown') {
+      const first = this.links()[0];
+      if (first) {
+        event.preventDefault();
+        first.focus();
+      }
+    } else if (event.key === 'Escape') {
+      if (this.panel.hidden) this.input.value = '';
+      this.close();
+    }
+  }
+
+  private onPanelKey(event: KeyboardEvent) {
+    const links = this.links();
+    const index = links.indexOf(document.activeElement as HTMLAnchorElement);
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      this.close();
+      this.input.focus();
+    } else if (index >= 0 && (event.key === 'ArrowDown' || event.key === 'ArrowUp')) {
+      event.preventDefault();
+      const next = index + (event.key === 'ArrowDown' ? 1 : -1);
+      if (next < 0) this.input.focus();
+      else links[Math.min(next, links.length - 1)]!.focus();
+    }
+  }
+
+  private async renderFilters() {
+    const available = await this.pagefind.filters();
+    this.filterBox.replaceChildren();
+    for (const [name, legendText] of [
+      ['type', 'Type'],
+      ['topic', 'Topic'],
+    ] as const) {
+      const values = Object.keys(available[name] ?? {}).sort((a, b) => {
+        const ia = TYPE_ORDER.indexOf(a);
+        const ib = TYPE_ORDER.indexOf(b);
+        return ia >= 0 && ib >= 0 ? ia - ib : a.localeCompare(b);
+      });
+      if (values.length === 0) continue;
+      const fieldset = document.createElement('fieldset');
+      const legend = document.createElement('legend');
+      legend.textContent = legendText;
+      fieldset.append(legend);
+      for (const value of values) {
+        const label = document.createElement('label');
+        const box = document.createElement('input');
+        box.type = 'checkbox';
+        box.name = `filter-${name}`;
+        box.value = value;
+        box.addEventListener('change', () => {
+          const set = this.selected.get(name) ?? new Set<string>();
+          if (box.checked) set.add(value);
+          else set.delete(value);
+          this.selected.set(name, set);
+          void this.run(this.input.value);
+        });
+        label.append(box, ` ${value}`);
+        fieldset.append(label);
+      }
+      this.filterBox.append(fieldset);
+    }
+  }
+
+  private filters(): Record<string, { any: string[] }> {
+    const out: Record<string, { any: string[] }> = {};
+    for (const [name, values] of this.selected) if (values.size > 0) out[name] = { any: [...values] };
+    return out;
+  }
+
+  /** Searches every spelling the vocabulary allows and keeps each page's best score. */
+  private async searchAll(query: string): Promise<{ result: PagefindResult; variant: string }[]> {
+    const variants = expandQuery(query, this.vocabulary.synonyms);
+    const filters = this.filters();
+    const found = await Promise.all(variants.map(async (variant) => ({ variant, response: await this.pagefind.search(variant, { filters }) })));
+    const best = new Map<string, { result: PagefindResult; variant: string }>();
+    for (const { variant, response } of found) {
+      for (const result of response?.results ?? []) {
+        const current = best.get(result.id);
+        if (!current || result.score > current.result.score) best.set(result.id, { result, variant });
+      }
+    }
+    return [...best.values()].sort((a, b) => b.result.score - a.result.score);
+  }
+
+  async run(raw: string) {
+    const generation = ++this.generation;
+    const query = raw.slice(0, 200).trim();
+    if (!query) {
+      this.list.replaceChildren();
+      this.status.textContent = '';
+      this.close();
+      return;
+    }
+    this.open();
+    let shown = query;
+    let hits = await this.searchAll(query);
+    let corrected: string | undefined;
+    if (hits.length === 0) {
+      corrected = correctQuery(query, this.vocabulary.words);
+      if (corrected) {
+        hits = await this.searchAll(corrected);
+        shown = corrected;
+      }
+    }
+    const top = await Promise.all(hits.slice(0, MAX_RESULTS).map(async (h) => ({ data: await h.result.data(), terms: shown })));
+    if (generation !== this.generation) return;
+    this.render(query, shown, corrected, top);
+  }
+
+  private render(query: string, shown: string, corrected: string | undefined, top: { data: PagefindData; terms: string }[]) {
+    this.list.replaceChildren();
+    const quote = (s: string) => `“${s}”`;
+    if (top.length === 0) {
+      const filtered = Object.keys(this.filters()).length > 0;
+      this.status.textContent = `No results for ${quote(query)}${filtered ? ' with these filters' : ''}. ${
+        filtered ? 'Clear a filter, or try' : 'Try'
+      } fewer or more general words, another spelling, or browse the FAQ, troubleshooting guides and protocols from the menu.`;
+      return;
+    }
+    this.status.textContent = corrected
+      ? `No results for ${quote(query)}; showing ${top.length} for ${quote(shown)}.`
+      : `${top.length} result${top.length === 1 ? '' : 's'} for ${quote(query)}.`;
+    for (const { data, terms } of top) {
+      const item = document.createElement('li');
+      item.className = 'search-result';
+      const link = document.createElement('a');
+      link.href = withHighlight(data.url, terms);
+      const title = document.createElement('span');
+      title.className = 'search-result-title';
+      title.textContent = data.meta.title ?? data.url;
+      link.append(title);
+      const type = data.filters.type?.[0];
+      if (type) {
+        const badge = document.createElement('span');
+        badge.className = 'search-result-type';
+        badge.textContent = type;
+        link.append(' ', badge);
+      }
+      const excerpt = document.createElement('p');
+      excerpt.className = 'search-result-excerpt';
+      excerpt.append(...excerptNodes(data.excerpt));
+      item.append(link, excerpt);
+      const subs = subResults(data);
+      if (subs.length > 0) {
+        const subList = document.createElement('ul');
+        subList.className = 'search-subresults';
+        for (const sub of subs) {
+          const li = document.createElement('li');
+          const a = document.createElement('a');
+          a.href = withHighlight(sub.url, terms);
+          a.textContent = sub.title;
+          const p = document.createElement('p');
+          p.append(...sub.excerpt);
+          li.append(a, p);
+          subList.append(li);
+        }
+        item.append(subList);
+      }
+      this.list.append(item);
+    }
+  }
+}
+
+/** On a page opened from a result, marks the searched terms, in every spelling the vocabulary knows. */
+function highlightFromUrl(vocabulary: SearchVocabulary) {
+  const query = new URLSearchParams(location.search).get('highlight');
+  const main = document.querySelector('main');
+  if (!query || !main) return;
+  const phrases = expandQuery(query, vocabulary.synonyms);
+  const words = phrases.flatMap((p) => p.split(' ')).filter((w) => w.length > 3);
+  const first = highlightTerms(main, [...phrases, ...words]);
+  if (first && !location.hash) first.scrollIntoView({ block: 'center' });
+}
+
+async function start() {
+  const vocabularyLoaded = loadVocabulary();
+  highlightFromUrl(await vocabularyLoaded);
+  const [pagefind, vocabulary] = await Promise.all([loadPagefind(), vocabularyLoaded]);
+  const box = new SearchBox(pagefind, vocabulary);
+  await box.start();
+  window.hrsSearch!.run = (query) => box.run(query);
+}
+
+window.hrsSearch = { ready: start(), run: async () => undefined };
+window.hrsSearch.ready.catch((error: unknown) => {
+  const status = document.getElementById('search-status');
+  if (status) status.textContent = `Search could not start: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(error);
+});
