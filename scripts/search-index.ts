@@ -9,13 +9,25 @@
  *   the site's words for spelling suggestions, as a classic script.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { load } from 'cheerio';
 import { build } from 'esbuild';
 import * as pagefind from 'pagefind';
 import { parse } from 'yaml';
 import { VocabularySchema, type Vocabulary } from '../src/schemas/vocabulary.ts';
+
+/** Pagefind writes these for its own UIs; the search box does not use them. */
+const UNUSED_PAGEFIND_FILES = [
+  'pagefind-ui.js',
+  'pagefind-ui.css',
+  'pagefind-modular-ui.js',
+  'pagefind-modular-ui.css',
+  'pagefind-component-ui.js',
+  'pagefind-component-ui.css',
+  'pagefind-highlight.js',
+  'wasm.unknown.pagefind',
+];
 
 /** What the step did, for the build log and the benchmark. */
 export interface SearchIndexReport {
@@ -71,6 +83,8 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
     if (added.errors.length > 0) throw new Error(`Pagefind could not index ${siteDir}: ${added.errors.join('; ')}`);
     const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
     if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+    // The site has its own search box: Pagefind's prebuilt UIs would only weigh down the site and the offline zip.
+    for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
 
     await mkdir(join(siteDir, 'search'), { recursive: true });
     await build({
