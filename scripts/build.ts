@@ -12,6 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
 import { buildSearchIndex } from './search-index.ts';
+import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
+import { SITE_NAME } from './lib/site-name.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
@@ -51,6 +53,24 @@ function astroBuild(): Promise<void> {
   });
 }
 
+/**
+ * PDFs need a browser. Without one, `npm run build` fails with one line on how
+ * to provide it; `npm start` (SITE_PDF=optional) builds the rest and says so.
+ */
+async function pdfStep(): Promise<void> {
+  const paper: Paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
+  try {
+    const report = await exportPdfs({ siteDir: staging, siteName: SITE_NAME, paper });
+    for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
+  } catch (error) {
+    if (error instanceof BrowserMissingError && process.env.SITE_PDF === 'optional') {
+      console.warn(`[pdf] skipped: ${error.message} The site is built without PDFs.`);
+      return;
+    }
+    throw error;
+  }
+}
+
 async function swapIn(): Promise<void> {
   const old = `${staging}.old`;
   if (existsSync(outDir)) await rename(outDir, old);
@@ -63,6 +83,8 @@ try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
   await timed('astro', astroBuild);
+  await timed('pdf export', pdfStep);
+  await timed('pdf links', () => annotatePdfLinks(staging));
   await timed('search index', () => buildSearchIndex(staging, contentDir, root));
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);

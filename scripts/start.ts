@@ -30,7 +30,8 @@ function newest(paths: string[]): number {
 const builtAt = existsSync(join(distDir, 'index.html')) ? statSync(join(distDir, 'index.html')).mtimeMs : 0;
 if (builtAt < newest(['content', 'src', 'public', 'astro.config.mjs', 'package.json'])) {
   console.log(builtAt ? '[start] sources changed since the last build: rebuilding.' : '[start] no build yet: building.');
-  const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit' });
+  // Without a browser the site is still built and served, without PDFs; the build says so.
+  const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit', env: { ...process.env, SITE_PDF: 'optional' } });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 

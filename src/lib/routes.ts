@@ -13,5 +13,7 @@ export const routes = {
   dataCsv: (slug: string) => `/data/${slug}.csv`,
   protocols: () => '/protocols/',
   protocol: (slug: string) => `/protocols/${slug}/`,
+  protocolPdf: (slug: string) => `/pdf/${slug}.pdf`,
+  allProtocolsPdf: () => '/pdf/protocols.pdf',
   references: () => '/references/',
 } as const;

@@ -3,7 +3,7 @@
  * and needs no browser, so a machine without Chromium still builds the site.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -11,12 +11,27 @@ import { afterAll, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('builds every diagram from the cache with no browser on the machine', () => {
-  const result = spawnSync(process.execPath, ['scripts/build.ts'], {
-    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist'), SITE_CACHE_DIR: join(dir, 'cache'), CHROME_PATH: '/nonexistent/chromium' },
+const build = (env: NodeJS.ProcessEnv) =>
+  spawnSync(process.execPath, ['scripts/build.ts'], {
+    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist'), SITE_CACHE_DIR: join(dir, 'cache'), CHROME_PATH: '/nonexistent/chromium', ...env },
     encoding: 'utf8',
   });
+
+it('with no browser, npm start still builds the site with every diagram from the cache, and says the PDFs are missing', () => {
+  const result = build({ SITE_PDF: 'optional' });
   expect(result.status, result.stdout + result.stderr).toBe(0);
   expect(result.stdout).toMatch(/\[diagrams\] 0 rendered, 2 from cache, 0 browser launches/);
-  expect(existsSync(join(dir, 'dist/protocols/resistant-cell-lines/index.html'))).toBe(true);
+  expect(result.stderr + result.stdout).toMatch(/\[pdf\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/);
+  const page = readFileSync(join(dir, 'dist/protocols/resistant-cell-lines/index.html'), 'utf8');
+  expect(page).toContain('<svg');
+  expect(page).toContain('PDF export was not available when this copy was built.');
+  expect(page).not.toContain('data-pdf-link');
+  expect(existsSync(join(dir, 'dist/pdf'))).toBe(false);
+});
+
+it('with no browser, npm run build fails with one line on how to provide one', () => {
+  const result = build({ SITE_PDF: '' });
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toContain('[build] FAILED: PDF export needs a browser. No Chromium or Chrome found: set CHROME_PATH');
+  expect(result.stderr).not.toMatch(/\n\s+at /);
 });

@@ -1,0 +1,165 @@
+/**
+ * The exported PDFs, read with poppler: every protocol's title, steps, key
+ * figures and cited references, the page numbering and footer, metadata,
+ * fonts, outline, and the combined document's contents page.
+ */
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDocument, PDFName } from 'pdf-lib';
+import { parse } from 'yaml';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { exportPdfs } from '../../scripts/pdf-export';
+import { SITE_NAME } from '../../scripts/lib/site-name';
+import { SITE } from '../../src/site';
+import { frontmatter, loadPage } from '../helpers/built-site';
+import { pdfFonts, pdfInfo, pdfText } from '../helpers/poppler';
+
+const distDir = inject('distDir');
+const scratch = mkdtempSync(join(tmpdir(), 'hrs-pdf-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Protocol {
+  slug: string;
+  title: string;
+  number: number;
+  version: string;
+  lastReviewed: Date | string;
+  objective: string;
+  steps: { title: string; conditions?: { label: string; value: string }[]; cites?: string[] }[];
+}
+const protocols = readdirSync('content/protocols')
+  .filter((f) => f.endsWith('.mdx'))
+  .map((f) => ({ slug: f.replace(/\.mdx$/, ''), ...(frontmatter(join('content/protocols', f)) as Omit<Protocol, 'slug'>) }))
+  .sort((a, b) => a.number - b.number);
+const references = parse(readFileSync('content/references.yaml', 'utf8')) as { id: string; number: number; title?: string; site: string }[];
+const isoDate = (d: Date | string) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
+/** pdftotext keeps the glyphs; join lines and squeeze spaces so phrases can be found. */
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
+describe.each(protocols)('pdf/$slug.pdf', (protocol) => {
+  const file = join(distDir, 'pdf', `${protocol.slug}.pdf`);
+  const text = flat(pdfText(file));
+  const info = pdfInfo(file);
+
+  it('holds the title, the objective and every step with its conditions', () => {
+    expect(text).toContain(`Protocol ${protocol.number}: ${protocol.title}`);
+    expect(text).toContain(flat(protocol.objective).slice(0, 40));
+    protocol.steps.forEach((step, i) => {
+      expect(text, `step ${i + 1}`).toContain(`${i + 1}. ${step.title}`);
+      for (const c of step.conditions ?? []) expect(text, `step ${i + 1}: ${c.label}`).toContain(flat(c.value));
+    });
+  });
+
+  it('lists the materials as a checklist', () => {
+    expect(text).toContain('☐');
+  });
+
+  it('holds every reference it cites, in full', () => {
+    const cited = new Set(protocol.steps.flatMap((s) => s.cites ?? []));
+    expect(cited.size).toBeGreaterThan(0);
+    for (const id of cited) {
+      const ref = references.find((r) => r.id === id)!;
+      expect(text, id).toContain(flat(ref.title ?? ref.site).slice(0, 45));
+    }
+  });
+
+  it('has the RUO notice, and a running footer with version, date, canonical URL and "page X of Y"', () => {
+    expect(text).toContain('Research Use Only');
+    const pages = Number(info.Pages);
+    expect(text).toContain(`Page 1 of ${pages}`);
+    expect(text).toContain(`Page ${pages} of ${pages}`);
+    expect(text).toContain(`Version ${protocol.version} · ${isoDate(protocol.lastReviewed)}`);
+    expect(text).toMatch(new RegExp(`https?://\\S+/protocols/${protocol.slug}/`));
+  });
+
+  it('has its metadata, dated by the content, a sane page count, A4 paper, tagged', () => {
+    expect(info.Title).toBe(`Protocol ${protocol.number}: ${protocol.title}`);
+    expect(info.Author).toBe(SITE.name);
+    expect(info.Subject).toBe(protocol.objective);
+    expect(info.Keywords).toMatch(/Herceptin/);
+    expect(info.CreationDate).toMatch(new RegExp(`^${isoDate(protocol.lastReviewed)}T00:00:00`));
+    expect(Number(info.Pages)).toBeGreaterThanOrEqual(1);
+    expect(Number(info.Pages)).toBeLessThanOrEqual(12);
+    expect(info['Page size']).toMatch(/\(A4\)/);
+    expect(info.Tagged).toBe('yes');
+  });
+
+  it('embeds every font', () => {
+    const fonts = pdfFonts(file);
+    expect(fonts.length).toBeGreaterThan(0);
+    expect(fonts.filter((f) => !f.embedded)).toEqual([]);
+  });
+
+  it('is linked from its page with its size', () => {
+    const $ = loadPage(distDir, `/protocols/${protocol.slug}/`);
+    const link = $('a[data-pdf-link]');
+    expect(link.attr('href')).toBe(`/pdf/${protocol.slug}.pdf`);
+    const kb = Math.max(1, Math.round(readFileSync(file).length / 1024));
+    expect(link.text()).toContain(`(PDF, ${kb} KB)`);
+  });
+});
+
+describe('pdf/protocols.pdf', () => {
+  const file = join(distDir, 'pdf', 'protocols.pdf');
+
+  it('opens with a contents page whose page numbers are right', () => {
+    const contents = flat(pdfText(file, 1));
+    for (const p of protocols) {
+      const match = new RegExp(`Protocol ${p.number}: .*? version ${p.version} page (\\d+)`).exec(contents);
+      expect(match, `contents entry for protocol ${p.number}`).not.toBeNull();
+      const page = Number(match![1]);
+      expect(flat(pdfText(file, page)), `page ${page}`).toContain(`Protocol ${p.number}: ${p.title}`);
+    }
+  });
+
+  it('holds every step of every protocol, and bookmarks', async () => {
+    const text = flat(pdfText(file));
+    for (const p of protocols) p.steps.forEach((s, i) => expect(text).toContain(`${i + 1}. ${s.title}`));
+    const doc = await PDFDocument.load(readFileSync(file));
+    expect(doc.catalog.get(PDFName.of('Outlines'))).toBeDefined();
+    expect(doc.getTitle()).toBe(`${SITE.name}: protocols`);
+  });
+
+  it('is linked from the protocols index with its size', () => {
+    const link = loadPage(distDir, '/protocols/')('a[data-pdf-link]');
+    expect(link.attr('href')).toBe('/pdf/protocols.pdf');
+    expect(link.text()).toMatch(/\(PDF, \d+ KB\)/);
+  });
+});
+
+describe('exporting', () => {
+  it('the build scripts and the site agree on the site name', () => {
+    expect(SITE_NAME).toBe(SITE.name);
+  });
+
+  it('fails with the protocol’s name when its page is broken', async () => {
+    const site = join(scratch, 'broken');
+    cpSync(distDir, site, { recursive: true });
+    const page = join(site, 'protocols/western-blot-p-akt/index.html');
+    writeFileSync(page, readFileSync(page, 'utf8').replace(/<ol class="steps">[\s\S]*?<\/ol>/, ''));
+    await expect(exportPdfs({ siteDir: site, siteName: SITE.name })).rejects.toThrow(
+      /PDF export failed for "Protocol 2: Western blot for p-Akt \(Ser473\) detection"/,
+    );
+  });
+
+  it('prints on US Letter when asked', async () => {
+    const site = join(scratch, 'letter');
+    cpSync(distDir, site, { recursive: true });
+    await exportPdfs({ siteDir: site, siteName: SITE.name, paper: 'Letter' });
+    expect(pdfInfo(join(site, 'pdf/ihc-ffpe.pdf'))['Page size']).toMatch(/\(letter\)/);
+  });
+
+  it('says in one line how to provide a browser when there is none', async () => {
+    const saved = process.env.CHROME_PATH;
+    process.env.CHROME_PATH = '/nonexistent/chromium';
+    try {
+      await expect(exportPdfs({ siteDir: distDir, siteName: SITE.name })).rejects.toThrow(
+        /^PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env.CHROME_PATH;
+      else process.env.CHROME_PATH = saved;
+    }
+  });
+});
