@@ -8,12 +8,13 @@ import { rehypeMermaidDiagrams } from './src/markdown/rehype-mermaid-diagrams.ts
 import { diagrams } from './src/integrations/diagrams.ts';
 import { loadReferenceIndex } from './src/lib/reference-index.ts';
 import { contentDir } from './src/lib/paths.ts';
+import { SITE_URL } from './scripts/lib/site-name.ts';
 
 /** Rendered diagrams, committed, so that builds need a browser only when a diagram changes. */
 const diagramCache = process.env.SITE_DIAGRAM_CACHE ?? './.diagram-cache';
 
 export default defineConfig({
-  site: process.env.SITE_URL ?? 'https://herceptin-resistance.example.org',
+  site: SITE_URL,
   // scripts/build.ts points these at a staging folder and swaps it in on success.
   outDir: process.env.SITE_OUT_DIR ?? './dist',
   cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.astro',

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
 import { buildSearchIndex } from './search-index.ts';
 import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
-import { SITE_NAME } from './lib/site-name.ts';
+import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
+import { annotateBundleLink, buildOfflineBundle } from './offline-bundle.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
@@ -71,6 +72,15 @@ async function pdfStep(): Promise<void> {
   }
 }
 
+async function bundleStep(): Promise<void> {
+  const buildDate = (process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()).toISOString().slice(0, 10);
+  const report = await buildOfflineBundle({ siteDir: staging, contentDir, publicUrl: SITE_URL, buildDate });
+  await annotateBundleLink(staging, report, buildDate);
+  console.log(
+    `[bundle] ${report.files} files, ${(report.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(report.zipBytes / 1024).toFixed(0)} KB zipped, content version ${report.contentVersion}`,
+  );
+}
+
 async function swapIn(): Promise<void> {
   const old = `${staging}.old`;
   if (existsSync(outDir)) await rename(outDir, old);
@@ -86,6 +96,7 @@ try {
   await timed('pdf export', pdfStep);
   await timed('pdf links', () => annotatePdfLinks(staging));
   await timed('search index', () => buildSearchIndex(staging, contentDir, root));
+  await timed('offline bundle', bundleStep);
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {

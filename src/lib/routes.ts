@@ -16,4 +16,5 @@ export const routes = {
   protocolPdf: (slug: string) => `/pdf/${slug}.pdf`,
   allProtocolsPdf: () => '/pdf/protocols.pdf',
   references: () => '/references/',
+  offlineBundle: () => '/downloads/herceptin-resistance-support-offline.zip',
 } as const;

@@ -1,6 +1,6 @@
 /** The parts of Pagefind's browser API (pagefind.js, 1.x) the search box uses. */
 export interface PagefindApi {
-  options(options: { excerptLength?: number; basePath?: string; baseUrl?: string }): Promise<void>;
+  options(options: { excerptLength?: number; basePath?: string; baseUrl?: string; noWorker?: boolean }): Promise<void>;
   init(): Promise<void>;
   search(term: string, options?: { filters?: Record<string, { any: string[] }> }): Promise<{ results: PagefindResult[] } | null>;
   filters(): Promise<Record<string, Record<string, number>>>;

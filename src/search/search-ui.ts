@@ -19,8 +19,8 @@ interface SearchVocabulary {
 declare global {
   interface Window {
     hrsSearchVocabulary?: SearchVocabulary;
-    /** Set by the offline bundle: loads Pagefind without fetch, modules or workers. */
-    hrsOfflinePagefind?: () => Promise<PagefindApi>;
+    /** Pagefind's files, base64, from search/pagefind-pack.js in the offline bundle. */
+    hrsPagefindPack?: Record<string, string>;
     hrsSearch?: { ready: Promise<void>; run(query: string): Promise<void> };
   }
 }
@@ -42,13 +42,47 @@ function loadClassicScript(src: URL): Promise<void> {
   });
 }
 
+const offline = location.protocol === 'file:';
+
+/**
+ * From disk, Chromium blocks module scripts, fetch and workers. The offline
+ * bundle ships Pagefind's files packed in a classic script: fetches under
+ * pagefind/ are answered from the pack, pagefind.js is imported from a blob
+ * URL, and Pagefind runs on the main thread.
+ */
+async function loadOfflinePagefind(base: URL): Promise<PagefindApi> {
+  await loadClassicScript(new URL('search/pagefind-pack.js', root));
+  const pack = window.hrsPagefindPack ?? {};
+  const bytes = (name: string) => Uint8Array.from(atob(pack[name]!), (c) => c.charCodeAt(0));
+  const realFetch = window.fetch.bind(window);
+  window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+    // Pagefind strips the origin from its base path, so its URLs can arrive as "/path/on/disk/…".
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, location.href).href;
+    const name = url.startsWith(base.href) ? decodeURIComponent(url.slice(base.href.length).split(/[?#]/)[0]!) : undefined;
+    if (name && name in pack) {
+      const type = name.endsWith('.json') ? 'application/json' : name.endsWith('.js') ? 'text/javascript' : 'application/octet-stream';
+      return Promise.resolve(new Response(bytes(name), { headers: { 'Content-Type': type } }));
+    }
+    return realFetch(input, init);
+  };
+  const script = URL.createObjectURL(new Blob([bytes('pagefind.js')], { type: 'text/javascript' }));
+  return (await import(/* @vite-ignore */ script)) as PagefindApi;
+}
+
 async function loadPagefind(): Promise<PagefindApi> {
-  const pagefind: PagefindApi = window.hrsOfflinePagefind
-    ? await window.hrsOfflinePagefind()
-    : ((await import(/* @vite-ignore */ new URL('pagefind/pagefind.js', root).href)) as PagefindApi);
-  await pagefind.options({ excerptLength: 26 });
+  const base = new URL('pagefind/', root);
+  const pagefind: PagefindApi = offline ? await loadOfflinePagefind(base) : ((await import(/* @vite-ignore */ new URL('pagefind.js', base).href)) as PagefindApi);
+  // Result URLs stay site-root paths ("/faq/…"); siteUrl() turns them into links that work on the web and on disk.
+  await pagefind.options({ excerptLength: 26, baseUrl: '/', ...(offline ? { basePath: base.href, noWorker: true } : {}) });
   await pagefind.init();
   return pagefind;
+}
+
+/** A site path from the index as a link: relative to the site root, and on disk pointing at the file. */
+function siteUrl(path: string): URL {
+  const [pathname = '', hash] = path.replace(/^\//, '').split('#');
+  const file = offline && (pathname === '' || pathname.endsWith('/')) ? `${pathname}index.html` : pathname;
+  return new URL(`${file}${hash ? `#${hash}` : ''}`, root);
 }
 
 async function loadVocabulary(): Promise<SearchVocabulary> {
@@ -110,7 +144,7 @@ function subResults(data: PagefindData): SubResult[] {
 }
 
 function withHighlight(url: string, terms: string): string {
-  const target = new URL(url, root);
+  const target = siteUrl(url);
   target.searchParams.set('highlight', terms);
   return target.href;
 }

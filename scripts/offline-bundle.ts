@@ -1,0 +1,114 @@
+/**
+ * Post-build step: the offline copy for lab PCs, as one zip in `downloads/`.
+ * It unzips into one folder whose index.html opens the site from disk: links
+ * are made relative and point at files, search reads a packed index instead
+ * of fetching, and every page says it is an offline copy, of which build and
+ * content version, and where the public site is.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { load } from 'cheerio';
+import { zipSync, type Zippable } from 'fflate';
+import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
+
+/** Name of the zip and of the folder it unzips into. */
+export const BUNDLE_NAME = 'herceptin-resistance-support-offline';
+
+/** The size the zip must stay under; the build fails past it. */
+export const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
+
+export interface BundleOptions {
+  siteDir: string;
+  contentDir: string;
+  publicUrl: string;
+  /** YYYY-MM-DD */
+  buildDate: string;
+}
+
+export interface BundleReport {
+  zipPath: string;
+  zipBytes: number;
+  files: number;
+  unzippedBytes: number;
+  contentVersion: string;
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
+    .sort();
+}
+
+/** A short hash of every content file, so a reader can tell two copies apart. */
+export function contentVersion(contentDir: string): string {
+  const hash = createHash('sha256');
+  for (const file of listFiles(contentDir)) hash.update(file).update('\0').update(readFileSync(join(contentDir, file)));
+  return hash.digest('hex').slice(0, 8);
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** The offline form of one page: relative links, the freshness banner, no download link to itself. */
+function offlinePage(html: string, path: string, banner: string): string {
+  const $ = load(html);
+  $('body').prepend(banner);
+  $('[data-bundle-download]').remove();
+  return relativizeHtml($.html(), path);
+}
+
+/** Pagefind's files as a classic script, for the search box to read instead of fetching (blocked on file://). */
+function pagefindPack(siteDir: string): string {
+  const dir = join(siteDir, 'pagefind');
+  const files: Record<string, string> = {};
+  for (const file of listFiles(dir)) {
+    // Workers cannot start from file://; the search box runs Pagefind on the main thread there.
+    if (file === 'pagefind-worker.js') continue;
+    files[file] = readFileSync(join(dir, file)).toString('base64');
+  }
+  return `window.hrsPagefindPack=${JSON.stringify(files)};\n`;
+}
+
+/** Writes `downloads/<BUNDLE_NAME>.zip` and returns what it holds. */
+export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, buildDate }: BundleOptions): Promise<BundleReport> {
+  const version = contentVersion(contentDir);
+  const banner =
+    `<p class="offline-banner" role="note" data-pagefind-ignore>Offline copy, built ${escapeHtml(buildDate)}, content version ${version}. ` +
+    `For updates, see the public site: <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a></p>`;
+
+  const entries: Zippable = {};
+  let unzippedBytes = 0;
+  const add = (path: string, data: Uint8Array) => {
+    entries[`${BUNDLE_NAME}/${path}`] = [data, { level: /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? 0 : 9 }];
+    unzippedBytes += data.length;
+  };
+  for (const path of listFiles(siteDir)) {
+    // The zip does not hold itself; Pagefind's files travel in search/pagefind-pack.js instead.
+    if (path.startsWith('downloads/') || path.startsWith('pagefind/')) continue;
+    const data = readFileSync(join(siteDir, path));
+    if (path.endsWith('.html')) add(path, Buffer.from(offlinePage(data.toString('utf8'), path, banner)));
+    else if (path.endsWith('.css')) add(path, Buffer.from(relativizeCss(data.toString('utf8'), path)));
+    else add(path, data);
+  }
+  add('search/pagefind-pack.js', Buffer.from(pagefindPack(siteDir)));
+
+  const zip = zipSync(entries, { mtime: new Date(`${buildDate}T00:00:00Z`) });
+  if (zip.length > BUNDLE_BUDGET_BYTES) {
+    throw new Error(`The offline bundle is ${(zip.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
+  }
+  const zipPath = join(siteDir, 'downloads', `${BUNDLE_NAME}.zip`);
+  await mkdir(join(siteDir, 'downloads'), { recursive: true });
+  await writeFile(zipPath, zip);
+  return { zipPath, zipBytes: zip.length, files: Object.keys(entries).length, unzippedBytes, contentVersion: version };
+}
+
+/** Fills in the size and build date after the home page's download link. */
+export async function annotateBundleLink(siteDir: string, report: BundleReport, buildDate: string): Promise<void> {
+  const path = join(siteDir, 'index.html');
+  const $ = load(readFileSync(path, 'utf8'));
+  const kb = Math.round(report.zipBytes / 1024);
+  $('[data-bundle-size]').text(` (zip, ${kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`}, built ${buildDate})`);
+  await writeFile(path, $.html());
+}
