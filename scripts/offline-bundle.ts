@@ -45,7 +45,11 @@ function listFiles(dir: string): string[] {
 /** A short hash of every content file, so a reader can tell two copies apart. */
 export function contentVersion(contentDir: string): string {
   const hash = createHash('sha256');
-  for (const file of listFiles(contentDir)) hash.update(file).update('\0').update(readFileSync(join(contentDir, file)));
+  for (const file of listFiles(contentDir))
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(contentDir, file)));
   return hash.digest('hex').slice(0, 8);
 }
 

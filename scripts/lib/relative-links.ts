@@ -35,7 +35,10 @@ export function relativizeHtml(html: string, pagePath: string): string {
   }
   $('[srcset]').each((_, el) => {
     const value = $(el).attr('srcset')!;
-    $(el).attr('srcset', value.replace(/(^|,\s*)(\/[^\s,]+)/g, (_m, sep: string, url: string) => sep + relativeUrl(url, pagePath)));
+    $(el).attr(
+      'srcset',
+      value.replace(/(^|,\s*)(\/[^\s,]+)/g, (_m, sep: string, url: string) => sep + relativeUrl(url, pagePath)),
+    );
   });
   $('[style]').each((_, el) => void $(el).attr('style', relativizeCss($(el).attr('style')!, pagePath)));
   $('style').each((_, el) => void $(el).text(relativizeCss($(el).text(), pagePath)));

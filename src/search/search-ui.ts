@@ -71,7 +71,9 @@ async function loadOfflinePagefind(base: URL): Promise<PagefindApi> {
 
 async function loadPagefind(): Promise<PagefindApi> {
   const base = new URL('pagefind/', root);
-  const pagefind: PagefindApi = offline ? await loadOfflinePagefind(base) : ((await import(/* @vite-ignore */ new URL('pagefind.js', base).href)) as PagefindApi);
+  const pagefind: PagefindApi = offline
+    ? await loadOfflinePagefind(base)
+    : ((await import(/* @vite-ignore */ new URL('pagefind.js', base).href)) as PagefindApi);
   // Result URLs stay site-root paths ("/faq/…"); siteUrl() turns them into links that work on the web and on disk.
   await pagefind.options({ excerptLength: 26, baseUrl: '/', ...(offline ? { basePath: base.href, noWorker: true } : {}) });
   await pagefind.init();

@@ -1,0 +1,176 @@
+/**
+ * The offline bundle as a lab PC gets it: the one zip under downloads/,
+ * unzipped into a temporary folder and opened from disk in Chromium.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { unzipSync } from 'fflate';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { BUNDLE_BUDGET_BYTES } from '../../scripts/offline-bundle';
+import { listFiles, loadPage } from '../helpers/built-site';
+import { launchBrowser } from '../helpers/browser';
+
+const distDir = inject('distDir');
+const unzipped = mkdtempSync(join(tmpdir(), 'hrs-offline-'));
+const zips = readdirSync(join(distDir, 'downloads'));
+const zipBytes = readFileSync(join(distDir, 'downloads', zips[0]!));
+const entries = unzipSync(zipBytes);
+for (const [name, data] of Object.entries(entries)) {
+  if (name.endsWith('/')) continue;
+  mkdirSync(dirname(join(unzipped, name)), { recursive: true });
+  writeFileSync(join(unzipped, name), data);
+}
+const folders = readdirSync(unzipped);
+const siteDir = join(unzipped, folders[0]!);
+const home = pathToFileURL(join(siteDir, 'index.html')).href;
+
+let browser: Browser;
+let page: Page;
+const requests: string[] = [];
+beforeAll(async () => {
+  browser = await launchBrowser();
+  page = await browser.newPage();
+  page.on('request', (r) => requests.push(r.url()));
+});
+afterAll(async () => {
+  await browser?.close();
+  rmSync(unzipped, { recursive: true, force: true });
+});
+
+/** The file a link of the current page points at, on disk. */
+async function linkTarget(selector: string): Promise<string> {
+  const href = await page
+    .locator(selector)
+    .first()
+    .evaluate((a) => (a as HTMLAnchorElement).href);
+  return fileURLToPath(href.split(/[?#]/)[0]!);
+}
+
+describe('the zip', () => {
+  it('is exactly one file under downloads/, within its size budget, unzipping into one folder with index.html', () => {
+    expect(zips).toHaveLength(1);
+    expect(zips[0]).toMatch(/\.zip$/);
+    expect(zipBytes.length).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
+    expect(folders).toHaveLength(1);
+    expect(existsSync(join(siteDir, 'index.html'))).toBe(true);
+  });
+
+  it('is linked from the public home page with its size and build date', () => {
+    const link = loadPage(distDir, '/')('[data-bundle-download] a');
+    expect(link.attr('href')).toBe(`/downloads/${zips[0]}`);
+    expect(link.text()).toMatch(/\(zip, \d+ KB, built \d{4}-\d{2}-\d{2}\)/);
+  });
+
+  it('has only relative links that point at files that exist, and no module scripts', () => {
+    const broken: string[] = [];
+    for (const file of listFiles(siteDir).filter((f) => f.endsWith('.html'))) {
+      const $ = loadPage(siteDir, file);
+      expect($('script[type="module"]').length, file).toBe(0);
+      $('a[href], link[href], script[src], img[src], [data-search-src], a[xlink\\:href]').each((_, el) => {
+        const url = $(el).attr('href') ?? $(el).attr('src') ?? $(el).attr('data-search-src') ?? $(el).attr('xlink:href')!;
+        if (/^(https?:|mailto:|#)/.test(url)) return;
+        if (url.startsWith('/')) return void broken.push(`${file}: absolute ${url}`);
+        const target = join(dirname(join(siteDir, file)), url.split(/[?#]/)[0]!);
+        if (!existsSync(target) || target.endsWith('/')) broken.push(`${file}: ${url}`);
+      });
+    }
+    expect(broken).toEqual([]);
+  });
+});
+
+describe('opened from disk in Chromium', () => {
+  it('every page says it is an offline copy, with build date, content version and the public site', async () => {
+    await page.goto(home);
+    const banner = page.locator('.offline-banner');
+    expect(await banner.textContent()).toMatch(
+      /^Offline copy, built \d{4}-\d{2}-\d{2}, content version [0-9a-f]{8}\. For updates, see the public site: https?:\/\//,
+    );
+    expect(await banner.locator('a').getAttribute('href')).toMatch(/^https?:\/\//);
+  });
+
+  it('navigation reaches every kind of page', async () => {
+    await page.goto(home);
+    const visited: string[] = [];
+    for (const [nav, then] of [
+      ['FAQ', 'main .card-list a'],
+      ['Troubleshooting', 'main .card h2 a'],
+      ['Data', undefined],
+      ['Protocols', 'main .card-list h2 a'],
+      ['References', undefined],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: nav, exact: true }).click();
+      expect(page.url()).toMatch(/\/index\.html$/);
+      visited.push((await page.locator('h1').textContent()) ?? '');
+      if (then) {
+        await page.locator(then).first().click();
+        expect(page.url()).toMatch(/\/index\.html$/);
+        expect(await page.locator('main h1').count()).toBe(1);
+        visited.push((await page.locator('h1').textContent()) ?? '');
+      }
+    }
+    await page.locator('.brand').click();
+    expect(page.url()).toBe(home);
+    expect(visited).toHaveLength(8);
+    expect(await page.locator('figure.diagram svg').count()).toBe(1);
+  });
+
+  it.each([
+    ['high background', '/troubleshooting/western-blot-phospho/index.html', 'high-background'],
+    ['antigen retrieval', '/protocols/ihc-ffpe/index.html', 'antigen-retrieval'],
+    ['gentle agitation', '/protocols/western-blot-p-akt/index.html', 'primary-antibody'],
+  ])('search for %s finds its section and opens it', async (query, file, section) => {
+    await page.goto(home);
+    await page.locator('#search-input').fill(query);
+    await page.waitForFunction((q) => document.getElementById('search-status')?.textContent?.includes(`“${q}”`), query);
+    const sub = page.locator(`#search-results .search-subresults a[href*="${file}"][href$="#${section}"]`);
+    expect(await sub.count()).toBeGreaterThan(0);
+    await sub.first().click();
+    const url = new URL(page.url());
+    expect(url.protocol).toBe('file:');
+    expect(url.pathname.endsWith(file)).toBe(true);
+    expect(url.hash).toBe(`#${section}`);
+    expect(await page.locator(`[id="${section}"]`).count()).toBe(1);
+    await page.waitForSelector('main mark.search-hit');
+  });
+
+  it('the PDF and CSV links open files that are in the copy', async () => {
+    await page.goto(home.replace(/index\.html$/, 'protocols/ihc-ffpe/index.html'));
+    const pdf = await linkTarget('a[data-pdf-link]');
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    // Chromium either shows the PDF in its viewer or downloads it; both open the file from disk.
+    const opened = await Promise.race([
+      page.waitForEvent('download').then((d) => d.url()),
+      page.waitForURL(/\.pdf$/).then(() => page.url()),
+      page
+        .locator('a[data-pdf-link]')
+        .click()
+        .then(() => new Promise<never>(() => undefined)),
+    ]);
+    expect(fileURLToPath(opened)).toBe(pdf);
+
+    await page.goto(home.replace(/index\.html$/, 'data/index.html'));
+    const csv = await linkTarget('a[download]');
+    expect(readFileSync(csv, 'utf8')).toMatch(/^\uFEFFcell_line,status,qualifier,value,error,unit/);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('a[download]').click()]);
+    expect(csvDownload.suggestedFilename()).toBe('ic50-herceptin.csv');
+  });
+
+  it('the theme toggle persists across a reload', async () => {
+    await page.goto(home);
+    const before = await page.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await page.reload();
+    const after = await page.evaluate(() => document.documentElement.dataset.theme);
+    expect(after).toBe(before === 'dark' ? 'light' : 'dark');
+  });
+
+  it('made no network request: only files on disk, blob: for the packed search, and the browser’s own PDF viewer', () => {
+    expect(requests.length).toBeGreaterThan(20);
+    // chrome:// and chrome-extension:// are the browser's own PDF viewer, not the network.
+    expect(requests.filter((u) => !/^(file|blob|data|chrome|chrome-extension):/.test(u))).toEqual([]);
+    expect(requests.some((u) => u.startsWith('blob:'))).toBe(true);
+  });
+});
