@@ -64,8 +64,10 @@ describe('navigation', () => {
     await withPage(async (page) => {
       await page.goto(baseUrl + '/');
       for (const label of ['FAQ', 'Troubleshooting', 'Data', 'Protocols', 'References']) {
-        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true }).click();
-        await expect.poll(() => page.locator('nav[aria-label="Main"] [aria-current="page"]').textContent()).toBe(label);
+        const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
+        const href = (await link.getAttribute('href'))!;
+        await Promise.all([page.waitForURL(baseUrl + href), link.click()]);
+        expect(await page.locator('nav[aria-label="Main"] [aria-current="page"]').textContent()).toBe(label);
         expect(await page.locator('h1').count()).toBe(1);
       }
     });
@@ -91,7 +93,8 @@ describe('navigation', () => {
       const number = await marker.textContent();
       await marker.click();
       const target = page.locator('li:target');
-      await expect.poll(() => target.getAttribute('value')).toBe(number);
+      await page.waitForFunction(() => document.querySelector('li:target') !== null);
+      expect(await target.getAttribute('value')).toBe(number);
       expect(await target.isVisible()).toBe(true);
     });
   });
