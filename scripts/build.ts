@@ -11,6 +11,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
+import { checkContent } from './check/content-checks.ts';
+import { formatFinding } from './check/report.ts';
+import { closeMermaidRenderer } from '../src/markdown/mermaid-renderer.ts';
 import { buildSearchIndex } from './search-index.ts';
 import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
@@ -81,6 +84,15 @@ async function bundleStep(): Promise<void> {
   );
 }
 
+/** The content checks of `npm run check`, so a build never starts on content with errors. */
+async function contentChecks(): Promise<void> {
+  // Changed diagrams are parsed here, in the one browser session of the build; the renders land in the cache for Astro.
+  const findings = await checkContent(contentDir, { cwd: root }).finally(closeMermaidRenderer);
+  for (const f of findings) console.error(formatFinding(f));
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  if (errors > 0) throw new Error(`${errors} content error${errors === 1 ? '' : 's'} (listed above as file:line:col  rule-id  message).`);
+}
+
 async function swapIn(): Promise<void> {
   const old = `${staging}.old`;
   if (existsSync(outDir)) await rename(outDir, old);
@@ -92,6 +104,7 @@ const started = performance.now();
 try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
+  await timed('content checks', contentChecks);
   await timed('astro', astroBuild);
   await timed('pdf export', pdfStep);
   await timed('pdf links', () => annotatePdfLinks(staging));

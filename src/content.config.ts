@@ -1,12 +1,12 @@
 import { defineCollection } from 'astro:content';
 import { file, glob } from 'astro/loaders';
-import { DatasetSchema } from './schemas/dataset';
-import { FaqSchema } from './schemas/faq';
-import { ProtocolSchema } from './schemas/protocol';
-import { ReferenceSchema } from './schemas/reference';
-import { SiteTextSchema } from './schemas/site-text';
-import { TroubleshootingSchema } from './schemas/troubleshooting';
-import { contentDir } from './lib/paths';
+import { DatasetSchema } from './schemas/dataset.ts';
+import { FaqSchema } from './schemas/faq.ts';
+import { ProtocolSchema } from './schemas/protocol.ts';
+import { ReferenceSchema } from './schemas/reference.ts';
+import { SiteTextSchema } from './schemas/site-text.ts';
+import { TroubleshootingSchema } from './schemas/troubleshooting.ts';
+import { contentDir } from './lib/paths.ts';
 
 const mdx = (folder: string) => glob({ pattern: '*.mdx', base: `${contentDir}/${folder}` });
 

@@ -1,4 +1,4 @@
-import { routes } from './lib/routes';
+import { routes } from './lib/routes.ts';
 
 /** Site-wide constants; the layout reads them and passes typed props down. */
 export const SITE = {

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import type { AstroIntegration } from 'astro';
-import { diagramStats } from '../markdown/rehype-mermaid-diagrams';
-import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer';
+import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
+import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer.ts';
 
 /** Options of {@link diagrams}. */
 export interface DiagramsOptions {

@@ -4,9 +4,9 @@
  * `getCollection` themselves.
  */
 import { getCollection, type CollectionEntry } from 'astro:content';
-import { scanCitations } from '../markdown/citation-syntax';
-import type { Reference } from '../schemas/reference';
-import { routes } from './routes';
+import { scanCitations } from '../markdown/citation-syntax.ts';
+import type { Reference } from '../schemas/reference.ts';
+import { routes } from './routes.ts';
 
 export type FaqEntry = CollectionEntry<'faq'>;
 export type GuideEntry = CollectionEntry<'troubleshooting'>;

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
-import type { Dataset } from '../schemas/dataset';
-import type { Reference } from '../schemas/reference';
+import type { Dataset } from '../schemas/dataset.ts';
+import type { Reference } from '../schemas/reference.ts';
 
 /**
  * A dataset as CSV for spreadsheets: one row per measurement, the qualifier

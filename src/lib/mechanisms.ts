@@ -1,4 +1,4 @@
-import type { Mechanism } from '../schemas/faq';
+import type { Mechanism } from '../schemas/faq.ts';
 
 /** Reader-facing names of the resistance mechanism families. */
 export const MECHANISM_LABELS: Record<Mechanism, string> = {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
-import { ReferenceSchema } from '../schemas/reference';
+import { ReferenceSchema } from '../schemas/reference.ts';
 
 /** A problem in the references file, with its place. */
 export class ReferenceFileError extends Error {

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RenderedDiagram } from './mermaid-renderer';
+import type { RenderedDiagram } from './mermaid-renderer.ts';
 
 /** The cache key of one diagram. */
 export function diagramKey(parts: { code: string; version: string; config: unknown }): string {

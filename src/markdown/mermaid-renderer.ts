@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 // A static import: the config's module runner is closed by the time diagrams render, so a dynamic import() would fail.
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../../scripts/lib/find-browser.ts';
-import { MERMAID_CONFIG } from './diagram-theme';
+import { MERMAID_CONFIG } from './diagram-theme.ts';
 
 /** A rendered diagram. */
 export interface RenderedDiagram {

@@ -4,9 +4,9 @@ import { toText } from 'hast-util-to-text';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { diagramKey, readCachedDiagram, writeCachedDiagram } from './diagram-cache';
-import { MERMAID_CONFIG, themeSvg, withDiagramClasses } from './diagram-theme';
-import { MERMAID_VERSION, renderMermaid, type RenderedDiagram } from './mermaid-renderer';
+import { diagramKey, readCachedDiagram, writeCachedDiagram } from './diagram-cache.ts';
+import { MERMAID_CONFIG, themeSvg, withDiagramClasses } from './diagram-theme.ts';
+import { MERMAID_VERSION, renderMermaid, type RenderedDiagram } from './mermaid-renderer.ts';
 
 /** Options of {@link rehypeMermaidDiagrams}. */
 export interface RehypeMermaidDiagramsOptions {

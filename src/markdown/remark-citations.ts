@@ -2,7 +2,7 @@ import type { PhrasingContent, Root, Text } from 'mdast';
 import type { Plugin } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { scanCitations } from './citation-syntax';
+import { scanCitations } from './citation-syntax.ts';
 
 /** Options of {@link remarkCitations}. */
 export interface RemarkCitationsOptions {

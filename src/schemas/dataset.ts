@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { CitationListSchema, UnitSchema } from './common';
+import { CitationListSchema, UnitSchema } from './common.ts';
 
 /** One measured value, e.g. an IC50 for one cell line. */
 export const MeasurementRowSchema = z

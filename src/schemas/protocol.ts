@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { CitationListSchema, SlugSchema } from './common';
+import { CitationListSchema, SlugSchema } from './common.ts';
 
 /** One item of the materials list. */
 export const MaterialSchema = z

@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { SlugSchema } from './common';
+import { SlugSchema } from './common.ts';
 
 /**
  * One entry of the numbered reference list. Fields hold only what the source

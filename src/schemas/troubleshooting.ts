@@ -1,5 +1,5 @@
 import { z } from 'astro/zod';
-import { CitationListSchema, SlugSchema } from './common';
+import { CitationListSchema, SlugSchema } from './common.ts';
 
 /** One possible cause of a problem, with what to do about it. */
 export const CauseSchema = z

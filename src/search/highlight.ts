@@ -1,4 +1,4 @@
-import { normaliseTerm, termPattern } from './normalise';
+import { normaliseTerm, termPattern } from './normalise.ts';
 
 /**
  * Wraps each occurrence of the given terms inside `root` in

@@ -1,5 +1,5 @@
-import type { SynonymGroup } from '../schemas/vocabulary';
-import { normaliseTerm, termPattern } from './normalise';
+import type { SynonymGroup } from '../schemas/vocabulary.ts';
+import { normaliseTerm, termPattern } from './normalise.ts';
 
 /** At most this many variant queries are searched for one query. */
 export const MAX_VARIANTS = 12;

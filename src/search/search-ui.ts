@@ -3,11 +3,11 @@
  * bootstrap in SearchBox.astro). Bundled by scripts/search-index.ts into a
  * classic script, so it also runs from file:// in the offline bundle.
  */
-import type { SynonymGroup } from '../schemas/vocabulary';
-import { highlightTerms } from './highlight';
-import type { PagefindApi, PagefindData, PagefindResult } from './pagefind-api';
-import { expandQuery } from './query-expansion';
-import { correctQuery } from './spelling';
+import type { SynonymGroup } from '../schemas/vocabulary.ts';
+import { highlightTerms } from './highlight.ts';
+import type { PagefindApi, PagefindData, PagefindResult } from './pagefind-api.ts';
+import { expandQuery } from './query-expansion.ts';
+import { correctQuery } from './spelling.ts';
 
 /** What scripts/search-index.ts writes to search/vocabulary.js. */
 interface SearchVocabulary {

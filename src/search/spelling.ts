@@ -1,4 +1,4 @@
-import { normaliseTerm } from './normalise';
+import { normaliseTerm } from './normalise.ts';
 
 /** Edit distance (insertions, deletions, substitutions and swaps of neighbours) between two words. */
 export function editDistance(a: string, b: string): number {

@@ -1,6 +1,7 @@
 /**
- * Broken content must fail the build with the file, the line or field, and
- * the bad value, and must leave the previously built site untouched.
+ * Broken content, one kind per fixture: the build stops before Astro runs,
+ * names the rule, the file and the line, exits non-zero, and leaves the
+ * previous site untouched.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,33 +12,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 const scratch = mkdtempSync(join(tmpdir(), 'hrs-broken-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Outcome {
-  code: number | null;
-  output: string;
-  /** The sentinel file of the "previous" site, read after the build. */
-  previousSite: string;
-}
-
-/** Copies the real content, applies `edit`, and builds it over a previous site. */
-function buildBroken(name: string, edit: (contentDir: string) => void, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  const dir = join(scratch, name);
-  const contentDir = join(dir, 'content');
-  const outDir = join(dir, 'dist');
-  cpSync('content', contentDir, { recursive: true });
-  edit(contentDir);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'index.html'), 'previous good site');
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['scripts/build.ts'], {
-      env: { ...process.env, SITE_CONTENT_DIR: contentDir, SITE_OUT_DIR: outDir, SITE_CACHE_DIR: join(dir, 'cache'), ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c));
-    child.stderr.on('data', (c: Buffer) => (output += c));
-    child.on('close', (code) => done({ code, output, previousSite: readFileSync(join(outDir, 'index.html'), 'utf8') }));
-  });
-}
-
 function replaceIn(file: string, from: string | RegExp, to: string) {
   const text = readFileSync(file, 'utf8');
   const next = text.replace(from, to);
@@ -45,69 +19,187 @@ function replaceIn(file: string, from: string | RegExp, to: string) {
   writeFileSync(file, next);
 }
 
-/** 1-based line of the first occurrence of `needle` in `file`. */
-function lineOf(file: string, needle: string): number {
-  return (
-    readFileSync(file, 'utf8')
-      .split('\n')
-      .findIndex((l) => l.includes(needle)) + 1
-  );
+function appendTo(file: string, text: string) {
+  writeFileSync(file, readFileSync(file, 'utf8') + text);
 }
 
-describe('a build with broken content fails, names the place, and keeps the previous site', () => {
-  it('an unknown reference id cited in an MDX body', async () => {
-    const result = await buildBroken('unknown-body-id', (dir) =>
-      replaceIn(join(dir, 'faq/p95her2.mdx'), /\[@trastuzumab-resistant-lines/, '[@no-such-reference'),
-    );
-    expect(result.code).not.toBe(0);
-    const line = lineOf(join(scratch, 'unknown-body-id/content/faq/p95her2.mdx'), '[@no-such-reference');
-    expect(result.output).toMatch(new RegExp(`faq/p95her2\\.mdx:${line}:\\d+`));
-    expect(result.output).toContain('Unknown reference id "no-such-reference"');
-    expect(result.previousSite).toBe('previous good site');
-  });
+interface Fixture {
+  /** What is broken. */
+  name: string;
+  /** The rule id the message must carry. */
+  rule: string;
+  /** The file it must name, relative to content/. */
+  file: string;
+  /** Text on the line the message must point at; omitted for line 1. */
+  marker?: string;
+  edit: (content: string) => void;
+}
 
-  it('an unknown reference id in a typed cites field', async () => {
-    const result = await buildBroken('unknown-field-id', (dir) =>
-      replaceIn(join(dir, 'protocols/western-blot-p-akt.mdx'), 'cites: [benchchem]', 'cites: [benchchem-typo]'),
-    );
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/protocols\/western-blot-p-akt\.mdx\s+field steps\[0\]\.cites: unknown reference id "benchchem-typo"/);
-    expect(result.previousSite).toBe('previous good site');
-  });
+const FIXTURES: Fixture[] = [
+  {
+    name: 'a missing field',
+    rule: 'schema',
+    file: 'faq/p95her2.mdx',
+    marker: 'question:',
+    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), /^summary:.*\n/m, ''),
+  },
+  {
+    name: 'a wrong type',
+    rule: 'schema',
+    file: 'protocols/ihc-ffpe.mdx',
+    marker: 'number: three',
+    edit: (c) => replaceIn(join(c, 'protocols/ihc-ffpe.mdx'), /^number: 3$/m, 'number: three'),
+  },
+  {
+    name: 'an unknown citation in MDX',
+    rule: 'citation-unknown',
+    file: 'faq/p95her2.mdx',
+    marker: '[@no-such-reference',
+    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), '[@trastuzumab-resistant-lines', '[@no-such-reference'),
+  },
+  {
+    name: 'an unknown citation in a typed field',
+    rule: 'citation-unknown',
+    file: 'protocols/western-blot-p-akt.mdx',
+    marker: 'benchchem-typo',
+    edit: (c) => replaceIn(join(c, 'protocols/western-blot-p-akt.mdx'), 'cites: [benchchem]', 'cites: [benchchem-typo]'),
+  },
+  {
+    name: 'a duplicate reference id',
+    rule: 'reference-duplicate',
+    file: 'references.yaml',
+    marker: 'id: mdpi-5 # dup',
+    edit: (c) => replaceIn(join(c, 'references.yaml'), 'id: mdpi-11', 'id: mdpi-5 # dup'),
+  },
+  {
+    name: 'a malformed reference',
+    rule: 'schema',
+    file: 'references.yaml',
+    marker: 'id: kmd-bioscience',
+    edit: (c) => replaceIn(join(c, 'references.yaml'), 'site: kmdbioscience.com', 'site: https://kmdbioscience.com/page'),
+  },
+  {
+    name: 'a broken link',
+    rule: 'link-broken',
+    file: 'faq/p95her2.mdx',
+    marker: '(/faq/no-such-question/)',
+    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nSee [this](/faq/no-such-question/).\n'),
+  },
+  {
+    name: 'a bad anchor',
+    rule: 'anchor-broken',
+    file: 'faq/p95her2.mdx',
+    marker: '#no-such-step',
+    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nSee [the step](/protocols/ihc-ffpe/#no-such-step).\n'),
+  },
+  {
+    name: 'invalid Mermaid',
+    rule: 'diagram-parse',
+    file: 'site/overview.mdx',
+    marker: 'HER2 -->> PI3K',
+    edit: (c) => replaceIn(join(c, 'site/overview.mdx'), '  HER2 --> PI3K\n', '  HER2 -->> PI3K\n'),
+  },
+  {
+    name: 'malformed MDX',
+    rule: 'mdx-syntax',
+    file: 'faq/p95her2.mdx',
+    marker: 'an {unclosed',
+    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nText with an {unclosed expression.\n'),
+  },
+  {
+    name: 'a protocol with no steps',
+    rule: 'protocol-no-steps',
+    file: 'protocols/ihc-ffpe.mdx',
+    marker: 'steps: []',
+    edit: (c) => replaceIn(join(c, 'protocols/ihc-ffpe.mdx'), /^steps:\n[\s\S]*?(?=^---$)/m, 'steps: []\n'),
+  },
+  {
+    name: 'an inconsistent unit',
+    rule: 'unit-inconsistent',
+    file: 'faq/p95her2.mdx',
+    marker: '5 ug/ml',
+    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nUse 5 ug/ml here.\n'),
+  },
+  {
+    name: 'a temperature without its degree sign',
+    rule: 'unit-inconsistent',
+    file: 'protocols/ihc-ffpe.mdx',
+    marker: 'at 4 C',
+    edit: (c) => appendTo(join(c, 'protocols/ihc-ffpe.mdx'), '\nStore at 4 C.\n'),
+  },
+  {
+    name: 'a missing alt text',
+    rule: 'image-alt',
+    file: 'faq/p95her2.mdx',
+    marker: '![](/favicon.svg)',
+    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\n![](/favicon.svg)\n'),
+  },
+  {
+    name: 'a heading that skips a level',
+    rule: 'heading-skip',
+    file: 'faq/p95her2.mdx',
+    marker: '#### Too deep',
+    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\n#### Too deep\n'),
+  },
+  { name: 'a duplicate slug', rule: 'slug-duplicate', file: 'faq/p95her2.mdx', edit: (c) => cpSync(join(c, 'faq/P95HER2.mdx'), join(c, 'faq/p95her2.mdx')) },
+  { name: 'an empty file', rule: 'empty-file', file: 'faq/empty.mdx', edit: (c) => writeFileSync(join(c, 'faq/empty.mdx'), '') },
+  {
+    name: 'a non-UTF-8 file',
+    rule: 'encoding',
+    file: 'faq/latin1.mdx',
+    edit: (c) => writeFileSync(join(c, 'faq/latin1.mdx'), Buffer.from('---\nquestion: caf\xe9 at 4 \xb0C?\n---\n', 'latin1')),
+  },
+];
 
-  it('a duplicate reference id', async () => {
-    const result = await buildBroken('duplicate-id', (dir) => replaceIn(join(dir, 'references.yaml'), 'id: mdpi-11', 'id: mdpi-5'));
-    expect(result.code).not.toBe(0);
-    const line = lineOf('content/references.yaml', 'id: mdpi-11');
-    expect(result.output).toContain(`references.yaml:${line}  references  duplicate reference id "mdpi-5"`);
-    expect(result.previousSite).toBe('previous good site');
-  });
+interface Outcome {
+  code: number | null;
+  output: string;
+  previousSite: string;
+}
 
-  it('a malformed reference', async () => {
-    const result = await buildBroken('malformed-reference', (dir) =>
-      replaceIn(join(dir, 'references.yaml'), 'site: kmdbioscience.com', 'site: https://kmdbioscience.com/page'),
-    );
-    expect(result.code).not.toBe(0);
-    expect(result.output).toMatch(/references\.yaml:\d+ {2}references {2}field "site"/);
-    expect(result.previousSite).toBe('previous good site');
-  });
-
-  it('a diagram mermaid cannot parse', async () => {
-    const result = await buildBroken('broken-diagram', (dir) => replaceIn(join(dir, 'site/overview.mdx'), '  HER2 --> PI3K\n', '  HER2 -->> PI3K\n'), {
-      SITE_DIAGRAM_CACHE: join(scratch, 'broken-diagram/diagram-cache'),
+function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
+  const dir = join(scratch, fixture.name.replace(/\W+/g, '-'));
+  const content = join(dir, 'content');
+  const outDir = join(dir, 'dist');
+  cpSync('content', content, { recursive: true });
+  // The duplicate-slug fixture needs a second spelling of an existing file to copy from.
+  if (fixture.rule === 'slug-duplicate') cpSync(join(content, 'faq/p95her2.mdx'), join(content, 'faq/P95HER2.mdx'));
+  fixture.edit(content);
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'index.html'), 'previous good site');
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['scripts/build.ts'], {
+      env: {
+        ...process.env,
+        SITE_CONTENT_DIR: content,
+        SITE_OUT_DIR: outDir,
+        SITE_CACHE_DIR: join(dir, 'cache'),
+        SITE_DIAGRAM_CACHE: join(dir, 'diagram-cache'),
+      },
     });
-    expect(result.code).not.toBe(0);
-    const line = lineOf('content/site/overview.mdx', '  HER2 --> PI3K');
-    expect(result.output).toMatch(new RegExp(`site/overview\\.mdx:${line}:1`));
-    expect(result.output).toContain('Mermaid could not parse this diagram: Parse error on line');
-    expect(result.previousSite).toBe('previous good site');
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c));
+    child.stderr.on('data', (c: Buffer) => (output += c));
+    child.on('close', (code) => done({ code, output, previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'), content }));
+  });
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('a build with broken content fails, names the rule, file and line, and keeps the previous site', () => {
+  it(`covers at least 14 kinds of breakage (${FIXTURES.length})`, () => {
+    expect(FIXTURES.length).toBeGreaterThanOrEqual(14);
   });
 
-  it('a frontmatter field that breaks its schema', async () => {
-    const result = await buildBroken('schema-error', (dir) => replaceIn(join(dir, 'data/ic50-herceptin.mdx'), /unit: "?µg\/mL"?/, 'unit: ug/ml'));
-    expect(result.code).not.toBe(0);
-    expect(result.output).toContain('ic50-herceptin');
-    expect(result.output).toMatch(/rows\.0\.unit/);
+  it.each(FIXTURES)('$name → $rule', async (fixture) => {
+    const result = await buildBroken(fixture);
+    expect(result.code, result.output).not.toBe(0);
+    const text = fixture.rule === 'slug-duplicate' ? '' : readFileSync(join(result.content, fixture.file), 'latin1');
+    const line = fixture.marker ? text.split('\n').findIndex((l) => l.includes(fixture.marker!)) + 1 : 1;
+    expect(line, 'marker found in the fixture').toBeGreaterThan(0);
+    expect(result.output).toMatch(new RegExp(`${escape(fixture.file)}:${line}:\\d+  ${fixture.rule}  `));
+    expect(result.output).toMatch(/\n {4}hint: /);
+    expect(result.output).toContain('[build] FAILED');
     expect(result.previousSite).toBe('previous good site');
   });
 });

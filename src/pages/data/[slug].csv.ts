@@ -1,6 +1,6 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
-import { loadSite, type DatasetEntry } from '../../lib/content';
-import { datasetCsv } from '../../lib/dataset-csv';
+import { loadSite, type DatasetEntry } from '../../lib/content.ts';
+import { datasetCsv } from '../../lib/dataset-csv.ts';
 
 export const getStaticPaths = (async () => {
   const { datasets } = await loadSite();

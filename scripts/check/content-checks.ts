@@ -1,0 +1,499 @@
+/**
+ * The content checks behind `npm run check` and the start of every build:
+ * they read `content/` the way an editor wrote it and report each problem as
+ * `file:line:col  rule-id  message` with a hint. See CONTRIBUTING.md for the
+ * rules and an example of each message.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import GithubSlugger from 'github-slugger';
+import type { Heading, Image, Link, Root, RootContent, Text } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkGfm from 'remark-gfm';
+import remarkMdx from 'remark-mdx';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { visit } from 'unist-util-visit';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import type { ZodType } from 'astro/zod';
+import { scanCitations } from '../../src/markdown/citation-syntax.ts';
+import { diagramKey, readCachedDiagram, writeCachedDiagram } from '../../src/markdown/diagram-cache.ts';
+import { MERMAID_CONFIG, withDiagramClasses } from '../../src/markdown/diagram-theme.ts';
+import { MERMAID_VERSION, renderMermaid } from '../../src/markdown/mermaid-renderer.ts';
+import { DatasetSchema } from '../../src/schemas/dataset.ts';
+import { FaqSchema } from '../../src/schemas/faq.ts';
+import { ProtocolSchema } from '../../src/schemas/protocol.ts';
+import { ReferenceSchema } from '../../src/schemas/reference.ts';
+import { SiteTextSchema } from '../../src/schemas/site-text.ts';
+import { TroubleshootingSchema } from '../../src/schemas/troubleshooting.ts';
+import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
+import { findBrowser } from '../lib/find-browser.ts';
+import type { Finding } from './report.ts';
+
+/** The MDX collections: folder, schema, and the site path of an entry. */
+const COLLECTIONS: { folder: string; schema: ZodType; route: (slug: string) => string }[] = [
+  { folder: 'faq', schema: FaqSchema, route: (s) => `/faq/${s}/` },
+  { folder: 'troubleshooting', schema: TroubleshootingSchema, route: (s) => `/troubleshooting/${s}/` },
+  { folder: 'protocols', schema: ProtocolSchema, route: (s) => `/protocols/${s}/` },
+  { folder: 'data', schema: DatasetSchema, route: () => '/data/' },
+  { folder: 'site', schema: SiteTextSchema, route: () => '/' },
+];
+
+/** Pages and files that exist whatever the content. */
+const FIXED_ROUTES: Record<string, string[]> = {
+  '/': ['main', 'overview', 'sections', 'disclaimer', 'disclaimer-heading', 'how-to-cite', 'references'],
+  '/faq/': ['main'],
+  '/troubleshooting/': ['main'],
+  '/protocols/': ['main'],
+  '/data/': ['main', 'references'],
+  '/references/': ['main'],
+  '/pdf/protocols.pdf': [],
+  '/downloads/herceptin-resistance-support-offline.zip': [],
+  '/favicon.svg': [],
+};
+
+/** Unit spellings that differ from the site's, what to write instead, and why. */
+const UNIT_RULES: { pattern: RegExp; fix: string }[] = [
+  { pattern: /\d\s*(?:ug|mcg)\s*\/\s*m[lL]\b/, fix: 'write micrograms per millilitre as "µg/mL" (micro sign, capital L)' },
+  { pattern: /\u03bcg/, fix: 'use the micro sign µ (U+00B5), not the Greek letter μ (U+03BC), as in "µg/mL"' },
+  { pattern: /µg\/ml\b/, fix: 'write "µg/mL" with a capital L' },
+  { pattern: /\d(?:\s?[oº]\s?|\s|°)C\b/, fix: 'write temperatures as "4 °C": a space, the degree sign, C' },
+  { pattern: /\d\s?(?:deg|degrees)\s?C\b/i, fix: 'write temperatures as "4 °C"' },
+];
+
+interface ParsedFile {
+  path: string;
+  display: string;
+  text: string;
+  /** Lines before the body starts. */
+  bodyOffset: number;
+  body: string;
+  doc?: Document;
+  lines?: LineCounter;
+  data?: Record<string, unknown>;
+  /** Route of the page the entry renders on. */
+  route?: string;
+  slug: string;
+}
+
+export interface CheckOptions {
+  /** Parse changed diagrams in a browser (default). The build passes false: its diagram plugin parses them anyway. */
+  diagrams?: boolean;
+  /** Paths in messages are relative to this folder. */
+  cwd?: string;
+}
+
+const slugOf = (file: string) => file.replace(/\.mdx$/, '').toLowerCase();
+
+function lineOf(lines: LineCounter, offset: number): { line: number; column: number } {
+  const pos = lines.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+/** Line and column of the YAML node at `path`, else of its nearest existing parent. */
+function placeOf(file: ParsedFile, path: readonly PropertyKey[]): { line: number; column: number } {
+  if (!file.doc || !file.lines) return { line: 1, column: 1 };
+  for (let n = path.length; n >= 0; n--) {
+    const node = file.doc.getIn(path.slice(0, n) as (string | number)[], true) as YamlNode | undefined;
+    if (node && typeof node === 'object' && 'range' in node && node.range) {
+      const { line, column } = lineOf(file.lines, node.range[0]);
+      return { line: line + 1, column };
+    }
+  }
+  return { line: 2, column: 1 };
+}
+
+/** Every string in the frontmatter with its YAML path. */
+function frontmatterStrings(node: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string; node: YamlNode }[] {
+  if (isScalar(node)) return typeof node.value === 'string' ? [{ path, value: node.value, node }] : [];
+  if (isMap(node)) return node.items.flatMap((pair) => frontmatterStrings(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)]));
+  if (isSeq(node)) return node.items.flatMap((item, i) => frontmatterStrings(item, [...path, i]));
+  return [];
+}
+
+/** Runs every content check over `contentDir`. Errors and warnings come back sorted by file and line. */
+export async function checkContent(contentDir: string, options: CheckOptions = {}): Promise<Finding[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const findings: Finding[] = [];
+  const report = (
+    file: string,
+    place: { line: number; column: number },
+    rule: string,
+    message: string,
+    hint: string,
+    severity: Finding['severity'] = 'error',
+  ) => findings.push({ file: relative(cwd, file) || file, line: place.line, column: place.column, rule, severity, message, hint });
+
+  // References first: every other check needs the ids.
+  const refFile = join(contentDir, 'references.yaml');
+  const refLines = new LineCounter();
+  const refIds = new Map<string, { line: number }>();
+  if (!existsSync(refFile)) {
+    report(
+      refFile,
+      { line: 1, column: 1 },
+      'missing-file',
+      'content/references.yaml is missing.',
+      'Restore the reference list; every citation points into it.',
+    );
+  } else {
+    const refDoc = parseDocument(readFileSync(refFile, 'utf8'), { lineCounter: refLines });
+    for (const e of refDoc.errors)
+      report(refFile, { line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col ?? 1 }, 'yaml', e.message, 'Fix the YAML syntax.');
+    const numbers = new Map<number, string>();
+    if (isSeq(refDoc.contents)) {
+      refDoc.contents.items.forEach((item, i) => {
+        const place = isMap(item) && item.range ? lineOf(refLines, item.range[0]) : { line: 1, column: 1 };
+        const parsed = ReferenceSchema.safeParse((item as { toJSON(): unknown }).toJSON());
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          report(
+            refFile,
+            place,
+            'schema',
+            `reference ${i + 1}, field "${issue.path.join('.') || '(entry)'}": ${issue.message}`,
+            'See src/schemas/reference.ts for the fields.',
+          );
+          return;
+        }
+        const { id, number } = parsed.data;
+        if (refIds.has(id))
+          report(
+            refFile,
+            place,
+            'reference-duplicate',
+            `duplicate reference id "${id}" (first on line ${refIds.get(id)!.line})`,
+            'Give each reference its own id.',
+          );
+        else refIds.set(id, { line: place.line });
+        if (numbers.has(number))
+          report(
+            refFile,
+            place,
+            'reference-duplicate',
+            `reference number ${number} is also used by "${numbers.get(number)}"`,
+            'Number references 1, 2, 3… without gaps or repeats.',
+          );
+        numbers.set(number, id);
+      });
+    }
+  }
+  const vocabularyFile = join(contentDir, 'vocabulary.yaml');
+  if (existsSync(vocabularyFile)) {
+    const parsed = VocabularySchema.safeParse(parseDocument(readFileSync(vocabularyFile, 'utf8')).toJSON());
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      report(vocabularyFile, { line: 1, column: 1 }, 'schema', `field "${issue.path.join('.')}": ${issue.message}`, 'See src/schemas/vocabulary.ts.');
+    }
+  }
+
+  // Read and parse every MDX file.
+  const files: ParsedFile[] = [];
+  for (const { folder, schema, route } of COLLECTIONS) {
+    const dir = join(contentDir, folder);
+    if (!existsSync(dir)) continue;
+    const seen = new Map<string, string>();
+    for (const name of readdirSync(dir)
+      .filter((f) => f.endsWith('.mdx'))
+      .sort()) {
+      const path = join(dir, name);
+      const slug = slugOf(name);
+      if (seen.has(slug)) {
+        report(
+          path,
+          { line: 1, column: 1 },
+          'slug-duplicate',
+          `"${name}" has the same slug "${slug}" as "${seen.get(slug)}"`,
+          'Rename one of the files; the file name is the page address.',
+        );
+        continue;
+      }
+      seen.set(slug, name);
+      const bytes = readFileSync(path);
+      let text: string;
+      try {
+        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+      } catch {
+        report(path, { line: 1, column: 1 }, 'encoding', 'the file is not valid UTF-8', 'Save the file as UTF-8 (µ, °, ± and ₂ need it).');
+        continue;
+      }
+      if (text.trim() === '') {
+        report(
+          path,
+          { line: 1, column: 1 },
+          'empty-file',
+          'the file is empty',
+          `Delete it, or scaffold an entry with npm run new -- ${folder === 'protocols' ? 'protocol' : folder} "Title".`,
+        );
+        continue;
+      }
+      const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?/.exec(text);
+      if (!match) {
+        report(
+          path,
+          { line: 1, column: 1 },
+          'frontmatter',
+          'no frontmatter: the file must start with a --- block of YAML fields',
+          'Add the fields between --- lines; see npm run new.',
+        );
+        continue;
+      }
+      const lines = new LineCounter();
+      const doc = parseDocument(match[1]!, { lineCounter: lines });
+      const file: ParsedFile = {
+        path,
+        display: relative(cwd, path),
+        text,
+        bodyOffset: match[0].split('\n').length - 1,
+        body: text.slice(match[0].length),
+        doc,
+        lines,
+        slug,
+        route: route(slug),
+      };
+      files.push(file);
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0]!;
+        report(
+          path,
+          { line: (e.linePos?.[0]?.line ?? 0) + 1, column: e.linePos?.[0]?.col ?? 1 },
+          'yaml',
+          e.message.split('\n')[0]!,
+          'Fix the YAML: quote text that contains ": " or starts with a special character.',
+        );
+        continue;
+      }
+      const data = doc.toJSON() as Record<string, unknown>;
+      const parsed = schema.safeParse(data);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) {
+          const isStepless = folder === 'protocols' && issue.path[0] === 'steps' && issue.path.length <= 1;
+          report(
+            path,
+            placeOf(file, issue.path),
+            isStepless ? 'protocol-no-steps' : 'schema',
+            isStepless ? 'a protocol needs at least one step' : `field "${issue.path.join('.') || '(frontmatter)'}": ${issue.message}`,
+            isStepless
+              ? 'Add steps: [{ id, title, text }] (see npm run new -- protocol).'
+              : `See src/schemas/ for the field; ${folder} entries are described in CONTRIBUTING.md.`,
+          );
+        }
+        continue;
+      }
+      file.data = parsed.data as Record<string, unknown>;
+    }
+  }
+
+  // The pages and anchors the site will have, for link checks.
+  const routes = new Map<string, Set<string>>(Object.entries(FIXED_ROUTES).map(([r, a]) => [r, new Set(a)]));
+  const addAnchors = (route: string, anchors: Iterable<string>) => {
+    const set = routes.get(route) ?? new Set<string>(['main']);
+    for (const a of anchors) set.add(a);
+    routes.set(route, set);
+  };
+  for (const id of refIds.keys()) addAnchors('/references/', [`ref-${id}`]);
+  const bodies = new Map<ParsedFile, Root>();
+  for (const file of files) {
+    let tree: Root;
+    try {
+      tree = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).parse(file.body);
+    } catch (error) {
+      const e = error as { line?: number; column?: number; reason?: string; message: string };
+      report(
+        file.path,
+        { line: (e.line ?? 1) + file.bodyOffset, column: e.column ?? 1 },
+        'mdx-syntax',
+        e.reason ?? e.message,
+        'Check the MDX: braces and < start JSX; write &lt; or escape them as \\{ \\}.',
+      );
+      continue;
+    }
+    bodies.set(file, tree);
+    if (!file.route) continue;
+    const slugger = new GithubSlugger();
+    const anchors = ['references', ...[...refIds.keys()].map((id) => `ref-${id}`)];
+    visit(tree, 'heading', (h: Heading) => void anchors.push(slugger.slug(toString(h))));
+    const seenCites = new Map<string, number>();
+    for (const group of scanCitations(file.body))
+      for (const id of group.ids) {
+        const k = (seenCites.get(id) ?? 0) + 1;
+        seenCites.set(id, k);
+        anchors.push(`cite-${id}-${k}`);
+      }
+    const data = file.data ?? {};
+    if (file.route.startsWith('/protocols/')) {
+      anchors.push('objective', 'materials', 'methodology', ...((data.steps as { id: string }[] | undefined) ?? []).map((s) => s.id));
+      routes.set(`/pdf/${file.slug}.pdf`, new Set());
+    }
+    if (file.route.startsWith('/troubleshooting/')) anchors.push(...((data.problems as { id: string }[] | undefined) ?? []).map((p) => p.id));
+    if (file.route === '/data/') {
+      anchors.push(file.slug);
+      routes.set(`/data/${file.slug}.csv`, new Set());
+    }
+    addAnchors(file.route, anchors);
+  }
+
+  // Per-file checks on the frontmatter strings and the body.
+  const cited = new Set<string>();
+  const diagrams: { file: ParsedFile; line: number; code: string }[] = [];
+  const checkText = (file: ParsedFile, value: string, place: { line: number; column: number }) => {
+    for (const group of scanCitations(value)) {
+      for (const bad of group.malformed)
+        report(file.path, place, 'citation-malformed', `malformed citation "${bad}"`, 'Write [@id] or [@id1; @id2] with ids from content/references.yaml.');
+      for (const id of group.ids) {
+        cited.add(id);
+        if (!refIds.has(id))
+          report(file.path, place, 'citation-unknown', `unknown reference id "${id}"`, 'Use an id from content/references.yaml, or add the reference there.');
+      }
+    }
+    for (const rule of UNIT_RULES) {
+      const m = rule.pattern.exec(value);
+      if (m) report(file.path, place, 'unit-inconsistent', `"${m[0].trim()}" is written differently from the rest of the site`, rule.fix);
+    }
+  };
+  const checkLink = (file: ParsedFile, url: string, place: { line: number; column: number }) => {
+    if (!file.route || /^(https?:|mailto:)/.test(url)) return;
+    const [path, hash] = url.split('#');
+    const target = path === '' ? file.route : path!;
+    if (!target.startsWith('/')) return;
+    const anchors = routes.get(target);
+    if (!anchors) {
+      report(
+        file.path,
+        place,
+        'link-broken',
+        `link to "${url}": no page or file "${target}"`,
+        `Link to an existing page, e.g. ${[...routes.keys()]
+          .filter((r) => r.endsWith('/'))
+          .slice(0, 4)
+          .join(', ')}.`,
+      );
+    } else if (hash && !anchors.has(hash)) {
+      report(
+        file.path,
+        place,
+        'anchor-broken',
+        `link to "${url}": ${target} has no anchor "#${hash}"`,
+        'Use the id of a step, problem, heading or reference on that page.',
+      );
+    }
+  };
+
+  for (const file of files) {
+    if (file.doc && file.lines && file.data) {
+      for (const s of frontmatterStrings(file.doc.contents)) {
+        const place = s.node.range ? lineOf(file.lines, s.node.range[0]) : { line: 1, column: 1 };
+        const at = { line: place.line + 1, column: place.column };
+        if (s.path.at(-2) === 'cites') {
+          cited.add(s.value);
+          if (!refIds.has(s.value))
+            report(
+              file.path,
+              at,
+              'citation-unknown',
+              `unknown reference id "${s.value}" in field ${s.path.join('.')}`,
+              'Use an id from content/references.yaml.',
+            );
+          continue;
+        }
+        checkText(file, s.value, at);
+      }
+    }
+    const tree = bodies.get(file);
+    if (!tree) continue;
+    const at = (node: { position?: { start: { line: number; column: number } } }) => ({
+      line: (node.position?.start.line ?? 1) + file.bodyOffset,
+      column: node.position?.start.column ?? 1,
+    });
+    let depth = 1;
+    visit(tree, (node: RootContent | Root) => {
+      switch (node.type) {
+        case 'text':
+          checkText(file, (node as Text).value, at(node));
+          break;
+        case 'link':
+          checkLink(file, (node as Link).url, at(node));
+          break;
+        case 'image':
+          if (!(node as Image).alt?.trim())
+            report(file.path, at(node), 'image-alt', `image "${(node as Image).url}" has no alt text`, 'Describe the image: ![what it shows](file.png).');
+          break;
+        case 'heading': {
+          const level = (node as Heading).depth;
+          if (level === 1)
+            report(file.path, at(node), 'heading-skip', 'a level-1 heading in the body: the page already has its title', 'Start sections at ## (level 2).');
+          else if (level > depth + 1)
+            report(
+              file.path,
+              at(node),
+              'heading-skip',
+              `heading level ${level} follows level ${depth}`,
+              `Use level ${depth + 1} here, or add the missing level above.`,
+            );
+          depth = level;
+          break;
+        }
+        case 'code':
+          if (node.lang === 'mermaid') diagrams.push({ file, line: at(node).line, code: node.value });
+          break;
+        case 'mdxJsxFlowElement':
+        case 'mdxJsxTextElement': {
+          const attrs = new Map(node.attributes.filter((a) => a.type === 'mdxJsxAttribute').map((a) => [a.name, a.value]));
+          if (node.name === 'img' && !(typeof attrs.get('alt') === 'string' && (attrs.get('alt') as string).trim())) {
+            report(file.path, at(node), 'image-alt', 'an <img> has no alt text', 'Add alt="what the image shows".');
+          }
+          if (node.name === 'a' && typeof attrs.get('href') === 'string') checkLink(file, attrs.get('href') as string, at(node));
+          break;
+        }
+      }
+    });
+  }
+
+  for (const [id, { line }] of refIds) {
+    if (!cited.has(id))
+      report(
+        refFile,
+        { line, column: 1 },
+        'reference-unused',
+        `reference "${id}" is not cited anywhere`,
+        'Cite it where it supports a claim, or remove it if the source does not use it.',
+        'warning',
+      );
+  }
+
+  // Diagrams: cached ones parsed when they were rendered; others are parsed now, in a browser.
+  const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? '.diagram-cache');
+  const keyOf = (code: string) => diagramKey({ code: withDiagramClasses(code), version: MERMAID_VERSION, config: MERMAID_CONFIG });
+  const unchecked = diagrams.filter((d) => !readCachedDiagram(cacheDir, keyOf(d.code)));
+  if (unchecked.length > 0 && options.diagrams !== false) {
+    if (!findBrowser()) {
+      for (const d of unchecked)
+        report(
+          d.file.path,
+          { line: d.line, column: 1 },
+          'diagram-unchecked',
+          'this diagram changed and no browser is available to parse it',
+          'Set CHROME_PATH or install Chromium; the build will parse it.',
+          'warning',
+        );
+    } else {
+      // Rendered with the ids the diagram plugin gives them, so the renders can go straight into its cache.
+      const results = await renderMermaid(unchecked.map((d) => ({ id: `diagram-${keyOf(d.code).slice(0, 12)}`, code: withDiagramClasses(d.code) })));
+      results.forEach((r, i) => {
+        const d = unchecked[i]!;
+        if (r.ok) writeCachedDiagram(cacheDir, keyOf(d.code), r.diagram);
+        else {
+          report(
+            d.file.path,
+            { line: d.line + (r.error.line ?? 1), column: 1 },
+            'diagram-parse',
+            `Mermaid: ${r.error.message.split('\n')[0]}`,
+            'Fix the diagram; try it in the Mermaid live editor or see mermaid.js.org/syntax.',
+          );
+        }
+      });
+    }
+  }
+
+  return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
