@@ -401,7 +401,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     }
     const tree = bodies.get(file);
     if (!tree) continue;
-    const at = (node: { position?: { start: { line: number; column: number } } }) => ({
+    const at = (node: { position?: { start: { line: number; column: number } } | undefined }) => ({
       line: (node.position?.start.line ?? 1) + file.bodyOffset,
       column: node.position?.start.column ?? 1,
     });
