@@ -18,6 +18,10 @@ import { buildSearchIndex } from './search-index.ts';
 import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
 import { annotateBundleLink, buildOfflineBundle } from './offline-bundle.ts';
+import { checkLinks, type SiteFiles } from './check/link-check.ts';
+import { unzipSync } from 'fflate';
+import { readFileSync, readdirSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
@@ -93,6 +97,25 @@ async function contentChecks(): Promise<void> {
   if (errors > 0) throw new Error(`${errors} content error${errors === 1 ? '' : 's'} (listed above as file:line:col  rule-id  message).`);
 }
 
+/** Every link, anchor and asset of the site and of the offline bundle must resolve. */
+async function linkCheck(): Promise<void> {
+  const site = new Map<string, Uint8Array>();
+  for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) site.set(relative(staging, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name)));
+  }
+  const zipPath = [...site.keys()].find((p) => p.startsWith('downloads/') && p.endsWith('.zip'));
+  const bundle: SiteFiles = new Map(
+    Object.entries(unzipSync(site.get(zipPath!)!))
+      .filter(([name]) => !name.endsWith('/'))
+      .map(([name, data]) => [name.slice(name.indexOf('/') + 1), data]),
+  );
+  const [onSite, inBundle] = [checkLinks(site, 'site'), checkLinks(bundle, 'bundle')];
+  const broken = [...onSite.broken, ...inBundle.broken.map((b) => `offline bundle: ${b}`)];
+  const pages = [...site.keys(), ...bundle.keys()].filter((p) => p.endsWith('.html')).length;
+  if (broken.length > 0) throw new Error(`${broken.length} broken link${broken.length === 1 ? '' : 's'}:\n  ${broken.join('\n  ')}`);
+  console.log(`[links] ${onSite.checked + inBundle.checked} links on ${pages} pages (site and offline bundle): all resolve`);
+}
+
 async function swapIn(): Promise<void> {
   const old = `${staging}.old`;
   if (existsSync(outDir)) await rename(outDir, old);
@@ -110,6 +133,7 @@ try {
   await timed('pdf links', () => annotatePdfLinks(staging));
   await timed('search index', () => buildSearchIndex(staging, contentDir, root));
   await timed('offline bundle', bundleStep);
+  await timed('link check', linkCheck);
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {
