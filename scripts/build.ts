@@ -19,6 +19,7 @@ import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from '.
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
 import { annotateBundleLink, buildOfflineBundle } from './offline-bundle.ts';
 import { checkLinks, type SiteFiles } from './check/link-check.ts';
+import { writeSecurityHeaders } from './security-headers.ts';
 import { unzipSync } from 'fflate';
 import { readFileSync, readdirSync } from 'node:fs';
 import { relative, sep } from 'node:path';
@@ -134,6 +135,7 @@ try {
   await timed('search index', () => buildSearchIndex(staging, contentDir, root));
   await timed('offline bundle', bundleStep);
   await timed('link check', linkCheck);
+  await timed('security headers', () => writeSecurityHeaders(staging));
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {

@@ -149,6 +149,21 @@ describe('links', () => {
     }
   });
 
+  it('every table has a caption, column headers with scope, and row headers with scope', () => {
+    let tables = 0;
+    for (const page of pages) {
+      const $ = loadPage(distDir, urlOf(page));
+      $('main table').each((_, table) => {
+        tables++;
+        const t = $(table);
+        expect(t.find('caption').text().trim().length, page).toBeGreaterThan(0);
+        expect(t.find('thead th').length, page).toBeGreaterThan(0);
+        t.find('th').each((_, th) => void expect($(th).attr('scope'), `${page}: ${$(th).text()}`).toMatch(/^(col|row|rowgroup)$/));
+      });
+    }
+    expect(tables).toBeGreaterThanOrEqual(4);
+  });
+
   it('page ids are unique on every page', () => {
     for (const page of pages) {
       const $ = loadPage(distDir, urlOf(page));

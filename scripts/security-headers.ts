@@ -1,0 +1,65 @@
+/**
+ * Post-build step: `_headers` (the format of Netlify and Cloudflare Pages)
+ * with a Content-Security-Policy the site really satisfies: scripts only from
+ * the site itself plus the SHA-256 of each inline script it ships, no other
+ * origin, WebAssembly for Pagefind. README.md gives the same headers for
+ * nginx and Apache.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { load } from 'cheerio';
+
+/** Hashes of every executable inline script of the built pages, as CSP sources. */
+export function inlineScriptHashes(siteDir: string): string[] {
+  const hashes = new Set<string>();
+  for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
+    const $ = load(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+    $('script:not([src])').each((_, el) => {
+      const type = $(el).attr('type');
+      if (type && !/^(text\/javascript|module)$/i.test(type)) return;
+      hashes.add(`'sha256-${createHash('sha256').update($(el).html() ?? '').digest('base64')}'`);
+    });
+  }
+  return [...hashes].sort();
+}
+
+/** The Content-Security-Policy for the public site. */
+export function contentSecurityPolicy(scriptHashes: string[]): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'wasm-unsafe-eval' ${scriptHashes.join(' ')}`,
+    // Inline SVG diagrams carry their own <style> and style attributes.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/** The headers every response of the public site carries. */
+export function securityHeaders(siteDir: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(inlineScriptHashes(siteDir)),
+    'Referrer-Policy': 'strict-origin-when-cross-origin',
+    'X-Content-Type-Options': 'nosniff',
+    'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
+  };
+}
+
+/** Writes `_headers` into the built site and returns the headers. */
+export async function writeSecurityHeaders(siteDir: string): Promise<Record<string, string>> {
+  const headers = securityHeaders(siteDir);
+  const body = Object.entries(headers)
+    .map(([name, value]) => `  ${name}: ${value}`)
+    .join('\n');
+  await writeFile(join(siteDir, '_headers'), `/*\n${body}\n`);
+  return headers;
+}
