@@ -20,7 +20,11 @@ export function inlineScriptHashes(siteDir: string): string[] {
     $('script:not([src])').each((_, el) => {
       const type = $(el).attr('type');
       if (type && !/^(text\/javascript|module)$/i.test(type)) return;
-      hashes.add(`'sha256-${createHash('sha256').update($(el).html() ?? '').digest('base64')}'`);
+      hashes.add(
+        `'sha256-${createHash('sha256')
+          .update($(el).html() ?? '')
+          .digest('base64')}'`,
+      );
     });
   }
   return [...hashes].sort();

@@ -26,7 +26,11 @@ export function checkLinks(files: SiteFiles, mode: 'site' | 'bundle'): LinkRepor
     let set = ids.get(path);
     if (!set) {
       const $ = load(Buffer.from(files.get(path)!).toString('utf8'));
-      set = new Set($('[id]').map((_, el) => $(el).attr('id')!).get());
+      set = new Set(
+        $('[id]')
+          .map((_, el) => $(el).attr('id')!)
+          .get(),
+      );
       ids.set(path, set);
     }
     return set;

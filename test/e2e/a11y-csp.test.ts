@@ -26,7 +26,13 @@ function parseHeaders(text: string): Record<string, string> {
     text
       .split('\n')
       .filter((l) => /^\s+\S+:/.test(l))
-      .map((l) => [l.trim().slice(0, l.trim().indexOf(':')), l.trim().slice(l.trim().indexOf(':') + 1).trim()]),
+      .map((l) => [
+        l.trim().slice(0, l.trim().indexOf(':')),
+        l
+          .trim()
+          .slice(l.trim().indexOf(':') + 1)
+          .trim(),
+      ]),
   );
 }
 const headers = parseHeaders(readFileSync(join(distDir, '_headers'), 'utf8'));
