@@ -42,7 +42,12 @@ let base: string;
 let browser: Browser;
 beforeAll(async () => {
   const serve = sirv(distDir, { dev: true, setHeaders: (res) => Object.entries(headers).forEach(([k, v]) => res.setHeader(k, v)) });
-  server = createServer((req, res) => serve(req, res, () => ((res.statusCode = 404), res.end())));
+  server = createServer((req, res) =>
+    serve(req, res, () => {
+      res.statusCode = 404;
+      res.end();
+    }),
+  );
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser = await launchBrowser();
