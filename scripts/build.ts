@@ -67,6 +67,10 @@ function astroBuild(): Promise<void> {
  * to provide it; `npm start` (SITE_PDF=optional) builds the rest and says so.
  */
 async function pdfStep(): Promise<void> {
+  if (process.env.SITE_PDF === 'skip') {
+    console.log('[pdf] skipped (SITE_PDF=skip)');
+    return;
+  }
   const paper: Paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
   try {
     const report = await exportPdfs({ siteDir: staging, siteName: SITE_NAME, paper });

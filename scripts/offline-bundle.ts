@@ -16,8 +16,8 @@ import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
 /** Name of the zip and of the folder it unzips into. */
 export const BUNDLE_NAME = 'herceptin-resistance-support-offline';
 
-/** The size the zip must stay under; the build fails past it. */
-export const BUNDLE_BUDGET_BYTES = 1.5 * 1024 * 1024;
+/** The size the zip must stay under; the build fails past it. The benchmark raises it with SITE_BUNDLE_BUDGET_KB for its synthetic sites. */
+export const BUNDLE_BUDGET_BYTES = Number(process.env.SITE_BUNDLE_BUDGET_KB ?? 1536) * 1024;
 
 export interface BundleOptions {
   siteDir: string;
