@@ -13,7 +13,6 @@ import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
 import { checkContent } from './check/content-checks.ts';
 import { formatFinding } from './check/report.ts';
-import { closeMermaidRenderer } from '../src/markdown/mermaid-renderer.ts';
 import { buildSearchIndex } from './search-index.ts';
 import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
@@ -38,13 +37,15 @@ function basename(path: string): string {
  * (a broken `reference()`, for one) as `[ERROR]` and still exits 0; such a
  * build is a failure here.
  */
+let astroProcess: ReturnType<typeof spawn> | undefined;
+
 function astroBuild(): Promise<void> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(root, 'scripts/astro.ts'), 'build'], {
+    const child = (astroProcess = spawn(process.execPath, [join(root, 'scripts/astro.ts'), 'build'], {
       cwd: root,
       env: { ...process.env, SITE_OUT_DIR: staging },
       stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    }));
     let sawError = false;
     const watch = (chunk: Buffer, sink: NodeJS.WriteStream) => {
       const text = chunk.toString();
@@ -95,8 +96,8 @@ async function bundleStep(): Promise<void> {
 
 /** The content checks of `npm run check`, so a build never starts on content with errors. */
 async function contentChecks(): Promise<void> {
-  // Changed diagrams are parsed here, in the one browser session of the build; the renders land in the cache for Astro.
-  const findings = await checkContent(contentDir, { cwd: root }).finally(closeMermaidRenderer);
+  // Diagrams are parsed by Astro's diagram plugin, in the build's one browser session.
+  const findings = await checkContent(contentDir, { cwd: root, diagrams: false });
   for (const f of findings) console.error(formatFinding(f));
   const errors = findings.filter((f) => f.severity === 'error').length;
   if (errors > 0) throw new Error(`${errors} content error${errors === 1 ? '' : 's'} (listed above as file:line:col  rule-id  message).`);
@@ -132,8 +133,16 @@ const started = performance.now();
 try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
-  await timed('content checks', contentChecks);
-  await timed('astro', astroBuild);
+  // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once.
+  const astroStarted = performance.now();
+  const astro = astroBuild();
+  astro.catch(() => undefined);
+  await timed('content checks', contentChecks).catch((error: unknown) => {
+    astroProcess?.kill();
+    throw error;
+  });
+  await astro;
+  console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
   await timed('pdf export', pdfStep);
   await timed('pdf links', () => annotatePdfLinks(staging));
   await timed('search index', () => buildSearchIndex(staging, contentDir, root));

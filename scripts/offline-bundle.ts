@@ -57,10 +57,8 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /** The offline form of one page: relative links, the freshness banner, no download link to itself. */
 function offlinePage(html: string, path: string, banner: string): string {
-  const $ = load(html);
-  $('body').prepend(banner);
-  $('[data-bundle-download]').remove();
-  return relativizeHtml($.html(), path);
+  const withBanner = html.replace(/<body([^>]*)>/, (open) => `${open}${banner}`).replace(/<p[^>]*\sdata-bundle-download[\s\S]*?<\/p>/, '');
+  return relativizeHtml(withBanner, path);
 }
 
 /** Pagefind's files as a classic script, for the search box to read instead of fetching (blocked on file://). */
@@ -85,7 +83,7 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
   const entries: Zippable = {};
   let unzippedBytes = 0;
   const add = (path: string, data: Uint8Array) => {
-    entries[`${BUNDLE_NAME}/${path}`] = [data, { level: /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? 0 : 9 }];
+    entries[`${BUNDLE_NAME}/${path}`] = [data, { level: /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? 0 : 6 }];
     unzippedBytes += data.length;
   };
   for (const path of listFiles(siteDir)) {

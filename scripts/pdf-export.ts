@@ -306,6 +306,7 @@ function formatSize(bytes: number): string {
 /**
  * Fills in the size after every "Download as PDF" link of the built pages,
  * or, when the build made no PDFs, replaces the link by a note saying so.
+ * The links are the layout's own markup, so they are found as text.
  */
 export async function annotatePdfLinks(siteDir: string): Promise<void> {
   const pages = readdirSync(siteDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.html'));
@@ -313,13 +314,14 @@ export async function annotatePdfLinks(siteDir: string): Promise<void> {
     const path = join(entry.parentPath, entry.name);
     const html = readFileSync(path, 'utf8');
     if (!html.includes('data-pdf-link')) continue;
-    const $ = load(html);
-    $('a[data-pdf-link]').each((_, el) => {
-      const link = $(el);
-      const file = join(siteDir, decodeURIComponent(link.attr('href')!));
-      if (existsSync(file)) link.find('[data-pdf-size]').text(` (PDF, ${formatSize(statSync(file).size)})`);
-      else link.closest('.pdf-download').replaceWith('<p class="pdf-download note">PDF export was not available when this copy was built.</p>');
-    });
-    await writeFile(path, $.html());
+    const next = html.replace(
+      /<p class="pdf-download"[^>]*>\s*<a href="([^"]+)" data-pdf-link>([\s\S]*?)<span data-pdf-size><\/span><\/a>([\s\S]*?)<\/p>/g,
+      (whole, href: string) => {
+        const file = join(siteDir, decodeURIComponent(href));
+        if (!existsSync(file)) return '<p class="pdf-download note">PDF export was not available when this copy was built.</p>';
+        return whole.replace('<span data-pdf-size></span>', `<span data-pdf-size> (PDF, ${formatSize(statSync(file).size)})</span>`);
+      },
+    );
+    await writeFile(path, next);
   }
 }

@@ -9,23 +9,19 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { load } from 'cheerio';
 
-/** Hashes of every executable inline script of the built pages, as CSP sources. */
+/** Hashes of every executable inline script of the built pages, as CSP sources. Read as text, byte for byte, as browsers hash them. */
 export function inlineScriptHashes(siteDir: string): string[] {
   const hashes = new Set<string>();
   for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
-    const $ = load(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
-    $('script:not([src])').each((_, el) => {
-      const type = $(el).attr('type');
-      if (type && !/^(text\/javascript|module)$/i.test(type)) return;
-      hashes.add(
-        `'sha256-${createHash('sha256')
-          .update($(el).html() ?? '')
-          .digest('base64')}'`,
-      );
-    });
+    const html = readFileSync(join(entry.parentPath, entry.name), 'utf8');
+    for (const [, attributes, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+      if (/\ssrc=/.test(attributes!)) continue;
+      const type = /\stype="([^"]*)"/.exec(attributes!)?.[1];
+      if (type && !/^(text\/javascript|module)$/i.test(type)) continue;
+      hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
+    }
   }
   return [...hashes].sort();
 }

@@ -59,9 +59,16 @@ function dirBytes(dir: string): number {
 }
 
 function build(env: NodeJS.ProcessEnv): { wall: number; peak: number | null; stdout: string } {
-  const time = existsSync('/usr/bin/time') ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, 'scripts/build.ts']] : [process.execPath, ['scripts/build.ts']];
+  const time = existsSync('/usr/bin/time')
+    ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, 'scripts/build.ts']]
+    : [process.execPath, ['scripts/build.ts']];
   const t0 = performance.now();
-  const result = spawnSync(time[0] as string, time[1] as string[], { cwd: root, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync(time[0] as string, time[1] as string[], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const wall = (performance.now() - t0) / 1000;
   if (result.status !== 0) throw new Error(`bench build failed:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
   const peak = /PEAK_KB=(\d+)/.exec(result.stderr)?.[1];
@@ -123,11 +130,22 @@ async function benchOne(n: number): Promise<Run> {
     mkdirSync(join(dir, 'diagram-cache'));
     console.log(`[bench] N=${n}: building cold…`);
     const cold = build(env);
-    const pdfs = [...cold.stdout.matchAll(/^\[pdf\] (synthetic-[\w-]+\.pdf): (\d+) pages, (\d+) KB, ([\d.]+) s$/gm)].map((m) => ({ file: m[1]!, pages: Number(m[2]), kb: Number(m[3]), seconds: Number(m[4]) }));
+    const pdfs = [...cold.stdout.matchAll(/^\[pdf\] (synthetic-[\w-]+\.pdf): (\d+) pages, (\d+) KB, ([\d.]+) s$/gm)].map((m) => ({
+      file: m[1]!,
+      pages: Number(m[2]),
+      kb: Number(m[3]),
+      seconds: Number(m[4]),
+    }));
     const pagePath = '/protocols/synthetic-0001/';
     const $ = load(readFileSync(join(dist, pagePath, 'index.html'), 'utf8'));
-    const js = $('script:not([type="application/json"])').map((_, s) => $(s).html() ?? '').get().join('\n');
-    const css = $('link[rel="stylesheet"]').map((_, l) => readFileSync(join(dist, $(l).attr('href')!), 'utf8')).get().join('\n');
+    const js = $('script:not([type="application/json"])')
+      .map((_, s) => $(s).html() ?? '')
+      .get()
+      .join('\n');
+    const css = $('link[rel="stylesheet"]')
+      .map((_, l) => readFileSync(join(dist, $(l).attr('href')!), 'utf8'))
+      .get()
+      .join('\n');
     const run: Run = {
       n,
       wallSeconds: cold.wall,
@@ -169,19 +187,39 @@ const check = (name: string, limit: string, value: string, ok: boolean) => {
 const content = runs[runs.length - 1]!;
 check('Up-front JS on a content page (gzip)', `≤ ${BUDGETS.upFrontJsGzip} B`, `${content.page.js.gzip} B`, content.page.js.gzip <= BUDGETS.upFrontJsGzip);
 check('CSS (gzip)', `≤ ${BUDGETS.cssGzip} B`, `${content.page.css.gzip} B`, content.page.css.gzip <= BUDGETS.cssGzip);
-check('Layout shift (CLS, home + protocol + index)', '0', String(Math.max(...runs.map((r) => r.layoutShift))), runs.every((r) => r.layoutShift <= BUDGETS.layoutShift));
+check(
+  'Layout shift (CLS, home + protocol + index)',
+  '0',
+  String(Math.max(...runs.map((r) => r.layoutShift))),
+  runs.every((r) => r.layoutShift <= BUDGETS.layoutShift),
+);
 const pdfEach = runs.map((r) => r.pdfSecondsEach).filter((x): x is number => x !== null);
-if (pdfEach.length) check('PDF time per protocol', `≤ ${BUDGETS.pdfSecondsEach} s`, `${Math.max(...pdfEach).toFixed(2)} s`, Math.max(...pdfEach) <= BUDGETS.pdfSecondsEach);
+if (pdfEach.length)
+  check('PDF time per protocol', `≤ ${BUDGETS.pdfSecondsEach} s`, `${Math.max(...pdfEach).toFixed(2)} s`, Math.max(...pdfEach) <= BUDGETS.pdfSecondsEach);
 const [r10, r100, r1000] = [byN(10), byN(100), byN(1000)];
-if (r1000) check('Build of 1000 protocols (without PDFs)', `< ${BUDGETS.build1000Seconds} s`, `${astroEtc(r1000).toFixed(1)} s`, astroEtc(r1000) < BUDGETS.build1000Seconds);
+if (r1000)
+  check(
+    'Build of 1000 protocols (without PDFs)',
+    `< ${BUDGETS.build1000Seconds} s`,
+    `${astroEtc(r1000).toFixed(1)} s`,
+    astroEtc(r1000) < BUDGETS.build1000Seconds,
+  );
 if (r10 && r100 && r1000) {
   const early = (astroEtc(r100) - astroEtc(r10)) / 90;
   const late = (astroEtc(r1000) - astroEtc(r100)) / 900;
-  check('Growth linear in N (marginal s/protocol, 100→1000 vs 10→100)', `≤ ${BUDGETS.linearFactor}×`, `${(late * 1000).toFixed(1)} ms vs ${(early * 1000).toFixed(1)} ms`, late <= BUDGETS.linearFactor * Math.max(early, 0.001));
+  check(
+    'Growth linear in N (marginal s/protocol, 100→1000 vs 10→100)',
+    `≤ ${BUDGETS.linearFactor}×`,
+    `${(late * 1000).toFixed(1)} ms vs ${(early * 1000).toFixed(1)} ms`,
+    late <= BUDGETS.linearFactor * Math.max(early, 0.001),
+  );
 }
 
 const versions = Object.fromEntries(
-  ['astro', 'pagefind', 'mermaid', 'playwright-core', 'vitest'].map((p) => [p, JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version as string]),
+  ['astro', 'pagefind', 'mermaid', 'playwright-core', 'vitest'].map((p) => [
+    p,
+    JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version as string,
+  ]),
 );
 const chromium_version = spawnSync(findBrowser() ?? 'chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? 'none';
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium_version}`;
@@ -196,7 +234,9 @@ const md = `# Benchmarks
 Written by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures in \`bench/results.json\`.
 
 - Machine: ${machine}
-- Versions: ${Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(', ')}
+- Versions: ${Object.entries(versions)
+  .map(([k, v]) => `${k} ${v}`)
+  .join(', ')}
 - Content: the real site plus N synthetic protocols (objective, 10 materials, 12 steps with figures and units, one table, three citations, a Mermaid diagram in every tenth), built cold into a temporary folder: empty Astro cache, empty diagram cache.
 - PDFs are exported for N ≤ ${PDF_MAX}; above that the build skips them and their cost per protocol comes from the smaller runs. "Build without PDFs" is wall time minus the PDF phase.
 - "content checks" includes rendering every new diagram (one browser for the whole build); Astro then reads the renders from the cache.
@@ -213,7 +253,10 @@ ${runs
   .join('\n')}
 ${runs
   .filter((r) => r.warm)
-  .map((r) => `\nWarm rebuild, N=${r.n} (same content, caches kept): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.`)
+  .map(
+    (r) =>
+      `\nWarm rebuild, N=${r.n} (same content, caches kept): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.`,
+  )
   .join('\n')}
 
 ## Output

@@ -17,9 +17,29 @@ function random(seed: number): () => number {
   };
 }
 
-const REAGENTS = ['PBS', 'TBST', 'RIPA buffer', 'BSA', 'trypsin-EDTA', 'DMSO', 'ethanol', 'sodium citrate buffer', 'DAB substrate', 'hematoxylin', 'ECL substrate', 'MTS reagent'];
+const REAGENTS = [
+  'PBS',
+  'TBST',
+  'RIPA buffer',
+  'BSA',
+  'trypsin-EDTA',
+  'DMSO',
+  'ethanol',
+  'sodium citrate buffer',
+  'DAB substrate',
+  'hematoxylin',
+  'ECL substrate',
+  'MTS reagent',
+];
 const VERBS = ['Incubate', 'Wash', 'Centrifuge', 'Resuspend', 'Dilute', 'Transfer', 'Aliquot', 'Rinse', 'Equilibrate', 'Quantify', 'Mix', 'Seed'];
-const REFS = ['trastuzumab-resistant-lines', 'benchchem', 'thermo-wb-troubleshooting', 'thermo-ihc-ffpe', 'cst-ip-troubleshooting', 'driver-pathways-subclones'];
+const REFS = [
+  'trastuzumab-resistant-lines',
+  'benchchem',
+  'thermo-wb-troubleshooting',
+  'thermo-ihc-ffpe',
+  'cst-ip-troubleshooting',
+  'driver-pathways-subclones',
+];
 
 /** Writes protocols number 4 … N+3 into `contentDir/protocols`. */
 export function writeSyntheticProtocols(contentDir: string, n: number): void {

@@ -33,30 +33,41 @@ const require = createRequire(import.meta.url);
 /** The mermaid version that renders; part of every cache key. */
 export const MERMAID_VERSION: string = require('mermaid/package.json').version;
 
-let session: Promise<{ browser: Browser; page: Page }> | undefined;
-let queue: Promise<unknown> = Promise.resolve();
+/** Pages of the one browser that render in parallel: one per core is where it stops paying off. */
+const PAGES = 2;
+
+let session: Promise<{ browser: Browser; pages: Page[] }> | undefined;
+/** One queue per page; calls go to the page whose queue was used least recently. */
+const queues: Promise<unknown>[] = Array.from({ length: PAGES }, () => Promise.resolve());
+let nextQueue = 0;
 
 /** How many browsers this process has launched; the build logs it. */
 export const rendererStats = { launches: 0, rendered: 0 };
 
-async function openSession(): Promise<{ browser: Browser; page: Page }> {
+async function openPage(browser: Browser): Promise<Page> {
+  const page = await browser.newPage();
+  await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
+  await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize(config), MERMAID_CONFIG);
+  return page;
+}
+
+async function openSession(): Promise<{ browser: Browser; pages: Page[] }> {
   const executablePath = findBrowser();
   if (!executablePath) {
     throw new Error(`Diagrams changed and must be rendered, but ${NO_BROWSER_HINT}`);
   }
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   rendererStats.launches++;
-  const page = await browser.newPage();
-  await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
-  await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize(config), MERMAID_CONFIG);
-  return { browser, page };
+  return { browser, pages: await Promise.all(Array.from({ length: PAGES }, () => openPage(browser))) };
 }
 
-/** Renders diagrams in order; `ids` become the SVG element ids. Calls are queued on the one page. */
+/** Renders diagrams in order; `ids` become the SVG element ids. Calls queue up on the browser's pages in turn. */
 export function renderMermaid(diagrams: { id: string; code: string }[]): Promise<RenderResult[]> {
+  const slot = nextQueue;
+  nextQueue = (nextQueue + 1) % PAGES;
   const run = async () => {
     session ??= openSession();
-    const { page } = await session;
+    const page = (await session).pages[slot]!;
     const results = await page.evaluate(async (items) => {
       const mermaid = (globalThis as unknown as { mermaid: Mermaid }).mermaid;
       interface Mermaid {
@@ -94,8 +105,8 @@ export function renderMermaid(diagrams: { id: string; code: string }[]): Promise
       return { ok: false, error: { message: r.error.message, ...(r.error.line ? { line: r.error.line } : {}) } };
     });
   };
-  const next = queue.then(run, run);
-  queue = next.catch(() => undefined);
+  const next = queues[slot]!.then(run, run);
+  queues[slot] = next.catch(() => undefined);
   return next;
 }
 

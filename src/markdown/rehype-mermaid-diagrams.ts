@@ -66,11 +66,15 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
         const item = missing[i]!;
         if (!result.ok) {
           const line = item.line + (result.error.line ?? 1);
-          file.fail(`Mermaid could not parse this diagram: ${result.error.message}`, {
-            place: { line, column: 1 },
-            ruleId: 'parse-error',
-            source: RULE,
-          });
+          // Worded like the content checks (file:line:col  rule-id  message), which leave diagrams to this plugin during a build.
+          file.fail(
+            `${file.path}:${line}:1  diagram-parse  Mermaid could not parse this diagram: ${result.error.message}\n    hint: fix the diagram; see mermaid.js.org/syntax for the syntax.`,
+            {
+              place: { line, column: 1 },
+              ruleId: 'parse-error',
+              source: RULE,
+            },
+          );
         }
         item.cached = result.diagram;
         writeCachedDiagram(cacheDir, item.key, result.diagram);

@@ -87,7 +87,7 @@ describe('rehype-mermaid-diagrams', () => {
       file: 'content/protocols/example.mdx',
       line: 8,
       ruleId: 'parse-error',
-      message: expect.stringMatching(/^Mermaid could not parse this diagram: Parse error on line 3/),
+      message: expect.stringMatching(/example\.mdx:8:1  diagram-parse  Mermaid could not parse this diagram: Parse error on line 3/),
     });
   });
 
