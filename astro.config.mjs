@@ -19,7 +19,8 @@ export default defineConfig({
   outDir: process.env.SITE_OUT_DIR ?? './dist',
   cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.astro',
   trailingSlash: 'always',
-  build: { format: 'directory' },
+  // Two pages at a time: the machines we target have two cores.
+  build: { format: 'directory', concurrency: 2 },
   integrations: [mdx(), diagrams({ cacheDir: diagramCache })],
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
@@ -33,4 +34,15 @@ export default defineConfig({
     syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid', 'math'] },
   },
   devToolbar: { enabled: false },
+  vite: {
+    build: {
+      rollupOptions: {
+        // Astro's MDX output starts with a "use astro:head-inject" directive; the bundler warns once per file, which drowns real messages.
+        onwarn(warning, warn) {
+          if (warning.code === 'MODULE_LEVEL_DIRECTIVE' && warning.message.includes('astro:head-inject')) return;
+          warn(warning);
+        },
+      },
+    },
+  },
 });

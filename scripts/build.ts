@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
 import { checkContent } from './check/content-checks.ts';
 import { formatFinding } from './check/report.ts';
+import { lockDiagramCache, prerenderDiagrams } from './diagram-prerender.ts';
 import { buildSearchIndex } from './search-index.ts';
 import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
@@ -85,9 +86,9 @@ async function pdfStep(): Promise<void> {
   }
 }
 
-async function bundleStep(): Promise<void> {
+async function bundleStep(searchReady: Promise<unknown>): Promise<void> {
   const buildDate = (process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()).toISOString().slice(0, 10);
-  const report = await buildOfflineBundle({ siteDir: staging, contentDir, publicUrl: SITE_URL, buildDate });
+  const report = await buildOfflineBundle({ siteDir: staging, contentDir, publicUrl: SITE_URL, buildDate, searchReady });
   await annotateBundleLink(staging, report, buildDate);
   console.log(
     `[bundle] ${report.files} files, ${(report.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(report.zipBytes / 1024).toFixed(0)} KB zipped, content version ${report.contentVersion}`,
@@ -130,28 +131,45 @@ async function swapIn(): Promise<void> {
 }
 
 const started = performance.now();
+/** Steps started in the background, waited for before a failed build cleans up. */
+const pending: Promise<unknown>[] = [];
 try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
   // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once.
+  const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? '.diagram-cache');
+  lockDiagramCache(diagramCache);
+  const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
   const astroStarted = performance.now();
   const astro = astroBuild();
   astro.catch(() => undefined);
-  await timed('content checks', contentChecks).catch((error: unknown) => {
+  await timed('content checks', async () => {
+    const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
+    if (diagramReport.rendered > 0) console.log(`[diagrams] ${diagramReport.rendered} rendered ahead of Astro, in one browser session`);
+    if (diagramReport.findings.length > 0) {
+      for (const f of diagramReport.findings) console.error(formatFinding(f));
+      throw new Error(`${diagramReport.findings.length} diagram${diagramReport.findings.length === 1 ? '' : 's'} could not be parsed (listed above).`);
+    }
+  }).catch((error: unknown) => {
     astroProcess?.kill();
     throw error;
   });
   await astro;
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
+  // Pagefind indexes in its own process while the PDFs print: the links the PDF step rewrites are outside the indexed content.
+  const search = timed('search index', () => buildSearchIndex(staging, contentDir, root));
+  pending.push(search);
+  search.catch(() => undefined);
   await timed('pdf export', pdfStep);
   await timed('pdf links', () => annotatePdfLinks(staging));
-  await timed('search index', () => buildSearchIndex(staging, contentDir, root));
-  await timed('offline bundle', bundleStep);
+  await timed('offline bundle', () => bundleStep(search));
   await timed('link check', linkCheck);
   await timed('security headers', () => writeSecurityHeaders(staging));
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {
+  // Let steps still running in the background settle before their folder goes.
+  await Promise.allSettled(pending);
   await rm(staging, { recursive: true, force: true });
   console.error(`\n[build] FAILED: ${error instanceof Error ? error.message : String(error)}`);
   console.error(`[build] ${existsSync(outDir) ? `the previous site in ${outDir} is unchanged.` : 'nothing was written.'}`);

@@ -25,6 +25,11 @@ export interface BundleOptions {
   publicUrl: string;
   /** YYYY-MM-DD */
   buildDate: string;
+  /**
+   * Resolves when search/ and pagefind/ are written. The pages are made
+   * offline-ready meanwhile, while Pagefind (a separate process) indexes.
+   */
+  searchReady?: Promise<unknown>;
 }
 
 export interface BundleReport {
@@ -74,7 +79,7 @@ function pagefindPack(siteDir: string): string {
 }
 
 /** Writes `downloads/<BUNDLE_NAME>.zip` and returns what it holds. */
-export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, buildDate }: BundleOptions): Promise<BundleReport> {
+export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, buildDate, searchReady }: BundleOptions): Promise<BundleReport> {
   const version = contentVersion(contentDir);
   const banner =
     `<p class="offline-banner" role="note" data-pagefind-ignore>Offline copy, built ${escapeHtml(buildDate)}, content version ${version}. ` +
@@ -86,14 +91,19 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
     entries[`${BUNDLE_NAME}/${path}`] = [data, { level: /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? 0 : 6 }];
     unzippedBytes += data.length;
   };
-  for (const path of listFiles(siteDir)) {
-    // The zip does not hold itself; Pagefind's files travel in search/pagefind-pack.js instead.
-    if (path.startsWith('downloads/') || path.startsWith('pagefind/')) continue;
-    const data = readFileSync(join(siteDir, path));
-    if (path.endsWith('.html')) add(path, Buffer.from(offlinePage(data.toString('utf8'), path, banner)));
-    else if (path.endsWith('.css')) add(path, Buffer.from(relativizeCss(data.toString('utf8'), path)));
-    else add(path, data);
-  }
+  const addFiles = (filter: (path: string) => boolean) => {
+    for (const path of listFiles(siteDir).filter(filter)) {
+      const data = readFileSync(join(siteDir, path));
+      if (path.endsWith('.html')) add(path, Buffer.from(offlinePage(data.toString('utf8'), path, banner)));
+      else if (path.endsWith('.css')) add(path, Buffer.from(relativizeCss(data.toString('utf8'), path)));
+      else add(path, data);
+    }
+  };
+  // The zip does not hold itself; Pagefind's files travel in search/pagefind-pack.js instead.
+  const isSearch = (path: string) => path.startsWith('search/') || path.startsWith('pagefind/');
+  addFiles((path) => !path.startsWith('downloads/') && !isSearch(path));
+  await searchReady;
+  addFiles((path) => path.startsWith('search/'));
   add('search/pagefind-pack.js', Buffer.from(pagefindPack(siteDir)));
 
   const zip = zipSync(entries, { mtime: new Date(`${buildDate}T00:00:00Z`) });

@@ -228,7 +228,7 @@ mkdirSync(join(root, 'bench'), { recursive: true });
 writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
-const phaseNames = ['content checks', 'astro', 'pdf export', 'search index', 'offline bundle', 'link check'];
+const phaseNames = ['content checks', 'astro', 'pdf export', 'pdf links', 'search index', 'offline bundle', 'link check', 'security headers'];
 const md = `# Benchmarks
 
 Written by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures in \`bench/results.json\`.
@@ -239,7 +239,7 @@ Written by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures in \`b
   .join(', ')}
 - Content: the real site plus N synthetic protocols (objective, 10 materials, 12 steps with figures and units, one table, three citations, a Mermaid diagram in every tenth), built cold into a temporary folder: empty Astro cache, empty diagram cache.
 - PDFs are exported for N ≤ ${PDF_MAX}; above that the build skips them and their cost per protocol comes from the smaller runs. "Build without PDFs" is wall time minus the PDF phase.
-- "content checks" includes rendering every new diagram (one browser for the whole build); Astro then reads the renders from the cache.
+- Phases overlap: the content checks and the diagram renders (one browser for the whole build) run alongside Astro, which reads the renders from the cache; Pagefind indexes alongside the PDF export and the offline bundle. "content checks" is the time until both checks and renders finished.
 
 ## Build
 

@@ -9,6 +9,31 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderedDiagram } from './mermaid-renderer.ts';
 
+/** While this file exists in the cache folder, the build is rendering diagrams into it; the plugin waits. */
+export const RENDER_LOCK = '.rendering';
+
+/** Waits (up to `timeoutMs`) while another step of the build holds the render lock. */
+export async function waitForRenderLock(dir: string, timeoutMs = 180_000): Promise<void> {
+  const started = Date.now();
+  while (lockHolderAlive(dir) && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+}
+
+/** True while the lock exists and the process that took it still runs (a killed build leaves no lasting lock). */
+function lockHolderAlive(dir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dir, RENDER_LOCK), 'utf8'));
+  } catch {
+    return false;
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The cache key of one diagram. */
 export function diagramKey(parts: { code: string; version: string; config: unknown }): string {
   return createHash('sha256')

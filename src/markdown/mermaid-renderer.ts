@@ -34,7 +34,7 @@ const require = createRequire(import.meta.url);
 export const MERMAID_VERSION: string = require('mermaid/package.json').version;
 
 /** Pages of the one browser that render in parallel: one per core is where it stops paying off. */
-const PAGES = 2;
+const PAGES = 1;
 
 let session: Promise<{ browser: Browser; pages: Page[] }> | undefined;
 /** One queue per page; calls go to the page whose queue was used least recently. */
@@ -71,13 +71,12 @@ export function renderMermaid(diagrams: { id: string; code: string }[]): Promise
     const results = await page.evaluate(async (items) => {
       const mermaid = (globalThis as unknown as { mermaid: Mermaid }).mermaid;
       interface Mermaid {
-        parse(code: string): Promise<unknown>;
         render(id: string, code: string): Promise<{ svg: string }>;
       }
       const out = [];
       for (const { id, code } of items) {
         try {
-          await mermaid.parse(code);
+          // render() parses first and throws mermaid's own parse error, with its line.
           const { svg } = await mermaid.render(id, code);
           const doc = new DOMParser().parseFromString(svg, 'text/html');
           const root = doc.getElementsByTagName('svg')[0]!;

@@ -4,7 +4,7 @@ import { toText } from 'hast-util-to-text';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { diagramKey, readCachedDiagram, writeCachedDiagram } from './diagram-cache.ts';
+import { diagramKey, readCachedDiagram, waitForRenderLock, writeCachedDiagram } from './diagram-cache.ts';
 import { MERMAID_CONFIG, themeSvg, withDiagramClasses } from './diagram-theme.ts';
 import { MERMAID_VERSION, renderMermaid, type RenderedDiagram } from './mermaid-renderer.ts';
 
@@ -54,6 +54,8 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
     });
     if (found.length === 0) return;
 
+    // The build may be rendering these diagrams right now, in its one browser: wait for it, then read its renders.
+    await waitForRenderLock(cacheDir);
     const prepared = found.map((f) => {
       const source = withDiagramClasses(f.code);
       const key = diagramKey({ code: source, version: MERMAID_VERSION, config: MERMAID_CONFIG });
