@@ -158,6 +158,18 @@ describe('opened from disk in Chromium', () => {
     expect(csvDownload.suggestedFilename()).toBe('ic50-herceptin.csv');
   });
 
+  it('citations download from disk, and the copy button copies or, where the clipboard is refused, selects the citation', async () => {
+    await page.goto(home);
+    const bib = await linkTarget('a[href$="cite/document.bib"]');
+    expect(readFileSync(bib, 'utf8')).toMatch(/^@misc\{benchchem2025herceptin,/);
+    await page.getByRole('button', { name: 'Copy citation' }).click();
+    await page.waitForFunction(() => document.querySelector('.copy-status')?.textContent);
+    const status = await page.locator('.copy-status').textContent();
+    if (status === 'Copied to the clipboard.') return;
+    expect(status).toBe('Selected: press Ctrl+C (or Cmd+C) to copy.');
+    expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('Investigating Acquired Herceptin Resistance');
+  });
+
   it('the theme toggle persists across a reload', async () => {
     await page.goto(home);
     const before = await page.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));

@@ -110,6 +110,31 @@ describe('navigation', () => {
   });
 });
 
+describe('citing', () => {
+  it('the copy button puts the citation on the clipboard', async () => {
+    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    await page.goto(baseUrl + '/');
+    await page.getByRole('button', { name: 'Copy citation' }).click();
+    await page.waitForFunction(() => document.querySelector('.copy-status')?.textContent === 'Copied to the clipboard.');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toMatch(
+      /^BenchChem\. Technical Support Center: Investigating Acquired Herceptin Resistance\. BenchChem, 2025\. Online PDF\. Available at: https:\/\/www\.benchchem\.com\//,
+    );
+    await context.close();
+  });
+
+  it('where the clipboard is refused, it selects the citation and says how to copy it', async () => {
+    await withPage(async (page) => {
+      await page.addInitScript(() => Object.defineProperty(navigator, 'clipboard', { value: undefined }));
+      await page.goto(baseUrl + '/');
+      await page.getByRole('button', { name: 'Copy citation' }).click();
+      expect(await page.locator('.copy-status').textContent()).toBe('Selected: press Ctrl+C (or Cmd+C) to copy.');
+      expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('Technical Support Center: Investigating Acquired Herceptin Resistance');
+    });
+  });
+});
+
 describe('theme', () => {
   /** Records the theme attribute at the moment <body> starts, i.e. before first paint. */
   const recordThemeAtBody = () => {

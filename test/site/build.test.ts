@@ -178,6 +178,26 @@ describe('links', () => {
   });
 });
 
+describe('citation downloads', () => {
+  it('the document and every reference download as BibTeX, RIS and CSL-JSON, linked from the pages', () => {
+    const refs = loadPage(
+      distDir,
+      '/references/',
+    )('ol.all-references > li')
+      .map((_, li) => loadPage(distDir, '/references/')(li).attr('id')!.replace(/^ref-/, ''))
+      .get();
+    expect(refs).toHaveLength(17);
+    for (const name of ['document', 'references', ...refs]) {
+      for (const format of ['bib', 'ris', 'json']) expect(files, `${name}.${format}`).toContain(`cite/${name}.${format}`);
+    }
+    expect(loadPage(distDir, '/')('a[href="/cite/document.bib"]').length).toBe(1);
+    expect(loadPage(distDir, '/references/')('a[download][href$=".ris"]').length).toBe(18);
+    const all = JSON.parse(readFileSync(join(distDir, 'cite/references.json'), 'utf8')) as { id: string; URL?: string; DOI?: string }[];
+    expect(all.map((r) => r.id)).toEqual(refs);
+    expect(all.filter((r) => r.URL || r.DOI)).toEqual([]);
+  });
+});
+
 describe('diagrams', () => {
   it.each([
     ['/', 'Key signaling pathways in acquired Herceptin resistance'],
