@@ -15,6 +15,7 @@ import { checkContent } from './check/content-checks.ts';
 import { formatFinding } from './check/report.ts';
 import { lockDiagramCache, prerenderDiagrams } from './diagram-prerender.ts';
 import { buildSearchIndex } from './search-index.ts';
+import { bundleClientScripts } from './client-bundles.ts';
 import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
 import { annotateBundleLink, buildOfflineBundle } from './offline-bundle.ts';
@@ -157,6 +158,7 @@ try {
   await astro;
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
   // Pagefind indexes in its own process while the PDFs print: the links the PDF step rewrites are outside the indexed content.
+  await timed('client scripts', () => bundleClientScripts(staging, root));
   const search = timed('search index', () => buildSearchIndex(staging, contentDir, root));
   pending.push(search);
   search.catch(() => undefined);

@@ -3,15 +3,12 @@
  * vocabulary, written into the built site.
  *
  * - `pagefind/`: Pagefind 1.x index of every page with `data-pagefind-body`.
- * - `search/search.js`: src/search/search-ui.ts as one classic script, so it
- *   loads over file:// too (no module script, no fetch of its own).
  * - `search/vocabulary.js`: the synonym groups of content/vocabulary.yaml and
  *   the site's words for spelling suggestions, as a classic script.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
 import * as pagefind from 'pagefind';
 import { parse } from 'yaml';
 import { VocabularySchema, type Vocabulary } from '../src/schemas/vocabulary.ts';
@@ -90,16 +87,6 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
     for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
 
     await mkdir(join(siteDir, 'search'), { recursive: true });
-    await build({
-      entryPoints: [join(root, 'src/search/search-ui.ts')],
-      outfile: join(siteDir, 'search/search.js'),
-      bundle: true,
-      format: 'iife',
-      minify: true,
-      target: 'es2020',
-      legalComments: 'none',
-      logLevel: 'warning',
-    });
     const words = siteWords(siteDir);
     await writeFile(join(siteDir, 'search/vocabulary.js'), `window.hrsSearchVocabulary=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`);
     console.log(

@@ -9,8 +9,8 @@ import { posix } from 'node:path';
 export type SiteFiles = ReadonlyMap<string, Uint8Array>;
 
 /** Tags that can point somewhere, and the attributes that do. */
-const TAG = /<(a|link|script|img|source|iframe|form)\b([^>]*)>/g;
-const ATTRIBUTE = /\s(href|src|data-search-src|xlink:href)="([^"]*)"/;
+const TAG = /<(a|link|script|img|source|iframe|form|div)\b([^>]*)>/g;
+const ATTRIBUTE = /\s(href|src|data-search-src|data-run-src|xlink:href)="([^"]*)"/;
 const ID = /\sid="([^"]*)"/g;
 
 /**

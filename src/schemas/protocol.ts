@@ -21,6 +21,20 @@ export const ConditionSchema = z
   })
   .strict();
 
+/** A countdown for the bench, e.g. 3 × 10 minutes of washing. Typed, never parsed from the prose. */
+export const TimerSchema = z
+  .object({
+    /** What is being timed, e.g. "Wash in TBST". */
+    label: z.string().min(2),
+    /** Duration of one round, in minutes. */
+    minutes: z.number().positive(),
+    /** Upper end when the protocol gives a range (e.g. 15–20 minutes); the countdown runs the lower end. */
+    maxMinutes: z.number().positive().optional(),
+    /** How many rounds, e.g. 3 for "3 × 10 minutes". */
+    repeats: z.number().int().positive().default(1),
+  })
+  .strict();
+
 /** One numbered methodology step. */
 export const StepSchema = z
   .object({
@@ -34,6 +48,10 @@ export const StepSchema = z
     conditions: z.array(ConditionSchema).default([]),
     /** Reference ids that support the step. */
     cites: CitationListSchema,
+    /** Countdowns for the run mode. */
+    timers: z.array(TimerSchema).default([]),
+    /** A wait too long for a countdown (overnight, days), shown as a reminder in run mode. */
+    reminder: z.string().min(3).optional(),
   })
   .strict();
 

@@ -170,6 +170,17 @@ describe('opened from disk in Chromium', () => {
     expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('Investigating Acquired Herceptin Resistance');
   });
 
+  it('run mode works from disk: a checked step survives a reload', async () => {
+    await page.goto(home.replace(/index\.html$/, 'protocols/ihc-ffpe/index.html'));
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).check();
+    await page.reload();
+    await page.waitForSelector('.run-check');
+    expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(true);
+    expect(await page.getByRole('group', { name: 'Timer: Boil in sodium citrate buffer, pH 6.0' }).locator('.run-timer-clock').textContent()).toBe('15:00');
+    await page.getByRole('button', { name: 'End run' }).click();
+  });
+
   it('the theme toggle persists across a reload', async () => {
     await page.goto(home);
     const before = await page.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));

@@ -149,7 +149,7 @@ describe('links', () => {
     }
   });
 
-  it('every table has a caption, column headers with scope, and row headers with scope', () => {
+  it('every table has a caption and headers, every header with its scope', () => {
     let tables = 0;
     for (const page of pages) {
       const $ = loadPage(distDir, urlOf(page));
@@ -157,7 +157,7 @@ describe('links', () => {
         tables++;
         const t = $(table);
         expect(t.find('caption').text().trim().length, page).toBeGreaterThan(0);
-        expect(t.find('thead th').length, page).toBeGreaterThan(0);
+        expect(t.find('th').length, page).toBeGreaterThan(0);
         t.find('th').each((_, th) => void expect($(th).attr('scope'), `${page}: ${$(th).text()}`).toMatch(/^(col|row|rowgroup)$/));
       });
     }
@@ -175,6 +175,27 @@ describe('links', () => {
         page,
       ).toEqual([]);
     }
+  });
+});
+
+describe('run sheets', () => {
+  it.each(entries('protocols'))('protocol $slug has a printable run sheet with blanks and a line per step', ({ slug, data }) => {
+    const $ = loadPage(distDir, `/protocols/${slug}/sheet/`);
+    expect(
+      $('.sheet-fields th')
+        .map((_, th) => $(th).text())
+        .get(),
+    ).toEqual(['Date', 'Operator', 'Cell line / samples']);
+    expect(
+      $('table.sheet')
+        .first()
+        .find('thead th')
+        .map((_, th) => $(th).text())
+        .get(),
+    ).toEqual(['Material', 'Lot number', 'Ready']);
+    expect($('table.sheet').last().find('tbody tr')).toHaveLength((data.steps as unknown[]).length);
+    expect($('h2').filter((_, h) => $(h).text() === 'Notes').length).toBe(1);
+    expect(loadPage(distDir, `/protocols/${slug}/`)(`a[href="/protocols/${slug}/sheet/"]`).length).toBe(1);
   });
 });
 

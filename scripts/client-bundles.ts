@@ -1,0 +1,30 @@
+/**
+ * Build step: the site's client scripts, each bundled into one classic script
+ * (no module script, no fetch), so they also run from file:// in the offline
+ * bundle. Each loads only where and when it is used.
+ */
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+/** Entry point → output file, relative to the project and to the built site. */
+export const CLIENT_SCRIPTS: Record<string, string> = {
+  'src/search/search-ui.ts': 'search/search.js',
+  'src/tools/run-mode.ts': 'tools/run-mode.js',
+};
+
+export async function bundleClientScripts(siteDir: string, root: string): Promise<void> {
+  await Promise.all(
+    Object.entries(CLIENT_SCRIPTS).map(([entry, out]) =>
+      build({
+        entryPoints: [join(root, entry)],
+        outfile: join(siteDir, out),
+        bundle: true,
+        format: 'iife',
+        minify: true,
+        target: 'es2020',
+        legalComments: 'none',
+        logLevel: 'warning',
+      }),
+    ),
+  );
+}

@@ -1,0 +1,273 @@
+/**
+ * Protocol run mode, loaded only on a protocol page when a reader presses
+ * "Start run" (or comes back to a run in progress). Materials and steps become
+ * a checklist; timed steps get countdowns with a visible and audible alert;
+ * overnight waits show as reminders. Progress is kept in localStorage per
+ * protocol and version; a new version starts a clean run and says why.
+ */
+
+/** A countdown as the page declares it (typed fields of the step, see src/schemas/protocol.ts). */
+interface TimerSpec {
+  label: string;
+  minutes: number;
+  maxMinutes?: number;
+  repeats: number;
+}
+
+/** What is saved for a run. */
+interface RunState {
+  version: string;
+  materials: number[];
+  steps: string[];
+  started: string;
+}
+
+const PREFIX = 'hrs-run:';
+
+export function storageKey(slug: string): string {
+  return `${PREFIX}${slug}`;
+}
+
+/** Minutes and seconds as the timer shows them, e.g. 09:59. */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = String(m).padStart(2, '0');
+  const ss = String(s).padStart(2, '0');
+  return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
+}
+
+function read(slug: string): RunState | undefined {
+  try {
+    const raw = localStorage.getItem(storageKey(slug));
+    return raw ? (JSON.parse(raw) as RunState) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function write(slug: string, state: RunState | undefined): void {
+  try {
+    if (state) localStorage.setItem(storageKey(slug), JSON.stringify(state));
+    else localStorage.removeItem(storageKey(slug));
+  } catch {
+    // Storage may be unavailable (private mode): the run still works, it is just not remembered.
+  }
+}
+
+/** A short beep through Web Audio; silent where audio is not allowed. */
+function beep(): void {
+  try {
+    const audio = new AudioContext();
+    const osc = audio.createOscillator();
+    const gain = audio.createGain();
+    osc.frequency.value = 880;
+    gain.gain.value = 0.2;
+    osc.connect(gain).connect(audio.destination);
+    osc.start();
+    osc.stop(audio.currentTime + 0.6);
+  } catch {
+    // No audio device: the visible alert is enough.
+  }
+}
+
+class Countdown {
+  private remaining: number;
+  private round = 1;
+  private endsAt: number | undefined;
+  private tick: ReturnType<typeof setInterval> | undefined;
+  readonly element: HTMLElement;
+  private readonly clock: HTMLElement;
+  private readonly toggle: HTMLButtonElement;
+  private readonly status: HTMLElement;
+
+  constructor(
+    private readonly spec: TimerSpec,
+    private readonly alertBox: HTMLElement,
+  ) {
+    this.remaining = spec.minutes * 60_000;
+    this.element = document.createElement('div');
+    this.element.className = 'run-timer';
+    this.element.setAttribute('role', 'group');
+    const range = spec.maxMinutes ? ` (the protocol allows up to ${spec.maxMinutes} min)` : '';
+    this.element.setAttribute('aria-label', `Timer: ${spec.label}`);
+    const name = document.createElement('span');
+    name.className = 'run-timer-label';
+    name.textContent = `${spec.label}: ${spec.repeats > 1 ? `${spec.repeats} × ` : ''}${spec.minutes} min${range}`;
+    this.clock = document.createElement('span');
+    this.clock.className = 'run-timer-clock';
+    this.clock.setAttribute('aria-live', 'off');
+    this.toggle = this.button('Start', () => (this.endsAt ? this.pause() : this.start()));
+    const reset = this.button('Reset', () => this.reset());
+    this.status = document.createElement('span');
+    this.status.className = 'run-timer-round';
+    this.element.append(name, this.clock, this.status, this.toggle, reset);
+    this.render();
+  }
+
+  private button(text: string, onClick: () => void): HTMLButtonElement {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    return b;
+  }
+
+  start(): void {
+    this.endsAt = Date.now() + this.remaining;
+    this.toggle.textContent = 'Pause';
+    this.tick = setInterval(() => this.update(), 250);
+    this.render();
+  }
+
+  pause(): void {
+    if (this.endsAt) this.remaining = Math.max(0, this.endsAt - Date.now());
+    this.endsAt = undefined;
+    clearInterval(this.tick);
+    this.toggle.textContent = 'Start';
+    this.render();
+  }
+
+  reset(): void {
+    this.pause();
+    this.round = 1;
+    this.remaining = this.spec.minutes * 60_000;
+    this.element.classList.remove('done');
+    this.render();
+  }
+
+  private update(): void {
+    if (!this.endsAt) return;
+    this.remaining = this.endsAt - Date.now();
+    if (this.remaining <= 0) {
+      const finished = `${this.spec.label}${this.spec.repeats > 1 ? `, round ${this.round} of ${this.spec.repeats}` : ''}`;
+      this.pause();
+      this.remaining = 0;
+      this.element.classList.add('done');
+      this.alertBox.textContent = `Time is up: ${finished}.`;
+      this.alertBox.hidden = false;
+      beep();
+      if (this.round < this.spec.repeats) {
+        this.round++;
+        this.remaining = this.spec.minutes * 60_000;
+        this.element.classList.remove('done');
+      }
+    }
+    this.render();
+  }
+
+  private render(): void {
+    this.clock.textContent = formatClock(this.remaining);
+    this.status.textContent = this.spec.repeats > 1 ? `round ${this.round} of ${this.spec.repeats}` : '';
+  }
+}
+
+function setUp(bar: HTMLElement): void {
+  const slug = bar.dataset.slug!;
+  const version = bar.dataset.version!;
+  const article = document.querySelector('main')!;
+  const message = bar.querySelector<HTMLElement>('[data-run-message]')!;
+  const alertBox = bar.querySelector<HTMLElement>('[data-run-alert]')!;
+  const startButton = bar.querySelector<HTMLButtonElement>('[data-run-start]')!;
+  const materials = [...article.querySelectorAll<HTMLElement>('.materials > li')];
+  const steps = [...article.querySelectorAll<HTMLElement>('ol.steps > li[data-step]')];
+  let state = read(slug);
+  let versionChanged = false;
+
+  if (state && state.version !== version) {
+    versionChanged = true;
+    message.textContent = `This protocol changed from version ${state.version} to ${version} since your last run, so that run was cleared and a new one starts clean.`;
+    message.hidden = false;
+    state = undefined;
+    write(slug, undefined);
+  }
+
+  const save = () => {
+    if (state) write(slug, state);
+  };
+
+  const checkbox = (label: string, checked: boolean, onChange: (on: boolean) => void) => {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.className = 'run-check';
+    box.checked = checked;
+    box.setAttribute('aria-label', label);
+    box.addEventListener('change', () => onChange(box.checked));
+    return box;
+  };
+
+  const enter = (fresh: boolean) => {
+    if (fresh || !state) state = { version, materials: [], steps: [], started: new Date().toISOString() };
+    save();
+    document.body.classList.add('run-mode');
+    startButton.hidden = true;
+    bar.querySelector<HTMLElement>('[data-run-controls]')!.hidden = false;
+    materials.forEach((li, i) => {
+      li.querySelector('.run-check')?.remove();
+      li.prepend(
+        checkbox(`Have: ${li.textContent?.trim() ?? ''}`, state!.materials.includes(i), (on) => {
+          state!.materials = on ? [...new Set([...state!.materials, i])] : state!.materials.filter((m) => m !== i);
+          save();
+        }),
+      );
+    });
+    steps.forEach((li) => {
+      const id = li.dataset.step!;
+      const heading = li.querySelector('h3')!;
+      heading.querySelector('.run-check')?.remove();
+      heading.prepend(
+        checkbox(`Done: ${heading.textContent?.trim() ?? id}`, state!.steps.includes(id), (on) => {
+          state!.steps = on ? [...new Set([...state!.steps, id])] : state!.steps.filter((s) => s !== id);
+          li.classList.toggle('run-done', on);
+          save();
+        }),
+      );
+      li.classList.toggle('run-done', state!.steps.includes(id));
+      li.querySelector('.run-tools')?.remove();
+      const tools = document.createElement('div');
+      tools.className = 'run-tools';
+      const timers = JSON.parse(li.dataset.timers ?? '[]') as TimerSpec[];
+      for (const spec of timers) tools.append(new Countdown(spec, alertBox).element);
+      if (li.dataset.reminder) {
+        const note = document.createElement('p');
+        note.className = 'run-reminder';
+        note.textContent = `Reminder: ${li.dataset.reminder}`;
+        tools.append(note);
+      }
+      if (tools.childElementCount > 0) li.append(tools);
+    });
+  };
+
+  const leave = () => {
+    document.body.classList.remove('run-mode');
+    article.querySelectorAll('.run-check, .run-tools').forEach((el) => el.remove());
+    steps.forEach((li) => li.classList.remove('run-done'));
+    startButton.hidden = false;
+    bar.querySelector<HTMLElement>('[data-run-controls]')!.hidden = true;
+    alertBox.hidden = true;
+  };
+
+  startButton.addEventListener('click', () => enter(false));
+  bar.querySelector('[data-run-reset]')!.addEventListener('click', () => {
+    write(slug, undefined);
+    state = undefined;
+    enter(true);
+    message.textContent = 'Progress cleared: the run starts again.';
+    message.hidden = false;
+  });
+  bar.querySelector('[data-run-end]')!.addEventListener('click', () => {
+    write(slug, undefined);
+    state = undefined;
+    leave();
+  });
+
+  if (state || versionChanged || bar.dataset.autostart === 'yes') enter(versionChanged);
+}
+
+const bar = document.querySelector<HTMLElement>('[data-run]');
+if (bar && !bar.dataset.runReady) {
+  bar.dataset.runReady = 'yes';
+  setUp(bar);
+}
