@@ -5,6 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { parse as parseHtml } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
 import { EXCLUDED_BOILERPLATE, SOURCE_FACTS, type SourceFact } from '../fixtures/source-facts';
 import { frontmatter, listFiles, loadPage, normalise, normalisedText, urlOf } from '../helpers/built-site';
@@ -162,6 +163,14 @@ describe('links', () => {
       });
     }
     expect(tables).toBeGreaterThanOrEqual(4);
+  });
+
+  it('every page parses as HTML with no error: nesting, end tags and attributes are as the standard wants', () => {
+    const errors: string[] = [];
+    for (const page of pages) {
+      parseHtml(readFileSync(join(distDir, page), 'utf8'), { onParseError: (e) => errors.push(`${page}:${e.startLine}:${e.startCol} ${e.code}`) });
+    }
+    expect(errors).toEqual([]);
   });
 
   it('page ids are unique on every page', () => {
