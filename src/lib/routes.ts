@@ -14,7 +14,6 @@ export const routes = {
   protocols: () => '/protocols/',
   protocol: (slug: string) => `/protocols/${slug}/`,
   protocolPdf: (slug: string) => `/pdf/${slug}.pdf`,
-  runSheet: (slug: string) => `/protocols/${slug}/sheet/`,
   allProtocolsPdf: () => '/pdf/protocols.pdf',
   references: () => '/references/',
   /** Citation download: name is "document", "references" or a reference id; format bib, ris or json. */

@@ -164,6 +164,82 @@ class Countdown {
   }
 }
 
+/** A table with a caption, column headers and one row per entry; cells are plain text or left blank. */
+function sheetTable(caption: string, headers: string[], rows: string[][]): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = 'sheet';
+  table.createCaption().textContent = caption;
+  const head = table.createTHead().insertRow();
+  for (const h of headers) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const row of rows) {
+    const tr = body.insertRow();
+    row.forEach((cell, i) => {
+      const el = document.createElement(i === 0 ? 'th' : 'td');
+      if (i === 0) (el as HTMLTableCellElement).scope = 'row';
+      el.textContent = cell;
+      if (cell === '☐') el.className = 'tick';
+      tr.append(el);
+    });
+  }
+  return table;
+}
+
+/**
+ * Builds the run sheet from the page itself (title, version, materials,
+ * steps with their conditions) with blanks to fill in by hand, and prints it.
+ */
+function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HTMLElement[]): void {
+  document.querySelector('.run-sheet')?.remove();
+  const sheet = document.createElement('section');
+  sheet.className = 'run-sheet';
+  sheet.setAttribute('aria-label', 'Run sheet');
+  const title = document.createElement('h2');
+  title.textContent = `Run sheet: ${article.querySelector('h1')?.textContent ?? ''}`;
+  const meta = document.createElement('p');
+  meta.textContent = article.querySelector('.meta')?.textContent?.trim() ?? '';
+  const fields = sheetTable(
+    'Run details',
+    ['Field', 'Entry'],
+    [
+      ['Date', ''],
+      ['Operator', ''],
+      ['Cell line / samples', ''],
+    ],
+  );
+  fields.classList.add('sheet-fields');
+  const stuff = sheetTable(
+    'Materials and lot numbers',
+    ['Material', 'Lot number', 'Ready'],
+    materials.map((li) => [li.textContent?.trim() ?? '', '', '☐']),
+  );
+  const work = sheetTable(
+    'Steps',
+    ['Step', 'Conditions', 'Started', 'Done', 'Initials'],
+    steps.map((li, i) => [
+      `${i + 1}. ${li.querySelector('h3')?.textContent?.trim() ?? ''}`,
+      [...li.querySelectorAll('.conditions > div')].map((d) => `${d.querySelector('dt')?.textContent}: ${d.querySelector('dd')?.textContent}`).join('; '),
+      '',
+      '☐',
+      '',
+    ]),
+  );
+  const notesTitle = document.createElement('h3');
+  notesTitle.textContent = 'Notes';
+  const notes = document.createElement('div');
+  notes.className = 'sheet-notes';
+  sheet.append(title, meta, fields, stuff, work, notesTitle, notes);
+  document.body.append(sheet);
+  document.body.classList.add('print-run-sheet');
+  window.addEventListener('afterprint', () => document.body.classList.remove('print-run-sheet'), { once: true });
+  window.print();
+}
+
 function setUp(bar: HTMLElement): void {
   const slug = bar.dataset.slug!;
   const version = bar.dataset.version!;
@@ -250,6 +326,7 @@ function setUp(bar: HTMLElement): void {
   };
 
   startButton.addEventListener('click', () => enter(false));
+  bar.querySelector('[data-run-sheet]')!.addEventListener('click', () => printRunSheet(article, materials, steps));
   bar.querySelector('[data-run-reset]')!.addEventListener('click', () => {
     write(slug, undefined);
     state = undefined;
@@ -263,7 +340,11 @@ function setUp(bar: HTMLElement): void {
     leave();
   });
 
-  if (state || versionChanged || bar.dataset.autostart === 'yes') enter(versionChanged);
+  // A click that loaded this script is carried out now.
+  const pending = bar.dataset.pending;
+  delete bar.dataset.pending;
+  if (state || versionChanged || pending === 'start') enter(versionChanged);
+  if (pending === 'sheet') printRunSheet(article, materials, steps);
 }
 
 const bar = document.querySelector<HTMLElement>('[data-run]');

@@ -184,10 +184,11 @@ describe('opened from disk in Chromium', () => {
   it('the theme toggle persists across a reload', async () => {
     await page.goto(home);
     const before = await page.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+    const expected = before === 'dark' ? 'light' : 'dark';
     await page.getByRole('button', { name: 'Dark theme' }).click();
-    await page.reload();
-    const after = await page.evaluate(() => document.documentElement.dataset.theme);
-    expect(after).toBe(before === 'dark' ? 'light' : 'dark');
+    await page.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
+    await page.reload({ waitUntil: 'load' });
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
   });
 
   it('made no network request: only files on disk, blob: for the packed search, and the browser’s own PDF viewer', () => {

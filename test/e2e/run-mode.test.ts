@@ -103,6 +103,28 @@ describe('run mode', () => {
     await page.context().close();
   });
 
+  it('prints a run sheet with blanks for date, operator, lot numbers and notes, and a line per step', async () => {
+    const page = await fresh();
+    await page.addInitScript(() => {
+      window.print = () => {
+        (window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1;
+      };
+    });
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Print run sheet' }).click();
+    await page.waitForFunction(() => (window as unknown as { printed?: number }).printed === 1);
+    const sheet = page.locator('.run-sheet');
+    expect(await sheet.locator('.sheet-fields tbody th').allTextContents()).toEqual(['Date', 'Operator', 'Cell line / samples']);
+    expect(await sheet.locator('table').nth(1).locator('thead th').allTextContents()).toEqual(['Material', 'Lot number', 'Ready']);
+    expect(await sheet.locator('table').nth(2).locator('tbody tr').count()).toBe(11);
+    expect(await sheet.locator('table').nth(2).locator('tbody tr').nth(6).textContent()).toContain('7. Washing');
+    expect(await sheet.locator('h3').textContent()).toBe('Notes');
+    await page.emulateMedia({ media: 'print' });
+    expect(await sheet.isVisible()).toBe(true);
+    expect(await page.locator('main').isVisible()).toBe(false);
+    await page.context().close();
+  });
+
   it('has no axe violations while a run is on', async () => {
     const page = await fresh();
     await page.goto(url);

@@ -187,27 +187,6 @@ describe('links', () => {
   });
 });
 
-describe('run sheets', () => {
-  it.each(entries('protocols'))('protocol $slug has a printable run sheet with blanks and a line per step', ({ slug, data }) => {
-    const $ = loadPage(distDir, `/protocols/${slug}/sheet/`);
-    expect(
-      $('.sheet-fields th')
-        .map((_, th) => $(th).text())
-        .get(),
-    ).toEqual(['Date', 'Operator', 'Cell line / samples']);
-    expect(
-      $('table.sheet')
-        .first()
-        .find('thead th')
-        .map((_, th) => $(th).text())
-        .get(),
-    ).toEqual(['Material', 'Lot number', 'Ready']);
-    expect($('table.sheet').last().find('tbody tr')).toHaveLength((data.steps as unknown[]).length);
-    expect($('h2').filter((_, h) => $(h).text() === 'Notes').length).toBe(1);
-    expect(loadPage(distDir, `/protocols/${slug}/`)(`a[href="/protocols/${slug}/sheet/"]`).length).toBe(1);
-  });
-});
-
 describe('citation downloads', () => {
   it('the document and every reference download as BibTeX, RIS and CSL-JSON, linked from the pages', () => {
     const refs = loadPage(
