@@ -270,7 +270,7 @@ ${runs.map((r) => `| ${r.n} | ${kb(r.distBytes)} | ${kb(r.searchIndexBytes)} | $
 | | raw | gzip |
 | --- | --- | --- |
 | HTML | ${kb(content.page.html.raw)} | ${kb(content.page.html.gzip)} |
-| JS (inline: theme and the search bootstrap; search itself loads on first use) | ${content.page.js.raw} B | ${content.page.js.gzip} B |
+| JS (inline: theme, and the search and run-mode bootstraps; search and run mode load on first use) | ${content.page.js.raw} B | ${content.page.js.gzip} B |
 | CSS | ${kb(content.page.css.raw)} | ${kb(content.page.css.gzip)} |
 
 ## What dominated, and what was done
