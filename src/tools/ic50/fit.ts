@@ -1,0 +1,247 @@
+/**
+ * Dose–response fitting for the IC50 calculator: parsing pasted data and a
+ * four-parameter logistic (4PL) fit by Levenberg–Marquardt, with a 95%
+ * confidence interval for the IC50 from the fit's covariance.
+ *
+ *   y = bottom + (top − bottom) / (1 + (x / IC50)^hill)
+ *
+ * x is the concentration (> 0), y the % viability. The IC50 is fitted on a
+ * log scale, so its interval is asymmetric, as in established tools.
+ */
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export type Parsed = { ok: true; points: Point[] } | { ok: false; errors: string[] };
+
+/**
+ * Reads dose–response data pasted from a spreadsheet or a CSV file: one row
+ * per concentration, the concentration first, then one or more replicate
+ * viabilities. Tabs, commas, semicolons or spaces separate the cells; a
+ * header row is skipped; empty replicate cells are allowed.
+ */
+export function parseDoseResponse(text: string): Parsed {
+  const errors: string[] = [];
+  const points: Point[] = [];
+  const rows = text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  rows.forEach((line, index) => {
+    // Tabs (spreadsheets), then semicolons (spreadsheets that write decimal commas), then commas, then spaces.
+    const separator = line.includes('\t') ? '\t' : line.includes(';') ? ';' : line.includes(',') ? ',' : /\s+/;
+    const cells = line.split(separator).map((c) => c.trim());
+    const row = index + 1;
+    const numeric = cells.map((c) => (c === '' ? Number.NaN : Number(c.replace(/^(-?\d+),(\d+)$/, '$1.$2'))));
+    if (index === 0 && numeric.every((n) => Number.isNaN(n))) return; // a header row
+    const [x, ...ys] = numeric;
+    if (cells[0] === '' || Number.isNaN(x)) {
+      errors.push(`Row ${row}, column 1: "${cells[0]}" is not a number; the first column is the concentration.`);
+      return;
+    }
+    if (x! <= 0) {
+      errors.push(`Row ${row}: a concentration of ${cells[0]} cannot go on a log axis; use concentrations above zero (leave untreated controls out, or normalise to them).`);
+      return;
+    }
+    let any = false;
+    ys.forEach((y, c) => {
+      if (cells[c + 1] === '') return;
+      if (Number.isNaN(y)) errors.push(`Row ${row}, column ${c + 2}: "${cells[c + 1]}" is not a number.`);
+      else {
+        points.push({ x: x!, y: y! });
+        any = true;
+      }
+    });
+    if (!any && ys.length === 0) errors.push(`Row ${row}: no viability value after the concentration.`);
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, points };
+}
+
+export interface Fit {
+  top: number;
+  bottom: number;
+  hill: number;
+  ic50: number;
+  /** 95% confidence interval of the IC50; absent with 4 points (no degrees of freedom left). */
+  ci?: [number, number];
+  r2: number;
+  n: number;
+  /** Tested concentration range. */
+  range: [number, number];
+}
+
+export type FitResult = { ok: true; fit: Fit } | { ok: false; error: string; fit?: Fit };
+
+/** The 4PL curve. */
+export function logistic4(x: number, p: { bottom: number; top: number; ic50: number; hill: number }): number {
+  return p.bottom + (p.top - p.bottom) / (1 + Math.pow(x / p.ic50, p.hill));
+}
+
+/** Solves A·v = b for a small dense symmetric system by Gaussian elimination; undefined if singular. */
+function solve(a: number[][], b: number[]): number[] | undefined {
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let pivot = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[pivot]![c]!)) pivot = r;
+    if (Math.abs(m[pivot]![c]!) < 1e-300) return undefined;
+    [m[c], m[pivot]] = [m[pivot]!, m[c]!];
+    for (let r = 0; r < n; r++) {
+      if (r === c) continue;
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  return m.map((row, i) => row[n]! / row[i]!);
+}
+
+/** Inverse of a small dense matrix (for the covariance); undefined if singular. */
+function invert(a: number[][]): number[][] | undefined {
+  const n = a.length;
+  const columns: number[][] = [];
+  for (let c = 0; c < n; c++) {
+    const col = solve(a, Array.from({ length: n }, (_, i) => (i === c ? 1 : 0)));
+    if (!col) return undefined;
+    columns.push(col);
+  }
+  return Array.from({ length: n }, (_, r) => columns.map((col) => col[r]!));
+}
+
+/** Regularised incomplete beta function I_x(a, b), by its continued fraction. */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const lnBeta = lgamma(a + b) - lgamma(a) - lgamma(b);
+  const front = Math.exp(Math.log(x) * a + Math.log(1 - x) * b + lnBeta);
+  if (x > (a + 1) / (a + b + 2)) return 1 - incompleteBeta(1 - x, b, a);
+  // Lentz's method.
+  let f = 1;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+  d = 1 / d;
+  f = d;
+  for (let m = 1; m <= 300; m++) {
+    for (const even of [true, false]) {
+      const num = even ? (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)) : (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+      d = 1 + num * d;
+      d = Math.abs(d) < 1e-30 ? 1e-30 : d;
+      c = 1 + num / c;
+      c = Math.abs(c) < 1e-30 ? 1e-30 : c;
+      d = 1 / d;
+      f *= c * d;
+    }
+    if (Math.abs(c * d - 1) < 1e-14) break;
+  }
+  return (front * f) / a;
+}
+
+/** ln Γ(z), Lanczos approximation. */
+function lgamma(z: number): number {
+  const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lgamma(1 - z);
+  const x = z - 1;
+  let a = 0.99999999999980993;
+  g.forEach((gi, i) => (a += gi / (x + i + 1)));
+  const t = x + g.length - 0.5;
+  return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+/** Student's t quantile: the t with P(T ≤ t) = p for `df` degrees of freedom. */
+export function studentTQuantile(p: number, df: number): number {
+  const cdf = (t: number) => {
+    const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+    return t >= 0 ? 1 - tail : tail;
+  };
+  let lo = -1e4;
+  let hi = 1e4;
+  for (let i = 0; i < 200; i++) {
+    const mid = (lo + hi) / 2;
+    if (cdf(mid) < p) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
+/** Fits the 4PL curve. Refuses too few points, and does not report an IC50 outside the tested range. */
+export function fit4pl(points: readonly Point[]): FitResult {
+  const n = points.length;
+  if (n < 4) return { ok: false, error: `${n} data point${n === 1 ? '' : 's'}: the four-parameter model needs at least 4, and 5 or more for a confidence interval.` };
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
+  if (range[0] === range[1]) return { ok: false, error: 'All points share one concentration: a curve needs several concentrations.' };
+
+  // Start: plateaus from the data, IC50 where the response crosses halfway, slope 1.
+  const byX = [...points].sort((a, b) => a.x - b.x);
+  const top0 = Math.max(...ys);
+  const bottom0 = Math.min(...ys);
+  const half = (top0 + bottom0) / 2;
+  const cross = byX.find((p) => p.y <= half) ?? byX[Math.floor(n / 2)]!;
+  // Parameters: [bottom, top, log(IC50), hill].
+  let p = [bottom0, top0, Math.log(cross.x), 1];
+  const model = (x: number, q: number[]) => q[0]! + (q[1]! - q[0]!) / (1 + Math.exp(q[3]! * (Math.log(x) - q[2]!)));
+  const sse = (q: number[]) => points.reduce((s, pt) => s + (pt.y - model(pt.x, q)) ** 2, 0);
+  const jacobian = (q: number[]) =>
+    points.map(({ x }) => {
+      const e = Math.exp(q[3]! * (Math.log(x) - q[2]!));
+      const d = 1 + e;
+      const span = q[1]! - q[0]!;
+      return [1 - 1 / d, 1 / d, (span * e * q[3]!) / (d * d), (-span * e * (Math.log(x) - q[2]!)) / (d * d)];
+    });
+
+  let lambda = 1e-3;
+  let current = sse(p);
+  for (let iter = 0; iter < 500; iter++) {
+    const j = jacobian(p);
+    const r = points.map((pt) => pt.y - model(pt.x, p));
+    const jtj = [0, 1, 2, 3].map((a) => [0, 1, 2, 3].map((b) => j.reduce((s, row) => s + row[a]! * row[b]!, 0)));
+    const jtr = [0, 1, 2, 3].map((a) => j.reduce((s, row, i) => s + row[a]! * r[i]!, 0));
+    let improved = false;
+    while (lambda < 1e12) {
+      const damped = jtj.map((row, a) => row.map((v, b) => (a === b ? v * (1 + lambda) : v)));
+      const step = solve(damped, jtr);
+      if (!step) {
+        lambda *= 10;
+        continue;
+      }
+      const next = p.map((v, k) => v + step[k]!);
+      const value = sse(next);
+      if (Number.isFinite(value) && value < current) {
+        const change = current - value;
+        p = next;
+        current = value;
+        lambda = Math.max(lambda / 10, 1e-12);
+        improved = change > 1e-12 * (1 + current);
+        break;
+      }
+      lambda *= 10;
+    }
+    if (!improved) break;
+  }
+
+  const mean = ys.reduce((s, y) => s + y, 0) / n;
+  const sst = ys.reduce((s, y) => s + (y - mean) ** 2, 0);
+  const [bottom, top, logIc50, hill] = p as [number, number, number, number];
+  const fit: Fit = { bottom, top, hill, ic50: Math.exp(logIc50), r2: sst > 0 ? 1 - current / sst : 0, n, range };
+  if (n > 4) {
+    const cov = invert([0, 1, 2, 3].map((a) => [0, 1, 2, 3].map((b) => jacobian(p).reduce((s, row) => s + row[a]! * row[b]!, 0))));
+    const variance = cov?.[2]?.[2];
+    if (variance !== undefined && variance > 0) {
+      const se = Math.sqrt((variance * current) / (n - 4));
+      const t = studentTQuantile(0.975, n - 4);
+      fit.ci = [Math.exp(logIc50 - t * se), Math.exp(logIc50 + t * se)];
+    }
+  }
+  if (!(top - bottom > 10) || !(hill > 0)) {
+    return { ok: false, error: `No inhibition: viability falls by ${Math.max(0, top - bottom).toFixed(1)} points at most over ${range[0]}–${range[1]}, so there is no IC50 to report.`, fit };
+  }
+  if (fit.ic50 < range[0] || fit.ic50 > range[1]) {
+    const side = fit.ic50 > range[1] ? `above the highest concentration tested (${range[1]})` : `below the lowest concentration tested (${range[0]})`;
+    return { ok: false, error: `The fitted IC50 lies ${side}; it is not reported, because it would be an extrapolation. Test a wider range of concentrations.`, fit };
+  }
+  return { ok: true, fit };
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { fit4pl, logistic4, parseDoseResponse, studentTQuantile } from '../../src/tools/ic50/fit';
+
+const TRUE = { bottom: 5, top: 100, ic50: 2.5, hill: 1.2 };
+const DOSES = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100];
+
+/** Deterministic normal noise (Box–Muller on a seeded generator). */
+function noise(seed: number) {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+describe('studentTQuantile', () => {
+  it.each([
+    [1, 12.7062],
+    [5, 2.5706],
+    [10, 2.2281],
+    [30, 2.0423],
+    [1000, 1.9623],
+  ])('t(0.975, %i) = %f, as in the published tables', (df, expected) => {
+    expect(studentTQuantile(0.975, df)).toBeCloseTo(expected, 3);
+  });
+});
+
+describe('fit4pl', () => {
+  it('recovers known parameters from exact data to 1e-4', () => {
+    const result = fit4pl(DOSES.map((x) => ({ x, y: logistic4(x, TRUE) })));
+    expect(result.ok).toBe(true);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(fit.ic50 / TRUE.ic50 - 1).toBeCloseTo(0, 4);
+    expect(fit.hill).toBeCloseTo(TRUE.hill, 4);
+    expect(fit.top).toBeCloseTo(TRUE.top, 3);
+    expect(fit.bottom).toBeCloseTo(TRUE.bottom, 3);
+    expect(fit.r2).toBeCloseTo(1, 8);
+  });
+
+  it.each([1, 2, 3, 4, 5])('recovers them from noisy triplicates (seed %i) within 20%, and the 95 % interval holds the true IC50', (seed) => {
+    const rand = noise(seed);
+    const points = DOSES.flatMap((x) => [0, 1, 2].map(() => ({ x, y: logistic4(x, TRUE) + 3 * rand() })));
+    const result = fit4pl(points);
+    expect(result.ok).toBe(true);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(Math.abs(fit.ic50 / TRUE.ic50 - 1)).toBeLessThan(0.2);
+    expect(Math.abs(fit.hill / TRUE.hill - 1)).toBeLessThan(0.2);
+    expect(fit.ci![0]).toBeLessThan(TRUE.ic50);
+    expect(fit.ci![1]).toBeGreaterThan(TRUE.ic50);
+    expect(fit.r2).toBeGreaterThan(0.98);
+  });
+
+  it('refuses fewer points than parameters', () => {
+    expect(fit4pl([{ x: 1, y: 90 }, { x: 2, y: 50 }, { x: 3, y: 10 }])).toEqual({ ok: false, error: expect.stringMatching(/^3 data points: the four-parameter model needs at least 4/) });
+  });
+
+  it('reports no IC50 when nothing is inhibited', () => {
+    const result = fit4pl(DOSES.map((x, i) => ({ x, y: 98 + (i % 3) })));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/^No inhibition/);
+  });
+
+  it('does not extrapolate an IC50 beyond the tested range', () => {
+    const result = fit4pl([0.01, 0.03, 0.1, 0.3, 1].map((x) => ({ x, y: logistic4(x, { ...TRUE, ic50: 50 }) })));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/above the highest concentration tested \(1\); it is not reported/);
+  });
+});
+
+describe('parseDoseResponse', () => {
+  it('reads tab-separated replicates pasted from a spreadsheet, with a header row and empty cells', () => {
+    expect(parseDoseResponse('conc\tr1\tr2\n0.1\t98\t97\n1\t60\t\n10\t12\t14\n')).toEqual({
+      ok: true,
+      points: [
+        { x: 0.1, y: 98 },
+        { x: 0.1, y: 97 },
+        { x: 1, y: 60 },
+        { x: 10, y: 12 },
+        { x: 10, y: 14 },
+      ],
+    });
+  });
+
+  it('reads semicolon-separated cells with decimal commas', () => {
+    expect(parseDoseResponse('0,5;80\n5;20')).toMatchObject({ ok: true, points: [{ x: 0.5, y: 80 }, { x: 5, y: 20 }] });
+  });
+
+  it('reads CSV', () => {
+    expect(parseDoseResponse('0.5,80,82\n5,20,22')).toMatchObject({ ok: true, points: [{ x: 0.5, y: 80 }, { x: 0.5, y: 82 }, { x: 5, y: 20 }, { x: 5, y: 22 }] });
+  });
+
+  it('names the row and column of a cell that is not a number', () => {
+    expect(parseDoseResponse('0.1,98\n1,sixty\n10,12')).toEqual({ ok: false, errors: ['Row 2, column 2: "sixty" is not a number.'] });
+  });
+
+  it('refuses a zero or negative concentration on a log axis', () => {
+    expect(parseDoseResponse('0,100\n1,50')).toEqual({ ok: false, errors: [expect.stringMatching(/^Row 1: a concentration of 0 cannot go on a log axis/)] });
+  });
+});
