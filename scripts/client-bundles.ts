@@ -10,6 +10,7 @@ import { build } from 'esbuild';
 export const CLIENT_SCRIPTS: Record<string, string> = {
   'src/search/search-ui.ts': 'search/search.js',
   'src/tools/run-mode.ts': 'tools/run-mode.js',
+  'src/tools/ic50/ui.ts': 'tools/ic50.js',
 };
 
 export async function bundleClientScripts(siteDir: string, root: string): Promise<void> {

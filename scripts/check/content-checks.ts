@@ -50,6 +50,7 @@ const FIXED_ROUTES: Record<string, string[]> = {
   '/protocols/': ['main'],
   '/data/': ['main', 'references'],
   '/references/': ['main'],
+  '/tools/ic50/': ['main'],
   '/pdf/protocols.pdf': [],
   '/downloads/herceptin-resistance-support-offline.zip': [],
   '/favicon.svg': [],

@@ -10,7 +10,7 @@ export type SiteFiles = ReadonlyMap<string, Uint8Array>;
 
 /** Tags that can point somewhere, and the attributes that do. */
 const TAG = /<(a|link|script|img|source|iframe|form|div)\b([^>]*)>/g;
-const ATTRIBUTE = /\s(href|src|data-search-src|data-run-src|xlink:href)="([^"]*)"/;
+const ATTRIBUTE = /\s(href|src|data-search-src|data-run-src|data-ic50-src|xlink:href)="([^"]*)"/;
 const ID = /\sid="([^"]*)"/g;
 
 /**

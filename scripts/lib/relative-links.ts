@@ -6,7 +6,7 @@
  */
 
 /** Attributes that hold one URL. */
-const URL_ATTRIBUTES = ['href', 'src', 'action', 'poster', 'data-search-src', 'data-run-src', 'xlink:href'];
+const URL_ATTRIBUTES = ['href', 'src', 'action', 'poster', 'data-search-src', 'data-run-src', 'data-ic50-src', 'xlink:href'];
 
 /**
  * The relative, file-pointing form of a site-absolute URL, as seen from the

@@ -16,6 +16,7 @@ export const routes = {
   protocolPdf: (slug: string) => `/pdf/${slug}.pdf`,
   allProtocolsPdf: () => '/pdf/protocols.pdf',
   references: () => '/references/',
+  ic50Calculator: () => '/tools/ic50/',
   /** Citation download: name is "document", "references" or a reference id; format bib, ris or json. */
   cite: (name: string, format: 'bib' | 'ris' | 'json') => `/cite/${name}.${format}`,
   offlineBundle: () => '/downloads/herceptin-resistance-support-offline.zip',

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUNDLE_BUDGET_BYTES } from '../../scripts/offline-bundle';
 import { listFiles, loadPage } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
+import { doseResponse } from '../helpers/dose-response';
 
 const distDir = inject('distDir');
 const unzipped = mkdtempSync(join(tmpdir(), 'hrs-offline-'));
@@ -179,6 +180,18 @@ describe('opened from disk in Chromium', () => {
     expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(true);
     expect(await page.getByRole('group', { name: 'Timer: Boil in sodium citrate buffer, pH 6.0' }).locator('.run-timer-clock').textContent()).toBe('15:00');
     await page.getByRole('button', { name: 'End run' }).click();
+  });
+
+  it('the IC50 calculator fits and exports from disk', async () => {
+    await page.goto(home.replace(/index\.html$/, 'tools/ic50/index.html'));
+    await page.locator('#parental').fill(doseResponse(2.5));
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await page.waitForSelector('.ic50-results');
+    expect(Number(await page.locator('.ic50-results tbody tr td').first().textContent())).toBeCloseTo(2.5, 2);
+    for (const name of ['Download parameters (CSV)', 'Download plot (SVG)', 'Download plot (PNG)']) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
+      expect(readFileSync((await download.path())!).length, name).toBeGreaterThan(100);
+    }
   });
 
   it('the theme toggle persists across a reload', async () => {

@@ -49,7 +49,13 @@ describe('fit4pl', () => {
   });
 
   it('refuses fewer points than parameters', () => {
-    expect(fit4pl([{ x: 1, y: 90 }, { x: 2, y: 50 }, { x: 3, y: 10 }])).toEqual({ ok: false, error: expect.stringMatching(/^3 data points: the four-parameter model needs at least 4/) });
+    expect(
+      fit4pl([
+        { x: 1, y: 90 },
+        { x: 2, y: 50 },
+        { x: 3, y: 10 },
+      ]),
+    ).toEqual({ ok: false, error: expect.stringMatching(/^3 data points: the four-parameter model needs at least 4/) });
   });
 
   it('reports no IC50 when nothing is inhibited', () => {
@@ -80,11 +86,25 @@ describe('parseDoseResponse', () => {
   });
 
   it('reads semicolon-separated cells with decimal commas', () => {
-    expect(parseDoseResponse('0,5;80\n5;20')).toMatchObject({ ok: true, points: [{ x: 0.5, y: 80 }, { x: 5, y: 20 }] });
+    expect(parseDoseResponse('0,5;80\n5;20')).toMatchObject({
+      ok: true,
+      points: [
+        { x: 0.5, y: 80 },
+        { x: 5, y: 20 },
+      ],
+    });
   });
 
   it('reads CSV', () => {
-    expect(parseDoseResponse('0.5,80,82\n5,20,22')).toMatchObject({ ok: true, points: [{ x: 0.5, y: 80 }, { x: 0.5, y: 82 }, { x: 5, y: 20 }, { x: 5, y: 22 }] });
+    expect(parseDoseResponse('0.5,80,82\n5,20,22')).toMatchObject({
+      ok: true,
+      points: [
+        { x: 0.5, y: 80 },
+        { x: 0.5, y: 82 },
+        { x: 5, y: 20 },
+        { x: 5, y: 22 },
+      ],
+    });
   });
 
   it('names the row and column of a cell that is not a number', () => {

@@ -42,7 +42,9 @@ export function parseDoseResponse(text: string): Parsed {
       return;
     }
     if (x! <= 0) {
-      errors.push(`Row ${row}: a concentration of ${cells[0]} cannot go on a log axis; use concentrations above zero (leave untreated controls out, or normalise to them).`);
+      errors.push(
+        `Row ${row}: a concentration of ${cells[0]} cannot go on a log axis; use concentrations above zero (leave untreated controls out, or normalise to them).`,
+      );
       return;
     }
     let any = false;
@@ -103,7 +105,10 @@ function invert(a: number[][]): number[][] | undefined {
   const n = a.length;
   const columns: number[][] = [];
   for (let c = 0; c < n; c++) {
-    const col = solve(a, Array.from({ length: n }, (_, i) => (i === c ? 1 : 0)));
+    const col = solve(
+      a,
+      Array.from({ length: n }, (_, i) => (i === c ? 1 : 0)),
+    );
     if (!col) return undefined;
     columns.push(col);
   }
@@ -141,7 +146,10 @@ function incompleteBeta(x: number, a: number, b: number): number {
 
 /** ln Γ(z), Lanczos approximation. */
 function lgamma(z: number): number {
-  const g = [676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const g = [
+    676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61503916999185, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+    1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * z))) - lgamma(1 - z);
   const x = z - 1;
   let a = 0.99999999999980993;
@@ -169,7 +177,8 @@ export function studentTQuantile(p: number, df: number): number {
 /** Fits the 4PL curve. Refuses too few points, and does not report an IC50 outside the tested range. */
 export function fit4pl(points: readonly Point[]): FitResult {
   const n = points.length;
-  if (n < 4) return { ok: false, error: `${n} data point${n === 1 ? '' : 's'}: the four-parameter model needs at least 4, and 5 or more for a confidence interval.` };
+  if (n < 4)
+    return { ok: false, error: `${n} data point${n === 1 ? '' : 's'}: the four-parameter model needs at least 4, and 5 or more for a confidence interval.` };
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
   const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
@@ -237,11 +246,19 @@ export function fit4pl(points: readonly Point[]): FitResult {
     }
   }
   if (!(top - bottom > 10) || !(hill > 0)) {
-    return { ok: false, error: `No inhibition: viability falls by ${Math.max(0, top - bottom).toFixed(1)} points at most over ${range[0]}–${range[1]}, so there is no IC50 to report.`, fit };
+    return {
+      ok: false,
+      error: `No inhibition: viability falls by ${Math.max(0, top - bottom).toFixed(1)} points at most over ${range[0]}–${range[1]}, so there is no IC50 to report.`,
+      fit,
+    };
   }
   if (fit.ic50 < range[0] || fit.ic50 > range[1]) {
     const side = fit.ic50 > range[1] ? `above the highest concentration tested (${range[1]})` : `below the lowest concentration tested (${range[0]})`;
-    return { ok: false, error: `The fitted IC50 lies ${side}; it is not reported, because it would be an extrapolation. Test a wider range of concentrations.`, fit };
+    return {
+      ok: false,
+      error: `The fitted IC50 lies ${side}; it is not reported, because it would be an extrapolation. Test a wider range of concentrations.`,
+      fit,
+    };
   }
   return { ok: true, fit };
 }

@@ -1,0 +1,210 @@
+/**
+ * The IC50 calculator page, loaded on first use. Fits one or two lines
+ * (parental and resistant), shows the parameters, a log-axis plot and the
+ * resistance index, and exports CSV, SVG and PNG. Runs offline and from file://.
+ */
+import { fit4pl, logistic4, parseDoseResponse, type Fit, type Point } from './fit.ts';
+
+const LINES = [
+  { id: 'parental', name: 'Parental', colour: '#1d4e89' },
+  { id: 'resistant', name: 'Resistant', colour: '#a1261b' },
+] as const;
+
+interface Fitted {
+  name: string;
+  colour: string;
+  points: Point[];
+  fit: Fit;
+}
+
+const fmt = (v: number, digits = 3) => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(2) : Number(v.toPrecision(digits)).toString());
+
+function download(name: string, type: string, data: BlobPart): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([data], { type }));
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+}
+
+/** The plot as standalone SVG markup: log-scale x axis, points and fitted curves. */
+function plotSvg(lines: Fitted[]): string {
+  const W = 560;
+  const H = 360;
+  const m = { l: 56, r: 16, t: 16, b: 48 };
+  const xs = lines.flatMap((l) => l.points.map((p) => p.x));
+  const ys = lines.flatMap((l) => l.points.map((p) => p.y));
+  const lx0 = Math.floor(Math.log10(Math.min(...xs)));
+  const lx1 = Math.ceil(Math.log10(Math.max(...xs)));
+  const y0 = Math.min(0, ...ys);
+  const y1 = Math.max(100, ...ys);
+  const sx = (x: number) => m.l + ((Math.log10(x) - lx0) / (lx1 - lx0 || 1)) * (W - m.l - m.r);
+  const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
+  const parts: string[] = [`<rect width="${W}" height="${H}" fill="#fff"/>`];
+  for (let e = lx0; e <= lx1; e++) {
+    const x = sx(10 ** e);
+    parts.push(
+      `<line x1="${x}" y1="${m.t}" x2="${x}" y2="${H - m.b}" stroke="#ddd"/><text x="${x}" y="${H - m.b + 18}" font-size="12" text-anchor="middle" fill="#333">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`,
+    );
+  }
+  for (let y = 0; y <= y1; y += 25)
+    parts.push(
+      `<line x1="${m.l}" y1="${sy(y)}" x2="${W - m.r}" y2="${sy(y)}" stroke="#eee"/><text x="${m.l - 8}" y="${sy(y) + 4}" font-size="12" text-anchor="end" fill="#333">${y}</text>`,
+    );
+  parts.push(
+    `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
+  );
+  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 8}" font-size="13" text-anchor="middle" fill="#111">Herceptin (µg/mL, log scale)</text>`);
+  parts.push(
+    `<text x="14" y="${(H - m.b) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 14 ${(H - m.b) / 2})">Viability (%)</text>`,
+  );
+  lines.forEach((l, i) => {
+    const steps = 120;
+    const path = Array.from({ length: steps + 1 }, (_, k) => {
+      const x = 10 ** (lx0 + ((lx1 - lx0) * k) / steps);
+      return `${k === 0 ? 'M' : 'L'}${sx(x).toFixed(1)},${sy(logistic4(x, l.fit)).toFixed(1)}`;
+    }).join('');
+    parts.push(`<path d="${path}" fill="none" stroke="${l.colour}" stroke-width="2"/>`);
+    for (const p of l.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${l.colour}"/>`);
+    parts.push(
+      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${l.name}: IC50 ${fmt(l.fit.ic50)} µg/mL</text>`,
+    );
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Dose-response curves">${parts.join('')}</svg>`;
+}
+
+function paramsCsv(lines: Fitted[], index: number | undefined): string {
+  const rows = [['line', 'ic50_ug_per_ml', 'ci95_low', 'ci95_high', 'hill_slope', 'top', 'bottom', 'r_squared', 'points']];
+  for (const l of lines)
+    rows.push([l.name, l.fit.ic50, l.fit.ci?.[0] ?? '', l.fit.ci?.[1] ?? '', l.fit.hill, l.fit.top, l.fit.bottom, l.fit.r2, l.fit.n].map(String));
+  if (index !== undefined) rows.push(['resistance_index', String(index), '', '', '', '', '', '', '']);
+  return rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
+}
+
+function run(form: HTMLFormElement, output: HTMLElement): void {
+  output.replaceChildren();
+  const problems: string[] = [];
+  const fitted: Fitted[] = [];
+  for (const line of LINES) {
+    const text = (form.elements.namedItem(line.id) as HTMLTextAreaElement).value;
+    if (!text.trim()) continue;
+    const parsed = parseDoseResponse(text);
+    if (!parsed.ok) {
+      problems.push(...parsed.errors.map((e) => `${line.name}: ${e}`));
+      continue;
+    }
+    const result = fit4pl(parsed.points);
+    if (!result.ok) problems.push(`${line.name}: ${result.error}`);
+    else fitted.push({ name: line.name, colour: line.colour, points: parsed.points, fit: result.fit });
+  }
+  if (fitted.length === 0 && problems.length === 0) problems.push('Paste or load data for at least one line.');
+  if (problems.length > 0) {
+    const box = document.createElement('div');
+    box.className = 'ic50-errors';
+    box.setAttribute('role', 'alert');
+    const list = document.createElement('ul');
+    for (const p of problems) {
+      const li = document.createElement('li');
+      li.textContent = p;
+      list.append(li);
+    }
+    box.append(list);
+    output.append(box);
+  }
+  if (fitted.length === 0) return;
+
+  const table = document.createElement('table');
+  table.className = 'data ic50-results';
+  table.createCaption().textContent = 'Four-parameter logistic fit';
+  const head = table.createTHead().insertRow();
+  for (const h of ['Line', 'IC₅₀ (µg/mL)', '95% CI', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points']) {
+    const th = document.createElement('th');
+    th.scope = 'col';
+    th.textContent = h;
+    head.append(th);
+  }
+  const body = table.createTBody();
+  for (const l of fitted) {
+    const tr = body.insertRow();
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = l.name;
+    tr.append(th);
+    for (const v of [
+      fmt(l.fit.ic50),
+      l.fit.ci ? `${fmt(l.fit.ci[0])}–${fmt(l.fit.ci[1])}` : 'needs ≥ 5 points',
+      fmt(l.fit.hill),
+      fmt(l.fit.top),
+      fmt(l.fit.bottom),
+      l.fit.r2.toFixed(4),
+      String(l.fit.n),
+    ]) {
+      const td = tr.insertCell();
+      td.textContent = v;
+    }
+  }
+  output.append(table);
+
+  const parental = fitted.find((l) => l.name === 'Parental');
+  const resistant = fitted.find((l) => l.name === 'Resistant');
+  const index = parental && resistant ? resistant.fit.ic50 / parental.fit.ic50 : undefined;
+  if (index !== undefined) {
+    const p = document.createElement('p');
+    p.className = 'ic50-index';
+    p.textContent = `Resistance index (IC₅₀ resistant / IC₅₀ parental): ${fmt(index)}`;
+    output.append(p);
+  }
+
+  const svg = plotSvg(fitted);
+  const figure = document.createElement('figure');
+  figure.className = 'ic50-plot';
+  figure.innerHTML = svg; // our own markup: numbers and fixed labels only
+  const caption = document.createElement('figcaption');
+  caption.textContent = 'Points: data; lines: fitted four-parameter logistic curves.';
+  figure.append(caption);
+  output.append(figure);
+
+  const exports = document.createElement('p');
+  exports.className = 'ic50-exports';
+  const button = (text: string, onClick: () => void) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = text;
+    b.addEventListener('click', onClick);
+    exports.append(b, ' ');
+  };
+  button('Download parameters (CSV)', () => download('ic50-fit.csv', 'text/csv', paramsCsv(fitted, index)));
+  button('Download plot (SVG)', () => download('ic50-plot.svg', 'image/svg+xml', svg));
+  button('Download plot (PNG)', () => {
+    const image = new Image();
+    image.onload = () => {
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width * 2;
+      canvas.height = image.height * 2;
+      const context = canvas.getContext('2d')!;
+      context.scale(2, 2);
+      context.drawImage(image, 0, 0);
+      canvas.toBlob((blob) => blob && download('ic50-plot.png', 'image/png', blob), 'image/png');
+    };
+    image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  });
+  output.append(exports);
+}
+
+const form = document.querySelector<HTMLFormElement>('#ic50-form');
+const output = document.querySelector<HTMLElement>('#ic50-output');
+if (form && output && !form.dataset.ready) {
+  form.dataset.ready = 'yes';
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    run(form, output);
+  });
+  form.querySelectorAll<HTMLInputElement>('input[type="file"]').forEach((input) =>
+    input.addEventListener('change', async () => {
+      const file = input.files?.[0];
+      if (file) (form.elements.namedItem(input.dataset.for!) as HTMLTextAreaElement).value = await file.text();
+    }),
+  );
+  if (form.dataset.pending === 'fit') run(form, output);
+}
