@@ -65,9 +65,33 @@ describe('fit4pl', () => {
   });
 
   it('does not extrapolate an IC50 beyond the tested range', () => {
-    const result = fit4pl([0.01, 0.03, 0.1, 0.3, 1].map((x) => ({ x, y: logistic4(x, { ...TRUE, ic50: 50 }) })));
+    const result = fit4pl([0.01, 0.03, 0.1, 0.3, 1, 3].map((x) => ({ x, y: logistic4(x, { ...TRUE, ic50: 10 }) })));
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/above the highest concentration tested \(1\); it is not reported/);
+    expect(!result.ok && result.error).toMatch(/above the highest concentration tested \(3\); it is not reported/);
+  });
+});
+
+describe('against an established tool', () => {
+  // R's nls() with the self-starting four-parameter logistic SSfpl, on the weights of chick 1 of R's ChickWeight data, as published
+  // in R's SSfpl documentation example and in Crawley, The R Book (2007), "Self-starting four-parameter logistic":
+  //   A 27.453 (SE 6.601), B 348.971 (57.899), xmid 19.391 (2.194), scal 6.673 (1.002); residual SE 2.351 on 8 degrees of freedom.
+  // SSfpl is A + (B − A) / (1 + exp((xmid − t) / scal)). With concentration x = exp(t) it is our model with bottom = A, top = B,
+  // log(IC50) = xmid and hill = −1 / scal, so the same least-squares problem must give the same estimates.
+  const time = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 21];
+  const weight = [42, 51, 59, 64, 76, 93, 106, 125, 149, 171, 199, 205];
+
+  it('reproduces the published nls estimates and the standard error of xmid', () => {
+    const result = fit4pl(time.map((t, i) => ({ x: Math.exp(t), y: weight[i]! })));
+    const fit = result.fit!;
+    expect(fit.bottom).toBeCloseTo(27.453, 2);
+    expect(fit.top).toBeCloseTo(348.971, 1);
+    expect(Math.log(fit.ic50)).toBeCloseTo(19.391, 2);
+    expect(-1 / fit.hill).toBeCloseTo(6.673, 2);
+    // The 95% interval of log(IC50) is xmid ± t(0.975, 8) × SE(xmid).
+    const halfWidth = (Math.log(fit.ci![1]) - Math.log(fit.ci![0])) / 2;
+    expect(halfWidth / studentTQuantile(0.975, 8)).toBeCloseTo(2.194, 2);
+    // A rising curve is not an inhibition: the calculator does not report it as an IC50.
+    expect(result.ok).toBe(false);
   });
 });
 

@@ -184,14 +184,17 @@ export function fit4pl(points: readonly Point[]): FitResult {
   const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
   if (range[0] === range[1]) return { ok: false, error: 'All points share one concentration: a curve needs several concentrations.' };
 
-  // Start: plateaus from the data, IC50 where the response crosses halfway, slope 1.
+  // Start: plateaus from the data, IC50 where the response crosses halfway, and a slope whose sign follows the data
+  // (falling for inhibition) and whose size spreads the transition over the tested range.
   const byX = [...points].sort((a, b) => a.x - b.x);
-  const top0 = Math.max(...ys);
-  const bottom0 = Math.min(...ys);
-  const half = (top0 + bottom0) / 2;
-  const cross = byX.find((p) => p.y <= half) ?? byX[Math.floor(n / 2)]!;
-  // Parameters: [bottom, top, log(IC50), hill].
-  let p = [bottom0, top0, Math.log(cross.x), 1];
+  const falling = byX[0]!.y >= byX[n - 1]!.y;
+  const low = Math.min(...ys);
+  const high = Math.max(...ys);
+  const half = (high + low) / 2;
+  const cross = byX.find((p) => (falling ? p.y <= half : p.y >= half)) ?? byX[Math.floor(n / 2)]!;
+  const spread = Math.log(range[1]) - Math.log(range[0]);
+  // Parameters: [bottom, top, log(IC50), hill]. With a positive hill, top is the response at low concentrations.
+  let p = [low, high, Math.log(cross.x), (falling ? 4 : -4) / spread];
   const model = (x: number, q: number[]) => q[0]! + (q[1]! - q[0]!) / (1 + Math.exp(q[3]! * (Math.log(x) - q[2]!)));
   const sse = (q: number[]) => points.reduce((s, pt) => s + (pt.y - model(pt.x, q)) ** 2, 0);
   const jacobian = (q: number[]) =>
@@ -245,10 +248,12 @@ export function fit4pl(points: readonly Point[]): FitResult {
       fit.ci = [Math.exp(logIc50 - t * se), Math.exp(logIc50 + t * se)];
     }
   }
-  if (!(top - bottom > 10) || !(hill > 0)) {
+  // Judged on the fitted curve within the tested range, so an extrapolated plateau cannot pass for inhibition.
+  const drop = logistic4(range[0], fit) - logistic4(range[1], fit);
+  if (!(drop > 10) || !(hill > 0)) {
     return {
       ok: false,
-      error: `No inhibition: viability falls by ${Math.max(0, top - bottom).toFixed(1)} points at most over ${range[0]}–${range[1]}, so there is no IC50 to report.`,
+      error: `No inhibition: viability falls by ${Math.max(0, drop).toFixed(1)} points at most over ${range[0]}–${range[1]}, so there is no IC50 to report.`,
       fit,
     };
   }
