@@ -171,7 +171,7 @@ describe('opened from disk in Chromium', () => {
     expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('Investigating Acquired Herceptin Resistance');
   });
 
-  it('run mode works from disk: a checked step survives a reload', async () => {
+  it('run mode works from disk: a checked step survives a reload, and reset clears it', async () => {
     await page.goto(home.replace(/index\.html$/, 'protocols/ihc-ffpe/index.html'));
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).check();
@@ -179,6 +179,11 @@ describe('opened from disk in Chromium', () => {
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(true);
     expect(await page.getByRole('group', { name: 'Timer: Boil in sodium citrate buffer, pH 6.0' }).locator('.run-timer-clock').textContent()).toBe('15:00');
+    await page.getByRole('button', { name: 'Reset progress' }).click();
+    expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(false);
+    await page.reload();
+    await page.waitForSelector('.run-check');
+    expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(false);
     await page.getByRole('button', { name: 'End run' }).click();
   });
 
