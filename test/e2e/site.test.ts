@@ -76,10 +76,15 @@ describe('navigation', () => {
   it('protocols link to each other with previous and next', async () => {
     await withPage(async (page) => {
       await page.goto(baseUrl + '/protocols/');
-      await page.locator('main a[href^="/protocols/"]').first().click();
+      /** Follows a link and waits until its page has loaded. */
+      const follow = async (link: ReturnType<Page['locator']>) => {
+        const href = (await link.getAttribute('href'))!;
+        await Promise.all([page.waitForURL(baseUrl + href), link.click()]);
+      };
+      await follow(page.locator('main a[href^="/protocols/"]').first());
       const titles = [await page.locator('h1').textContent()];
       while ((await page.locator('a[rel="next"]').count()) > 0) {
-        await page.locator('a[rel="next"]').click();
+        await follow(page.locator('a[rel="next"]'));
         titles.push(await page.locator('h1').textContent());
       }
       expect(titles).toEqual(['Protocol 1', 'Protocol 2', 'Protocol 3'].map((p) => expect.stringContaining(p)));
