@@ -6,6 +6,7 @@
  * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -40,12 +41,14 @@ function basename(path: string): string {
  * build is a failure here.
  */
 let astroProcess: ReturnType<typeof spawn> | undefined;
+const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 
 function astroBuild(): Promise<void> {
   return new Promise((done, fail) => {
-    const child = (astroProcess = spawn(process.execPath, [join(root, 'scripts/astro.ts'), 'build'], {
+    // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
+    const child = (astroProcess = spawn(process.execPath, [astroCli, 'build'], {
       cwd: root,
-      env: { ...process.env, SITE_OUT_DIR: staging },
+      env: { ...process.env, SITE_OUT_DIR: staging, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     }));
     let sawError = false;
@@ -143,6 +146,7 @@ try {
   const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
   const astroStarted = performance.now();
   const astro = astroBuild();
+  pending.push(astro);
   astro.catch(() => undefined);
   await timed('content checks', async () => {
     const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
