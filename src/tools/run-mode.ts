@@ -6,6 +6,8 @@
  * protocol and version; a new version starts a clean run and says why.
  */
 
+import { textTable } from './text-table.ts';
+
 /** A countdown as the page declares it (typed fields of the step, see src/schemas/protocol.ts). */
 interface TimerSpec {
   label: string;
@@ -164,32 +166,6 @@ class Countdown {
   }
 }
 
-/** A table with a caption, column headers and one row per entry; cells are plain text or left blank. */
-function sheetTable(caption: string, headers: string[], rows: string[][]): HTMLTableElement {
-  const table = document.createElement('table');
-  table.className = 'sheet';
-  table.createCaption().textContent = caption;
-  const head = table.createTHead().insertRow();
-  for (const h of headers) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const row of rows) {
-    const tr = body.insertRow();
-    row.forEach((cell, i) => {
-      const el = document.createElement(i === 0 ? 'th' : 'td');
-      if (i === 0) (el as HTMLTableCellElement).scope = 'row';
-      el.textContent = cell;
-      if (cell === '☐') el.className = 'tick';
-      tr.append(el);
-    });
-  }
-  return table;
-}
-
 /**
  * Builds the run sheet from the page itself (title, version, materials,
  * steps with their conditions) with blanks to fill in by hand, and prints it.
@@ -203,7 +179,7 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
   title.textContent = `Run sheet: ${article.querySelector('h1')?.textContent ?? ''}`;
   const meta = document.createElement('p');
   meta.textContent = article.querySelector('.meta')?.textContent?.trim() ?? '';
-  const fields = sheetTable(
+  const fields = textTable(
     'Run details',
     ['Field', 'Entry'],
     [
@@ -211,14 +187,15 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
       ['Operator', ''],
       ['Cell line / samples', ''],
     ],
+    'sheet sheet-fields',
   );
-  fields.classList.add('sheet-fields');
-  const stuff = sheetTable(
+  const stuff = textTable(
     'Materials and lot numbers',
     ['Material', 'Lot number', 'Ready'],
     materials.map((li) => [li.textContent?.trim() ?? '', '', '☐']),
+    'sheet',
   );
-  const work = sheetTable(
+  const work = textTable(
     'Steps',
     ['Step', 'Conditions', 'Started', 'Done', 'Initials'],
     steps.map((li, i) => [
@@ -228,6 +205,7 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
       '☐',
       '',
     ]),
+    'sheet',
   );
   const notesTitle = document.createElement('h3');
   notesTitle.textContent = 'Notes';

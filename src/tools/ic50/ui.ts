@@ -4,6 +4,7 @@
  * resistance index, and exports CSV, SVG and PNG. Runs offline and from file://.
  */
 import { fit4pl, logistic4, parseDoseResponse, type Fit, type Point } from './fit.ts';
+import { textTable } from '../text-table.ts';
 
 const LINES = [
   { id: 'parental', name: 'Parental', colour: '#1d4e89' },
@@ -114,24 +115,11 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   }
   if (fitted.length === 0) return;
 
-  const table = document.createElement('table');
-  table.className = 'data ic50-results';
-  table.createCaption().textContent = 'Four-parameter logistic fit';
-  const head = table.createTHead().insertRow();
-  for (const h of ['Line', 'IC₅₀ (µg/mL)', '95% CI', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points']) {
-    const th = document.createElement('th');
-    th.scope = 'col';
-    th.textContent = h;
-    head.append(th);
-  }
-  const body = table.createTBody();
-  for (const l of fitted) {
-    const tr = body.insertRow();
-    const th = document.createElement('th');
-    th.scope = 'row';
-    th.textContent = l.name;
-    tr.append(th);
-    for (const v of [
+  const table = textTable(
+    'Four-parameter logistic fit',
+    ['Line', 'IC₅₀ (µg/mL)', '95% CI', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points'],
+    fitted.map((l) => [
+      l.name,
       fmt(l.fit.ic50),
       l.fit.ci ? `${fmt(l.fit.ci[0])}–${fmt(l.fit.ci[1])}` : 'needs ≥ 5 points',
       fmt(l.fit.hill),
@@ -139,11 +127,9 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
       fmt(l.fit.bottom),
       l.fit.r2.toFixed(4),
       String(l.fit.n),
-    ]) {
-      const td = tr.insertCell();
-      td.textContent = v;
-    }
-  }
+    ]),
+    'data ic50-results',
+  );
   output.append(table);
 
   const parental = fitted.find((l) => l.name === 'Parental');
