@@ -6,16 +6,20 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const build = (env: NodeJS.ProcessEnv) =>
-  spawnSync(process.execPath, ['scripts/build.ts'], {
+/** Runs the build; its output is compared without colour codes, which Astro's logger adds when `CI` is set. */
+const build = (env: NodeJS.ProcessEnv) => {
+  const result = spawnSync(process.execPath, ['scripts/build.ts'], {
     env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist'), SITE_CACHE_DIR: join(dir, 'cache'), CHROME_PATH: '/nonexistent/chromium', ...env },
     encoding: 'utf8',
   });
+  return { status: result.status, stdout: stripVTControlCharacters(result.stdout), stderr: stripVTControlCharacters(result.stderr) };
+};
 
 it('with no browser, npm start still builds the site with every diagram from the cache, and says the PDFs are missing', () => {
   const result = build({ SITE_PDF: 'optional' });

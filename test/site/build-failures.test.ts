@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const scratch = mkdtempSync(join(tmpdir(), 'hrs-broken-'));
@@ -180,7 +181,7 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c));
     child.stderr.on('data', (c: Buffer) => (output += c));
-    child.on('close', (code) => done({ code, output, previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'), content }));
+    child.on('close', (code) => done({ code, output: stripVTControlCharacters(output), previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'), content }));
   });
 }
 
