@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
@@ -127,6 +128,19 @@ async function linkCheck(): Promise<void> {
   console.log(`[links] ${onSite.checked + inBundle.checked} links on ${pages} pages (site and offline bundle): all resolve`);
 }
 
+/**
+ * Lowers this process's CPU priority while Astro runs beside it, and raises it
+ * again after (which an unprivileged user may not do; the rest of the build then
+ * simply runs at the lower priority).
+ */
+function yieldCpu(on: boolean): void {
+  try {
+    setPriority(on ? 10 : 0);
+  } catch {
+    // Not allowed here: priorities are a speed-up, never a requirement.
+  }
+}
+
 async function swapIn(): Promise<void> {
   const old = `${staging}.old`;
   if (existsSync(outDir)) await rename(outDir, old);
@@ -143,11 +157,13 @@ try {
   // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once.
   const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? '.diagram-cache');
   lockDiagramCache(diagramCache);
-  const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
   const astroStarted = performance.now();
   const astro = astroBuild();
   pending.push(astro);
   astro.catch(() => undefined);
+  // Astro is the longest step: the checks and the diagram browser (started from here, so it inherits this) yield the CPU to it.
+  yieldCpu(true);
+  const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
   await timed('content checks', async () => {
     const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
     if (diagramReport.rendered > 0) console.log(`[diagrams] ${diagramReport.rendered} rendered ahead of Astro, in one browser session`);
@@ -160,6 +176,7 @@ try {
     throw error;
   });
   await astro;
+  yieldCpu(false);
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
   // Pagefind indexes in its own process while the PDFs print: the links the PDF step rewrites are outside the indexed content.
   await timed('client scripts', () => bundleClientScripts(staging, root));

@@ -14,7 +14,8 @@ import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
+import { load as loadYaml, YAMLException } from 'js-yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import type { ZodType } from 'astro/zod';
 import { scanCitations } from '../../src/markdown/citation-syntax.ts';
 import { diagramKey, readCachedDiagram, writeCachedDiagram } from '../../src/markdown/diagram-cache.ts';
@@ -65,6 +66,8 @@ const UNIT_RULES: { pattern: RegExp; fix: string }[] = [
   { pattern: /\d\s?(?:deg|degrees)\s?C\b/i, fix: 'write temperatures as "4 °C"' },
 ];
 
+type Place = { line: number; column: number };
+
 interface ParsedFile {
   path: string;
   display: string;
@@ -72,8 +75,12 @@ interface ParsedFile {
   /** Lines before the body starts. */
   bodyOffset: number;
   body: string;
-  doc?: Document;
-  lines?: LineCounter;
+  /** The YAML between the --- lines. */
+  frontmatter: string;
+  /** The frontmatter as a YAML document with source positions, parsed only when a message needs a line. */
+  positions?: { doc: Document; lines: LineCounter };
+  /** The frontmatter as parsed, before the schema; set once it passed the schema. */
+  raw?: unknown;
   data?: Record<string, unknown>;
   /** Route of the page the entry renders on. */
   route?: string;
@@ -96,22 +103,26 @@ function lineOf(lines: LineCounter, offset: number): { line: number; column: num
 
 /** Line and column of the YAML node at `path`, else of its nearest existing parent. */
 function placeOf(file: ParsedFile, path: readonly PropertyKey[]): { line: number; column: number } {
-  if (!file.doc || !file.lines) return { line: 1, column: 1 };
+  if (!file.positions) {
+    const lines = new LineCounter();
+    file.positions = { doc: parseDocument(file.frontmatter, { lineCounter: lines }), lines };
+  }
+  const { doc, lines } = file.positions;
   for (let n = path.length; n >= 0; n--) {
-    const node = file.doc.getIn(path.slice(0, n) as (string | number)[], true) as YamlNode | undefined;
+    const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as YamlNode | undefined;
     if (node && typeof node === 'object' && 'range' in node && node.range) {
-      const { line, column } = lineOf(file.lines, node.range[0]);
+      const { line, column } = lineOf(lines, node.range[0]);
       return { line: line + 1, column };
     }
   }
   return { line: 2, column: 1 };
 }
 
-/** Every string in the frontmatter with its YAML path. */
-function frontmatterStrings(node: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string; node: YamlNode }[] {
-  if (isScalar(node)) return typeof node.value === 'string' ? [{ path, value: node.value, node }] : [];
-  if (isMap(node)) return node.items.flatMap((pair) => frontmatterStrings(pair.value, [...path, String(isScalar(pair.key) ? pair.key.value : pair.key)]));
-  if (isSeq(node)) return node.items.flatMap((item, i) => frontmatterStrings(item, [...path, i]));
+/** Every string in the parsed frontmatter with its path. */
+function frontmatterStrings(value: unknown, path: (string | number)[] = []): { path: (string | number)[]; value: string }[] {
+  if (typeof value === 'string') return [{ path, value }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => frontmatterStrings(item, [...path, i]));
+  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.entries(value).flatMap(([k, v]) => frontmatterStrings(v, [...path, k]));
   return [];
 }
 
@@ -119,14 +130,11 @@ function frontmatterStrings(node: unknown, path: (string | number)[] = []): { pa
 export async function checkContent(contentDir: string, options: CheckOptions = {}): Promise<Finding[]> {
   const cwd = options.cwd ?? process.cwd();
   const findings: Finding[] = [];
-  const report = (
-    file: string,
-    place: { line: number; column: number },
-    rule: string,
-    message: string,
-    hint: string,
-    severity: Finding['severity'] = 'error',
-  ) => findings.push({ file: relative(cwd, file) || file, line: place.line, column: place.column, rule, severity, message, hint });
+  /** `place` may be a function, for places that cost a parse to find and are needed only when something is wrong. */
+  const report = (file: string, place: Place | (() => Place), rule: string, message: string, hint: string, severity: Finding['severity'] = 'error') => {
+    const { line, column } = typeof place === 'function' ? place() : place;
+    findings.push({ file: relative(cwd, file) || file, line, column, rule, severity, message, hint });
+  };
 
   // References first: every other check needs the ids.
   const refFile = join(contentDir, 'references.yaml');
@@ -242,32 +250,36 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         );
         continue;
       }
-      const lines = new LineCounter();
-      const doc = parseDocument(match[1]!, { lineCounter: lines });
       const file: ParsedFile = {
         path,
         display: relative(cwd, path),
         text,
         bodyOffset: match[0].split('\n').length - 1,
         body: text.slice(match[0].length),
-        doc,
-        lines,
+        frontmatter: match[1]!,
         slug,
         route: route(slug),
       };
       files.push(file);
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0]!;
+      // The parser Astro reads frontmatter with, so the checks see the same values as the build.
+      let data: unknown;
+      try {
+        data = loadYaml(file.frontmatter);
+      } catch (error) {
+        if (!(error instanceof YAMLException)) throw error;
+        // The yaml package places syntax errors more precisely; js-yaml's own place is the fallback.
+        const precise = parseDocument(file.frontmatter, { prettyErrors: true }).errors[0];
         report(
           path,
-          { line: (e.linePos?.[0]?.line ?? 0) + 1, column: e.linePos?.[0]?.col ?? 1 },
+          precise?.linePos
+            ? { line: precise.linePos[0].line + 1, column: precise.linePos[0].col }
+            : { line: error.mark.line + 2, column: error.mark.column + 1 },
           'yaml',
-          e.message.split('\n')[0]!,
+          precise ? precise.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : error.reason,
           'Fix the YAML: quote text that contains ": " or starts with a special character.',
         );
         continue;
       }
-      const data = doc.toJSON() as Record<string, unknown>;
       const parsed = schema.safeParse(data);
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
@@ -285,6 +297,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         continue;
       }
       file.data = parsed.data as Record<string, unknown>;
+      file.raw = data;
     }
   }
 
@@ -340,7 +353,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   // Per-file checks on the frontmatter strings and the body.
   const cited = new Set<string>();
   const diagrams: { file: ParsedFile; line: number; code: string }[] = [];
-  const checkText = (file: ParsedFile, value: string, place: { line: number; column: number }) => {
+  const checkText = (file: ParsedFile, value: string, place: Place | (() => Place)) => {
     for (const group of scanCitations(value)) {
       for (const bad of group.malformed)
         report(file.path, place, 'citation-malformed', `malformed citation "${bad}"`, 'Write [@id] or [@id1; @id2] with ids from content/references.yaml.');
@@ -384,10 +397,9 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   };
 
   for (const file of files) {
-    if (file.doc && file.lines && file.data) {
-      for (const s of frontmatterStrings(file.doc.contents)) {
-        const place = s.node.range ? lineOf(file.lines, s.node.range[0]) : { line: 1, column: 1 };
-        const at = { line: place.line + 1, column: place.column };
+    if (file.raw) {
+      for (const s of frontmatterStrings(file.raw)) {
+        const at = () => placeOf(file, s.path);
         if (s.path.at(-2) === 'cites') {
           cited.add(s.value);
           if (!refIds.has(s.value))

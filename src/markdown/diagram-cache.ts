@@ -5,17 +5,22 @@
  * change, or a machine with no Chromium, needs no browser.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderedDiagram } from './mermaid-renderer.ts';
 
 /** While this file exists in the cache folder, the build is rendering diagrams into it; the plugin waits. */
 export const RENDER_LOCK = '.rendering';
 
-/** Waits (up to `timeoutMs`) while another step of the build holds the render lock. */
-export async function waitForRenderLock(dir: string, timeoutMs = 180_000): Promise<void> {
+/**
+ * Waits (up to `timeoutMs`) while another step of the build holds the render
+ * lock, but only until every diagram in `keys` is in the cache: a page whose
+ * diagrams are rendered goes on while the rest still render.
+ */
+export async function waitForRenderLock(dir: string, keys: readonly string[] = [], timeoutMs = 180_000): Promise<void> {
   const started = Date.now();
-  while (lockHolderAlive(dir) && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
+  const ready = () => keys.length > 0 && keys.every((key) => existsSync(join(dir, `${key}.json`)));
+  while (!ready() && lockHolderAlive(dir) && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** True while the lock exists and the process that took it still runs (a killed build leaves no lasting lock). */

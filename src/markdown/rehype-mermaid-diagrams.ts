@@ -54,13 +54,16 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
     });
     if (found.length === 0) return;
 
-    // The build may be rendering these diagrams right now, in its one browser: wait for it, then read its renders.
-    await waitForRenderLock(cacheDir);
-    const prepared = found.map((f) => {
+    const keyed = found.map((f) => {
       const source = withDiagramClasses(f.code);
-      const key = diagramKey({ code: source, version: MERMAID_VERSION, config: MERMAID_CONFIG });
-      return { ...f, source, key, cached: readCachedDiagram(cacheDir, key) };
+      return { ...f, source, key: diagramKey({ code: source, version: MERMAID_VERSION, config: MERMAID_CONFIG }) };
     });
+    // The build may be rendering these diagrams right now, in its one browser: wait until they are in the cache, then read them.
+    await waitForRenderLock(
+      cacheDir,
+      keyed.map((k) => k.key),
+    );
+    const prepared = keyed.map((k) => ({ ...k, cached: readCachedDiagram(cacheDir, k.key) }));
     const missing = prepared.filter((p) => !p.cached);
     if (missing.length > 0) {
       const results = await renderMermaid(missing.map((m) => ({ id: `diagram-${m.key.slice(0, 12)}`, code: m.source })));

@@ -122,6 +122,20 @@ const FIXTURES: Fixture[] = [
     edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nUse 5 ug/ml here.\n'),
   },
   {
+    name: 'an inconsistent unit in a typed field',
+    rule: 'unit-inconsistent',
+    file: 'protocols/ihc-ffpe.mdx',
+    marker: 'value: 4 C',
+    edit: (c) => replaceIn(join(c, 'protocols/ihc-ffpe.mdx'), 'value: 4 °C', 'value: 4 C'),
+  },
+  {
+    name: 'broken YAML in the frontmatter',
+    rule: 'yaml',
+    file: 'faq/p95her2.mdx',
+    marker: 'question: Why: ',
+    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), /^question: /m, 'question: Why: '),
+  },
+  {
     name: 'a temperature without its degree sign',
     rule: 'unit-inconsistent',
     file: 'protocols/ihc-ffpe.mdx',
@@ -181,7 +195,9 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c));
     child.stderr.on('data', (c: Buffer) => (output += c));
-    child.on('close', (code) => done({ code, output: stripVTControlCharacters(output), previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'), content }));
+    child.on('close', (code) =>
+      done({ code, output: stripVTControlCharacters(output), previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'), content }),
+    );
   });
 }
 
