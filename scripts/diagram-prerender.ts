@@ -11,6 +11,9 @@ import { MERMAID_CONFIG, withDiagramClasses } from '../src/markdown/diagram-them
 import { closeMermaidRenderer, MERMAID_VERSION, renderMermaid } from '../src/markdown/mermaid-renderer.ts';
 import type { Finding } from './check/report.ts';
 
+/** Diagrams per browser round trip. */
+const BATCH = 8;
+
 /** Every ```mermaid block of the content's MDX files, with the line of its fence. */
 function mermaidBlocks(contentDir: string): { file: string; line: number; code: string }[] {
   const blocks: { file: string; line: number; code: string }[] = [];
@@ -38,15 +41,13 @@ export async function prerenderDiagrams(contentDir: string, cacheDir: string, cw
     const missing = mermaidBlocks(contentDir).filter((b) => !readCachedDiagram(cacheDir, keyOf(b.code)));
     const unique = [...new Map(missing.map((b) => [keyOf(b.code), b])).values()];
     if (unique.length === 0) return { rendered: 0, findings: [] };
-    // Split into two batches so both pages of the browser work at once.
-    const halves = [unique];
-    const results = await Promise.all(
-      halves.map((half) => renderMermaid(half.map((b) => ({ id: `diagram-${keyOf(b.code).slice(0, 12)}`, code: withDiagramClasses(b.code) })))),
-    );
+    // Small batches, each written to the cache as soon as it is rendered: a page waits only for its own diagrams.
     const findings: Finding[] = [];
-    halves.forEach((half, h) =>
-      half.forEach((block, i) => {
-        const result = results[h]![i]!;
+    for (let start = 0; start < unique.length; start += BATCH) {
+      const batch = unique.slice(start, start + BATCH);
+      const results = await renderMermaid(batch.map((b) => ({ id: `diagram-${keyOf(b.code).slice(0, 12)}`, code: withDiagramClasses(b.code) })));
+      batch.forEach((block, i) => {
+        const result = results[i]!;
         if (result.ok) writeCachedDiagram(cacheDir, keyOf(block.code), result.diagram);
         else
           findings.push({
@@ -58,8 +59,8 @@ export async function prerenderDiagrams(contentDir: string, cacheDir: string, cw
             message: `Mermaid: ${result.error.message.split('\n')[0]}`,
             hint: 'Fix the diagram; see mermaid.js.org/syntax for the syntax.',
           });
-      }),
-    );
+      });
+    }
     return { rendered: unique.length - findings.length, findings };
   } finally {
     await closeMermaidRenderer();
