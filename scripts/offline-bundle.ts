@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { load } from 'cheerio';
-import { zipSync, type Zippable } from 'fflate';
+import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
 import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
 
 /** Name of the zip and of the folder it unzips into. */
@@ -85,10 +85,24 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
     `<p class="offline-banner" role="note" data-pagefind-ignore>Offline copy, built ${escapeHtml(buildDate)}, content version ${version}. ` +
     `For updates, see the public site: <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a></p>`;
 
-  const entries: Zippable = {};
+  // Each file is compressed as it is added, so the pages are packed while Pagefind is still indexing.
+  const chunks: Uint8Array[] = [];
+  let zipFailure: Error | null = null;
+  const zip = new Zip((error, chunk) => {
+    if (error) zipFailure = error;
+    else chunks.push(chunk);
+  });
+  const mtime = new Date(`${buildDate}T00:00:00Z`);
+  let files = 0;
   let unzippedBytes = 0;
   const add = (path: string, data: Uint8Array) => {
-    entries[`${BUNDLE_NAME}/${path}`] = [data, { level: /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? 0 : 6 }];
+    const name = `${BUNDLE_NAME}/${path}`;
+    // Already compressed: stored as they are.
+    const entry = /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 6 });
+    entry.mtime = mtime;
+    zip.add(entry);
+    entry.push(data, true);
+    files++;
     unzippedBytes += data.length;
   };
   const addFiles = (filter: (path: string) => boolean) => {
@@ -106,14 +120,16 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
   addFiles((path) => path.startsWith('search/'));
   add('search/pagefind-pack.js', Buffer.from(pagefindPack(siteDir)));
 
-  const zip = zipSync(entries, { mtime: new Date(`${buildDate}T00:00:00Z`) });
-  if (zip.length > BUNDLE_BUDGET_BYTES) {
-    throw new Error(`The offline bundle is ${(zip.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
+  zip.end();
+  if (zipFailure) throw zipFailure;
+  const zipped = Buffer.concat(chunks);
+  if (zipped.length > BUNDLE_BUDGET_BYTES) {
+    throw new Error(`The offline bundle is ${(zipped.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
   }
   const zipPath = join(siteDir, 'downloads', `${BUNDLE_NAME}.zip`);
   await mkdir(join(siteDir, 'downloads'), { recursive: true });
-  await writeFile(zipPath, zip);
-  return { zipPath, zipBytes: zip.length, files: Object.keys(entries).length, unzippedBytes, contentVersion: version };
+  await writeFile(zipPath, zipped);
+  return { zipPath, zipBytes: zipped.length, files, unzippedBytes, contentVersion: version };
 }
 
 /** Fills in the size and build date after the home page's download link. */
