@@ -5,27 +5,19 @@
  *
  * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
  */
+// Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { setPriority } from 'node:os';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { setPriority } from 'node:os';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
-import { checkContent } from './check/content-checks.ts';
-import { formatFinding } from './check/report.ts';
-import { lockDiagramCache, prerenderDiagrams } from './diagram-prerender.ts';
-import { buildSearchIndex } from './search-index.ts';
-import { bundleClientScripts } from './client-bundles.ts';
-import { annotatePdfLinks, BrowserMissingError, exportPdfs, type Paper } from './pdf-export.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
-import { annotateBundleLink, buildOfflineBundle } from './offline-bundle.ts';
-import { checkLinks, type SiteFiles } from './check/link-check.ts';
-import { writeSecurityHeaders } from './security-headers.ts';
-import { unzipSync } from 'fflate';
-import { readFileSync, readdirSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { lockDiagramCache } from '../src/markdown/diagram-cache.ts';
+import type { Paper } from './pdf-export.ts';
+import type { SiteFiles } from './check/link-check.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
@@ -80,10 +72,10 @@ async function pdfStep(): Promise<void> {
   }
   const paper: Paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
   try {
-    const report = await exportPdfs({ siteDir: staging, siteName: SITE_NAME, paper });
+    const report = await pdf.exportPdfs({ siteDir: staging, siteName: SITE_NAME, paper });
     for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
   } catch (error) {
-    if (error instanceof BrowserMissingError && process.env.SITE_PDF === 'optional') {
+    if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
       console.warn(`[pdf] skipped: ${error.message} The site is built without PDFs.`);
       return;
     }
@@ -93,8 +85,8 @@ async function pdfStep(): Promise<void> {
 
 async function bundleStep(searchReady: Promise<unknown>): Promise<void> {
   const buildDate = (process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()).toISOString().slice(0, 10);
-  const report = await buildOfflineBundle({ siteDir: staging, contentDir, publicUrl: SITE_URL, buildDate, searchReady });
-  await annotateBundleLink(staging, report, buildDate);
+  const report = await offline.buildOfflineBundle({ siteDir: staging, contentDir, publicUrl: SITE_URL, buildDate, searchReady });
+  await offline.annotateBundleLink(staging, report, buildDate);
   console.log(
     `[bundle] ${report.files} files, ${(report.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(report.zipBytes / 1024).toFixed(0)} KB zipped, content version ${report.contentVersion}`,
   );
@@ -148,6 +140,43 @@ async function swapIn(): Promise<void> {
   await rm(old, { recursive: true, force: true });
 }
 
+// The build's steps, loaded once Astro is running.
+let checkContent!: typeof import('./check/content-checks.ts').checkContent;
+let formatFinding!: typeof import('./check/report.ts').formatFinding;
+let prerenderDiagrams!: typeof import('./diagram-prerender.ts').prerenderDiagrams;
+let buildSearchIndex!: typeof import('./search-index.ts').buildSearchIndex;
+let bundleClientScripts!: typeof import('./client-bundles.ts').bundleClientScripts;
+let pdf!: typeof import('./pdf-export.ts');
+let offline!: typeof import('./offline-bundle.ts');
+let checkLinks!: typeof import('./check/link-check.ts').checkLinks;
+let writeSecurityHeaders!: typeof import('./security-headers.ts').writeSecurityHeaders;
+let unzipSync!: typeof import('fflate').unzipSync;
+
+async function loadSteps(): Promise<void> {
+  const [checks, report, diagrams, search, client, pdfExport, bundle, links, headers, fflate] = await Promise.all([
+    import('./check/content-checks.ts'),
+    import('./check/report.ts'),
+    import('./diagram-prerender.ts'),
+    import('./search-index.ts'),
+    import('./client-bundles.ts'),
+    import('./pdf-export.ts'),
+    import('./offline-bundle.ts'),
+    import('./check/link-check.ts'),
+    import('./security-headers.ts'),
+    import('fflate'),
+  ]);
+  ({ checkContent } = checks);
+  ({ formatFinding } = report);
+  ({ prerenderDiagrams } = diagrams);
+  ({ buildSearchIndex } = search);
+  ({ bundleClientScripts } = client);
+  pdf = pdfExport;
+  offline = bundle;
+  ({ checkLinks } = links);
+  ({ writeSecurityHeaders } = headers);
+  ({ unzipSync } = fflate);
+}
+
 const started = performance.now();
 /** Steps started in the background, waited for before a failed build cleans up. */
 const pending: Promise<unknown>[] = [];
@@ -163,6 +192,7 @@ try {
   astro.catch(() => undefined);
   // Astro is the longest step: the checks and the diagram browser (started from here, so it inherits this) yield the CPU to it.
   yieldCpu(true);
+  await loadSteps();
   const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
   await timed('content checks', async () => {
     const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
@@ -184,14 +214,15 @@ try {
   pending.push(search);
   search.catch(() => undefined);
   await timed('pdf export', pdfStep);
-  await timed('pdf links', () => annotatePdfLinks(staging));
+  await timed('pdf links', () => pdf.annotatePdfLinks(staging));
   await timed('offline bundle', () => bundleStep(search));
   await timed('link check', linkCheck);
   await timed('security headers', () => writeSecurityHeaders(staging));
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {
-  // Let steps still running in the background settle before their folder goes.
+  // Stop Astro if it still runs, and let the other steps in the background settle before their folder goes.
+  astroProcess?.kill();
   await Promise.allSettled(pending);
   await rm(staging, { recursive: true, force: true });
   console.error(`\n[build] FAILED: ${error instanceof Error ? error.message : String(error)}`);

@@ -4,7 +4,7 @@
  * diagram plugin waits for the lock file to go, then reads the renders from the
  * cache instead of starting a browser of its own.
  */
-import { readFileSync, readdirSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { diagramKey, readCachedDiagram, writeCachedDiagram, RENDER_LOCK } from '../src/markdown/diagram-cache.ts';
 import { MERMAID_CONFIG, withDiagramClasses } from '../src/markdown/diagram-theme.ts';
@@ -26,12 +26,6 @@ function mermaidBlocks(contentDir: string): { file: string; line: number; code: 
     }
   }
   return blocks;
-}
-
-/** Takes the lock at once, so Astro, started right after, never renders a diagram this step will render. */
-export function lockDiagramCache(cacheDir: string): void {
-  mkdirSync(cacheDir, { recursive: true });
-  writeFileSync(join(cacheDir, RENDER_LOCK), String(process.pid));
 }
 
 /** Renders the diagrams the cache lacks, then releases the lock. Parse errors come back as findings. */

@@ -12,6 +12,12 @@ import type { RenderedDiagram } from './mermaid-renderer.ts';
 /** While this file exists in the cache folder, the build is rendering diagrams into it; the plugin waits. */
 export const RENDER_LOCK = '.rendering';
 
+/** Takes the render lock at once, so Astro, started right after, never renders a diagram that the build's own step will render. */
+export function lockDiagramCache(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, RENDER_LOCK), String(process.pid));
+}
+
 /**
  * Waits (up to `timeoutMs`) while another step of the build holds the render
  * lock, but only until every diagram in `keys` is in the cache: a page whose
