@@ -5,7 +5,7 @@ export const SITE = {
   /** Name shown in the header and page titles. */
   name: 'Herceptin Resistance Support Center',
   /** Short name for narrow headers. */
-  shortName: 'HER2 Resistance',
+  shortName: 'Herceptin Resistance',
   /** One line on what the site is. */
   description:
     'Technical support for research on acquired resistance to Herceptin (trastuzumab) in HER2-positive cancer: FAQ, troubleshooting, data, protocols and references.',

@@ -117,6 +117,11 @@ class Countdown {
     return b;
   }
 
+  /** True while counting down. */
+  get running(): boolean {
+    return this.endsAt !== undefined;
+  }
+
   start(): void {
     this.endsAt = Date.now() + this.remaining;
     this.toggle.textContent = 'Pause';
@@ -252,7 +257,12 @@ function setUp(bar: HTMLElement): void {
     return box;
   };
 
+  /** The timers on the page now; stopped when they are removed, so none rings after the run ended. */
+  const countdowns: Countdown[] = [];
+  const stopCountdowns = () => countdowns.splice(0).forEach((c) => c.pause());
+
   const enter = (fresh: boolean) => {
+    stopCountdowns();
     if (fresh || !state) state = { version, materials: [], steps: [], started: new Date().toISOString() };
     save();
     document.body.classList.add('run-mode');
@@ -283,7 +293,11 @@ function setUp(bar: HTMLElement): void {
       const tools = document.createElement('div');
       tools.className = 'run-tools';
       const timers = JSON.parse(li.dataset.timers ?? '[]') as TimerSpec[];
-      for (const spec of timers) tools.append(new Countdown(spec, alertBox).element);
+      for (const spec of timers) {
+        const countdown = new Countdown(spec, alertBox);
+        countdowns.push(countdown);
+        tools.append(countdown.element);
+      }
       if (li.dataset.reminder) {
         const note = document.createElement('p');
         note.className = 'run-reminder';
@@ -295,6 +309,7 @@ function setUp(bar: HTMLElement): void {
   };
 
   const leave = () => {
+    stopCountdowns();
     document.body.classList.remove('run-mode');
     article.querySelectorAll('.run-check, .run-tools').forEach((el) => el.remove());
     steps.forEach((li) => li.classList.remove('run-done'));
@@ -313,6 +328,7 @@ function setUp(bar: HTMLElement): void {
     message.hidden = false;
   });
   bar.querySelector('[data-run-end]')!.addEventListener('click', () => {
+    if (countdowns.some((c) => c.running) && !confirm('A timer is still running. End the run and stop it?')) return;
     write(slug, undefined);
     state = undefined;
     leave();

@@ -20,6 +20,8 @@ export function textTable(caption: string, headers: string[], rows: string[][], 
     row.forEach((cell, i) => {
       const el = document.createElement(i === 0 ? 'th' : 'td');
       if (i === 0) (el as HTMLTableCellElement).scope = 'row';
+      // The label a narrow screen shows above the cell, where the table turns into cards.
+      else el.dataset['label'] = headers[i] ?? '';
       el.textContent = cell;
       if (cell === '☐') el.className = 'tick';
       tr.append(el);

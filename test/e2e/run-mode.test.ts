@@ -78,6 +78,26 @@ describe('run mode', () => {
     await page.context().close();
   });
 
+  it('asks before ending a run while a timer runs, and a timer stopped that way never rings', async () => {
+    const page = await fresh();
+    await page.clock.install();
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    const blocking = page.getByRole('group', { name: 'Timer: Block in 5% BSA in TBST' });
+    await blocking.getByRole('button', { name: 'Start' }).click();
+    const questions: string[] = [];
+    page.once('dialog', (d) => (questions.push(d.message()), void d.dismiss()));
+    await page.getByRole('button', { name: 'End run' }).click();
+    expect(questions).toEqual(['A timer is still running. End the run and stop it?']);
+    expect(await page.locator('.run-check').count()).toBeGreaterThan(0);
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'End run' }).click();
+    expect(await page.locator('.run-check').count()).toBe(0);
+    await page.clock.runFor(61 * 60_000);
+    expect(await page.locator('[data-run-alert]').isHidden()).toBe(true);
+    await page.context().close();
+  });
+
   it('shows an overnight incubation as a reminder, not a countdown', async () => {
     const page = await fresh();
     await page.goto(url);

@@ -272,7 +272,7 @@ describe('layout', () => {
     );
   });
 
-  it('print drops the navigation, prints light, and shows where links go', async () => {
+  it('print drops the navigation, prints light, and shows where outside links go', async () => {
     await withPage(
       async (page) => {
         await page.goto(baseUrl + '/protocols/western-blot-p-akt/');
@@ -280,8 +280,13 @@ describe('layout', () => {
         expect(await page.locator('.site-header').isVisible()).toBe(false);
         expect(await page.locator('.toc').isVisible()).toBe(false);
         expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
-        const after = await page.evaluate(() => getComputedStyle(document.querySelector('main .meta a')!, '::after').content);
-        expect(after).toBe('" (/troubleshooting/western-blot-phospho/)"');
+        // A path inside the site means nothing on paper; it is not printed.
+        const inside = await page.evaluate(() => getComputedStyle(document.querySelector('main .meta a')!, '::after').content);
+        expect(inside).toBe('none');
+        await page.goto(baseUrl + '/');
+        await page.emulateMedia({ media: 'print' });
+        const outside = await page.evaluate(() => getComputedStyle(document.querySelector('main a[href^="https://www.benchchem.com/"]')!, '::after').content);
+        expect(outside).toBe('" (https://www.benchchem.com/product/b15573251#investigating-mechanisms-of-acquired-herceptin-resistance)"');
       },
       { colorScheme: 'dark' },
     );

@@ -58,6 +58,11 @@ describe('fit4pl', () => {
     ).toEqual({ ok: false, error: expect.stringMatching(/^3 data points: the four-parameter model needs at least 4/) });
   });
 
+  it('asks for percent when the viability was entered as fractions of the control', () => {
+    const result = fit4pl(DOSES.map((x) => ({ x, y: logistic4(x, TRUE) / 100 })));
+    expect(!result.ok && result.error).toMatch(/look like fractions of the control\. Enter viability in percent/);
+  });
+
   it('reports no IC50 when nothing is inhibited', () => {
     const result = fit4pl(DOSES.map((x, i) => ({ x, y: 98 + (i % 3) })));
     expect(result.ok).toBe(false);

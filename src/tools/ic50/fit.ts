@@ -183,6 +183,12 @@ export function fit4pl(points: readonly Point[]): FitResult {
   const ys = points.map((p) => p.y);
   const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
   if (range[0] === range[1]) return { ok: false, error: 'All points share one concentration: a curve needs several concentrations.' };
+  if (Math.max(...ys.map(Math.abs)) <= 1.5)
+    return {
+      ok: false,
+      error:
+        'Every viability value is 1.5 or less: they look like fractions of the control. Enter viability in percent of the untreated control (for example 98 for 0.98).',
+    };
 
   // Start: plateaus from the data, IC50 where the response crosses halfway, and a slope whose sign follows the data
   // (falling for inhibition) and whose size spreads the transition over the tested range.

@@ -128,9 +128,12 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
       l.fit.r2.toFixed(4),
       String(l.fit.n),
     ]),
-    'data ic50-results',
+    'data stack ic50-results',
   );
-  output.append(table);
+  const wrap = document.createElement('div');
+  wrap.className = 'table-wrap';
+  wrap.append(table);
+  output.append(wrap);
 
   const parental = fitted.find((l) => l.name === 'Parental');
   const resistant = fitted.find((l) => l.name === 'Resistant');
@@ -145,6 +148,8 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   const svg = plotSvg(fitted);
   const figure = document.createElement('figure');
   figure.className = 'ic50-plot';
+  // It scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+  figure.tabIndex = 0;
   figure.innerHTML = svg; // our own markup: numbers and fixed labels only
   const caption = document.createElement('figcaption');
   caption.textContent = 'Points: data; lines: fitted four-parameter logistic curves.';
