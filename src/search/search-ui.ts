@@ -7,6 +7,7 @@ import type { SynonymGroup } from '../schemas/vocabulary.ts';
 import { highlightTerms } from './highlight.ts';
 import type { PagefindApi, PagefindData, PagefindResult } from './pagefind-api.ts';
 import { expandQuery } from './query-expansion.ts';
+import { markMatcher } from './marks.ts';
 import { correctQuery } from './spelling.ts';
 
 /** What scripts/search-index.ts writes to search/vocabulary.js. */
@@ -92,12 +93,12 @@ async function loadVocabulary(): Promise<SearchVocabulary> {
   return window.hrsSearchVocabulary ?? { synonyms: [], words: [] };
 }
 
-/** Pagefind excerpt HTML → safe DOM: only text and <mark> survive. */
-function excerptNodes(html: string): Node[] {
+/** Pagefind excerpt HTML → safe DOM: only text and the <mark>s of words that match the query survive. */
+function excerptNodes(html: string, matches: (word: string) => boolean): Node[] {
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, 'text/html');
   const out: Node[] = [];
   doc.body.firstElementChild?.childNodes.forEach((node) => {
-    if (node.nodeName === 'MARK') {
+    if (node.nodeName === 'MARK' && matches(node.textContent ?? '')) {
       const mark = document.createElement('mark');
       mark.textContent = node.textContent;
       out.push(mark);
@@ -130,11 +131,16 @@ interface SubResult {
  * headings with ids; troubleshooting problems are table header cells, so
  * matches are also grouped under the nearest preceding `th` anchor.
  */
-function subResults(data: PagefindData): SubResult[] {
-  const out: SubResult[] = data.sub_results.filter((s) => s.url.includes('#')).map((s) => ({ url: s.url, title: s.title, excerpt: excerptNodes(s.excerpt) }));
+function subResults(data: PagefindData, matches: (word: string) => boolean): SubResult[] {
+  const out: SubResult[] = data.sub_results
+    .filter((s) => s.url.includes('#'))
+    .map((s) => ({ url: s.url, title: s.title, excerpt: excerptNodes(s.excerpt, matches) }));
   const anchors = [...data.anchors].filter((a) => a.id && /^(h[1-6]|th)$/.test(a.element)).sort((a, b) => a.location - b.location);
   const seen = new Set(out.map((s) => s.url));
+  const words = data.content.split(/\s+/);
   for (const location of data.locations) {
+    // A location where only the start of a word matched a short part of the query ("co" in "conditions") is no hit.
+    if (!matches(words[location] ?? '')) continue;
     const section = anchors.filter((a) => a.location <= location).pop();
     if (!section || section.element !== 'th') continue;
     const url = `${data.url}#${section.id}`;
@@ -322,6 +328,7 @@ class SearchBox {
     this.status.textContent = corrected
       ? `No results for ${quote(query)}; showing ${top.length} for ${quote(shown)}.`
       : `${top.length} result${top.length === 1 ? '' : 's'} for ${quote(query)}.`;
+    const matches = markMatcher(shown, this.vocabulary.synonyms);
     for (const { data, terms } of top) {
       const item = document.createElement('li');
       item.className = 'search-result';
@@ -340,9 +347,9 @@ class SearchBox {
       }
       const excerpt = document.createElement('p');
       excerpt.className = 'search-result-excerpt';
-      excerpt.append(...excerptNodes(data.excerpt));
+      excerpt.append(...excerptNodes(data.excerpt, matches));
       item.append(link, excerpt);
-      const subs = subResults(data);
+      const subs = subResults(data, matches);
       if (subs.length > 0) {
         const subList = document.createElement('ul');
         subList.className = 'search-subresults';

@@ -111,6 +111,13 @@ describe('search finds what researchers type', () => {
     await page.getByRole('checkbox', { name: 'Protocol' }).uncheck();
   });
 
+  it('marks in the excerpts the words that match, not words that merely start like a short part of the query', async () => {
+    await search('co-IP');
+    const marks = await page.$$eval('#search-results mark', (ms) => ms.map((m) => m.textContent!.toLowerCase().replace(/[^\p{L}\p{N}-]/gu, '')));
+    expect(marks.length).toBeGreaterThan(0);
+    expect(marks.filter((m) => !/^(co|ip|co-ip|coip|co-immunoprecipitation|immunoprecipitation|immunoprecipitat\w*)$/.test(m))).toEqual([]);
+  });
+
   it('a query that finds nothing gets a helpful message', async () => {
     const { status, results } = await search('zzqxv');
     expect(results).toEqual([]);
