@@ -235,6 +235,13 @@ class SearchBox {
   private async renderFilters() {
     const available = await this.pagefind.filters();
     this.filterBox.replaceChildren();
+    // Open where there is room; on a phone the filters start folded, so the results get the screen.
+    const details = document.createElement('details');
+    details.open = !matchMedia('(max-width: 40rem)').matches;
+    const summary = document.createElement('summary');
+    summary.textContent = 'Filter by type and topic';
+    details.append(summary);
+    this.filterBox.append(details);
     for (const [name, legendText] of [
       ['type', 'Type'],
       ['topic', 'Topic'],
@@ -265,7 +272,7 @@ class SearchBox {
         label.append(box, ` ${value}`);
         fieldset.append(label);
       }
-      this.filterBox.append(fieldset);
+      details.append(fieldset);
     }
   }
 
