@@ -1,7 +1,7 @@
 /**
  * Runs the Astro CLI with telemetry off. Every npm script that calls Astro
  * goes through here, so it runs on the Node that npm put first on PATH
- * (the `node` devDependency, Node 22) and never reports usage.
+ * (the `node` devDependency, Node 24) and never reports usage.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
