@@ -93,15 +93,21 @@ async function loadVocabulary(): Promise<SearchVocabulary> {
   return window.hrsSearchVocabulary ?? { synonyms: [], words: [] };
 }
 
+/** A marked word; punctuation around it, such as the brackets of "(Co-IP)", stays outside the mark. */
+function marked(text: string): Node[] {
+  const [, open = '', word = text, close = ''] = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/su.exec(text) ?? [];
+  const mark = document.createElement('mark');
+  mark.textContent = word;
+  return [document.createTextNode(open), mark, document.createTextNode(close)];
+}
+
 /** Pagefind excerpt HTML → safe DOM: only text and the <mark>s of words that match the query survive. */
 function excerptNodes(html: string, matches: (word: string) => boolean): Node[] {
   const doc = new DOMParser().parseFromString(`<p>${html}</p>`, 'text/html');
   const out: Node[] = [];
   doc.body.firstElementChild?.childNodes.forEach((node) => {
     if (node.nodeName === 'MARK' && matches(node.textContent ?? '')) {
-      const mark = document.createElement('mark');
-      mark.textContent = node.textContent;
-      out.push(mark);
+      out.push(...marked(node.textContent ?? ''));
     } else {
       out.push(document.createTextNode(node.textContent ?? ''));
     }
@@ -115,9 +121,7 @@ function snippet(content: string, location: number): Node[] {
   const start = Math.max(0, location - 8);
   const before = words.slice(start, location).join(' ');
   const after = words.slice(location + 1, location + 14).join(' ');
-  const mark = document.createElement('mark');
-  mark.textContent = words[location] ?? '';
-  return [document.createTextNode(`${start > 0 ? '… ' : ''}${before} `), mark, document.createTextNode(` ${after} …`)];
+  return [document.createTextNode(`${start > 0 ? '… ' : ''}${before} `), ...marked(words[location] ?? ''), document.createTextNode(` ${after} …`)];
 }
 
 interface SubResult {
