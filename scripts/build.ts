@@ -15,7 +15,7 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { timed } from './lib/log.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
-import { lockDiagramCache } from '../src/markdown/diagram-cache.ts';
+import { lockDiagramCache, unlockDiagramCache } from '../src/markdown/diagram-cache.ts';
 import type { Paper } from './pdf-export.ts';
 import type { SiteFiles } from './check/link-check.ts';
 
@@ -186,6 +186,7 @@ try {
   // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once.
   const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? '.diagram-cache');
   lockDiagramCache(diagramCache);
+  process.on('exit', () => unlockDiagramCache(diagramCache));
   const astroStarted = performance.now();
   const astro = astroBuild();
   pending.push(astro);
@@ -194,6 +195,8 @@ try {
   yieldCpu(true);
   await loadSteps();
   const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
+  // Not waited for on failure: the lock goes with this process (the exit handler), and Playwright closes its browser.
+  diagrams.catch(() => undefined);
   await timed('content checks', async () => {
     const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
     if (diagramReport.rendered > 0) console.log(`[diagrams] ${diagramReport.rendered} rendered ahead of Astro, in one browser session`);

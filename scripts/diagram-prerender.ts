@@ -4,9 +4,9 @@
  * diagram plugin waits for the lock file to go, then reads the renders from the
  * cache instead of starting a browser of its own.
  */
-import { readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { diagramKey, readCachedDiagram, writeCachedDiagram, RENDER_LOCK } from '../src/markdown/diagram-cache.ts';
+import { diagramKey, readCachedDiagram, unlockDiagramCache, writeCachedDiagram } from '../src/markdown/diagram-cache.ts';
 import { MERMAID_CONFIG, withDiagramClasses } from '../src/markdown/diagram-theme.ts';
 import { closeMermaidRenderer, MERMAID_VERSION, renderMermaid } from '../src/markdown/mermaid-renderer.ts';
 import type { Finding } from './check/report.ts';
@@ -58,6 +58,6 @@ export async function prerenderDiagrams(contentDir: string, cacheDir: string, cw
     return { rendered: unique.length - findings.length, findings };
   } finally {
     await closeMermaidRenderer();
-    if (existsSync(join(cacheDir, RENDER_LOCK))) rmSync(join(cacheDir, RENDER_LOCK), { force: true });
+    unlockDiagramCache(cacheDir);
   }
 }

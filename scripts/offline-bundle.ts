@@ -92,7 +92,8 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
     if (error) zipFailure = error;
     else chunks.push(chunk);
   });
-  const mtime = new Date(`${buildDate}T00:00:00Z`);
+  // Zip times are local times: midnight of the build date in this machine's zone writes the same bytes in every zone.
+  const mtime = new Date(`${buildDate}T00:00:00`);
   let files = 0;
   let unzippedBytes = 0;
   const add = (path: string, data: Uint8Array) => {

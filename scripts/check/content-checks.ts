@@ -264,7 +264,8 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       // The parser Astro reads frontmatter with, so the checks see the same values as the build.
       let data: unknown;
       try {
-        data = loadYaml(file.frontmatter);
+        // Empty frontmatter is an empty object to Astro, so the schema names the missing fields.
+        data = loadYaml(file.frontmatter) ?? {};
       } catch (error) {
         if (!(error instanceof YAMLException)) throw error;
         // The yaml package places syntax errors more precisely; js-yaml's own place is the fallback.
@@ -273,7 +274,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
           path,
           precise?.linePos
             ? { line: precise.linePos[0].line + 1, column: precise.linePos[0].col }
-            : { line: error.mark.line + 2, column: error.mark.column + 1 },
+            : { line: (error.mark?.line ?? 0) + 2, column: (error.mark?.column ?? 0) + 1 },
           'yaml',
           precise ? precise.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '') : error.reason,
           'Fix the YAML: quote text that contains ": " or starts with a special character.',

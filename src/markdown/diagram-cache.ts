@@ -5,7 +5,7 @@
  * change, or a machine with no Chromium, needs no browser.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderedDiagram } from './mermaid-renderer.ts';
 
@@ -18,6 +18,15 @@ export function lockDiagramCache(dir: string): void {
   writeFileSync(join(dir, RENDER_LOCK), String(process.pid));
 }
 
+/** Removes the render lock if this process holds it; safe to call more than once, and on exit after a failure. */
+export function unlockDiagramCache(dir: string): void {
+  try {
+    if (readFileSync(join(dir, RENDER_LOCK), 'utf8') === String(process.pid)) rmSync(join(dir, RENDER_LOCK), { force: true });
+  } catch {
+    // No lock: nothing to do.
+  }
+}
+
 /**
  * Waits (up to `timeoutMs`) while another step of the build holds the render
  * lock, but only until every diagram in `keys` is in the cache: a page whose
@@ -25,7 +34,7 @@ export function lockDiagramCache(dir: string): void {
  */
 export async function waitForRenderLock(dir: string, keys: readonly string[] = [], timeoutMs = 180_000): Promise<void> {
   const started = Date.now();
-  const ready = () => keys.length > 0 && keys.every((key) => existsSync(join(dir, `${key}.json`)));
+  const ready = () => keys.length > 0 && keys.every((key) => readCachedDiagram(dir, key) !== undefined);
   while (!ready() && lockHolderAlive(dir) && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
 }
 
@@ -37,6 +46,8 @@ function lockHolderAlive(dir: string): boolean {
   } catch {
     return false;
   }
+  // An empty or damaged lock names no process (and pid 0 would mean "this process group" to kill()).
+  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
     return true;
@@ -66,6 +77,8 @@ export function readCachedDiagram(dir: string, key: string): RenderedDiagram | u
 export function writeCachedDiagram(dir: string, key: string, diagram: RenderedDiagram): void {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${key}.json`);
-  writeFileSync(`${file}.tmp`, JSON.stringify(diagram, null, 1) + '\n');
-  renameSync(`${file}.tmp`, file);
+  // A temporary name of this process's own, so two writers of one diagram never share a half-written file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(diagram, null, 1) + '\n');
+  renameSync(temporary, file);
 }

@@ -1,11 +1,11 @@
 import type { SynonymGroup } from '../schemas/vocabulary.ts';
 import { expandQuery } from './query-expansion.ts';
 
-/** Lower case, subscript digits as digits, letters and digits only: "IC₅₀" and "ic50" compare equal, as do "p-Akt" and "pakt". */
+/** Compatibility-normalised, lower case, letters and digits only: "IC₅₀" and "ic50" compare equal, as do "p-Akt" and "pakt". */
 function bare(text: string): string {
   return text
+    .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\u2080-\u2089]/g, (d) => String(d.charCodeAt(0) - 0x2080))
     .replace(/[^\p{L}\p{N}]/gu, '');
 }
 
@@ -15,29 +15,35 @@ function commonPrefix(a: string, b: string): number {
   return n;
 }
 
+/** Does the marked word `w` match the query word `t`? */
+function wordMatches(w: string, t: string): boolean {
+  if (w === t) return true;
+  // A number matches the same number with a unit attached: "37" and "37°C".
+  if (/^\d+$/.test(t)) return w.startsWith(t) && !/\d/.test(w.charAt(t.length));
+  // Stems ("phosphorylated", "phosphorylation") only for long words; names that end in a digit (HER2, ErbB3) must match exactly.
+  return t.length >= 5 && !/\d$/.test(t) && commonPrefix(w, t) >= Math.max(4, t.length - 3);
+}
+
 /**
  * Which words that Pagefind marked in an excerpt really match the query.
- * Pagefind matches the start of words, so a two-letter part of a query such
- * as the "co" of "co-IP" marks "come" too; a short part must match a whole
- * word, a longer one may share its first four letters (stems: "phosphorylated"
- * and "phosphorylation").
+ * Pagefind marks words that merely start like a query word, so the "co" of
+ * "co-IP" marks "come", and the synonym "her 2" of HER2 marks "here". The
+ * reader's own words count whole and by their parts ("co", "ip"); a synonym
+ * counts as whole words of three or more characters that hold a letter.
  */
 export function markMatcher(query: string, groups: readonly SynonymGroup[]): (word: string) => boolean {
-  const tokens = new Set<string>();
-  for (const variant of expandQuery(query, groups)) {
-    for (const part of variant.split(/\s+/)) {
-      tokens.add(bare(part));
-      for (const piece of part.split(/[^\p{L}\p{N}\u2080-\u2089]+/u)) tokens.add(bare(piece));
-    }
+  const [own = '', ...synonyms] = expandQuery(query, groups);
+  const words = new Set<string>();
+  for (const word of own.split(/\s+/)) {
+    words.add(bare(word));
+    for (const piece of word.split(/[^\p{L}\p{N}\u2080-\u2089]+/u)) words.add(bare(piece));
   }
-  tokens.delete('');
-  return (word) => {
-    const w = bare(word);
-    if (!w) return false;
-    for (const t of tokens) {
-      if (w === t) return true;
-      if (t.length >= 3 && w.length >= 3 && commonPrefix(w, t) >= Math.min(4, t.length, w.length)) return true;
-    }
-    return false;
+  for (const variant of synonyms) {
+    for (const word of variant.split(/\s+/).map(bare)) if (word.length >= 3 && /\p{L}/u.test(word)) words.add(word);
+  }
+  words.delete('');
+  return (marked) => {
+    const w = bare(marked);
+    return w !== '' && [...words].some((t) => wordMatches(w, t));
   };
 }

@@ -321,6 +321,7 @@ function setUp(bar: HTMLElement): void {
   startButton.addEventListener('click', () => enter(false));
   bar.querySelector('[data-run-sheet]')!.addEventListener('click', () => printRunSheet(article, materials, steps));
   bar.querySelector('[data-run-reset]')!.addEventListener('click', () => {
+    if (countdowns.some((c) => c.running) && !confirm('A timer is still running. Clear the progress and stop it?')) return;
     write(slug, undefined);
     state = undefined;
     enter(true);

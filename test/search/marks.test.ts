@@ -14,6 +14,9 @@ describe('markMatcher: which words Pagefind marked in an excerpt are kept marked
     ['IC50', ['IC₅₀', 'IC50', 'ic50'], ['ice', 'ICC']],
     ['trastuzumab', ['Herceptin', 'trastuzumab'], ['treatment', 'the']],
     ['antigen retrieval', ['antigen', 'antigens', 'retrieval'], ['and', 'an', 'retained']],
+    ['HER2', ['HER2', 'ErbB2', 'neu', 'HER-2'], ['HER3', 'HER4', 'ErbB3', 'here', 'herein', 'neutral', '2', '2×']],
+    ['IC50', ['IC₅₀', 'IC50', 'inhibitory', 'concentration'], ['50', '5', 'ICs']],
+    ['incubate at 37', ['37°C', '37', 'incubate', 'incubation'], ['370', '3']],
   ])('for %s, keeps %j and drops %j', (query, kept, dropped) => {
     const matches = markMatcher(query, synonyms);
     expect(kept.filter((w) => !matches(w))).toEqual([]);

@@ -4,7 +4,7 @@
  * previous site untouched.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -218,5 +218,7 @@ describe('a build with broken content fails, names the rule, file and line, and 
     expect(result.output).toMatch(/\n {4}hint: /);
     expect(result.output).toContain('[build] FAILED');
     expect(result.previousSite).toBe('previous good site');
+    // The diagram cache is not left locked, or the next build would wait on a process that is gone.
+    expect(existsSync(join(result.content, '../diagram-cache/.rendering'))).toBe(false);
   });
 });
