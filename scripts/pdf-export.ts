@@ -131,6 +131,9 @@ export async function bookmarkPages(pdf: Uint8Array): Promise<Map<string, number
   return out;
 }
 
+/** Outline titles compared without white space: Chromium drops the space where a heading wraps. */
+const key = (title: string) => title.replace(/\s+/g, '');
+
 /** Fails with the protocol's name when its page did not render as a protocol. */
 async function assertProtocolPage(page: Page, response: { status(): number } | null, title: string, url: string) {
   const status = response?.status() ?? 0;
@@ -259,17 +262,6 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
     const page = await context.newPage();
     try {
       await page.goto(`${base}/pdf/.combined.html`, { waitUntil: 'load' });
-      // Print once to learn from the bookmarks where each protocol starts, write the numbers into the contents, print again.
-      const header = templates(`Protocols (${protocols.length})`, '', '', '', siteName);
-      const draft = await printPdf(page, paper, header);
-      const starts = await bookmarkPages(draft);
-      const key = (title: string) => title.replace(/\s+/g, '');
-      const missing = protocols.filter((p) => !starts.has(key(p.meta.title))).map((p) => p.meta.title);
-      if (missing.length > 0) throw new Error(`PDF export could not find where these protocols start in protocols.pdf: ${missing.join('; ')}`);
-      await page.evaluate(
-        (numbers) => document.querySelectorAll<HTMLElement>('.contents-page').forEach((el) => (el.textContent = String(numbers[el.dataset.title!]))),
-        Object.fromEntries(protocols.map((p) => [p.meta.title, starts.get(key(p.meta.title))!])),
-      );
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
         .sort()
@@ -277,7 +269,30 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
       const versions = protocols.map((p) => p.meta.version).join(', ');
       const firstCanonical = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'))('link[rel="canonical"]').attr('href');
       const canonical = firstCanonical ? new URL('/protocols/', firstCanonical).href : `${base}/protocols/`;
-      const pdf = await printPdf(page, paper, templates(`Protocols (${protocols.length})`, versions, newest, canonical, siteName));
+      const header = templates(`Protocols (${protocols.length})`, versions, newest, canonical, siteName);
+      const number = (starts: ReadonlyMap<string, number>) =>
+        page.evaluate(
+          (numbers) => document.querySelectorAll<HTMLElement>('.contents-page').forEach((el) => (el.textContent = String(numbers[el.dataset.title!]))),
+          Object.fromEntries(protocols.map((p) => [p.meta.title, starts.get(key(p.meta.title))!])),
+        );
+
+      // The contents are numbered ahead from the single PDFs: after the contents pages, each protocol starts on a new page and
+      // paginates as in its own PDF. The outline of the print says where each protocol really starts; only if a number is wrong
+      // is the document numbered from the outline and printed a second time.
+      const hide = await page.addStyleTag({ content: '.combined-protocol { display: none !important; }' });
+      const contentsPages = (await PDFDocument.load(await printPdf(page, paper, header), { updateMetadata: false })).getPageCount();
+      await hide.evaluate((el) => (el as Element).remove());
+      const predicted = new Map<string, number>();
+      protocols.reduce((start, p, i) => (predicted.set(key(p.meta.title), start), start + files[i]!.pages), contentsPages + 1);
+      await number(predicted);
+      let pdf = await printPdf(page, paper, header);
+      const starts = await bookmarkPages(pdf);
+      const missing = protocols.filter((p) => !starts.has(key(p.meta.title))).map((p) => p.meta.title);
+      if (missing.length > 0) throw new Error(`PDF export could not find where these protocols start in protocols.pdf: ${missing.join('; ')}`);
+      if (protocols.some((p) => starts.get(key(p.meta.title)) !== predicted.get(key(p.meta.title)))) {
+        await number(starts);
+        pdf = await printPdf(page, paper, header);
+      }
       const { bytes, pages } = await withMetadata(pdf, {
         title: `${siteName}: protocols`,
         subject: protocols.map((p) => p.meta.title).join('; '),
