@@ -5,7 +5,7 @@
  * change, or a machine with no Chromium, needs no browser.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RenderedDiagram } from './mermaid-renderer.ts';
 
@@ -34,7 +34,9 @@ export function unlockDiagramCache(dir: string): void {
  */
 export async function waitForRenderLock(dir: string, keys: readonly string[] = [], timeoutMs = 180_000): Promise<void> {
   const started = Date.now();
-  const ready = () => keys.length > 0 && keys.every((key) => readCachedDiagram(dir, key) !== undefined);
+  // Present means complete: every cache file is written under a temporary name and renamed. Checking presence, not parsing, keeps
+  // a thousand waiting pages from spending the CPU that Astro needs.
+  const ready = () => keys.length > 0 && keys.every((key) => existsSync(join(dir, `${key}.json`)));
   while (!ready() && lockHolderAlive(dir) && Date.now() - started < timeoutMs) await new Promise((r) => setTimeout(r, 50));
 }
 
