@@ -312,6 +312,11 @@ imports); the offline bundle compresses the pages while Pagefind indexes. On Nod
 21.8, 21.0 and 22.4 s, on a day this machine ran slow); Node 24, now the \`node\` dev dependency, spends 10–15% less CPU on the same
 build. The tables above are the result, on Node 24.
 
+This virtual machine's speed drifts by 15–20% over hours. Four full runs of this bench on Node 24 on 2026-11-25 gave medians of
+18.5, 19.2, 21.3 and 21.9 s for N=1000. The commit that measured 18.5 s measured 21.2 and 22.7 s two hours later, interleaved with
+the current commit (20.4 and 21.5 s), so the spread is the machine, not the code. Against Starlight's 20.6 s, the 1,000-protocol
+build is at parity on this machine, not reliably ahead.
+
 ## Against Starlight
 
 Reference: Starlight 0.42 on Astro 7 on this kind of machine builds 9 pages in about 2.2 s cold and 1,009 pages in about 20.6 s
