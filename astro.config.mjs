@@ -21,7 +21,9 @@ export default defineConfig({
   trailingSlash: 'always',
   // Two pages at a time: the machines we target have two cores.
   build: { format: 'directory', concurrency: 2 },
-  integrations: [mdx(), diagrams({ cacheDir: diagramCache })],
+  // optimize: static MDX becomes HTML strings instead of JSX calls (about 0.8 s less at 1000 protocols). A diagram's <style> is left
+  // to JSX: optimized, it came out as a literal `<style set:html="…">` and the diagram lost its theme colours.
+  integrations: [mdx({ optimize: { ignoreElementNames: ['style'] } }), diagrams({ cacheDir: diagramCache })],
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
     processor: unified({
