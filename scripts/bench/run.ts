@@ -314,8 +314,9 @@ build. The tables above are the result, on Node 24.
 
 This virtual machine's speed drifts by 15–20% over hours. Four full runs of this bench on Node 24 on 2026-11-25 gave medians of
 18.5, 19.2, 21.3 and 21.9 s for N=1000. The commit that measured 18.5 s measured 21.2 and 22.7 s two hours later, interleaved with
-the current commit (20.4 and 21.5 s), so the spread is the machine, not the code. Against Starlight's 20.6 s, the 1,000-protocol
-build is at parity on this machine, not reliably ahead.
+the then-current commit (20.4 and 21.5 s), so the spread is the machine, not the code. MDX's \`optimize\` (static MDX as HTML strings)
+then took about 0.8 s off Astro; the run in the tables above, the fifth, gave 20.0 s. Against Starlight's 20.6 s, the
+1,000-protocol build is at parity on this machine, not reliably ahead.
 
 ## Against Starlight
 
