@@ -42,8 +42,9 @@ export function markMatcher(query: string, groups: readonly SynonymGroup[]): (wo
     for (const word of variant.split(/\s+/).map(bare)) if (word.length >= 3 && /\p{L}/u.test(word)) words.add(word);
   }
   words.delete('');
+  const tokens = [...words];
   return (marked) => {
     const w = bare(marked);
-    return w !== '' && [...words].some((t) => wordMatches(w, t));
+    return w !== '' && tokens.some((t) => wordMatches(w, t));
   };
 }
