@@ -166,6 +166,8 @@ describe('the search box', () => {
     await fresh.goto(baseUrl + '/');
     await fresh.keyboard.press('/');
     await fresh.keyboard.type('antigen retrieval');
+    // Results for a partial query ("antigen r") may show first and be replaced under the focus: wait for the whole query's.
+    await fresh.waitForFunction(() => document.getElementById('search-status')?.textContent?.includes('“antigen retrieval”'));
     await fresh.waitForSelector('#search-results a');
     await fresh.keyboard.press('ArrowDown');
     const focused = await fresh.evaluate(() => (document.activeElement as HTMLAnchorElement).href);
