@@ -6,6 +6,7 @@ import remarkGfm from 'remark-gfm';
 import { remarkCitations } from './src/markdown/remark-citations.ts';
 import { rehypeMermaidDiagrams } from './src/markdown/rehype-mermaid-diagrams.ts';
 import { diagrams } from './src/integrations/diagrams.ts';
+import { vitePluginBlankFrontmatter } from './src/markdown/blank-frontmatter.ts';
 import { loadReferenceIndex } from './src/lib/reference-index.ts';
 import { contentDir } from './src/lib/paths.ts';
 import { SITE_URL } from './scripts/lib/site-name.ts';
@@ -37,6 +38,8 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
+    // Entry fields come from the content layer; the compiled MDX modules carry only the bodies.
+    plugins: [vitePluginBlankFrontmatter(contentDir)],
     build: {
       rollupOptions: {
         // Astro's MDX output starts with a "use astro:head-inject" directive; the bundler warns once per file, which drowns real messages.

@@ -396,6 +396,18 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       );
     }
   };
+  // The compiled MDX modules carry only the body (src/markdown/blank-frontmatter.ts), so `frontmatter` there would be empty.
+  const checkExpression = (file: ParsedFile, code: string, place: { line: number; column: number }) => {
+    const m = /\bfrontmatter\b(?:\s*\.\s*[\w$]+|\s*\[[^\]]*\])?/.exec(code);
+    if (m)
+      report(
+        file.path,
+        place,
+        'frontmatter-in-body',
+        `"${m[0]}": the body cannot read the frontmatter`,
+        'The page shows the frontmatter fields itself; write the text in the body instead.',
+      );
+  };
 
   for (const file of files) {
     if (file.raw) {
@@ -453,8 +465,17 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         case 'code':
           if (node.lang === 'mermaid') diagrams.push({ file, line: at(node).line, code: node.value });
           break;
+        case 'mdxFlowExpression':
+        case 'mdxTextExpression':
+        case 'mdxjsEsm':
+          checkExpression(file, node.value, at(node));
+          break;
         case 'mdxJsxFlowElement':
         case 'mdxJsxTextElement': {
+          for (const a of node.attributes) {
+            if (a.type === 'mdxJsxExpressionAttribute') checkExpression(file, a.value, at(node));
+            else if (a.value && typeof a.value === 'object') checkExpression(file, a.value.value, at(node));
+          }
           const attrs = new Map(node.attributes.filter((a) => a.type === 'mdxJsxAttribute').map((a) => [a.name, a.value]));
           if (node.name === 'img' && !(typeof attrs.get('alt') === 'string' && (attrs.get('alt') as string).trim())) {
             report(file.path, at(node), 'image-alt', 'an <img> has no alt text', 'Add alt="what the image shows".');
