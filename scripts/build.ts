@@ -35,11 +35,16 @@ function basename(path: string): string {
  */
 let astroProcess: ReturnType<typeof spawn> | undefined;
 const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
+/**
+ * V8's newer heap-limit algorithm collects Astro's garbage sooner instead of letting the heap grow while memory is plentiful: at 1000
+ * protocols Astro peaked at 1.06–1.11 GB instead of 1.40–1.52 GB, in the same time (three runs each, interleaved). Node 24 has it.
+ */
+const astroNodeFlags = Number(process.versions.node.split('.')[0]) >= 24 ? ['--memory-balancer'] : [];
 
 function astroBuild(): Promise<void> {
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
-    const child = (astroProcess = spawn(process.execPath, [astroCli, 'build'], {
+    const child = (astroProcess = spawn(process.execPath, [...astroNodeFlags, astroCli, 'build'], {
       cwd: root,
       env: { ...process.env, SITE_OUT_DIR: staging, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
