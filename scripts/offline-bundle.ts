@@ -10,7 +10,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { load } from 'cheerio';
-import { Zip, ZipDeflate, ZipPassThrough } from 'fflate';
+import { crc32, deflateRawSync } from 'node:zlib';
+import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
 
 /** Name of the zip and of the folder it unzips into. */
@@ -98,11 +99,18 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
   let unzippedBytes = 0;
   const add = (path: string, data: Uint8Array) => {
     const name = `${BUNDLE_NAME}/${path}`;
-    // Already compressed: stored as they are.
-    const entry = /\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path) ? new ZipPassThrough(name) : new ZipDeflate(name, { level: 6 });
-    entry.mtime = mtime;
-    zip.add(entry);
-    entry.push(data, true);
+    if (/\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path)) {
+      // Already compressed: stored as they are.
+      const entry = new ZipPassThrough(name);
+      entry.mtime = mtime;
+      zip.add(entry);
+      entry.push(data, true);
+    } else {
+      // Deflated by Node's zlib, about three times quicker than fflate's own deflate at the same level.
+      const entry: ZipInputFile = { filename: name, size: data.length, crc: crc32(data), compression: 8, mtime };
+      zip.add(entry);
+      entry.ondata!(null, deflateRawSync(data, { level: 6 }), true);
+    }
     files++;
     unzippedBytes += data.length;
   };

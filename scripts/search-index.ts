@@ -48,7 +48,11 @@ function htmlFiles(dir: string): string[] {
     .map((d) => join(d.parentPath, d.name));
 }
 
-/** Words of the indexed pages, most frequent first, for spelling suggestions. Read from the markup as text, which is quick on large sites. */
+/**
+ * Words of the indexed pages, most frequent first, for spelling suggestions. Read from the markup as text, which is quick on large
+ * sites. Paragraphs and navigation that Pagefind ignores are left out too; among them the PDF link, which the PDF step may still be
+ * rewriting while this runs.
+ */
 function siteWords(siteDir: string): string[] {
   const counts = new Map<string, number>();
   for (const file of htmlFiles(siteDir)) {
@@ -57,6 +61,7 @@ function siteWords(siteDir: string): string[] {
     if (!body) continue;
     const text = body
       .replace(/<(script|style|svg)\b[\s\S]*?<\/\1>/g, ' ')
+      .replace(/<(p|nav)\b[^>]*\sdata-pagefind-ignore\b[^>]*>[\s\S]*?<\/\1>/g, ' ')
       .replace(/<[^>]+>/g, ' ')
       .toLowerCase();
     for (const word of text.match(/\p{L}[\p{L}\p{N}-]*\p{L}/gu) ?? []) {
@@ -79,7 +84,10 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
   const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
   try {
-    const added = await index.addDirectory({ path: siteDir });
+    const adding = index.addDirectory({ path: siteDir });
+    // Pagefind reads the pages in its own process; the words for suggestions are read meanwhile.
+    const words = siteWords(siteDir);
+    const added = await adding;
     if (added.errors.length > 0) throw new Error(`Pagefind could not index ${siteDir}: ${added.errors.join('; ')}`);
     const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
     if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
@@ -87,7 +95,6 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
     for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
 
     await mkdir(join(siteDir, 'search'), { recursive: true });
-    const words = siteWords(siteDir);
     await writeFile(join(siteDir, 'search/vocabulary.js'), `window.hrsSearchVocabulary=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`);
     console.log(
       `[search] indexed ${added.page_count} pages into ${relative(root, join(siteDir, 'pagefind')) || 'pagefind'}, ${words.length} words for suggestions`,
