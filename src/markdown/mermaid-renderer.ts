@@ -4,8 +4,7 @@
  * stays up until `closeMermaidRenderer()` (called when the build ends).
  */
 import { createRequire } from 'node:module';
-// A static import: the config's module runner is closed by the time diagrams render, so a dynamic import() would fail.
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../../scripts/lib/find-browser.ts';
 import { MERMAID_CONFIG } from './diagram-theme.ts';
 
@@ -56,6 +55,9 @@ async function openSession(): Promise<{ browser: Browser; pages: Page[] }> {
   if (!executablePath) {
     throw new Error(`Diagrams changed and must be rendered, but ${NO_BROWSER_HINT}`);
   }
+  // Loaded on the first diagram that needs a browser, which a build with every diagram cached never reaches. With require(): the
+  // config's module runner is closed by the time diagrams render, so a dynamic import() would fail.
+  const { chromium } = require('playwright-core') as typeof import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   rendererStats.launches++;
   return { browser, pages: await Promise.all(Array.from({ length: PAGES }, () => openPage(browser))) };
