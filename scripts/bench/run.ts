@@ -2,8 +2,10 @@
  * `npm run bench`: builds the site with N synthetic protocols (10, 100, 1000;
  * BENCH_SIZES to change) into temporary folders, cold, and reports time per
  * phase, peak memory, output sizes, per-page weight, PDF time and layout
- * shift. Writes bench/results.json and BENCHMARKS.md; exits non-zero when a
- * budget is exceeded.
+ * shift. After each cold build it builds the Starlight reference
+ * (bench/starlight) cold, so the two are compared in the same minutes.
+ * Writes bench/results.json and BENCHMARKS.md, with the analysis in
+ * bench/analysis.md; exits non-zero when a budget is exceeded.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +18,7 @@ import sirv from 'sirv';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CHROMIUM_ARGS, findBrowser } from '../lib/find-browser.ts';
+import { buildStarlight, installStarlight, type StarlightBuild } from './starlight.ts';
 import { writeSyntheticProtocols } from './synthetic.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -24,6 +27,10 @@ const sizes = (process.env.BENCH_SIZES ?? '10,100,1000').split(',').map(Number);
 const PDF_MAX = Number(process.env.BENCH_PDF_MAX ?? 100);
 /** Cold builds per size; the table reports the median one, as this machine's timings vary by a second or two from run to run. */
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+/** Builds the Starlight reference (bench/starlight) after each of this site's cold builds; BENCH_STARLIGHT=0 leaves it out. */
+const STARLIGHT = process.env.BENCH_STARLIGHT !== '0';
+/** Starlight pages built beside N protocols: the reference's 9 and 1,009 pages, and N + 9 in between. */
+const starlightPages = (n: number) => (n <= 10 ? 9 : n + 9);
 
 /** Budgets, stated in BENCHMARKS.md; the reference figures are Starlight 0.42 on Astro 7 on this kind of machine. */
 export const BUDGETS = {
@@ -54,6 +61,8 @@ interface Run {
   page: Record<'html' | 'js' | 'css', { raw: number; gzip: number }>;
   layoutShift: number;
   warm?: { wallSeconds: number; phases: Record<string, number>; diagrams: string };
+  /** The Starlight reference, built cold after each of this size's cold builds. */
+  starlight?: { pages: number; runsSeconds: number[]; medianSeconds: number; peakMemoryMiB: number | null };
 }
 
 function dirBytes(dir: string): number {
@@ -133,11 +142,16 @@ async function benchOne(n: number): Promise<Run> {
       ...(n > PDF_MAX ? { SITE_PDF: 'skip' } : {}),
     };
     const colds = [];
+    const references: StarlightBuild[] = [];
     for (let i = 1; i <= RUNS; i++) {
       for (const cache of ['astro-cache', 'diagram-cache']) rmSync(join(dir, cache), { recursive: true, force: true });
       mkdirSync(join(dir, 'diagram-cache'));
       console.log(`[bench] N=${n}: building cold (${i} of ${RUNS})…`);
       colds.push(build(env));
+      if (starlightDir) {
+        console.log(`[bench] N=${n}: building the Starlight reference cold, ${starlightPages(n)} pages (${i} of ${RUNS})…`);
+        references.push(buildStarlight(starlightDir, starlightPages(n)));
+      }
     }
     const withoutPdfs = (b: { wall: number; stdout: string }) => b.wall - (phases(b.stdout)['pdf export'] ?? 0);
     const cold = [...colds].sort((a, b) => withoutPdfs(a) - withoutPdfs(b))[Math.floor(colds.length / 2)]!;
@@ -174,6 +188,16 @@ async function benchOne(n: number): Promise<Run> {
       page: { html: weight($.html()), js: weight(js), css: weight(css) },
       layoutShift: await layoutShift(dist, ['/', pagePath, '/protocols/']),
     };
+    if (references.length > 0) {
+      const times = references.map((r) => r.wall);
+      const peaks = references.map((r) => r.peak).filter((p): p is number => p !== null);
+      run.starlight = {
+        pages: references[0]!.pages,
+        runsSeconds: times.map((t) => Number(t.toFixed(2))),
+        medianSeconds: [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]!,
+        peakMemoryMiB: peaks.length ? Math.max(...peaks) : null,
+      };
+    }
     if (n === 100) {
       console.log(`[bench] N=${n}: building warm…`);
       const warm = build(env);
@@ -186,8 +210,24 @@ async function benchOne(n: number): Promise<Run> {
   }
 }
 
+let starlightDir: string | undefined;
+let starlightMissing = STARLIGHT ? '' : 'left out (BENCH_STARLIGHT=0)';
+if (STARLIGHT) {
+  const dir = mkdtempSync(join(tmpdir(), 'hrs-bench-starlight-'));
+  console.log('[bench] installing the Starlight reference (bench/starlight) from its lockfile…');
+  const failed = installStarlight(root, dir);
+  if (failed) {
+    starlightMissing = `not measured: ${failed}`;
+    console.warn(`[bench] Starlight reference ${starlightMissing}`);
+    rmSync(dir, { recursive: true, force: true });
+  } else starlightDir = dir;
+}
 const runs: Run[] = [];
-for (const n of sizes) runs.push(await benchOne(n));
+try {
+  for (const n of sizes) runs.push(await benchOne(n));
+} finally {
+  if (starlightDir) rmSync(starlightDir, { recursive: true, force: true });
+}
 
 const byN = (n: number) => runs.find((r) => r.n === n);
 const astroEtc = (r: Run) => r.wallSeconds - (r.phases['pdf export'] ?? 0);
@@ -236,11 +276,56 @@ const versions = Object.fromEntries(
 );
 const chromium_version = spawnSync(findBrowser() ?? 'chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? 'none';
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium_version}`;
-const results = { date: new Date().toISOString(), machine, versions, budgets: BUDGETS, runs, budgetRows, failures };
+const results = { date: new Date().toISOString(), machine, versions, budgets: BUDGETS, starlight: starlightDir ? 'built in this run' : starlightMissing, runs, budgetRows, failures };
 mkdirSync(join(root, 'bench'), { recursive: true });
 writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+const secs = (t: number) => `${t.toFixed(1)} s`;
+const starlightIntro = starlightDir
+  ? `The reference project in \`bench/starlight/\` (Starlight 0.42.4 on Astro 7.3.5: plain Markdown pages of about 1,200 words, a home
+page and Starlight's own 404 page, Pagefind on) was built cold right after each of this site's cold builds, on the same Node, so both
+are measured in the same minutes on the same machine: this machine's speed drifts by 15–20% over hours. "Ahead" compares with
+that measurement where there is one. The issue's reference figures, for the same kind of machine: 9 pages in about 2.2 s cold,
+1,009 pages in about 20.6 s peaking near 1.2 GiB, and a content page loading 5.2 KB gzip of JS up front and 16.3 KB gzip of CSS.`
+  : `The Starlight reference in \`bench/starlight/\` was ${starlightMissing}; "ahead" compares with the issue's reference figures: 9 pages
+in about 2.2 s cold, 1,009 pages in about 20.6 s peaking near 1.2 GiB, and a content page loading 5.2 KB gzip of JS up front and
+16.3 KB gzip of CSS.`;
+/** [figure, Starlight this run, Starlight reference, this site, ahead] */
+const starlightRows: [string, string, string, string, boolean][] = [];
+for (const [r, reference, referenceSeconds] of [
+  [r10, '2.2 s (9 pages)', 2.2],
+  [r100, '—', Number.NaN],
+  [r1000, '20.6 s (1,009 pages)', 20.6],
+] as const) {
+  if (!r) continue;
+  const theirs = r.starlight;
+  const ours = astroEtc(r);
+  starlightRows.push([
+    `Cold build, N=${r.n}${r.n <= 10 ? ' (smallest)' : ''}, without PDFs`,
+    theirs ? `${secs(theirs.medianSeconds)} (${theirs.pages} pages; runs ${theirs.runsSeconds.map((t) => t.toFixed(1)).join(', ')} s)` : '—',
+    reference,
+    `${secs(ours)} (${r.pages} pages; runs ${r.coldRunsSeconds.map((t) => t.toFixed(1)).join(', ')} s)`,
+    theirs ? ours < theirs.medianSeconds : ours < referenceSeconds,
+  ]);
+}
+if (r1000?.peakMemoryMiB) {
+  const theirs = r1000.starlight?.peakMemoryMiB;
+  starlightRows.push([
+    'Peak memory, N=1000 build',
+    theirs ? `${theirs.toFixed(0)} MiB` : '—',
+    '≈ 1229 MiB',
+    `${r1000.peakMemoryMiB.toFixed(0)} MiB`,
+    r1000.peakMemoryMiB < (theirs ?? 1229),
+  ]);
+}
+starlightRows.push(
+  ['Up-front JS, content page (gzip)', '—', '5.2 KB', `${(content.page.js.gzip / 1024).toFixed(1)} KB`, content.page.js.gzip < 5.2 * 1024],
+  ['CSS, content page (gzip)', '—', '16.3 KB', `${(content.page.css.gzip / 1024).toFixed(1)} KB`, content.page.css.gzip < 16.3 * 1024],
+);
+/** What dominated and what was done: written by hand in bench/analysis.md, kept with the generated tables. */
+const analysisFile = join(root, 'bench/analysis.md');
+const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8').trim() : '';
 const phaseNames = ['content checks', 'astro', 'pdf export', 'pdf links', 'search index', 'offline bundle', 'link check', 'security headers'];
 const md = `# Benchmarks
 
@@ -289,67 +374,15 @@ ${runs.map((r) => `| ${r.n} | ${kb(r.distBytes)} | ${kb(r.searchIndexBytes)} | $
 | JS (inline: theme, and the search and run-mode bootstraps; search and run mode load on first use) | ${content.page.js.raw} B | ${content.page.js.gzip} B |
 | CSS | ${kb(content.page.css.raw)} | ${kb(content.page.css.gzip)} |
 
-## What dominated, and what was done
-
-The first run of this benchmark (same machine, N=1000, PDFs skipped) took 41.5 s: content checks 8.19 s (parsing every MDX file,
-building a new parser per file, then rendering 100 diagrams one by one), Astro 15.42 s, then the post-build steps one after another:
-pdf links 2.48 s, search index 3.12 s, offline bundle 4.03 s, link check 6.30 s and security headers 1.30 s, each of which parsed every
-page into a DOM with cheerio and wrote it back. Astro also printed a bundler warning for each MDX file.
-
-Changes, each measured: the post-build steps read the build's own markup as text (link check 6.30 → 0.5 s, offline bundle 4.03 →
-0.7 s, security headers 1.30 → 0.06 s, pdf links 2.48 → 0.25 s); the content checks reuse one frozen MDX parser and run alongside
-Astro instead of before it; new diagrams render ahead of Astro in the build's one browser while Astro starts, and Astro's diagram
-plugin waits on a lock and reads the renders from the cache; Pagefind indexes alongside the PDF export; Astro renders two pages at
-a time; the per-file bundler warning is filtered. That brought one cold build of N=1000 to 20.4 s.
-
-A second profile (N=1000, cold diagram cache; one build 22.0–23.5 s over three runs) showed Astro alone building in 14.9 s but taking
-18.5–20.5 s inside the build, because the steps beside it took CPU from it: the content checks spent 1.25 s of their 2.7 s in the
-\`yaml\` parser, and the diagram browser rendered 102 diagrams while every page with a diagram waited for all of them. Changes: the
-checks read frontmatter with js-yaml, the parser Astro itself uses, and parse source positions only for a file that has a message
-(checks 2.7 → 1.0 s, 392 → 226 MiB); a page waits only for its own diagrams; the checks and the diagram browser run at a lower CPU
-priority than Astro; one date formatter serves every page (0.2 s); the build starts Astro before it loads its own steps (0.7 s of
-imports); the offline bundle compresses the pages while Pagefind indexes. On Node 22 that gave a median of 21.8 s at N=1000 (runs of
-21.8, 21.0 and 22.4 s, on a day this machine ran slow); Node 24, now the \`node\` dev dependency, spends 10–15% less CPU on the same
-build. The tables above are the result, on Node 24.
-
-This virtual machine's speed drifts by 15–20% over hours. Four full runs of this bench on Node 24 on 2026-11-25 gave medians of
-18.5, 19.2, 21.3 and 21.9 s for N=1000. The commit that measured 18.5 s measured 21.2 and 22.7 s two hours later, interleaved with
-the then-current commit (20.4 and 21.5 s), so the spread is the machine, not the code. MDX's \`optimize\` (static MDX as HTML strings)
-then took about 0.8 s off Astro; the run in the tables above, the fifth, gave 20.0 s. Against Starlight's 20.6 s, the
-1,000-protocol build is at parity on this machine, not reliably ahead.
-
 ## Against Starlight
 
-Reference: Starlight 0.42 on Astro 7 on this kind of machine builds 9 pages in about 2.2 s cold and 1,009 pages in about 20.6 s
-(peak near 1.2 GiB); a content page loads 5.2 KB gzip of JS up front and 16.3 KB gzip of CSS.
+${starlightIntro}
 
-| figure | Starlight | this site | ahead |
-| --- | --- | --- | --- |
-${[
-  r1000 && [
-    'Build, about 1,000 pages, cold, without PDFs',
-    '20.6 s (1,009 pages)',
-    `${astroEtc(r1000).toFixed(1)} s (${r1000.pages} pages)`,
-    astroEtc(r1000) < 20.6,
-  ],
-  r1000?.peakMemoryMiB && ['Peak memory of that build', '≈ 1229 MiB', `${r1000.peakMemoryMiB.toFixed(0)} MiB`, r1000.peakMemoryMiB < 1229],
-  r10 && ['Smallest build, cold, without PDFs', '2.2 s (9 pages)', `${astroEtc(r10).toFixed(1)} s (${r10.pages} pages)`, astroEtc(r10) < 2.2],
-  ['Up-front JS, content page (gzip)', '5.2 KB', `${(content.page.js.gzip / 1024).toFixed(1)} KB`, content.page.js.gzip < 5.2 * 1024],
-  ['CSS, content page (gzip)', '16.3 KB', `${(content.page.css.gzip / 1024).toFixed(1)} KB`, content.page.css.gzip < 16.3 * 1024],
-]
-  .filter((row): row is [string, string, string, boolean] => Array.isArray(row))
-  .map(([name, theirs, ours, ahead]) => `| ${name} | ${theirs} | ${ours} | ${ahead ? 'yes' : '**no**'} |`)
-  .join('\n')}
+| figure | Starlight, this run | Starlight, reference figure | this site | ahead |
+| --- | --- | --- | --- | --- |
+${starlightRows.map(([name, measured, reference, ours, ahead]) => `| ${name} | ${measured} | ${reference} | ${ours} | ${ahead ? 'yes' : '**no**'} |`).join('\n')}
 
-Where this site is behind, and why:
-- **Memory.** The peak is Astro's own process. Every page of this site is MDX, which Astro compiles into a JavaScript module that Vite
-  and Rolldown bundle; Starlight's pages are Markdown, rendered as text without entering the module graph. Most of that memory is
-  not the JavaScript heap: with the heap capped at 384 MB (\`--max-old-space-size=384\`, Node 24, N=1000) Astro still builds and
-  still peaks at 1.25 GiB, so it is native memory that the bundler holds for the 1,000 compiled modules. Heap flags cannot close
-  the gap (a 1 GB cap gave 1.31 GiB), and a tight cap would crash a bigger site, so the build sets none.
-- **The smallest build** does more than Starlight's: it renders its diagrams in a browser (the cache is empty in a cold build), indexes
-  the site, writes the offline bundle and checks every link of the site and of the bundle. Astro alone builds the real site (17 pages)
-  in about 2.8 s here.
+${analysis}
 
 ## Budgets
 

@@ -1,0 +1,48 @@
+/**
+ * The reference: Starlight 0.42 on Astro 7 (`bench/starlight/`), built cold
+ * beside this site in the same bench run. This machine's speed drifts by
+ * 15–20% over hours, so a figure measured on another day says little; one
+ * measured between this site's own builds does.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** A cold Starlight build: wall time, peak memory of its largest process, pages written. */
+export interface StarlightBuild {
+  wall: number;
+  peak: number | null;
+  pages: number;
+}
+
+/** Copies the reference project into `dir` and installs it from its lockfile. Returns why it could not, or null. */
+export function installStarlight(root: string, dir: string): string | null {
+  cpSync(join(root, 'bench/starlight'), dir, { recursive: true });
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+  if (result.status !== 0) return `npm ci failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(-3).join(' ')}`;
+  return null;
+}
+
+/** Writes `pages` pages (a home page and pages − 1 docs of about 1,200 words) and builds them cold, on this process's Node. */
+export function buildStarlight(dir: string, pages: number): StarlightBuild {
+  const gen = spawnSync(process.execPath, ['gen.mjs', String(pages - 1)], { cwd: dir, encoding: 'utf8' });
+  if (gen.status !== 0) throw new Error(`Starlight reference: gen.mjs failed:\n${gen.stderr}`);
+  for (const cache of ['dist', 'node_modules/.astro', '.astro']) rmSync(join(dir, cache), { recursive: true, force: true });
+  const astro = join(dir, 'node_modules/astro/bin/astro.mjs');
+  const [command, args] = existsSync('/usr/bin/time')
+    ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, astro, 'build']]
+    : [process.execPath, [astro, 'build']];
+  const t0 = performance.now();
+  const result = spawnSync(command, args, {
+    cwd: dir,
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const wall = (performance.now() - t0) / 1000;
+  if (result.status !== 0) throw new Error(`Starlight reference build failed:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+  const peak = /PEAK_KB=(\d+)/.exec(result.stderr)?.[1];
+  const built = /(\d+) page\(s\) built/.exec(result.stdout)?.[1];
+  return { wall, peak: peak ? Number(peak) / 1024 : null, pages: built ? Number(built) : Number.NaN };
+}
