@@ -76,6 +76,8 @@ async function pdfStep(): Promise<void> {
     return;
   }
   const paper: Paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
+  // Loaded here: the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does not need.
+  const pdf = await import('./pdf-export.ts');
   try {
     const report = await pdf.exportPdfs({ siteDir: staging, siteName: SITE_NAME, paper });
     for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
@@ -151,20 +153,20 @@ let formatFinding!: typeof import('./check/report.ts').formatFinding;
 let prerenderDiagrams!: typeof import('./diagram-prerender.ts').prerenderDiagrams;
 let buildSearchIndex!: typeof import('./search-index.ts').buildSearchIndex;
 let bundleClientScripts!: typeof import('./client-bundles.ts').bundleClientScripts;
-let pdf!: typeof import('./pdf-export.ts');
+let annotatePdfLinks!: typeof import('./pdf-links.ts').annotatePdfLinks;
 let offline!: typeof import('./offline-bundle.ts');
 let checkLinks!: typeof import('./check/link-check.ts').checkLinks;
 let writeSecurityHeaders!: typeof import('./security-headers.ts').writeSecurityHeaders;
 let unzipSync!: typeof import('fflate').unzipSync;
 
 async function loadSteps(): Promise<void> {
-  const [checks, report, diagrams, search, client, pdfExport, bundle, links, headers, fflate] = await Promise.all([
+  const [checks, report, diagrams, search, client, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
     import('./check/content-checks.ts'),
     import('./check/report.ts'),
     import('./diagram-prerender.ts'),
     import('./search-index.ts'),
     import('./client-bundles.ts'),
-    import('./pdf-export.ts'),
+    import('./pdf-links.ts'),
     import('./offline-bundle.ts'),
     import('./check/link-check.ts'),
     import('./security-headers.ts'),
@@ -175,7 +177,7 @@ async function loadSteps(): Promise<void> {
   ({ prerenderDiagrams } = diagrams);
   ({ buildSearchIndex } = search);
   ({ bundleClientScripts } = client);
-  pdf = pdfExport;
+  ({ annotatePdfLinks } = pdfLinks);
   offline = bundle;
   ({ checkLinks } = links);
   ({ writeSecurityHeaders } = headers);
@@ -222,7 +224,7 @@ try {
   pending.push(search);
   search.catch(() => undefined);
   await timed('pdf export', pdfStep);
-  await timed('pdf links', () => pdf.annotatePdfLinks(staging));
+  await timed('pdf links', () => annotatePdfLinks(staging));
   await timed('offline bundle', () => bundleStep(search));
   await timed('link check', linkCheck);
   await timed('security headers', () => writeSecurityHeaders(staging));

@@ -9,7 +9,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { load } from 'cheerio';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
@@ -141,11 +140,13 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
   return { zipPath, zipBytes: zipped.length, files, unzippedBytes, contentVersion: version };
 }
 
-/** Fills in the size and build date after the home page's download link. */
+/** Fills in the size and build date after the home page's download link (the layout's own empty span, found as text). */
 export async function annotateBundleLink(siteDir: string, report: BundleReport, buildDate: string): Promise<void> {
   const path = join(siteDir, 'index.html');
-  const $ = load(readFileSync(path, 'utf8'));
+  const html = readFileSync(path, 'utf8');
   const kb = Math.round(report.zipBytes / 1024);
-  $('[data-bundle-size]').text(` (zip, ${kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`}, built ${buildDate})`);
-  await writeFile(path, $.html());
+  const note = ` (zip, ${kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`}, built ${escapeHtml(buildDate)})`;
+  const next = html.replace(/<span data-bundle-size><\/span>/g, `<span data-bundle-size>${note}</span>`);
+  if (next === html) throw new Error(`${path}: no <span data-bundle-size></span> after the offline download link.`);
+  await writeFile(path, next);
 }

@@ -5,7 +5,7 @@
  * stylesheet. One browser serves every PDF; pages render two at a time.
  * Afterwards the "Download as PDF" links of the built pages get the sizes.
  */
-import { readFileSync, readdirSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -311,33 +311,5 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
   } finally {
     await browser?.close();
     server.close();
-  }
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
-
-/**
- * Fills in the size after every "Download as PDF" link of the built pages,
- * or, when the build made no PDFs, replaces the link by a note saying so.
- * The links are the layout's own markup, so they are found as text.
- */
-export async function annotatePdfLinks(siteDir: string): Promise<void> {
-  const pages = readdirSync(siteDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.html'));
-  for (const entry of pages) {
-    const path = join(entry.parentPath, entry.name);
-    const html = readFileSync(path, 'utf8');
-    if (!html.includes('data-pdf-link')) continue;
-    const next = html.replace(
-      /<p class="pdf-download"[^>]*>\s*<a href="([^"]+)" data-pdf-link>([\s\S]*?)<span data-pdf-size><\/span><\/a>([\s\S]*?)<\/p>/g,
-      (whole, href: string) => {
-        const file = join(siteDir, decodeURIComponent(href));
-        if (!existsSync(file)) return '<p class="pdf-download note">PDF export was not available when this copy was built.</p>';
-        return whole.replace('<span data-pdf-size></span>', `<span data-pdf-size> (PDF, ${formatSize(statSync(file).size)})</span>`);
-      },
-    );
-    // Written synchronously: a thousand small writes awaited one by one spent most of this step waiting.
-    if (next !== html) writeFileSync(path, next);
   }
 }
