@@ -31,6 +31,7 @@ const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const STARLIGHT = process.env.BENCH_STARLIGHT !== '0';
 /** Starlight pages built beside N protocols: the reference's 9 and 1,009 pages, and N + 9 in between. */
 const starlightPages = (n: number) => (n <= 10 ? 9 : n + 9);
+const STARLIGHT_MEASURED = 'built in this run';
 
 /** Budgets, stated in BENCHMARKS.md; the reference figures are Starlight 0.42 on Astro 7 on this kind of machine. */
 export const BUDGETS = {
@@ -224,9 +225,18 @@ async function benchOne(n: number): Promise<Run> {
   }
 }
 
+/** BENCH_REPORT_ONLY=1 builds nothing: it writes BENCHMARKS.md again from bench/results.json, e.g. after bench/analysis.md changed. */
+const saved = process.env.BENCH_REPORT_ONLY === '1' ? (JSON.parse(readFileSync(join(root, 'bench/results.json'), 'utf8')) as SavedResults) : undefined;
+interface SavedResults {
+  date: string;
+  machine: string;
+  versions: Record<string, string>;
+  starlight: string;
+  runs: Run[];
+}
 let starlightDir: string | undefined;
-let starlightMissing = STARLIGHT ? '' : 'left out (BENCH_STARLIGHT=0)';
-if (STARLIGHT) {
+let starlightMissing = saved ? saved.starlight : STARLIGHT ? '' : 'left out (BENCH_STARLIGHT=0)';
+if (STARLIGHT && !saved) {
   const dir = mkdtempSync(join(tmpdir(), 'hrs-bench-starlight-'));
   console.log('[bench] installing the Starlight reference (bench/starlight) from its lockfile…');
   const failed = installStarlight(root, dir);
@@ -236,9 +246,9 @@ if (STARLIGHT) {
     rmSync(dir, { recursive: true, force: true });
   } else starlightDir = dir;
 }
-const runs: Run[] = [];
+const runs: Run[] = saved ? saved.runs : [];
 try {
-  for (const n of sizes) runs.push(await benchOne(n));
+  if (!saved) for (const n of sizes) runs.push(await benchOne(n));
 } finally {
   if (starlightDir) rmSync(starlightDir, { recursive: true, force: true });
 }
@@ -282,21 +292,34 @@ if (r10 && r100 && r1000) {
   );
 }
 
-const versions = Object.fromEntries(
+const starlightMeasured = saved ? saved.starlight === STARLIGHT_MEASURED : Boolean(starlightDir);
+const versions = saved?.versions ?? Object.fromEntries(
   ['astro', 'pagefind', 'mermaid', 'playwright-core', 'vitest'].map((p) => [
     p,
     JSON.parse(readFileSync(join(root, 'node_modules', p, 'package.json'), 'utf8')).version as string,
   ]),
 );
-const chromium_version = spawnSync(findBrowser() ?? 'chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? 'none';
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromium_version}`;
-const results = { date: new Date().toISOString(), machine, versions, budgets: BUDGETS, starlight: starlightDir ? 'built in this run' : starlightMissing, runs, budgetRows, failures };
-mkdirSync(join(root, 'bench'), { recursive: true });
-writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+const chromiumVersion = () => spawnSync(findBrowser() ?? 'chromium', ['--version'], { encoding: 'utf8' }).stdout?.trim() ?? 'none';
+const machine =
+  saved?.machine ?? `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${chromiumVersion()}`;
+const results = {
+  date: saved?.date ?? new Date().toISOString(),
+  machine,
+  versions,
+  budgets: BUDGETS,
+  starlight: starlightMeasured ? STARLIGHT_MEASURED : starlightMissing,
+  runs,
+  budgetRows,
+  failures,
+};
+if (!saved) {
+  mkdirSync(join(root, 'bench'), { recursive: true });
+  writeFileSync(join(root, 'bench/results.json'), JSON.stringify(results, null, 2) + '\n');
+}
 
 const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 const secs = (t: number) => `${t.toFixed(1)} s`;
-const starlightIntro = starlightDir
+const starlightIntro = starlightMeasured
   ? `The reference project in \`bench/starlight/\` (Starlight 0.42.4 on Astro 7.3.5: plain Markdown pages of about 1,200 words, a home
 page and Starlight's own 404 page, Pagefind on) was built cold right after each of this site's cold builds, on the same Node, so both
 are measured in the same minutes on the same machine: this machine's speed drifts by 15–20% over hours. "Ahead" compares with
