@@ -13,6 +13,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
 import { timed } from './lib/log.ts';
 import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
 import { lockDiagramCache, unlockDiagramCache } from '../src/markdown/diagram-cache.ts';
@@ -35,16 +36,11 @@ function basename(path: string): string {
  */
 let astroProcess: ReturnType<typeof spawn> | undefined;
 const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
-/**
- * V8's newer heap-limit algorithm collects Astro's garbage sooner instead of letting the heap grow while memory is plentiful: at 1000
- * protocols Astro peaked at 1.06–1.11 GB instead of 1.40–1.52 GB, in the same time (three runs each, interleaved). Node 24 has it.
- */
-const astroNodeFlags = Number(process.versions.node.split('.')[0]) >= 24 ? ['--memory-balancer'] : [];
 
 function astroBuild(): Promise<void> {
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
-    const child = (astroProcess = spawn(process.execPath, [...astroNodeFlags, astroCli, 'build'], {
+    const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, astroCli, 'build'], {
       cwd: root,
       env: { ...process.env, SITE_OUT_DIR: staging, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -218,7 +214,8 @@ try {
   await astro;
   yieldCpu(false);
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
-  // Pagefind indexes in its own process while the PDFs print: the links the PDF step rewrites are outside the indexed content.
+  // Pagefind indexes in its own process while the PDFs print: what the PDF-link step rewrites is ignored by search, and it replaces
+  // each page whole.
   await timed('client scripts', () => bundleClientScripts(staging, root));
   const search = timed('search index', () => buildSearchIndex(staging, contentDir, root));
   pending.push(search);

@@ -3,7 +3,7 @@
  * one (`pdf/protocols.pdf`, with a contents page and bookmarks), printed by
  * headless Chromium from the built pages themselves with the site's print
  * stylesheet. One browser serves every PDF; pages render two at a time.
- * Afterwards the "Download as PDF" links of the built pages get the sizes.
+ * Afterwards scripts/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';

@@ -4,7 +4,7 @@
  * note saying so. Apart from the PDF export so that a build without PDFs
  * never loads the browser driver and the PDF library.
  */
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 function formatSize(bytes: number): string {
@@ -22,11 +22,16 @@ export async function annotatePdfLinks(siteDir: string): Promise<void> {
       /<p class="pdf-download"[^>]*>\s*<a href="([^"]+)" data-pdf-link>([\s\S]*?)<span data-pdf-size><\/span><\/a>([\s\S]*?)<\/p>/g,
       (whole, href: string) => {
         const file = join(siteDir, decodeURIComponent(href));
-        if (!existsSync(file)) return '<p class="pdf-download note">PDF export was not available when this copy was built.</p>';
+        // Still ignored by search, like the link it replaces.
+        if (!existsSync(file)) return '<p class="pdf-download note" data-pagefind-ignore>PDF export was not available when this copy was built.</p>';
         return whole.replace('<span data-pdf-size></span>', `<span data-pdf-size> (PDF, ${formatSize(statSync(file).size)})</span>`);
       },
     );
-    // Written synchronously: a thousand small writes awaited one by one spent most of this step waiting.
-    if (next !== html) writeFileSync(path, next);
+    // Pagefind reads the pages meanwhile, so each is replaced whole (written beside it, then renamed over it). Synchronously: a
+    // thousand small writes awaited one by one spent most of this step waiting.
+    if (next !== html) {
+      writeFileSync(`${path}.pdf-links.tmp`, next);
+      renameSync(`${path}.pdf-links.tmp`, path);
+    }
   }
 }

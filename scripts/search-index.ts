@@ -50,8 +50,8 @@ function htmlFiles(dir: string): string[] {
 
 /**
  * Words of the indexed pages, most frequent first, for spelling suggestions. Read from the markup as text, which is quick on large
- * sites. Paragraphs and navigation that Pagefind ignores are left out too; among them the PDF link, which the PDF step may still be
- * rewriting while this runs.
+ * sites. Paragraphs and navigation that Pagefind ignores are left out too; among them the PDF link or its note, which the PDF-link
+ * step may still be rewriting while this runs (it replaces each page whole).
  */
 function siteWords(siteDir: string): string[] {
   const counts = new Map<string, number>();
@@ -85,6 +85,7 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
   try {
     const adding = index.addDirectory({ path: siteDir });
+    adding.catch(() => undefined); // awaited below; this only keeps a rejection while the words are read from going unhandled
     // Pagefind reads the pages in its own process; the words for suggestions are read meanwhile.
     const words = siteWords(siteDir);
     const added = await adding;

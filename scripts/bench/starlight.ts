@@ -6,7 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
+import { ASTRO_NODE_FLAGS } from '../lib/astro-node-flags.ts';
 
 /** A cold Starlight build: wall time, peak memory of its largest process, pages written. */
 export interface StarlightBuild {
@@ -17,9 +18,13 @@ export interface StarlightBuild {
 
 /** Copies the reference project into `dir` and installs it from its lockfile. Returns why it could not, or null. */
 export function installStarlight(root: string, dir: string): string | null {
-  cpSync(join(root, 'bench/starlight'), dir, { recursive: true });
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8' });
+  const source = join(root, 'bench/starlight');
+  // The project's own files only: not a local install, build or generated pages left in the source folder.
+  const generated = ['node_modules', 'dist', '.astro', join('src', 'content')];
+  const ours = (path: string) => !generated.some((g) => relative(source, path) === g || relative(source, path).startsWith(g + sep));
+  cpSync(source, dir, { recursive: true, filter: ours });
+  // npm is a .cmd script on Windows, which only a shell can start.
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, encoding: 'utf8', shell: process.platform === 'win32' });
   if (result.status !== 0) return `npm ci failed: ${(result.stderr || result.stdout || String(result.error)).trim().split('\n').slice(-3).join(' ')}`;
   return null;
 }
@@ -31,8 +36,8 @@ export function buildStarlight(dir: string, pages: number): StarlightBuild {
   for (const cache of ['dist', 'node_modules/.astro', '.astro']) rmSync(join(dir, cache), { recursive: true, force: true });
   const astro = join(dir, 'node_modules/astro/bin/astro.mjs');
   const [command, args] = existsSync('/usr/bin/time')
-    ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, astro, 'build']]
-    : [process.execPath, [astro, 'build']];
+    ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, ...ASTRO_NODE_FLAGS, astro, 'build']]
+    : [process.execPath, [...ASTRO_NODE_FLAGS, astro, 'build']];
   const t0 = performance.now();
   const result = spawnSync(command, args, {
     cwd: dir,
@@ -41,7 +46,8 @@ export function buildStarlight(dir: string, pages: number): StarlightBuild {
     maxBuffer: 256 * 1024 * 1024,
   });
   const wall = (performance.now() - t0) / 1000;
-  if (result.status !== 0) throw new Error(`Starlight reference build failed:\n${result.stdout.slice(-2000)}\n${result.stderr.slice(-2000)}`);
+  if (result.status !== 0)
+    throw new Error(`Starlight reference build failed:\n${result.stdout?.slice(-2000) ?? ''}\n${result.stderr?.slice(-2000) ?? String(result.error)}`);
   const peak = /PEAK_KB=(\d+)/.exec(result.stderr)?.[1];
   const built = /(\d+) page\(s\) built/.exec(result.stdout)?.[1];
   return { wall, peak: peak ? Number(peak) / 1024 : null, pages: built ? Number(built) : Number.NaN };

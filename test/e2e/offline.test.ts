@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { crc32 } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -57,6 +58,26 @@ describe('the zip', () => {
     expect(zipBytes.length).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
     expect(folders).toHaveLength(1);
     expect(existsSync(join(siteDir, 'index.html'))).toBe(true);
+  });
+
+  it('holds every file with the checksum and size its central directory records (what unzip tools verify)', () => {
+    // The end record (signature 0x06054b50, the last 22 bytes when there is no comment) gives the entry count and where the central
+    // directory starts; each of its entries (0x02014b50) records the CRC-32 at +16 and the full size at +24, the name at +46.
+    const view = new DataView(zipBytes.buffer, zipBytes.byteOffset, zipBytes.byteLength);
+    const end = zipBytes.length - 22;
+    expect(view.getUint32(end, true)).toBe(0x06054b50);
+    const recorded = new Map<string, { crc: number; size: number }>();
+    for (let k = 0, at = view.getUint32(end + 16, true); k < view.getUint16(end + 10, true); k++) {
+      expect(view.getUint32(at, true)).toBe(0x02014b50);
+      const [nameLength, extraLength, commentLength] = [28, 30, 32].map((offset) => view.getUint16(at + offset, true)) as [number, number, number];
+      const name = zipBytes.subarray(at + 46, at + 46 + nameLength).toString('utf8');
+      recorded.set(name, { crc: view.getUint32(at + 16, true), size: view.getUint32(at + 24, true) });
+      at += 46 + nameLength + extraLength + commentLength;
+    }
+    const files = Object.entries(entries).filter(([name]) => !name.endsWith('/'));
+    expect(recorded.size).toBe(files.length);
+    const wrong = files.filter(([name, data]) => recorded.get(name)?.crc !== crc32(data) || recorded.get(name)?.size !== data.length).map(([name]) => name);
+    expect(wrong).toEqual([]);
   });
 
   it('is linked from the public home page with its size and build date', () => {
@@ -128,7 +149,8 @@ describe('opened from disk in Chromium', () => {
     await page.waitForFunction((q) => document.getElementById('search-status')?.textContent?.includes(`“${q}”`), query);
     const sub = page.locator(`#search-results .search-subresults a[href*="${file}"][href$="#${section}"]`);
     expect(await sub.count()).toBeGreaterThan(0);
-    await sub.first().click();
+    // The URL changes as the navigation commits, before the new page's document is there.
+    await Promise.all([page.waitForEvent('load'), sub.first().click()]);
     const url = new URL(page.url());
     expect(url.protocol).toBe('file:');
     expect(url.pathname.endsWith(file)).toBe(true);

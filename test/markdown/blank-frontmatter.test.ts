@@ -46,6 +46,11 @@ describe('blankFrontmatter', () => {
     expect(blanked.endsWith('Keep lysates on ice [@benchchem].\r\n')).toBe(true);
   });
 
+  it('keeps an empty frontmatter empty, and the body after it whole', () => {
+    const empty = '---\n---\n\nBody text.\n\n---\n\nMore after a rule.\n';
+    expect(blankFrontmatter(empty)).toBe(empty);
+  });
+
   it('leaves a file without frontmatter, and a --- rule later in the body, alone', () => {
     expect(blankFrontmatter('Text first.\n\n---\n\nmore: text\n---\n')).toBeNull();
     const withRule = `${source}\n---\n\nAfter a rule.\n`;
