@@ -416,7 +416,7 @@ ${runs
   .filter((r) => r.warm)
   .map(
     (r) =>
-      `\nWarm rebuild, N=${r.n} (same content, caches kept): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.`,
+      `\nWarm rebuild, N=${r.n} (same content, caches kept, no PDFs): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.`,
   )
   .join('\n')}
 
