@@ -146,7 +146,6 @@ async function swapIn(): Promise<void> {
 // The build's steps, loaded once Astro is running.
 let checkContent!: typeof import('./check/content-checks.ts').checkContent;
 let formatFinding!: typeof import('./check/report.ts').formatFinding;
-let prerenderDiagrams!: typeof import('./diagram-prerender.ts').prerenderDiagrams;
 let buildSearchIndex!: typeof import('./search-index.ts').buildSearchIndex;
 let bundleClientScripts!: typeof import('./client-bundles.ts').bundleClientScripts;
 let annotatePdfLinks!: typeof import('./pdf-links.ts').annotatePdfLinks;
@@ -156,10 +155,9 @@ let writeSecurityHeaders!: typeof import('./security-headers.ts').writeSecurityH
 let unzipSync!: typeof import('fflate').unzipSync;
 
 async function loadSteps(): Promise<void> {
-  const [checks, report, diagrams, search, client, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
+  const [checks, report, search, client, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
     import('./check/content-checks.ts'),
     import('./check/report.ts'),
-    import('./diagram-prerender.ts'),
     import('./search-index.ts'),
     import('./client-bundles.ts'),
     import('./pdf-links.ts'),
@@ -170,7 +168,6 @@ async function loadSteps(): Promise<void> {
   ]);
   ({ checkContent } = checks);
   ({ formatFinding } = report);
-  ({ prerenderDiagrams } = diagrams);
   ({ buildSearchIndex } = search);
   ({ bundleClientScripts } = client);
   ({ annotatePdfLinks } = pdfLinks);
@@ -196,10 +193,12 @@ try {
   astro.catch(() => undefined);
   // Astro is the longest step: the checks and the diagram browser (started from here, so it inherits this) yield the CPU to it.
   yieldCpu(true);
-  await loadSteps();
+  // New diagrams first: pages that show one wait for its render, so the browser starts before the other steps load.
+  const { prerenderDiagrams } = await import('./diagram-prerender.ts');
   const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
   // Not waited for on failure: the lock goes with this process (the exit handler), and Playwright closes its browser.
   diagrams.catch(() => undefined);
+  await loadSteps();
   await timed('content checks', async () => {
     const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
     if (diagramReport.rendered > 0) console.log(`[diagrams] ${diagramReport.rendered} rendered ahead of Astro, in one browser session`);

@@ -4,6 +4,7 @@
  * stays up until `closeMermaidRenderer()` (called when the build ends).
  */
 import { createRequire } from 'node:module';
+import { dirname, join, sep } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../../scripts/lib/find-browser.ts';
 import { MERMAID_CONFIG } from './diagram-theme.ts';
@@ -43,9 +44,25 @@ let nextQueue = 0;
 /** How many browsers this process has launched; the build logs it. */
 export const rendererStats = { launches: 0, rendered: 0 };
 
+/**
+ * Mermaid's ES-module build, served to the page from node_modules under a made-up origin: the page loads only the chunks its
+ * diagrams need instead of the 5.5 MB single-file build, which starts rendering about 0.3 s sooner and gives the same SVG.
+ */
+const MERMAID_DIST = dirname(require.resolve('mermaid/dist/mermaid.esm.min.mjs'));
+const ORIGIN = 'http://mermaid.invalid';
+
 async function openPage(browser: Browser): Promise<Page> {
   const page = await browser.newPage();
-  await page.addScriptTag({ path: require.resolve('mermaid/dist/mermaid.min.js') });
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const path = decodeURIComponent(new URL(route.request().url()).pathname);
+    if (path === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html><head></head><body></body></html>' });
+    const file = join(MERMAID_DIST, path);
+    if (!file.startsWith(MERMAID_DIST + sep)) return route.fulfill({ status: 404, body: '' });
+    return route.fulfill({ path: file, contentType: 'text/javascript' });
+  });
+  await page.goto(`${ORIGIN}/`);
+  await page.addScriptTag({ type: 'module', content: `import mermaid from '${ORIGIN}/mermaid.esm.min.mjs'; globalThis.mermaid = mermaid;` });
+  await page.waitForFunction(() => 'mermaid' in globalThis);
   await page.evaluate((config) => (globalThis as unknown as { mermaid: { initialize(c: unknown): void } }).mermaid.initialize(config), MERMAID_CONFIG);
   return page;
 }
