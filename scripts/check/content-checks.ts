@@ -31,23 +31,6 @@ import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
 import { findBrowser } from '../lib/find-browser.ts';
 import type { Finding } from './report.ts';
 
-/** Whether a JavaScript syntax tree (estree, as remark-mdx attaches to expressions) uses an identifier of that name. */
-function namesIdentifier(tree: unknown, name: string): boolean {
-  const stack: unknown[] = [tree];
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      stack.push(...node);
-      continue;
-    }
-    const record = node as Record<string, unknown>;
-    if (record.type === 'Identifier' && record.name === name) return true;
-    for (const [key, value] of Object.entries(record)) if (key !== 'comments' && key !== 'loc' && typeof value === 'object') stack.push(value);
-  }
-  return false;
-}
-
 /** The MDX collections: folder, schema, and the site path of an entry. */
 const COLLECTIONS: { folder: string; schema: ZodType; route: (slug: string) => string }[] = [
   { folder: 'faq', schema: FaqSchema, route: (s) => `/faq/${s}/` },
@@ -413,19 +396,6 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       );
     }
   };
-  // The compiled MDX modules carry only the body (src/markdown/blank-frontmatter.ts), so `frontmatter` there would be empty.
-  // Read from the expression's syntax tree, so that a comment, a string or a file name containing the word does not count.
-  const checkExpression = (file: ParsedFile, code: string, estree: unknown, place: { line: number; column: number }) => {
-    if (!namesIdentifier(estree, 'frontmatter')) return;
-    const shown = /\bfrontmatter\b(?:\s*\.\s*[\w$]+|\s*\[[^\]]*\])?/.exec(code)?.[0] ?? 'frontmatter';
-    report(
-      file.path,
-      place,
-      'frontmatter-in-body',
-      `"${shown}": the body cannot read the frontmatter`,
-      'The page shows the frontmatter fields itself; write the text in the body instead.',
-    );
-  };
 
   for (const file of files) {
     if (file.raw) {
@@ -483,17 +453,8 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         case 'code':
           if (node.lang === 'mermaid') diagrams.push({ file, line: at(node).line, code: node.value });
           break;
-        case 'mdxFlowExpression':
-        case 'mdxTextExpression':
-        case 'mdxjsEsm':
-          checkExpression(file, node.value, node.data?.estree, at(node));
-          break;
         case 'mdxJsxFlowElement':
         case 'mdxJsxTextElement': {
-          for (const a of node.attributes) {
-            if (a.type === 'mdxJsxExpressionAttribute') checkExpression(file, a.value, a.data?.estree, at(node));
-            else if (a.value && typeof a.value === 'object') checkExpression(file, a.value.value, a.value.data?.estree, at(node));
-          }
           const attrs = new Map(node.attributes.filter((a) => a.type === 'mdxJsxAttribute').map((a) => [a.name, a.value]));
           if (node.name === 'img' && !(typeof attrs.get('alt') === 'string' && (attrs.get('alt') as string).trim())) {
             report(file.path, at(node), 'image-alt', 'an <img> has no alt text', 'Add alt="what the image shows".');

@@ -8,11 +8,13 @@ const FRONTMATTER = /^(\uFEFF?---\r?\n)((?:[^\n]*\n)*?)(---)/;
 /**
  * The file with its frontmatter emptied: the fences stay and every line
  * becomes an empty line, so line numbers in MDX messages still point into the
- * file as written. Null when the file has no frontmatter to empty.
+ * file as written. Null when there is nothing to empty, and when the body
+ * mentions `frontmatter` at all: MDX lets a body read its fields
+ * (`{frontmatter.title}`), so such a file is left as written.
  */
 export function blankFrontmatter(code: string): string | null {
   const m = FRONTMATTER.exec(code);
-  if (!m) return null;
+  if (!m || /\bfrontmatter\b/.test(code.slice(m[0].length))) return null;
   return `${m[1]}${m[2]!.replace(/[^\n]/g, '')}${m[3]}${code.slice(m[0].length)}`;
 }
 
@@ -27,8 +29,7 @@ export function blankFrontmatter(code: string): string | null {
  * steps and materials live in frontmatter that is most of the module: at
  * 1000 protocols this plugin took about 3 s and 300 MiB off the build.
  *
- * The one thing it takes away, `{frontmatter.…}` in a body, is an error of
- * the content checks (`frontmatter-in-body`), which stop the build.
+ * A body that reads its frontmatter keeps it (see blankFrontmatter).
  */
 export function vitePluginBlankFrontmatter(contentDir: string): Plugin {
   // Vite names files by their real path; the content folder may be reached through a symbolic link (a temporary folder on macOS).

@@ -46,6 +46,11 @@ describe('blankFrontmatter', () => {
     expect(blanked.endsWith('Keep lysates on ice [@benchchem].\r\n')).toBe(true);
   });
 
+  it('leaves a file alone whose body mentions its frontmatter, which MDX lets a body read', () => {
+    expect(blankFrontmatter(`${source}\nThis page covers {frontmatter.title}.\n`)).toBeNull();
+    expect(blankFrontmatter(`${source}\n{/* no frontmatter here */}\n`)).toBeNull();
+  });
+
   it('keeps an empty frontmatter empty, and the body after it whole', () => {
     const empty = '---\n---\n\nBody text.\n\n---\n\nMore after a rule.\n';
     expect(blankFrontmatter(empty)).toBe(empty);

@@ -3,7 +3,7 @@
  * and needs no browser, so a machine without Chromium still builds the site.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -12,10 +12,24 @@ import { afterAll, expect, it } from 'vitest';
 const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+// The content as it is, but for one body that reads its own frontmatter, which MDX allows: the build keeps that file's fields in its
+// compiled module (src/markdown/blank-frontmatter.ts) while it leaves them out of every other one.
+const content = join(dir, 'content');
+cpSync('content', content, { recursive: true });
+appendFileSync(join(content, 'faq/p95her2.mdx'), '\nThis page answers: {frontmatter.question}\n');
+const question = /^question: (.+)$/m.exec(readFileSync('content/faq/p95her2.mdx', 'utf8'))![1]!;
+
 /** Runs the build; its output is compared without colour codes, which Astro's logger adds when `CI` is set. */
 const build = (env: NodeJS.ProcessEnv) => {
   const result = spawnSync(process.execPath, ['scripts/build.ts'], {
-    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist'), SITE_CACHE_DIR: join(dir, 'cache'), CHROME_PATH: '/nonexistent/chromium', ...env },
+    env: {
+      ...process.env,
+      SITE_CONTENT_DIR: content,
+      SITE_OUT_DIR: join(dir, 'dist'),
+      SITE_CACHE_DIR: join(dir, 'cache'),
+      CHROME_PATH: '/nonexistent/chromium',
+      ...env,
+    },
     encoding: 'utf8',
   });
   return { status: result.status, stdout: stripVTControlCharacters(result.stdout), stderr: stripVTControlCharacters(result.stderr) };
@@ -31,6 +45,8 @@ it('with no browser, npm start still builds the site with every diagram from the
   expect(page).toContain('PDF export was not available when this copy was built.');
   expect(page).not.toContain('data-pdf-link');
   expect(existsSync(join(dir, 'dist/pdf'))).toBe(false);
+  // A body that reads its frontmatter shows the field.
+  expect(readFileSync(join(dir, 'dist/faq/p95her2/index.html'), 'utf8')).toContain(`This page answers: ${question}`);
 });
 
 it('with no browser, npm run build fails with one line on how to provide one', () => {

@@ -108,13 +108,6 @@ const FIXTURES: Fixture[] = [
     edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nText with an {unclosed expression.\n'),
   },
   {
-    name: 'the frontmatter read in a body',
-    rule: 'frontmatter-in-body',
-    file: 'faq/p95her2.mdx',
-    marker: '{frontmatter.question}',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nThis answers {frontmatter.question}.\n'),
-  },
-  {
     name: 'a protocol with no steps',
     rule: 'protocol-no-steps',
     file: 'protocols/ihc-ffpe.mdx',
