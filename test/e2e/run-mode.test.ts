@@ -23,6 +23,15 @@ async function fresh(): Promise<Page> {
   return context.newPage();
 }
 
+/** A run started on a fresh page whose clock the test moves, and the blocking step's timer. */
+async function runWithClock() {
+  const page = await fresh();
+  await page.clock.install();
+  await page.goto(url);
+  await page.getByRole('button', { name: 'Start run' }).click();
+  return { page, blocking: page.getByRole('group', { name: 'Timer: Block in 5% BSA in TBST' }) };
+}
+
 describe('run mode', () => {
   it('loads its code only when the reader starts a run', async () => {
     const page = await fresh();
@@ -57,11 +66,7 @@ describe('run mode', () => {
   });
 
   it('times a step to a visible alert, and repeats a 3 × 10 minute wash round by round', async () => {
-    const page = await fresh();
-    await page.clock.install();
-    await page.goto(url);
-    await page.getByRole('button', { name: 'Start run' }).click();
-    const blocking = page.getByRole('group', { name: 'Timer: Block in 5% BSA in TBST' });
+    const { page, blocking } = await runWithClock();
     expect(await blocking.locator('.run-timer-clock').textContent()).toBe('1:00:00');
     await blocking.getByRole('button', { name: 'Start' }).click();
     await page.clock.runFor(30 * 60_000);
@@ -79,11 +84,7 @@ describe('run mode', () => {
   });
 
   it('asks before ending a run while a timer runs, and a timer stopped that way never rings', async () => {
-    const page = await fresh();
-    await page.clock.install();
-    await page.goto(url);
-    await page.getByRole('button', { name: 'Start run' }).click();
-    const blocking = page.getByRole('group', { name: 'Timer: Block in 5% BSA in TBST' });
+    const { page, blocking } = await runWithClock();
     await blocking.getByRole('button', { name: 'Start' }).click();
     const questions: string[] = [];
     page.once('dialog', (d) => (questions.push(d.message()), void d.dismiss()));
