@@ -18,6 +18,7 @@ import sirv from 'sirv';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CHROMIUM_ARGS, findBrowser } from '../lib/find-browser.ts';
+import { measureNode } from './measure.ts';
 import { buildStarlight, installStarlight, type StarlightBuild } from './starlight.ts';
 import { writeSyntheticProtocols } from './synthetic.ts';
 
@@ -79,20 +80,8 @@ function dirBytes(dir: string): number {
 }
 
 function build(env: NodeJS.ProcessEnv): { wall: number; peak: number | null; stdout: string } {
-  const time = existsSync('/usr/bin/time')
-    ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, 'scripts/build.ts']]
-    : [process.execPath, ['scripts/build.ts']];
-  const t0 = performance.now();
-  const result = spawnSync(time[0] as string, time[1] as string[], {
-    cwd: root,
-    env: { ...process.env, ...env },
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const wall = (performance.now() - t0) / 1000;
-  if (result.status !== 0) throw new Error(`bench build failed:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-  const peak = /PEAK_KB=(\d+)/.exec(result.stderr)?.[1];
-  return { wall, peak: peak ? Number(peak) / 1024 : null, stdout: result.stdout + result.stderr };
+  const run = measureNode('bench build', ['scripts/build.ts'], root, env);
+  return { wall: run.wall, peak: run.peak, stdout: run.stdout + run.stderr };
 }
 
 function phases(stdout: string): Record<string, number> {

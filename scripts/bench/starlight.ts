@@ -5,9 +5,10 @@
  * measured between this site's own builds does.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, rmSync } from 'node:fs';
+import { cpSync, rmSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { ASTRO_NODE_FLAGS } from '../lib/astro-node-flags.ts';
+import { measureNode } from './measure.ts';
 
 /** A cold Starlight build: wall time, peak memory of its largest process, pages written. */
 export interface StarlightBuild {
@@ -35,20 +36,7 @@ export function buildStarlight(dir: string, pages: number): StarlightBuild {
   if (gen.status !== 0) throw new Error(`Starlight reference: gen.mjs failed:\n${gen.stderr}`);
   for (const cache of ['dist', 'node_modules/.astro', '.astro']) rmSync(join(dir, cache), { recursive: true, force: true });
   const astro = join(dir, 'node_modules/astro/bin/astro.mjs');
-  const [command, args] = existsSync('/usr/bin/time')
-    ? ['/usr/bin/time', ['-f', 'PEAK_KB=%M', process.execPath, ...ASTRO_NODE_FLAGS, astro, 'build']]
-    : [process.execPath, [...ASTRO_NODE_FLAGS, astro, 'build']];
-  const t0 = performance.now();
-  const result = spawnSync(command, args, {
-    cwd: dir,
-    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-    encoding: 'utf8',
-    maxBuffer: 256 * 1024 * 1024,
-  });
-  const wall = (performance.now() - t0) / 1000;
-  if (result.status !== 0)
-    throw new Error(`Starlight reference build failed:\n${result.stdout?.slice(-2000) ?? ''}\n${result.stderr?.slice(-2000) ?? String(result.error)}`);
-  const peak = /PEAK_KB=(\d+)/.exec(result.stderr)?.[1];
-  const built = /(\d+) page\(s\) built/.exec(result.stdout)?.[1];
-  return { wall, peak: peak ? Number(peak) / 1024 : null, pages: built ? Number(built) : Number.NaN };
+  const run = measureNode('Starlight reference build', [...ASTRO_NODE_FLAGS, astro, 'build'], dir, { ASTRO_TELEMETRY_DISABLED: '1' });
+  const built = /(\d+) page\(s\) built/.exec(run.stdout)?.[1];
+  return { wall: run.wall, peak: run.peak, pages: built ? Number(built) : Number.NaN };
 }
