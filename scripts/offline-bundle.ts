@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
+import { formatSize } from './lib/format-size.ts';
 import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
 
 /** Name of the zip and of the folder it unzips into. */
@@ -144,8 +145,7 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
 export async function annotateBundleLink(siteDir: string, report: BundleReport, buildDate: string): Promise<void> {
   const path = join(siteDir, 'index.html');
   const html = readFileSync(path, 'utf8');
-  const kb = Math.round(report.zipBytes / 1024);
-  const note = ` (zip, ${kb >= 1024 ? `${(kb / 1024).toFixed(1)} MB` : `${kb} KB`}, built ${escapeHtml(buildDate)})`;
+  const note = ` (zip, ${formatSize(report.zipBytes)}, built ${escapeHtml(buildDate)})`;
   const next = html.replace(/<span data-bundle-size><\/span>/g, `<span data-bundle-size>${note}</span>`);
   if (next === html) throw new Error(`${path}: no <span data-bundle-size></span> after the offline download link.`);
   await writeFile(path, next);

@@ -6,10 +6,7 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-
-function formatSize(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
+import { formatSize } from './lib/format-size.ts';
 
 /** Annotates the PDF links of every page in `siteDir`. The links are the layout's own markup, so they are found as text. */
 export async function annotatePdfLinks(siteDir: string): Promise<void> {
