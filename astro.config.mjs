@@ -8,14 +8,18 @@ import { rehypeMermaidDiagrams } from './src/markdown/rehype-mermaid-diagrams.ts
 import { diagrams } from './src/integrations/diagrams.ts';
 import { vitePluginBlankFrontmatter } from './src/markdown/blank-frontmatter.ts';
 import { loadReferenceIndex } from './src/lib/reference-index.ts';
-import { contentDir } from './src/lib/paths.ts';
-import { SITE_URL } from './scripts/lib/site-name.ts';
+import { sections } from './src/integrations/sections.ts';
+import { contentDir, diagramCacheDir } from './src/lib/paths.ts';
+import { loadSiteConfig, publicUrl } from './src/lib/site-config.ts';
 
-/** Rendered diagrams, committed, so that builds need a browser only when a diagram changes. */
-const diagramCache = process.env.SITE_DIAGRAM_CACHE ?? './.diagram-cache';
+/** Rendered diagrams, committed beside the content, so that builds need a browser only when a diagram changes. */
+const diagramCache = diagramCacheDir;
+const center = loadSiteConfig(contentDir);
+const site = publicUrl(center);
 
 export default defineConfig({
-  site: SITE_URL,
+  // Without a public address the pages carry no canonical link, and nothing points at a placeholder.
+  ...(site ? { site } : {}),
   // scripts/build.ts points these at a staging folder and swaps it in on success.
   outDir: process.env.SITE_OUT_DIR ?? './dist',
   cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.astro',
@@ -24,7 +28,7 @@ export default defineConfig({
   build: { format: 'directory', concurrency: 2 },
   // optimize: static MDX becomes HTML strings instead of JSX calls (about 0.8 s less at 1000 protocols). A diagram's <style> is left
   // to JSX: optimized, it came out as a literal `<style set:html="…">` and the diagram lost its theme colours.
-  integrations: [mdx({ optimize: { ignoreElementNames: ['style'] } }), diagrams({ cacheDir: diagramCache })],
+  integrations: [mdx({ optimize: { ignoreElementNames: ['style'] } }), diagrams({ cacheDir: diagramCache }), sections({ contentDir })],
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
     processor: unified({

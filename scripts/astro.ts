@@ -1,14 +1,18 @@
 /**
  * Runs the Astro CLI with telemetry off. Every npm script that calls Astro
  * goes through here, so it runs on the Node that npm put first on PATH
- * (the `node` devDependency, Node 24) and never reports usage.
+ * (the `node` devDependency, Node 24) and never reports usage. `--content <dir>`
+ * (or SITE_CONTENT_DIR) picks the center.
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { contentArg } from './lib/content-arg.ts';
 
 const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
-const result = spawnSync(process.execPath, [astroBin, ...process.argv.slice(2)], {
+// `npm run dev -- --content <dir>` serves another center; Astro itself never sees the flag.
+const { rest } = contentArg();
+const result = spawnSync(process.execPath, [astroBin, ...rest], {
   stdio: 'inherit',
   env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
 });

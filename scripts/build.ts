@@ -3,6 +3,7 @@
  * that replaces `dist/` only when every step succeeded. A failed build
  * leaves the previous site complete and untouched.
  *
+ * Another center: `npm run build -- --content <dir>` (or SITE_CONTENT_DIR=<dir>).
  * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
  */
 // Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
@@ -15,14 +16,17 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
 import { timed } from './lib/log.ts';
-import { SITE_NAME, SITE_URL } from './lib/site-name.ts';
+import { contentArg } from './lib/content-arg.ts';
 import { lockDiagramCache, unlockDiagramCache } from '../src/markdown/diagram-cache.ts';
+import { bundleName, loadSiteConfig, publicUrl, siteConfigProblems } from '../src/lib/site-config.ts';
+import { CONTENT_FILES, presentSections } from '../src/content-model.ts';
 import type { Paper } from './pdf-export.ts';
 import type { SiteFiles } from './check/link-check.ts';
+import { formatFinding, type Finding } from './check/report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
-const contentDir = resolve(root, process.env.SITE_CONTENT_DIR ?? 'content');
+const { contentDir } = contentArg(process.argv.slice(2), root);
 const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
 
 function basename(path: string): string {
@@ -36,6 +40,16 @@ function basename(path: string): string {
  */
 let astroProcess: ReturnType<typeof spawn> | undefined;
 const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
+/**
+ * Astro's output is held back while the content checks run beside it: when they fail, Astro fails on the same
+ * content with a stack trace of its own, and the author should read only the checks' `file:line:col` lines.
+ */
+let heldOutput: { text: string; sink: NodeJS.WriteStream }[] | undefined = [];
+let checksFailed = false;
+function releaseAstroOutput(show: boolean): void {
+  if (show) for (const { text, sink } of heldOutput ?? []) sink.write(text);
+  heldOutput = undefined;
+}
 
 function astroBuild(): Promise<void> {
   return new Promise((done, fail) => {
@@ -49,7 +63,8 @@ function astroBuild(): Promise<void> {
     const watch = (chunk: Buffer, sink: NodeJS.WriteStream) => {
       const text = chunk.toString();
       if (/\[ERROR\]/.test(text)) sawError = true;
-      sink.write(text);
+      if (heldOutput) heldOutput.push({ text, sink });
+      else if (!checksFailed) sink.write(text);
     };
     child.stdout.on('data', (c: Buffer) => watch(c, process.stdout));
     child.stderr.on('data', (c: Buffer) => watch(c, process.stderr));
@@ -71,11 +86,15 @@ async function pdfStep(): Promise<void> {
     console.log('[pdf] skipped (SITE_PDF=skip)');
     return;
   }
+  if (!presentSections(contentDir).has('protocols')) {
+    console.log('[pdf] the center has no protocols: no PDFs');
+    return;
+  }
   const paper: Paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
   // Loaded here: the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir: staging, siteName: SITE_NAME, paper });
+    const report = await pdf.exportPdfs({ siteDir: staging, siteName: loadSiteConfig(contentDir).name, paper });
     for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -88,7 +107,15 @@ async function pdfStep(): Promise<void> {
 
 async function bundleStep(searchReady: Promise<unknown>): Promise<void> {
   const buildDate = (process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()).toISOString().slice(0, 10);
-  const report = await offline.buildOfflineBundle({ siteDir: staging, contentDir, publicUrl: SITE_URL, buildDate, searchReady });
+  const center = loadSiteConfig(contentDir);
+  const report = await offline.buildOfflineBundle({
+    siteDir: staging,
+    contentDir,
+    name: bundleName(center),
+    publicUrl: publicUrl(center),
+    buildDate,
+    searchReady,
+  });
   await offline.annotateBundleLink(staging, report, buildDate);
   console.log(
     `[bundle] ${report.files} files, ${(report.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(report.zipBytes / 1024).toFixed(0)} KB zipped, content version ${report.contentVersion}`,
@@ -145,7 +172,6 @@ async function swapIn(): Promise<void> {
 
 // The build's steps, loaded once Astro is running.
 let checkContent!: typeof import('./check/content-checks.ts').checkContent;
-let formatFinding!: typeof import('./check/report.ts').formatFinding;
 let buildSearchIndex!: typeof import('./search-index.ts').buildSearchIndex;
 let bundleClientScripts!: typeof import('./client-bundles.ts').bundleClientScripts;
 let annotatePdfLinks!: typeof import('./pdf-links.ts').annotatePdfLinks;
@@ -155,9 +181,8 @@ let writeSecurityHeaders!: typeof import('./security-headers.ts').writeSecurityH
 let unzipSync!: typeof import('fflate').unzipSync;
 
 async function loadSteps(): Promise<void> {
-  const [checks, report, search, client, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
+  const [checks, search, client, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
     import('./check/content-checks.ts'),
-    import('./check/report.ts'),
     import('./search-index.ts'),
     import('./client-bundles.ts'),
     import('./pdf-links.ts'),
@@ -167,7 +192,6 @@ async function loadSteps(): Promise<void> {
     import('fflate'),
   ]);
   ({ checkContent } = checks);
-  ({ formatFinding } = report);
   ({ buildSearchIndex } = search);
   ({ bundleClientScripts } = client);
   ({ annotatePdfLinks } = pdfLinks);
@@ -177,6 +201,41 @@ async function loadSteps(): Promise<void> {
   ({ unzipSync } = fflate);
 }
 
+/**
+ * What every center needs before anything starts: a folder with a valid site.yaml and a references.yaml.
+ * Each problem is one line naming the file, line and field, instead of a stack trace from deep inside Astro.
+ */
+function preflight(): void {
+  if (!existsSync(contentDir))
+    fail(`the content folder ${contentDir} does not exist. Give a center's folder with --content <dir>, or start one with npm run new -- center <dir> "Name".`);
+  const findings: Finding[] = siteConfigProblems(contentDir, root).map((p) => ({
+    ...p,
+    rule: 'site-config',
+    severity: 'error',
+    hint: 'See "site.yaml" in CONTRIBUTING.md for the fields.',
+  }));
+  const references = join(contentDir, CONTENT_FILES.references);
+  if (!existsSync(references))
+    findings.push({
+      file: relative(root, references),
+      line: 1,
+      column: 1,
+      rule: 'missing-file',
+      severity: 'error',
+      message: `${relative(root, references)} is missing: every center needs its reference list.`,
+      hint: 'Write "[]" in it for a center that cites nothing yet.',
+    });
+  if (findings.length > 0) fail(findings.map(formatFinding).join('\n'));
+}
+
+function fail(message: string): never {
+  console.error(
+    `${message}\n\n[build] FAILED before starting. ${existsSync(outDir) ? `The previous site in ${outDir} is unchanged.` : 'Nothing was written.'}`,
+  );
+  process.exit(1);
+}
+
+preflight();
 const started = performance.now();
 /** Steps started in the background, waited for before a failed build cleans up. */
 const pending: Promise<unknown>[] = [];
@@ -184,7 +243,7 @@ try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
   // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once.
-  const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? '.diagram-cache');
+  const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, '.diagram-cache'));
   lockDiagramCache(diagramCache);
   process.on('exit', () => unlockDiagramCache(diagramCache));
   const astroStarted = performance.now();
@@ -207,15 +266,23 @@ try {
       throw new Error(`${diagramReport.findings.length} diagram${diagramReport.findings.length === 1 ? '' : 's'} could not be parsed (listed above).`);
     }
   }).catch((error: unknown) => {
+    checksFailed = true;
+    releaseAstroOutput(false);
     astroProcess?.kill();
     throw error;
   });
+  releaseAstroOutput(true);
   await astro;
   yieldCpu(false);
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
   // Pagefind indexes in its own process while the PDFs print: what the PDF-link step rewrites is ignored by search, and it replaces
   // each page whole.
-  await timed('client scripts', () => bundleClientScripts(staging, root));
+  await timed('client scripts', () =>
+    bundleClientScripts(staging, root, {
+      runMode: presentSections(contentDir).has('protocols'),
+      doseResponse: loadSiteConfig(contentDir).doseResponse.enabled,
+    }),
+  );
   const search = timed('search index', () => buildSearchIndex(staging, contentDir, root));
   pending.push(search);
   search.catch(() => undefined);

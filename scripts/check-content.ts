@@ -3,12 +3,12 @@
  * check): every problem as `file:line:col  rule-id  message` with a hint;
  * a non-zero exit on any error. Warnings do not fail.
  */
-import { resolve } from 'node:path';
+import { contentArg } from './lib/content-arg.ts';
 import { checkContent } from './check/content-checks.ts';
 import { formatFinding } from './check/report.ts';
 import { closeMermaidRenderer } from '../src/markdown/mermaid-renderer.ts';
 
-const contentDir = resolve(process.env.SITE_CONTENT_DIR ?? 'content');
+const { contentDir } = contentArg();
 const started = performance.now();
 try {
   const findings = await checkContent(contentDir);

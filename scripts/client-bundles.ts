@@ -13,9 +13,18 @@ export const CLIENT_SCRIPTS: Record<string, string> = {
   'src/tools/ic50/ui.ts': 'tools/ic50.js',
 };
 
-export async function bundleClientScripts(siteDir: string, root: string): Promise<void> {
+/** Which optional tools the center has: run mode needs protocols, the calculator can be switched off. */
+export interface ClientTools {
+  runMode: boolean;
+  doseResponse: boolean;
+}
+
+export async function bundleClientScripts(siteDir: string, root: string, tools: ClientTools): Promise<void> {
+  const wanted = Object.entries(CLIENT_SCRIPTS).filter(
+    ([entry]) => (entry !== 'src/tools/run-mode.ts' || tools.runMode) && (entry !== 'src/tools/ic50/ui.ts' || tools.doseResponse),
+  );
   await Promise.all(
-    Object.entries(CLIENT_SCRIPTS).map(([entry, out]) =>
+    wanted.map(([entry, out]) =>
       build({
         entryPoints: [join(root, entry)],
         outfile: join(siteDir, out),

@@ -1,33 +1,65 @@
 /**
- * `npm run new -- <faq|protocol|troubleshooting|reference> "Title"`:
- * scaffolds a valid entry with every field explained, named after the title.
- * It refuses a slug or reference id that already exists.
+ * `npm run new -- center <dir> "Name"`: writes a minimal center that builds at once.
+ * `npm run new -- <faq|protocol|troubleshooting|reference> "Title"`: scaffolds a valid
+ * entry, with every field explained, in the center given by --content <dir> (or
+ * SITE_CONTENT_DIR; content/ by default). It refuses a slug or reference id that
+ * already exists.
  */
-import { existsSync, readFileSync, readdirSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { parse } from 'yaml';
+import { contentArg } from './lib/content-arg.ts';
+import { CONTENT_FILES, MDX_COLLECTIONS } from '../src/content-model.ts';
+import { centerFiles } from './lib/center-template.ts';
 
-const TYPES = ['faq', 'protocol', 'troubleshooting', 'reference'] as const;
+const TYPES = ['center', 'faq', 'protocol', 'troubleshooting', 'reference'] as const;
 type EntryType = (typeof TYPES)[number];
-
-const contentDir = resolve(process.env.SITE_CONTENT_DIR ?? 'content');
-const [type, title] = process.argv.slice(2) as [EntryType | undefined, string | undefined];
 
 function fail(message: string): never {
   console.error(`[new] ${message}`);
   process.exit(1);
 }
 
-if (!type || !TYPES.includes(type) || !title?.trim()) {
-  fail(`usage: npm run new -- <${TYPES.join('|')}> "Title"`);
+let args: ReturnType<typeof contentArg>;
+try {
+  args = contentArg();
+} catch (error) {
+  fail((error as Error).message);
 }
+const shown = (path: string) => relative(process.env.INIT_CWD ?? process.cwd(), path) || '.';
+const [type] = args.rest as [EntryType | undefined];
+const usage = `usage: npm run new -- center <dir> "Name"   or   npm run new -- <${TYPES.slice(1).join('|')}> "Title" [--content <dir>]`;
+if (!type || !TYPES.includes(type)) fail(usage);
+
+if (type === 'center') {
+  const [, dirArg, name] = args.rest;
+  if (!dirArg || !name?.trim()) fail(usage);
+  const dir = isAbsolute(dirArg) ? dirArg : resolve(process.env.INIT_CWD ?? process.cwd(), dirArg);
+  if (existsSync(join(dir, CONTENT_FILES.site))) fail(`${shown(join(dir, CONTENT_FILES.site))} already exists: ${shown(dir)} is a center already.`);
+  if (existsSync(dir) && readdirSync(dir).length > 0) fail(`${shown(dir)} is not empty; give a new or empty folder.`);
+  for (const [file, text] of Object.entries(centerFiles(name.trim(), new Date().toISOString().slice(0, 10)))) {
+    mkdirSync(join(dir, file, '..'), { recursive: true });
+    writeFileSync(join(dir, file), text);
+  }
+  console.log(
+    `[new] created the center "${name.trim()}" in ${shown(dir)}. Build it with: npm run build -- --content ${shown(dir)}  (or serve it: npm start -- --content ${shown(dir)})`,
+  );
+  process.exit(0);
+}
+
+const contentDir = args.contentDir;
+const title = args.rest[1];
+if (!title?.trim()) fail(usage);
+if (!existsSync(join(contentDir, CONTENT_FILES.site)))
+  fail(`${shown(contentDir)} is not a center (no ${CONTENT_FILES.site}). Start one with npm run new -- center <dir> "Name", or give --content <dir>.`);
 const slug = new GithubSlugger().slug(title);
 const q = (s: string) => JSON.stringify(s);
 
 /** The next `order` (or `number`) after the entries already in a folder. */
 function nextOrder(folder: string, field: 'order' | 'number'): number {
   const dir = join(contentDir, folder);
+  if (!existsSync(dir)) return 1;
   const values = readdirSync(dir)
     .filter((f) => f.endsWith('.mdx'))
     .map((f) => /^---\r?\n([\s\S]*?)\r?\n---/.exec(readFileSync(join(dir, f), 'utf8'))?.[1])
@@ -35,11 +67,24 @@ function nextOrder(folder: string, field: 'order' | 'number'): number {
   return Math.max(0, ...values) + 1;
 }
 
-const today = new Date().toISOString().slice(0, 10);
+/** Topic ids of the center, for the FAQ template. */
+function topicIds(): string[] {
+  const config = parse(readFileSync(join(contentDir, CONTENT_FILES.site), 'utf8')) as { topics?: { id?: string }[] } | null;
+  return (config?.topics ?? []).map((t) => t.id).filter((id): id is string => typeof id === 'string');
+}
 
-const TEMPLATES: Record<Exclude<EntryType, 'reference'>, { folder: string; body: () => string }> = {
+const today = new Date().toISOString().slice(0, 10);
+const topics = topicIds();
+/** An id the FAQ template can show as an example citation: a real one, so the new entry passes the checks. */
+const firstReference = (() => {
+  const file = join(contentDir, CONTENT_FILES.references);
+  const refs = existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { id?: string }[] | null) : null;
+  return refs?.[0]?.id;
+})();
+
+const TEMPLATES: Record<Exclude<EntryType, 'reference' | 'center'>, { folder: string; body: () => string }> = {
   faq: {
-    folder: 'faq',
+    folder: MDX_COLLECTIONS.faq.folder,
     body: () => `---
 # The question, as a researcher would ask it.
 question: ${q(title)}
@@ -47,17 +92,17 @@ question: ${q(title)}
 summary: "Replace this with the answer in one sentence."
 # Position on the FAQ index (lowest first).
 order: ${nextOrder('faq', 'order')}
-# Mechanisms the answer covers: her2-alteration, alternative-pathways, receptor-crosstalk, impaired-adcc.
-mechanisms:
-  - her2-alteration
+# Topics the answer covers: ids from the topics list of site.yaml${topics.length ? ` (${topics.join(', ')})` : ' (add one there first)'}.
+topics:
+  - ${topics[0] ?? 'replace-with-a-topic-id'}
 ---
 
 Write the answer here, in MDX. Cite each claim right after it with its reference id
-from content/references.yaml, e.g. [@trastuzumab-resistant-lines]. Start sections at ## (the page has its title).
+from references.yaml${firstReference ? `, e.g. [@${firstReference}]` : ' in square brackets, after an @ sign'}. Start sections at ## (the page has its title).
 `,
   },
   protocol: {
-    folder: 'protocols',
+    folder: MDX_COLLECTIONS.protocols.folder,
     body: () => `---
 # Full title of the protocol.
 title: ${q(title)}
@@ -71,14 +116,14 @@ objective: "Replace this with the objective of the protocol."
 version: "1.0"
 # Date this protocol was last reviewed against its sources (YYYY-MM-DD).
 lastReviewed: ${today}
-# Slug of the troubleshooting guide for this experiment, if there is one (e.g. western-blot-phospho).
-# troubleshooting: western-blot-phospho
+# Slug of the troubleshooting guide for this experiment, if there is one (its file name without .mdx).
+# troubleshooting: guide-slug
 # Materials and reagents: name, and optionally detail (specification or examples), with units typed as µg/mL, °C.
 materials:
   - name: "First material"
     detail: "e.g. specification or example"
 # Steps, in order. id is the step's anchor (kebab-case, unique), conditions are label/value pairs,
-# cites lists reference ids from content/references.yaml.
+# cites lists reference ids from references.yaml.
 steps:
   - id: first-step
     title: "First step"
@@ -93,7 +138,7 @@ Optional notes in MDX: links to the troubleshooting guide, a \`\`\`mermaid diagr
 `,
   },
   troubleshooting: {
-    folder: 'troubleshooting',
+    folder: MDX_COLLECTIONS.troubleshooting.folder,
     body: () => `---
 # The experiment this guide covers.
 title: ${q(title)}
@@ -103,8 +148,8 @@ topic: ${q(title.split(/\s+/).slice(0, 3).join(' '))}
 summary: "Replace this with one sentence on what this guide fixes."
 # Position on the index (lowest first).
 order: ${nextOrder('troubleshooting', 'order')}
-# Slug of the protocol this guide supports, if any.
-# protocol: western-blot-p-akt
+# Slug of the protocol this guide supports, if any (its file name without .mdx).
+# protocol: protocol-slug
 # Problems, each with an id (its anchor), the symptom, and one or more causes,
 # each cause with its recommended solution and the reference ids that support it.
 problems:
@@ -122,29 +167,34 @@ One or two sentences introducing the guide.
 };
 
 if (type === 'reference') {
-  const file = join(contentDir, 'references.yaml');
-  const refs = (parse(readFileSync(file, 'utf8')) as { id: string; number: number }[]) ?? [];
-  if (refs.some((r) => r.id === slug)) fail(`a reference with id "${slug}" already exists in ${relative(process.cwd(), file)}; choose another title.`);
+  const file = join(contentDir, CONTENT_FILES.references);
+  const refs = (existsSync(file) ? (parse(readFileSync(file, 'utf8')) as { id: string; number: number }[] | null) : null) ?? [];
+  if (refs.some((r) => r.id === slug)) fail(`a reference with id "${slug}" already exists in ${shown(file)}; choose another title.`);
+  // An empty list written as "[]" cannot take appended entries.
+  if (existsSync(file) && refs.length === 0) writeFileSync(file, readFileSync(file, 'utf8').replace(/^\s*\[\s*\]\s*$/m, ''));
   const number = Math.max(0, ...refs.map((r) => r.number)) + 1;
   appendFileSync(
     file,
     `- id: ${slug}
   number: ${number}
-  # Title exactly as the source gives it; delete the line if the source names only a site.
+  # Title exactly as the source gives it.
   title: ${q(title)}
-  # Publisher as the source gives it; delete the line if it gives none.
+  # Give what the source gives, and nothing it does not (uncomment what applies):
+  # authors: ["Surname AB", "Surname CD"]
+  # year: 2024
+  # container: Journal or book title
   # publisher: Publisher
-  # The site the source names, as a bare host name. Replace this.
-  site: example.org
-  # A full address only if the source gives one; never reconstruct it.
+  # doi: 10.1234/example
+  # site: example.org
   # url: https://example.org/page
 `,
   );
-  console.log(`[new] added reference ${number} "${slug}" to ${relative(process.cwd(), file)}; cite it as [@${slug}].`);
+  console.log(`[new] added reference ${number} "${slug}" to ${shown(file)}; cite it as [@${slug}].`);
 } else {
   const template = TEMPLATES[type];
   const path = join(contentDir, template.folder, `${slug}.mdx`);
-  if (existsSync(path)) fail(`${relative(process.cwd(), path)} already exists; choose another title.`);
+  if (existsSync(path)) fail(`${shown(path)} already exists; choose another title.`);
+  mkdirSync(join(contentDir, template.folder), { recursive: true });
   writeFileSync(path, template.body());
-  console.log(`[new] created ${relative(process.cwd(), path)}; fill in the fields, then run npm run check.`);
+  console.log(`[new] created ${shown(path)}; fill in the fields, then run npm run check.`);
 }

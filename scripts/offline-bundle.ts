@@ -14,16 +14,16 @@ import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { formatSize } from './lib/format-size.ts';
 import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
 
-/** Name of the zip and of the folder it unzips into. */
-export const BUNDLE_NAME = 'herceptin-resistance-support-offline';
-
 /** The size the zip must stay under; the build fails past it. The benchmark raises it with SITE_BUNDLE_BUDGET_KB for its synthetic sites. */
 export const BUNDLE_BUDGET_BYTES = Number(process.env.SITE_BUNDLE_BUDGET_KB ?? 1536) * 1024;
 
 export interface BundleOptions {
   siteDir: string;
   contentDir: string;
-  publicUrl: string;
+  /** Name of the zip and of the folder it unzips into (`bundleName` of the center). */
+  name: string;
+  /** The center's public address, if it has one: the banner links to it for updates. */
+  publicUrl?: string | undefined;
   /** YYYY-MM-DD */
   buildDate: string;
   /**
@@ -51,7 +51,8 @@ function listFiles(dir: string): string[] {
 /** A short hash of every content file, so a reader can tell two copies apart. */
 export function contentVersion(contentDir: string): string {
   const hash = createHash('sha256');
-  for (const file of listFiles(contentDir))
+  // Dot-files and dot-folders (the diagram render cache) are not content.
+  for (const file of listFiles(contentDir).filter((f) => !f.split('/').some((part) => part.startsWith('.'))))
     hash
       .update(file)
       .update('\0')
@@ -79,12 +80,13 @@ function pagefindPack(siteDir: string): string {
   return `window.hrsPagefindPack=${JSON.stringify(files)};\n`;
 }
 
-/** Writes `downloads/<BUNDLE_NAME>.zip` and returns what it holds. */
-export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, buildDate, searchReady }: BundleOptions): Promise<BundleReport> {
+/** Writes `downloads/<name>.zip` and returns what it holds. */
+export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, publicUrl, buildDate, searchReady }: BundleOptions): Promise<BundleReport> {
   const version = contentVersion(contentDir);
   const banner =
-    `<p class="offline-banner" role="note" data-pagefind-ignore>Offline copy, built ${escapeHtml(buildDate)}, content version ${version}. ` +
-    `For updates, see the public site: <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a></p>`;
+    `<p class="offline-banner" role="note" data-pagefind-ignore>Offline copy, built ${escapeHtml(buildDate)}, content version ${version}.` +
+    (publicUrl ? ` For updates, see the public site: <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a>` : '') +
+    `</p>`;
 
   // Each file is compressed as it is added, so the pages are packed while Pagefind is still indexing.
   const chunks: Uint8Array[] = [];
@@ -98,7 +100,7 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
   let files = 0;
   let unzippedBytes = 0;
   const add = (path: string, data: Uint8Array) => {
-    const name = `${BUNDLE_NAME}/${path}`;
+    const name = `${bundle}/${path}`;
     if (/\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path)) {
       // Already compressed: stored as they are.
       const entry = new ZipPassThrough(name);
@@ -135,7 +137,7 @@ export async function buildOfflineBundle({ siteDir, contentDir, publicUrl, build
   if (zipped.length > BUNDLE_BUDGET_BYTES) {
     throw new Error(`The offline bundle is ${(zipped.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
   }
-  const zipPath = join(siteDir, 'downloads', `${BUNDLE_NAME}.zip`);
+  const zipPath = join(siteDir, 'downloads', `${bundle}.zip`);
   await mkdir(join(siteDir, 'downloads'), { recursive: true });
   await writeFile(zipPath, zipped);
   return { zipPath, zipBytes: zipped.length, files, unzippedBytes, contentVersion: version };

@@ -78,7 +78,7 @@ function templates(title: string, version: string, date: string, canonical: stri
     'font-family: system-ui, sans-serif; font-size: 7.5px; color: #444; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between; gap: 8px;';
   return {
     headerTemplate: `<div style="${style}"><span>${escapeHtml(siteName)}</span><span>${escapeHtml(title)}</span></div>`,
-    footerTemplate: `<div style="${style}"><span>Version ${escapeHtml(version)} · ${escapeHtml(date)} · ${escapeHtml(canonical)}</span><span style="white-space: nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    footerTemplate: `<div style="${style}"><span>Version ${escapeHtml(version)} · ${escapeHtml(date)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span><span style="white-space: nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
   };
 }
 
@@ -238,7 +238,8 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
         try {
           const response = await page.goto(base + url, { waitUntil: 'load' });
           await assertProtocolPage(page, response, meta.title, url);
-          const canonical = (await page.locator('link[rel="canonical"]').getAttribute('href')) ?? base + url;
+          // A center without a public address has no canonical link: the footer then names no address (never this temporary server).
+          const canonical = await page.evaluate(() => document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
           const pdf = await printPdf(page, paper, templates(meta.title, meta.version, meta.lastReviewed, canonical, siteName));
           const { bytes, pages } = await withMetadata(pdf, {
             title: meta.title,
@@ -268,7 +269,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
         .at(-1)!;
       const versions = protocols.map((p) => p.meta.version).join(', ');
       const firstCanonical = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'))('link[rel="canonical"]').attr('href');
-      const canonical = firstCanonical ? new URL('/protocols/', firstCanonical).href : `${base}/protocols/`;
+      const canonical = firstCanonical ? new URL('/protocols/', firstCanonical).href : '';
       const header = templates(`Protocols (${protocols.length})`, versions, newest, canonical, siteName);
       const number = (starts: ReadonlyMap<string, number>) =>
         page.evaluate(

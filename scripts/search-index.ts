@@ -6,12 +6,13 @@
  * - `search/vocabulary.js`: the synonym groups of content/vocabulary.yaml and
  *   the site's words for spelling suggestions, as a classic script.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as pagefind from 'pagefind';
 import { parse } from 'yaml';
 import { VocabularySchema, type Vocabulary } from '../src/schemas/vocabulary.ts';
+import { loadSiteConfig } from '../src/lib/site-config.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
 const UNUSED_PAGEFIND_FILES = [
@@ -34,6 +35,8 @@ export interface SearchIndexReport {
 
 /** Reads and checks the vocabulary; errors name the file and the field. */
 export function loadVocabulary(file: string): Vocabulary {
+  // A center without a vocabulary searches without synonyms.
+  if (!existsSync(file)) return { synonyms: [] };
   const parsed = VocabularySchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -81,7 +84,8 @@ function dirBytes(dir: string): number {
 export async function buildSearchIndex(siteDir: string, contentDir: string, root: string): Promise<SearchIndexReport> {
   const vocabulary = loadVocabulary(join(contentDir, 'vocabulary.yaml'));
 
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: 'en' });
+  // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
+  const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(contentDir).language });
   if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
   try {
     const adding = index.addDirectory({ path: siteDir });

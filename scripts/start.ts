@@ -1,22 +1,27 @@
 /**
- * `npm start`: builds the site if `dist/` is missing or older than its
- * sources, then serves `dist/` on http://localhost:4321 (PORT to change it).
+ * `npm start`: builds the site if `dist/` is missing, older than its sources,
+ * or built from another center, then serves `dist/` on http://localhost:4321
+ * (PORT to change it). `npm start -- --content <dir>` serves another center.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
+import { contentArg } from './lib/content-arg.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = join(root, 'dist');
 const port = Number(process.env.PORT ?? 4321);
+const { contentDir } = contentArg(process.argv.slice(2), root);
+/** Which center dist/ was built from, so that switching centers rebuilds. */
+const stamp = join(root, 'node_modules', '.cache', 'support-center', 'last-start-content');
 
 /** Newest modification time under the given folders and files. */
 function newest(paths: string[]): number {
   let latest = 0;
-  for (const path of paths.map((p) => join(root, p)).filter(existsSync)) {
+  for (const path of paths.map((p) => resolve(root, p)).filter(existsSync)) {
     const stat = statSync(path);
     if (stat.isFile()) latest = Math.max(latest, stat.mtimeMs);
     else
@@ -28,11 +33,20 @@ function newest(paths: string[]): number {
 }
 
 const builtAt = existsSync(join(distDir, 'index.html')) ? statSync(join(distDir, 'index.html')).mtimeMs : 0;
-if (builtAt < newest(['content', 'src', 'public', 'astro.config.mjs', 'package.json'])) {
-  console.log(builtAt ? '[start] sources changed since the last build: rebuilding.' : '[start] no build yet: building.');
+const sameCenter = existsSync(stamp) && readFileSync(stamp, 'utf8') === contentDir;
+if (!sameCenter || builtAt < newest([contentDir, 'src', 'public', 'astro.config.mjs', 'package.json'])) {
+  console.log(
+    !builtAt
+      ? '[start] no build yet: building.'
+      : !sameCenter
+        ? `[start] building ${contentDir}.`
+        : '[start] sources changed since the last build: rebuilding.',
+  );
   // Without a browser the site is still built and served, without PDFs; the build says so.
   const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit', env: { ...process.env, SITE_PDF: 'optional' } });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, contentDir);
 }
 
 const serve = sirv(distDir, { etag: true });

@@ -1,23 +1,27 @@
+import { existsSync } from 'node:fs';
 import { defineCollection } from 'astro:content';
-import { file, glob } from 'astro/loaders';
-import { DatasetSchema } from './schemas/dataset.ts';
-import { FaqSchema } from './schemas/faq.ts';
-import { ProtocolSchema } from './schemas/protocol.ts';
+import { file, glob, type Loader } from 'astro/loaders';
+import { CONTENT_FILES, MDX_COLLECTIONS, type MdxCollectionName } from './content-model.ts';
 import { ReferenceSchema } from './schemas/reference.ts';
-import { SiteTextSchema } from './schemas/site-text.ts';
-import { TroubleshootingSchema } from './schemas/troubleshooting.ts';
 import { contentDir } from './lib/paths.ts';
+import { loadReferenceIndex } from './lib/reference-index.ts';
 
-const mdx = (folder: string) => glob({ pattern: '*.mdx', base: `${contentDir}/${folder}` });
+/** Nothing to load: a section the center leaves out, or an empty reference list, without the loaders' warnings about it. */
+const nothing: Loader = { name: 'nothing', load: async () => {} };
+
+/** The MDX files of one collection of the content model. */
+function mdx(name: MdxCollectionName): Loader {
+  const base = `${contentDir}/${MDX_COLLECTIONS[name].folder}`;
+  return existsSync(base) ? glob({ pattern: '*.mdx', base }) : nothing;
+}
+
+const referencesFile = `${contentDir}/${CONTENT_FILES.references}`;
 
 export const collections = {
-  faq: defineCollection({ loader: mdx('faq'), schema: FaqSchema }),
-  troubleshooting: defineCollection({ loader: mdx('troubleshooting'), schema: TroubleshootingSchema }),
-  data: defineCollection({ loader: mdx('data'), schema: DatasetSchema }),
-  protocols: defineCollection({ loader: mdx('protocols'), schema: ProtocolSchema }),
-  site: defineCollection({ loader: mdx('site'), schema: SiteTextSchema }),
-  references: defineCollection({
-    loader: file(`${contentDir}/references.yaml`),
-    schema: ReferenceSchema,
-  }),
+  faq: defineCollection({ loader: mdx('faq'), schema: MDX_COLLECTIONS.faq.schema }),
+  troubleshooting: defineCollection({ loader: mdx('troubleshooting'), schema: MDX_COLLECTIONS.troubleshooting.schema }),
+  data: defineCollection({ loader: mdx('data'), schema: MDX_COLLECTIONS.data.schema }),
+  protocols: defineCollection({ loader: mdx('protocols'), schema: MDX_COLLECTIONS.protocols.schema }),
+  site: defineCollection({ loader: mdx('site'), schema: MDX_COLLECTIONS.site.schema }),
+  references: defineCollection({ loader: loadReferenceIndex(referencesFile).size > 0 ? file(referencesFile) : nothing, schema: ReferenceSchema }),
 };

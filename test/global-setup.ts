@@ -1,9 +1,13 @@
 /**
- * Builds the real site once, with the real build command, into a temporary
- * folder, and serves it on localhost for the browser tests.
+ * Builds each center the site and browser tests read, once, with the real
+ * build command, into a temporary folder, and serves each on localhost:
+ * - the default center (`content/`): the content tests and the browser tests written against it;
+ * - the second-topic fixture (`test/fixtures/centers/qpcr`), copied out of the repository first, as a
+ *   center that lives outside the generator does: the generator tests.
+ * The site and browser projects share the builds (one promise per test process).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,34 +17,73 @@ import type { TestProject } from 'vitest/node';
 
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** Folder holding the built site. */
+    /** Folder holding the built default center. */
     distDir: string;
     /** http://127.0.0.1:port serving `distDir`. */
     baseUrl: string;
+    /** The second-topic fixture center's content folder (a copy outside the repository). */
+    fixtureContentDir: string;
+    /** Folder holding the built fixture center. */
+    fixtureDistDir: string;
+    /** http://127.0.0.1:port serving `fixtureDistDir`. */
+    fixtureBaseUrl: string;
+    /** The generator's `git status --porcelain` before the fixture was built. */
+    gitStatusBefore: string;
   }
 }
 
-let server: Server | undefined;
-let workDir: string | undefined;
+interface Built {
+  provided: Record<string, string>;
+  servers: Server[];
+  workDir: string;
+}
 
-export async function setup(project: TestProject) {
-  workDir = mkdtempSync(join(tmpdir(), 'hrs-test-'));
-  const distDir = join(workDir, 'dist');
-  const result = spawnSync(process.execPath, ['scripts/build.ts'], {
-    env: { ...process.env, SITE_OUT_DIR: distDir },
+const KEY = Symbol.for('support-center.test-builds');
+type Holder = { [KEY]?: Promise<Built>; users?: number };
+const holder = globalThis as Holder;
+
+function build(contentDir: string | undefined, outDir: string): void {
+  const result = spawnSync(process.execPath, ['scripts/build.ts', ...(contentDir ? ['--content', contentDir] : [])], {
+    env: { ...process.env, SITE_OUT_DIR: outDir },
     encoding: 'utf8',
   });
-  if (result.status !== 0) {
-    throw new Error(`The site did not build:\n${result.stdout}\n${result.stderr}`);
-  }
-  server = createServer(sirv(distDir, { dev: true, etag: false }));
-  await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  project.provide('distDir', distDir);
-  project.provide('baseUrl', `http://127.0.0.1:${port}`);
+  if (result.status !== 0) throw new Error(`${contentDir ?? 'content/'} did not build:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function serve(dir: string): Promise<{ server: Server; url: string }> {
+  const server = createServer(sirv(dir, { dev: true, etag: false }));
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function buildAll(): Promise<Built> {
+  const workDir = mkdtempSync(join(tmpdir(), 'support-center-test-'));
+  const gitStatusBefore = spawnSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).stdout;
+  const distDir = join(workDir, 'dist');
+  build(undefined, distDir);
+  const fixtureContentDir = join(workDir, 'qpcr-center');
+  cpSync('test/fixtures/centers/qpcr', fixtureContentDir, { recursive: true });
+  const fixtureDistDir = join(workDir, 'qpcr-dist');
+  build(fixtureContentDir, fixtureDistDir);
+  const [main, fixture] = await Promise.all([serve(distDir), serve(fixtureDistDir)]);
+  return {
+    workDir,
+    servers: [main.server, fixture.server],
+    provided: { distDir, baseUrl: main.url, fixtureContentDir, fixtureDistDir, fixtureBaseUrl: fixture.url, gitStatusBefore },
+  };
+}
+
+export async function setup(project: TestProject) {
+  holder[KEY] ??= buildAll();
+  holder.users = (holder.users ?? 0) + 1;
+  const built = await holder[KEY];
+  for (const [key, value] of Object.entries(built.provided)) project.provide(key as 'distDir', value);
 }
 
 export async function teardown() {
-  await new Promise((done) => (server ? server.close(done) : done(undefined)));
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
+  holder.users = (holder.users ?? 1) - 1;
+  if (holder.users > 0 || !holder[KEY]) return;
+  const built = await holder[KEY];
+  await Promise.all(built.servers.map((s) => new Promise((done) => s.close(done))));
+  rmSync(built.workDir, { recursive: true, force: true });
 }

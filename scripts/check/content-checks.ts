@@ -16,46 +16,48 @@ import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import type { ZodType } from 'astro/zod';
 import { scanCitations } from '../../src/markdown/citation-syntax.ts';
 import { diagramKey, readCachedDiagram, writeCachedDiagram } from '../../src/markdown/diagram-cache.ts';
 import { MERMAID_CONFIG, withDiagramClasses } from '../../src/markdown/diagram-theme.ts';
 import { MERMAID_VERSION, renderMermaid } from '../../src/markdown/mermaid-renderer.ts';
-import { DatasetSchema } from '../../src/schemas/dataset.ts';
-import { FaqSchema } from '../../src/schemas/faq.ts';
-import { ProtocolSchema } from '../../src/schemas/protocol.ts';
 import { ReferenceSchema } from '../../src/schemas/reference.ts';
-import { SiteTextSchema } from '../../src/schemas/site-text.ts';
-import { TroubleshootingSchema } from '../../src/schemas/troubleshooting.ts';
 import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
+import { CONTENT_FILES, MDX_COLLECTIONS, presentSections, REQUIRED_SITE_TEXTS } from '../../src/content-model.ts';
+import { routes as siteRoutes } from '../../src/lib/routes.ts';
+import { bundleName, siteConfigProblems, loadSiteConfig } from '../../src/lib/site-config.ts';
+import { unknownUiKeys } from '../../src/i18n/ui.ts';
+import type { SiteConfig } from '../../src/schemas/site-config.ts';
 import { findBrowser } from '../lib/find-browser.ts';
 import type { Finding } from './report.ts';
 
-/** The MDX collections: folder, schema, and the site path of an entry. */
-const COLLECTIONS: { folder: string; schema: ZodType; route: (slug: string) => string }[] = [
-  { folder: 'faq', schema: FaqSchema, route: (s) => `/faq/${s}/` },
-  { folder: 'troubleshooting', schema: TroubleshootingSchema, route: (s) => `/troubleshooting/${s}/` },
-  { folder: 'protocols', schema: ProtocolSchema, route: (s) => `/protocols/${s}/` },
-  { folder: 'data', schema: DatasetSchema, route: () => '/data/' },
-  { folder: 'site', schema: SiteTextSchema, route: () => '/' },
-];
+/** The site text files that introduce a section are shown on that section's page. */
+const INTRO_ROUTES: Record<string, string> = {
+  faq: siteRoutes.faqIndex(),
+  troubleshooting: siteRoutes.guides(),
+  data: siteRoutes.data(),
+  protocols: siteRoutes.protocols(),
+  references: siteRoutes.references(),
+  'dose-response': siteRoutes.ic50Calculator(),
+};
 
 /** One parser for every body: building a processor per file cost more than parsing on large sites. */
 const mdxParser = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).freeze();
 
-/** Pages and files that exist whatever the content. */
-const FIXED_ROUTES: Record<string, string[]> = {
-  '/': ['main', 'overview', 'sections', 'disclaimer', 'disclaimer-heading', 'how-to-cite', 'references'],
-  '/faq/': ['main'],
-  '/troubleshooting/': ['main'],
-  '/protocols/': ['main'],
-  '/data/': ['main', 'references'],
-  '/references/': ['main'],
-  '/tools/ic50/': ['main'],
-  '/pdf/protocols.pdf': [],
-  '/downloads/herceptin-resistance-support-offline.zip': [],
-  '/favicon.svg': [],
-};
+/** Pages and files the center will have whatever its entries say: the fixed pages, and the index of each section with content. */
+function fixedRoutes(contentDir: string, config: SiteConfig | undefined): Record<string, string[]> {
+  const present = presentSections(contentDir);
+  return {
+    '/': ['main', 'overview', 'topics', 'sections', 'disclaimer', 'disclaimer-heading', 'how-to-cite', 'references'],
+    '/references/': ['main'],
+    '/favicon.svg': [],
+    ...(config ? { [siteRoutes.offlineBundle(bundleName(config))]: [] } : {}),
+    ...(present.has('faq') ? { [siteRoutes.faqIndex()]: ['main'] } : {}),
+    ...(present.has('troubleshooting') ? { [siteRoutes.guides()]: ['main'] } : {}),
+    ...(present.has('protocols') ? { [siteRoutes.protocols()]: ['main'], [siteRoutes.allProtocolsPdf()]: [] } : {}),
+    ...(present.has('data') ? { [siteRoutes.data()]: ['main', 'references'] } : {}),
+    ...(config?.doseResponse.enabled !== false ? { [siteRoutes.ic50Calculator()]: ['main'] } : {}),
+  };
+}
 
 /** Unit spellings that differ from the site's, what to write instead, and why. */
 const UNIT_RULES: { pattern: RegExp; fix: string }[] = [
@@ -136,8 +138,33 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     findings.push({ file: relative(cwd, file) || file, line, column, rule, severity, message, hint });
   };
 
-  // References first: every other check needs the ids.
-  const refFile = join(contentDir, 'references.yaml');
+  // site.yaml first: the center's topics and sections shape the other checks.
+  let config: SiteConfig | undefined;
+  const configProblems = siteConfigProblems(contentDir, cwd);
+  for (const p of configProblems)
+    report(
+      join(contentDir, CONTENT_FILES.site),
+      { line: p.line, column: p.column },
+      'site-config',
+      p.message,
+      'See "site.yaml" in CONTRIBUTING.md for the fields.',
+    );
+  if (configProblems.length === 0) {
+    config = loadSiteConfig(contentDir);
+    const uiKeys = unknownUiKeys(config.ui);
+    if (uiKeys.length > 0)
+      report(
+        join(contentDir, CONTENT_FILES.site),
+        { line: 1, column: 1 },
+        'site-config',
+        `ui: unknown key${uiKeys.length === 1 ? '' : 's'} ${uiKeys.map((k) => `"${k}"`).join(', ')}`,
+        'Use the keys of src/i18n/en.ts.',
+      );
+  }
+  const topicIds = new Set(config?.topics.map((t) => t.id) ?? []);
+
+  // References next: every other check needs the ids.
+  const refFile = join(contentDir, CONTENT_FILES.references);
   const refLines = new LineCounter();
   const refIds = new Map<string, { line: number }>();
   if (!existsSync(refFile)) {
@@ -145,8 +172,8 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       refFile,
       { line: 1, column: 1 },
       'missing-file',
-      'content/references.yaml is missing.',
-      'Restore the reference list; every citation points into it.',
+      'references.yaml is missing from the content folder.',
+      'Every center needs its reference list; write "[]" if it has none yet.',
     );
   } else {
     const refDoc = parseDocument(readFileSync(refFile, 'utf8'), { lineCounter: refLines });
@@ -190,7 +217,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       });
     }
   }
-  const vocabularyFile = join(contentDir, 'vocabulary.yaml');
+  const vocabularyFile = join(contentDir, CONTENT_FILES.vocabulary);
   if (existsSync(vocabularyFile)) {
     const parsed = VocabularySchema.safeParse(parseDocument(readFileSync(vocabularyFile, 'utf8')).toJSON());
     if (!parsed.success) {
@@ -201,9 +228,29 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
 
   // Read and parse every MDX file.
   const files: ParsedFile[] = [];
-  for (const { folder, schema, route } of COLLECTIONS) {
+  for (const { folder, schema, route } of Object.values(MDX_COLLECTIONS)) {
     const dir = join(contentDir, folder);
-    if (!existsSync(dir)) continue;
+    if (!existsSync(dir)) {
+      if (folder === MDX_COLLECTIONS.site.folder)
+        report(
+          dir,
+          { line: 1, column: 1 },
+          'missing-file',
+          'the site/ folder is missing',
+          `Every center needs ${REQUIRED_SITE_TEXTS.map((t) => `site/${t}.mdx`).join(', ')}.`,
+        );
+      continue;
+    }
+    if (folder === MDX_COLLECTIONS.site.folder)
+      for (const text of REQUIRED_SITE_TEXTS)
+        if (!existsSync(join(dir, `${text}.mdx`)))
+          report(
+            join(dir, `${text}.mdx`),
+            { line: 1, column: 1 },
+            'missing-file',
+            `site/${text}.mdx is missing`,
+            'Every center needs the overview, how to cite and the disclaimer; see npm run new -- center.',
+          );
     const seen = new Map<string, string>();
     for (const name of readdirSync(dir)
       .filter((f) => f.endsWith('.mdx'))
@@ -258,7 +305,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         body: text.slice(match[0].length),
         frontmatter: match[1]!,
         slug,
-        route: route(slug),
+        route: folder === MDX_COLLECTIONS.site.folder ? (INTRO_ROUTES[slug] ?? route(slug)) : route(slug),
       };
       files.push(file);
       // The parser Astro reads frontmatter with, so the checks see the same values as the build.
@@ -299,11 +346,22 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       }
       file.data = parsed.data as Record<string, unknown>;
       file.raw = data;
+      if (folder === MDX_COLLECTIONS.faq.folder && config)
+        ((file.data.topics as string[] | undefined) ?? []).forEach((topic, i) => {
+          if (!topicIds.has(topic))
+            report(
+              path,
+              placeOf(file, ['topics', i]),
+              'faq-topic-unknown',
+              `unknown topic "${topic}"`,
+              topicIds.size > 0 ? `Use one of the topics in site.yaml: ${[...topicIds].join(', ')}.` : 'Add the topic to the topics list of site.yaml.',
+            );
+        });
     }
   }
 
   // The pages and anchors the site will have, for link checks.
-  const routes = new Map<string, Set<string>>(Object.entries(FIXED_ROUTES).map(([r, a]) => [r, new Set(a)]));
+  const routes = new Map<string, Set<string>>(Object.entries(fixedRoutes(contentDir, config)).map(([r, a]) => [r, new Set(a)]));
   const addAnchors = (route: string, anchors: Iterable<string>) => {
     const set = routes.get(route) ?? new Set<string>(['main']);
     for (const a of anchors) set.add(a);
@@ -357,11 +415,11 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   const checkText = (file: ParsedFile, value: string, place: Place | (() => Place)) => {
     for (const group of scanCitations(value)) {
       for (const bad of group.malformed)
-        report(file.path, place, 'citation-malformed', `malformed citation "${bad}"`, 'Write [@id] or [@id1; @id2] with ids from content/references.yaml.');
+        report(file.path, place, 'citation-malformed', `malformed citation "${bad}"`, 'Write [@id] or [@id1; @id2] with ids from references.yaml.');
       for (const id of group.ids) {
         cited.add(id);
         if (!refIds.has(id))
-          report(file.path, place, 'citation-unknown', `unknown reference id "${id}"`, 'Use an id from content/references.yaml, or add the reference there.');
+          report(file.path, place, 'citation-unknown', `unknown reference id "${id}"`, 'Use an id from references.yaml, or add the reference there.');
       }
     }
     for (const rule of UNIT_RULES) {
@@ -404,13 +462,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         if (s.path.at(-2) === 'cites') {
           cited.add(s.value);
           if (!refIds.has(s.value))
-            report(
-              file.path,
-              at,
-              'citation-unknown',
-              `unknown reference id "${s.value}" in field ${s.path.join('.')}`,
-              'Use an id from content/references.yaml.',
-            );
+            report(file.path, at, 'citation-unknown', `unknown reference id "${s.value}" in field ${s.path.join('.')}`, 'Use an id from references.yaml.');
           continue;
         }
         checkText(file, s.value, at);
@@ -479,7 +531,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   }
 
   // Diagrams: cached ones parsed when they were rendered; others are parsed now, in a browser.
-  const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? '.diagram-cache');
+  const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, '.diagram-cache'));
   const keyOf = (code: string) => diagramKey({ code: withDiagramClasses(code), version: MERMAID_VERSION, config: MERMAID_CONFIG });
   const unchecked = diagrams.filter((d) => !readCachedDiagram(cacheDir, keyOf(d.code)));
   if (unchecked.length > 0 && options.diagrams !== false) {

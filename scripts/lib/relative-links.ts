@@ -10,7 +10,7 @@ const URL_ATTRIBUTES = ['href', 'src', 'action', 'poster', 'data-search-src', 'd
 
 /**
  * The relative, file-pointing form of a site-absolute URL, as seen from the
- * page at `pagePath` (a site path such as `faq/p95her2/index.html`).
+ * page at `pagePath` (a site path such as `faq/some-question/index.html`).
  * Anything that is not site-absolute comes back unchanged.
  */
 export function relativeUrl(url: string, pagePath: string): string {

@@ -1,7 +1,7 @@
 /**
- * Citation exports (BibTeX, RIS, CSL-JSON) for the source document and for
- * each of its references. They carry only what the source gives: no author,
- * year, DOI or URL is added where the source has none, and a reference given
+ * Citation exports (BibTeX, RIS, CSL-JSON) for the center's source document
+ * and for each of its references. They carry only what the content gives: no
+ * author, year, DOI or URL is added where it has none, and a reference given
  * as a bare site name says so in a note.
  */
 import type { Reference } from '../schemas/reference.ts';
@@ -11,9 +11,13 @@ import type { SiteText } from '../schemas/site-text.ts';
 export interface CitationRecord {
   /** Key for BibTeX and id for CSL-JSON. */
   key: string;
-  type: 'report' | 'webpage';
+  type: 'report' | 'webpage' | 'article';
   title?: string | undefined;
-  author?: string | undefined;
+  /** One literal name per author, as the content gives them. */
+  authors?: string[] | undefined;
+  /** Journal or book the work appeared in. */
+  container?: string | undefined;
+  doi?: string | undefined;
   publisher?: string | undefined;
   /** Site (host name) the source names. */
   site?: string | undefined;
@@ -25,13 +29,13 @@ export interface CitationRecord {
 
 type SourceCitation = NonNullable<SiteText['citation']>;
 
-/** The source document itself, from content/site/how-to-cite.mdx. */
-export function documentRecord(citation: SourceCitation): CitationRecord {
+/** The source document itself, from site/how-to-cite.mdx; `fallbackKey` is used when it gives no `key`. */
+export function documentRecord(citation: SourceCitation, fallbackKey: string): CitationRecord {
   return {
-    key: 'benchchem2025herceptin',
+    key: citation.key ?? fallbackKey,
     type: 'report',
     title: citation.title,
-    author: citation.author,
+    authors: [citation.author],
     publisher: citation.publisher,
     year: citation.year,
     medium: citation.medium,
@@ -39,18 +43,25 @@ export function documentRecord(citation: SourceCitation): CitationRecord {
   };
 }
 
-/** One numbered reference, exactly as the source gives it. */
+/** One numbered reference, exactly as the content gives it. */
 export function referenceRecord(ref: Reference): CitationRecord {
+  const siteOnly = !ref.title && !ref.doi && !ref.url && !ref.authors;
   return {
     key: ref.id,
-    type: 'webpage',
+    type: ref.container || ref.doi ? 'article' : 'webpage',
     title: ref.title,
+    authors: ref.authors,
+    container: ref.container,
+    doi: ref.doi,
+    year: ref.year,
     publisher: ref.publisher,
     site: ref.site,
     url: ref.url,
-    note: ref.title
-      ? `Reference ${ref.number} of the source document; site: ${ref.site}.`
-      : `Reference ${ref.number} of the source document, which gives only the site name ${ref.site}; no title, author or link.`,
+    note: siteOnly
+      ? `Reference ${ref.number}, given only as the site name ${ref.site}; no title, author or link.`
+      : ref.site
+        ? `Reference ${ref.number}; site: ${ref.site}.`
+        : `Reference ${ref.number}.`,
   };
 }
 
@@ -61,7 +72,9 @@ export function toBibTeX(records: CitationRecord[]): string {
     .map((r) => {
       const fields: [string, string | number | undefined][] = [
         ['title', r.title ? `{${esc(r.title)}}` : undefined],
-        ['author', r.author ? `{${esc(r.author)}}` : undefined],
+        ['author', r.authors ? r.authors.map((a) => `{${esc(a)}}`).join(' and ') : undefined],
+        ['journal', r.container ? esc(r.container) : undefined],
+        ['doi', r.doi],
         ['publisher', r.publisher ? esc(r.publisher) : undefined],
         ['howpublished', r.medium ? esc(r.medium) : r.site ? esc(r.site) : undefined],
         ['year', r.year],
@@ -72,7 +85,7 @@ export function toBibTeX(records: CitationRecord[]): string {
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => `  ${k} = {${v}}`)
         .join(',\n');
-      return `@misc{${r.key},\n${body}\n}\n`;
+      return `@${r.type === 'article' ? 'article' : 'misc'}{${r.key},\n${body}\n}\n`;
     })
     .join('\n');
 }
@@ -82,9 +95,11 @@ export function toRIS(records: CitationRecord[]): string {
   return records
     .map((r) => {
       const lines: [string, string | number | undefined][] = [
-        ['TY', r.type === 'report' ? 'RPRT' : 'ELEC'],
+        ['TY', r.type === 'report' ? 'RPRT' : r.type === 'article' ? 'JOUR' : 'ELEC'],
         ['TI', r.title ?? r.site],
-        ['AU', r.author],
+        ...(r.authors ?? []).map((a): [string, string] => ['AU', a]),
+        ['T2', r.container],
+        ['DO', r.doi],
         ['PB', r.publisher],
         ['PY', r.year],
         ['M3', r.medium],
@@ -108,11 +123,12 @@ export function toCslJson(records: CitationRecord[]): string {
     JSON.stringify(
       records.map((r) => ({
         id: r.key,
-        type: r.type,
+        type: r.type === 'article' ? 'article-journal' : r.type,
         ...(r.title ? { title: r.title } : {}),
-        ...(r.author ? { author: [{ literal: r.author }] } : {}),
+        ...(r.authors ? { author: r.authors.map((literal) => ({ literal })) } : {}),
         ...(r.publisher ? { publisher: r.publisher } : {}),
-        ...(r.site ? { 'container-title': r.site } : {}),
+        ...(r.container || r.site ? { 'container-title': r.container ?? r.site } : {}),
+        ...(r.doi ? { DOI: r.doi } : {}),
         ...(r.year ? { issued: { 'date-parts': [[r.year]] } } : {}),
         ...(r.medium ? { medium: r.medium } : {}),
         ...(r.url ? { URL: r.url } : {}),

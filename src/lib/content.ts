@@ -7,6 +7,10 @@ import { getCollection, type CollectionEntry } from 'astro:content';
 import { scanCitations } from '../markdown/citation-syntax.ts';
 import type { Reference } from '../schemas/reference.ts';
 import { routes } from './routes.ts';
+import { CONTENT_FILES, presentSections, SECTION_INTROS, type SectionIntro } from '../content-model.ts';
+import { loadReferenceIndex } from './reference-index.ts';
+import { contentDir } from './paths.ts';
+import { center, t } from './center.ts';
 
 export type FaqEntry = CollectionEntry<'faq'>;
 export type GuideEntry = CollectionEntry<'troubleshooting'>;
@@ -33,12 +37,24 @@ export interface Site {
   /** Reference id → every place citing it, in site order. */
   citedFrom: ReadonlyMap<string, CitingPlace[]>;
   siteText: (id: 'overview' | 'how-to-cite' | 'disclaimer') => SiteTextEntry;
+  /** The optional intro of a section's index page (`site/<section>.mdx`), if the center has one. */
+  intro: (section: SectionIntro) => SiteTextEntry | undefined;
 }
+
+/** The page a section intro is shown on. */
+const INTRO_ROUTES: Record<SectionIntro, string> = {
+  faq: routes.faqIndex(),
+  troubleshooting: routes.guides(),
+  data: routes.data(),
+  protocols: routes.protocols(),
+  references: routes.references(),
+  'dose-response': routes.ic50Calculator(),
+};
 
 /** A citation in a typed field that names no reference. */
 export class UnknownCitationError extends Error {
   constructor(file: string, field: string, id: string) {
-    super(`${file}  field ${field}: unknown reference id "${id}"; it is not in content/references.yaml.`);
+    super(`${file}  field ${field}: unknown reference id "${id}"; it is not in references.yaml.`);
     this.name = 'UnknownCitationError';
   }
 }
@@ -52,12 +68,14 @@ export function loadSite(): Promise<Site> {
 }
 
 async function build(): Promise<Site> {
+  // A section without entries is not asked for: Astro warns about every empty collection it is asked for.
+  const present = presentSections(contentDir);
   const [faqs, guides, protocols, datasets, refs, texts] = await Promise.all([
-    getCollection('faq'),
-    getCollection('troubleshooting'),
-    getCollection('protocols'),
-    getCollection('data'),
-    getCollection('references'),
+    present.has('faq') ? getCollection('faq') : [],
+    present.has('troubleshooting') ? getCollection('troubleshooting') : [],
+    present.has('protocols') ? getCollection('protocols') : [],
+    present.has('data') ? getCollection('data') : [],
+    loadReferenceIndex(`${contentDir}/${CONTENT_FILES.references}`).size > 0 ? getCollection('references') : [],
     getCollection('site'),
   ]);
   faqs.sort((a, b) => a.data.order - b.data.order);
@@ -88,8 +106,17 @@ async function build(): Promise<Site> {
     }
   };
 
-  for (const text of texts) citeBody(text, routes.home(), 'Home');
-  for (const faq of faqs) citeBody(faq, routes.faq(faq.id), `FAQ: ${faq.data.question}`);
+  for (const text of texts) {
+    const section = (SECTION_INTROS as readonly string[]).includes(text.id) ? (text.id as SectionIntro) : undefined;
+    citeBody(text, section ? INTRO_ROUTES[section] : routes.home(), section ? text.data.title : t('nav.home'));
+  }
+  const topicIds = new Set(center.topics.map((t) => t.id));
+  for (const faq of faqs) {
+    for (const [i, topic] of faq.data.topics.entries())
+      if (!topicIds.has(topic))
+        throw new Error(`${faq.filePath}  field topics.${i}: unknown topic "${topic}"; site.yaml lists ${[...topicIds].join(', ') || 'no topics'}.`);
+    citeBody(faq, routes.faq(faq.id), `${t('nav.faq')}: ${faq.data.question}`);
+  }
   for (const guide of guides) {
     citeBody(guide, routes.guide(guide.id), guide.data.title);
     guide.data.problems.forEach((problem, p) =>
@@ -111,11 +138,11 @@ async function build(): Promise<Site> {
     );
   }
   for (const protocol of protocols) {
-    citeBody(protocol, routes.protocol(protocol.id), `Protocol ${protocol.data.number}`);
+    citeBody(protocol, routes.protocol(protocol.id), t('protocols.protocol', { number: protocol.data.number }));
     protocol.data.steps.forEach((step, s) =>
       cite(protocol.filePath, `steps[${s}].cites`, step.cites, {
         href: `${routes.protocol(protocol.id)}#${step.id}`,
-        label: `Protocol ${protocol.data.number}, step ${s + 1}: ${step.title}`,
+        label: `${t('protocols.protocol', { number: protocol.data.number })}, ${t('protocols.step', { number: s + 1 })}: ${step.title}`,
       }),
     );
   }
@@ -131,9 +158,10 @@ async function build(): Promise<Site> {
     citedFrom,
     siteText: (id) => {
       const entry = textById.get(id);
-      if (!entry) throw new Error(`content/site/${id}.mdx is missing: the site needs it.`);
+      if (!entry) throw new Error(`site/${id}.mdx is missing from the content folder: every center needs it.`);
       return entry;
     },
+    intro: (section) => textById.get(section),
   };
 }
 
@@ -146,4 +174,37 @@ export function citedReferences(site: Site, ids: Iterable<string>): Reference[] 
 /** Ids cited in an MDX body, in order of first use. */
 export function bodyCitations(body: string | undefined): string[] {
   return [...new Set(scanCitations(body ?? '').flatMap((g) => g.ids))];
+}
+
+/** A link of the header navigation. */
+export interface NavItem {
+  label: string;
+  href: string;
+}
+
+/** The header navigation: only sections that have content, in a fixed order. */
+export function navigation(site: Site): NavItem[] {
+  const items: (NavItem | false)[] = [
+    site.faqs.length > 0 && { label: t('nav.faq'), href: routes.faqIndex() },
+    site.guides.length > 0 && { label: t('nav.troubleshooting'), href: routes.guides() },
+    site.datasets.length > 0 && { label: t('nav.data'), href: routes.data() },
+    site.protocols.length > 0 && { label: t('nav.protocols'), href: routes.protocols() },
+    { label: t('nav.references'), href: routes.references() },
+  ];
+  return items.filter((item): item is NavItem => item !== false);
+}
+
+/** Heading and description of a section's index page: the center's intro when it has one, else the interface's neutral words. */
+export function sectionHeading(site: Site, section: SectionIntro): { title: string; description: string } {
+  const intro = site.intro(section);
+  const fallback = {
+    faq: ['faq.title', 'faq.description'],
+    troubleshooting: ['guides.title', 'guides.description'],
+    data: ['data.title', 'data.description'],
+    protocols: ['protocols.title', 'protocols.description'],
+    references: ['references.title', 'references.description'],
+    'dose-response': ['tool.title', 'tool.description'],
+  } as const;
+  const [title, description] = fallback[section];
+  return { title: intro?.data.title ?? t(title), description: intro?.data.short ?? t(description) };
 }

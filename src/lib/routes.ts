@@ -19,5 +19,6 @@ export const routes = {
   ic50Calculator: () => '/tools/ic50/',
   /** Citation download: name is "document", "references" or a reference id; format bib, ris or json. */
   cite: (name: string, format: 'bib' | 'ris' | 'json') => `/cite/${name}.${format}`,
-  offlineBundle: () => '/downloads/herceptin-resistance-support-offline.zip',
+  /** The offline zip, named after the center (see `bundleName` in site-config.ts). */
+  offlineBundle: (bundleName: string) => `/downloads/${bundleName}.zip`,
 } as const;

@@ -4,10 +4,10 @@ import { CitationListSchema, UnitSchema } from './common.ts';
 /** One measured value, e.g. an IC50 for one cell line. */
 export const MeasurementRowSchema = z
   .object({
-    /** Cell line name as the source writes it, e.g. "BT-474.rTP". */
+    /** What the row measures, as the source writes it: a cell line, a sample, a condition. */
     cellLine: z.string().min(1),
-    /** Whether the line is sensitive or resistant to the drug. */
-    status: z.enum(['sensitive', 'resistant']),
+    /** A short label the row is grouped by, e.g. a response class; one of `statuses` when the table declares them. */
+    status: z.string().min(1),
     /** `=` for a point estimate, `>` for a lower bound. */
     qualifier: z.enum(['=', '>']).default('='),
     /** The value, in `unit`. */
@@ -32,10 +32,14 @@ export const DatasetSchema = z
   .object({
     /** Table title. */
     title: z.string().min(5),
-    /** Drug the values refer to. */
-    drug: z.string().min(1),
+    /** Drug or treatment the values refer to, if any. */
+    drug: z.string().min(1).optional(),
     /** Quantity measured, e.g. "IC50". */
     measure: z.string().min(1),
+    /** What a row is, for the first column's heading, e.g. "Cell line" (the default) or "Sample". */
+    rowLabel: z.string().min(1).default('Cell line'),
+    /** The allowed `status` labels, in the order their colours are given; omitted, any label is allowed. */
+    statuses: z.array(z.string().min(1)).min(1).optional(),
     /** Position on the data page, lowest first. */
     order: z.number().int().nonnegative(),
     /** The rows, in the source's order. */
@@ -43,7 +47,14 @@ export const DatasetSchema = z
     /** Caveat on assay conditions that applies to every row. */
     conditionsNote: z.string().min(10),
   })
-  .strict();
+  .strict()
+  .superRefine((d, ctx) => {
+    if (!d.statuses) return;
+    d.rows.forEach((row, i) => {
+      if (!d.statuses!.includes(row.status))
+        ctx.addIssue({ code: 'custom', path: ['rows', i, 'status'], message: `expected one of the table's statuses: ${d.statuses!.join(', ')}` });
+    });
+  });
 
 export type Dataset = z.infer<typeof DatasetSchema>;
 export type MeasurementRow = z.infer<typeof MeasurementRowSchema>;

@@ -1,7 +1,5 @@
 import { z } from 'astro/zod';
-
-/** Resistance mechanisms an FAQ answer can cover; the home page groups answers by them. */
-export const MechanismSchema = z.enum(['her2-alteration', 'alternative-pathways', 'receptor-crosstalk', 'impaired-adcc']);
+import { SlugSchema } from './common.ts';
 
 /** Frontmatter of one FAQ entry; the answer itself is the MDX body. */
 export const FaqSchema = z
@@ -15,10 +13,9 @@ export const FaqSchema = z
       .refine((s) => !/[.!?]\s+[A-Z]/.test(s.trim()), 'expected one sentence'),
     /** Position on the FAQ index, lowest first. */
     order: z.number().int().nonnegative(),
-    /** Mechanisms the answer covers. */
-    mechanisms: z.array(MechanismSchema).min(1),
+    /** Topics the answer covers: ids from the `topics` list of site.yaml, which the content checks compare. */
+    topics: z.array(SlugSchema).min(1),
   })
   .strict();
 
 export type Faq = z.infer<typeof FaqSchema>;
-export type Mechanism = z.infer<typeof MechanismSchema>;

@@ -58,7 +58,7 @@ export const StepSchema = z
 /** Frontmatter of one protocol. The MDX body holds optional notes. */
 export const ProtocolSchema = z
   .object({
-    /** Full title, e.g. "Western blot for p-Akt (Ser473) detection". */
+    /** Full title, e.g. "Western blot for phospho-ERK (Thr202/Tyr204) detection". */
     title: z.string().min(5),
     /** Short name of the experiment, used as a search topic, e.g. "Western blot". */
     topic: z.string().min(2).max(40),

@@ -32,7 +32,7 @@ export const TroubleshootingSchema = z
     title: z.string().min(5),
     /** Short name of the experiment, used as a search topic, e.g. "Western blot". */
     topic: z.string().min(2).max(40),
-    /** Example targets named by the source, e.g. "p-Akt". */
+    /** Example targets named by the source, e.g. "phospho-proteins". */
     example: z.string().optional(),
     /** One sentence for the index and the page description. */
     summary: z.string().min(10),

@@ -1,7 +1,7 @@
 import type { SynonymGroup } from '../schemas/vocabulary.ts';
 import { expandQuery } from './query-expansion.ts';
 
-/** Compatibility-normalised, lower case, letters and digits only: "IC₅₀" and "ic50" compare equal, as do "p-Akt" and "pakt". */
+/** Compatibility-normalised, lower case, letters and digits only: "IC₅₀" and "ic50" compare equal, as do "p-ERK" and "perk". */
 function bare(text: string): string {
   return text
     .normalize('NFKC')
@@ -20,14 +20,14 @@ function wordMatches(w: string, t: string): boolean {
   if (w === t) return true;
   // A number matches the same number with a unit attached: "37" and "37°C".
   if (/^\d+$/.test(t)) return w.startsWith(t) && !/\d/.test(w.charAt(t.length));
-  // Stems ("phosphorylated", "phosphorylation") only for long words; names that end in a digit (HER2, ErbB3) must match exactly.
+  // Stems ("phosphorylated", "phosphorylation") only for long words; names that end in a digit (CDK4, ErbB3) must match exactly.
   return t.length >= 5 && !/\d$/.test(t) && commonPrefix(w, t) >= Math.max(4, t.length - 3);
 }
 
 /**
  * Which words that Pagefind marked in an excerpt really match the query.
  * Pagefind marks words that merely start like a query word, so the "co" of
- * "co-IP" marks "come", and the synonym "her 2" of HER2 marks "here". The
+ * "co-IP" marks "come", and a synonym "her 2" of a gene name would mark "here". The
  * reader's own words count whole and by their parts ("co", "ip"); a synonym
  * counts as whole words of three or more characters that hold a letter.
  */

@@ -38,7 +38,7 @@ describe('IC50 calculator', () => {
     await fresh.goto(`${baseUrl}/tools/ic50/`);
     await fresh.waitForLoadState('networkidle');
     expect(requested).not.toContain('/tools/ic50.js');
-    await fresh.locator('#parental').focus();
+    await fresh.locator('#line-a').focus();
     await fresh.waitForFunction(() => document.getElementById('ic50-form')!.dataset.ready === 'yes');
     expect(requested).toContain('/tools/ic50.js');
     await fresh.close();
@@ -52,7 +52,7 @@ describe('IC50 calculator', () => {
     expect(Number(rows[1]![1])).toBeCloseTo(25, 1);
     expect(Number(rows[0]![3])).toBeCloseTo(1.2, 2);
     expect(rows[0]![6]).toBe('1.0000');
-    expect(await page.locator('.ic50-index').textContent()).toBe('Resistance index (IC₅₀ resistant / IC₅₀ parental): 10');
+    expect(await page.locator('.ic50-index').textContent()).toBe('Resistance index (IC₅₀ Resistant / IC₅₀ Parental): 10');
     expect(await page.locator('.ic50-plot svg circle').count()).toBe(20);
   });
 
@@ -65,9 +65,10 @@ describe('IC50 calculator', () => {
     const csv = await save('Download parameters (CSV)');
     expect(csv.file).toBe('ic50-fit.csv');
     const lines = csv.data.toString('utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('line,ic50_ug_per_ml,ci95_low,ci95_high,hill_slope,top,bottom,r_squared,points');
+    expect(lines[0]).toBe('line,ic50,unit,ci95_low,ci95_high,hill_slope,top,bottom,r_squared,points');
     expect(Number(lines[1]!.split(',')[1])).toBeCloseTo(2.5, 3);
-    expect(lines[3]).toMatch(/^resistance_index,(9\.99|10)/);
+    expect(lines[1]!.split(',')[2]).toBe('µg/mL');
+    expect(lines[3]).toMatch(/^Resistance index,(9\.99|10)/);
     const svg = await save('Download plot (SVG)');
     expect(svg.data.toString('utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     const png = await save('Download plot (PNG)');

@@ -90,7 +90,7 @@ describe('the offline bundle in Firefox', () => {
 
   it('fits an IC50 from disk', async () => {
     await page.goto(at('tools/ic50/index.html'));
-    await page.$eval('#parental', (t, v) => void ((t as HTMLTextAreaElement).value = v), doseResponse(2.5));
+    await page.$eval('#line-a', (t, v) => void ((t as HTMLTextAreaElement).value = v), doseResponse(2.5));
     await page.click('#ic50-form button[type="submit"]');
     await page.waitForSelector('.ic50-results');
     expect(Number(await page.$eval('.ic50-results tbody td', (td) => td.textContent))).toBeCloseTo(2.5, 2);

@@ -156,6 +156,32 @@ const FIXTURES: Fixture[] = [
     marker: '#### Too deep',
     edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\n#### Too deep\n'),
   },
+  {
+    name: 'an FAQ topic that site.yaml does not list',
+    rule: 'faq-topic-unknown',
+    file: 'faq/p95her2.mdx',
+    marker: '- her3-signaling',
+    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), /^topics:\n {2}- [a-z0-9-]+$/m, 'topics:\n  - her3-signaling'),
+  },
+  {
+    name: 'a public address that is not a web address, in site.yaml',
+    rule: 'site-config',
+    file: 'site.yaml',
+    marker: 'url: javascript:',
+    edit: (c) => appendTo(join(c, 'site.yaml'), '\nurl: javascript:alert(1)\n'),
+  },
+  {
+    name: 'a missing site.yaml',
+    rule: 'site-config',
+    file: 'site.yaml',
+    edit: (c) => rmSync(join(c, 'site.yaml')),
+  },
+  {
+    name: 'a missing references.yaml',
+    rule: 'missing-file',
+    file: 'references.yaml',
+    edit: (c) => rmSync(join(c, 'references.yaml')),
+  },
   { name: 'a duplicate slug', rule: 'slug-duplicate', file: 'faq/p95her2.mdx', edit: (c) => cpSync(join(c, 'faq/P95HER2.mdx'), join(c, 'faq/p95her2.mdx')) },
   { name: 'an empty file', rule: 'empty-file', file: 'faq/empty.mdx', edit: (c) => writeFileSync(join(c, 'faq/empty.mdx'), '') },
   {
@@ -211,13 +237,16 @@ describe('a build with broken content fails, names the rule, file and line, and 
   it.each(FIXTURES)('$name → $rule', async (fixture) => {
     const result = await buildBroken(fixture);
     expect(result.code, result.output).not.toBe(0);
-    const text = fixture.rule === 'slug-duplicate' ? '' : readFileSync(join(result.content, fixture.file), 'latin1');
+    const text =
+      fixture.rule === 'slug-duplicate' || !existsSync(join(result.content, fixture.file)) ? '' : readFileSync(join(result.content, fixture.file), 'latin1');
     const line = fixture.marker ? text.split('\n').findIndex((l) => l.includes(fixture.marker!)) + 1 : 1;
     expect(line, 'marker found in the fixture').toBeGreaterThan(0);
     expect(result.output).toMatch(new RegExp(`${escape(fixture.file)}:${line}:\\d+  ${fixture.rule}  `));
     expect(result.output).toMatch(/\n {4}hint: /);
     expect(result.output).toContain('[build] FAILED');
     expect(result.previousSite).toBe('previous good site');
+    // A clear message, not a stack trace from deep inside a step.
+    expect(result.output).not.toMatch(/^\s+at .*\.(ts|js|mjs):\d+:\d+\)?$/m);
     // The diagram cache is not left locked, or the next build would wait on a process that is gone.
     expect(existsSync(join(result.content, '../diagram-cache/.rendering'))).toBe(false);
   });

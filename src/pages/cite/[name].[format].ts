@@ -1,15 +1,17 @@
 import type { APIRoute, GetStaticPaths } from 'astro';
 import { loadSite } from '../../lib/content.ts';
+import { center } from '../../lib/center.ts';
+import { siteSlug } from '../../lib/site-config.ts';
 import { CITE_FORMATS, documentRecord, referenceRecord, type CitationRecord, type CiteFormat } from '../../lib/cite-formats.ts';
 
 /** /cite/document.bib, /cite/references.ris, /cite/<reference-id>.json, … */
 export const getStaticPaths = (async () => {
   const site = await loadSite();
   const citation = site.siteText('how-to-cite').data.citation;
-  if (!citation) throw new Error('content/site/how-to-cite.mdx needs its citation fields for the citation downloads.');
+  // Without citation fields in site/how-to-cite.mdx there is no document citation to download (and no link to one).
   const sets: [string, CitationRecord[]][] = [
-    ['document', [documentRecord(citation)]],
-    ['references', site.references.map(referenceRecord)],
+    ...(citation ? [['document', [documentRecord(citation, siteSlug(center))]] as [string, CitationRecord[]]] : []),
+    ...(site.references.length > 0 ? [['references', site.references.map(referenceRecord)] as [string, CitationRecord[]]] : []),
     ...site.references.map((r): [string, CitationRecord[]] => [r.id, [referenceRecord(r)]]),
   ];
   return sets.flatMap(([name, records]) =>

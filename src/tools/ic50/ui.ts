@@ -1,15 +1,37 @@
 /**
- * The IC50 calculator page, loaded on first use. Fits one or two lines
- * (parental and resistant), shows the parameters, a log-axis plot and the
- * resistance index, and exports CSV, SVG and PNG. Runs offline and from file://.
+ * The IC50 calculator page, loaded on first use. Fits one or two lines, shows
+ * the parameters, a log-axis plot and the ratio of the two IC₅₀s, and exports
+ * CSV, SVG and PNG. Runs offline and from file://. The lines' names, the axis
+ * label, the unit and the ratio's name are the center's, read from the form's
+ * data-* attributes (see src/sections/tools/ic50.astro).
  */
 import { fit4pl, logistic4, parseDoseResponse, type Fit, type Point } from './fit.ts';
 import { textTable } from '../text-table.ts';
 
-const LINES = [
-  { id: 'parental', name: 'Parental', colour: '#1d4e89' },
-  { id: 'resistant', name: 'Resistant', colour: '#a1261b' },
-] as const;
+/** The center's wording, from the form. */
+interface Labels {
+  lines: { id: string; name: string; colour: string }[];
+  concentration: string;
+  /** Unit of the concentrations, or '' when the center names none. */
+  unit: string;
+  ratio: string;
+}
+
+function labelsOf(form: HTMLFormElement): Labels {
+  const d = form.dataset;
+  return {
+    lines: [
+      { id: 'line-a', name: d.lineA ?? 'Line A', colour: '#1d4e89' },
+      { id: 'line-b', name: d.lineB ?? 'Line B', colour: '#a1261b' },
+    ],
+    concentration: d.concentration ?? 'Concentration',
+    unit: d.unit ?? '',
+    ratio: d.ratio ?? 'Fold change',
+  };
+}
+
+const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const withUnit = (value: string, unit: string) => (unit ? `${value} ${unit}` : value);
 
 interface Fitted {
   name: string;
@@ -30,7 +52,7 @@ function download(name: string, type: string, data: BlobPart): void {
 }
 
 /** The plot as standalone SVG markup: log-scale x axis, points and fitted curves. */
-function plotSvg(lines: Fitted[]): string {
+function plotSvg(lines: Fitted[], labels: Labels): string {
   const W = 560;
   const H = 360;
   const m = { l: 56, r: 16, t: 16, b: 48 };
@@ -56,7 +78,8 @@ function plotSvg(lines: Fitted[]): string {
   parts.push(
     `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
   );
-  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 8}" font-size="13" text-anchor="middle" fill="#111">Herceptin (µg/mL, log scale)</text>`);
+  const axis = `${labels.concentration} (${labels.unit ? `${labels.unit}, ` : ''}log scale)`;
+  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 8}" font-size="13" text-anchor="middle" fill="#111">${escapeXml(axis)}</text>`);
   parts.push(
     `<text x="14" y="${(H - m.b) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 14 ${(H - m.b) / 2})">Viability (%)</text>`,
   );
@@ -69,25 +92,27 @@ function plotSvg(lines: Fitted[]): string {
     parts.push(`<path d="${path}" fill="none" stroke="${l.colour}" stroke-width="2"/>`);
     for (const p of l.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${l.colour}"/>`);
     parts.push(
-      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${l.name}: IC50 ${fmt(l.fit.ic50)} µg/mL</text>`,
+      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${escapeXml(`${l.name}: IC50 ${withUnit(fmt(l.fit.ic50), labels.unit)}`)}</text>`,
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Dose-response curves">${parts.join('')}</svg>`;
 }
 
-function paramsCsv(lines: Fitted[], index: number | undefined): string {
-  const rows = [['line', 'ic50_ug_per_ml', 'ci95_low', 'ci95_high', 'hill_slope', 'top', 'bottom', 'r_squared', 'points']];
+function paramsCsv(lines: Fitted[], index: number | undefined, labels: Labels): string {
+  const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = [['line', 'ic50', 'unit', 'ci95_low', 'ci95_high', 'hill_slope', 'top', 'bottom', 'r_squared', 'points']];
   for (const l of lines)
-    rows.push([l.name, l.fit.ic50, l.fit.ci?.[0] ?? '', l.fit.ci?.[1] ?? '', l.fit.hill, l.fit.top, l.fit.bottom, l.fit.r2, l.fit.n].map(String));
-  if (index !== undefined) rows.push(['resistance_index', String(index), '', '', '', '', '', '', '']);
-  return rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
+    rows.push([l.name, l.fit.ic50, labels.unit, l.fit.ci?.[0] ?? '', l.fit.ci?.[1] ?? '', l.fit.hill, l.fit.top, l.fit.bottom, l.fit.r2, l.fit.n].map(String));
+  if (index !== undefined) rows.push([labels.ratio, String(index), '', '', '', '', '', '', '', '']);
+  return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
 function run(form: HTMLFormElement, output: HTMLElement): void {
   output.replaceChildren();
+  const labels = labelsOf(form);
   const problems: string[] = [];
   const fitted: Fitted[] = [];
-  for (const line of LINES) {
+  for (const line of labels.lines) {
     const text = (form.elements.namedItem(line.id) as HTMLTextAreaElement).value;
     if (!text.trim()) continue;
     const parsed = parseDoseResponse(text);
@@ -117,7 +142,7 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
 
   const table = textTable(
     'Four-parameter logistic fit',
-    ['Line', 'IC₅₀ (µg/mL)', '95% CI', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points'],
+    ['Line', labels.unit ? `IC₅₀ (${labels.unit})` : 'IC₅₀', '95% CI', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points'],
     fitted.map((l) => [
       l.name,
       fmt(l.fit.ic50),
@@ -135,22 +160,21 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   wrap.append(table);
   output.append(wrap);
 
-  const parental = fitted.find((l) => l.name === 'Parental');
-  const resistant = fitted.find((l) => l.name === 'Resistant');
-  const index = parental && resistant ? resistant.fit.ic50 / parental.fit.ic50 : undefined;
+  const [lineA, lineB] = labels.lines.map((line) => fitted.find((l) => l.name === line.name));
+  const index = lineA && lineB ? lineB.fit.ic50 / lineA.fit.ic50 : undefined;
   if (index !== undefined) {
     const p = document.createElement('p');
     p.className = 'ic50-index';
-    p.textContent = `Resistance index (IC₅₀ resistant / IC₅₀ parental): ${fmt(index)}`;
+    p.textContent = `${labels.ratio} (IC₅₀ ${lineB!.name} / IC₅₀ ${lineA!.name}): ${fmt(index)}`;
     output.append(p);
   }
 
-  const svg = plotSvg(fitted);
+  const svg = plotSvg(fitted, labels);
   const figure = document.createElement('figure');
   figure.className = 'ic50-plot';
   // It scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
   figure.tabIndex = 0;
-  figure.innerHTML = svg; // our own markup: numbers and fixed labels only
+  figure.innerHTML = svg; // our own markup: numbers, and the center's labels escaped
   const caption = document.createElement('figcaption');
   caption.textContent = 'Points: data; lines: fitted four-parameter logistic curves.';
   figure.append(caption);
@@ -165,7 +189,7 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
     b.addEventListener('click', onClick);
     exports.append(b, ' ');
   };
-  button('Download parameters (CSV)', () => download('ic50-fit.csv', 'text/csv', paramsCsv(fitted, index)));
+  button('Download parameters (CSV)', () => download('ic50-fit.csv', 'text/csv', paramsCsv(fitted, index, labels)));
   button('Download plot (SVG)', () => download('ic50-plot.svg', 'image/svg+xml', svg));
   button('Download plot (PNG)', () => {
     const image = new Image();

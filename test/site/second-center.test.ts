@@ -1,0 +1,156 @@
+/**
+ * The generator builds any center from its folder alone: the second-topic
+ * fixture (RT-qPCR, no data table, its own topics, the calculator switched
+ * off), copied out of the repository and built with --content, as a team
+ * publishing a second center would.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { unzipSync } from 'fflate';
+import { parse } from 'yaml';
+import { describe, expect, inject, it } from 'vitest';
+import { listFiles, loadPage } from '../helpers/built-site';
+import { pdfInfo, pdfText } from '../helpers/poppler';
+import { TOPIC_LITERALS } from '../helpers/topic-literals';
+
+const dist = inject('fixtureDistDir');
+const content = inject('fixtureContentDir');
+const site = parse(readFileSync(join(content, 'site.yaml'), 'utf8')) as {
+  name: string;
+  shortName: string;
+  url: string;
+  topics: { id: string; label: string }[];
+};
+const files = listFiles(dist);
+const fm = (file: string) => parse(/^---\n([\s\S]*?)\n---/.exec(readFileSync(join(content, file), 'utf8'))![1]!) as Record<string, unknown>;
+const entries = (folder: string) => readdirSync(join(content, folder)).map((f) => ({ slug: f.replace(/\.mdx$/, ''), data: fm(join(folder, f)) }));
+
+describe('a second center, built from its folder alone', () => {
+  it('has a page for every entry, titled from the content and named after the center', () => {
+    for (const { slug, data } of entries('faq')) {
+      const $ = loadPage(dist, `/faq/${slug}/`);
+      expect($('h1').text()).toBe(data.question);
+      expect($('title').text()).toBe(`${data.question as string} · ${site.name}`);
+    }
+    for (const { slug, data } of entries('protocols')) {
+      const $ = loadPage(dist, `/protocols/${slug}/`);
+      expect($('h1').text()).toBe(`Protocol ${data.number as number}: ${data.title as string}`);
+      expect($('ol.steps > li')).toHaveLength((data.steps as unknown[]).length);
+    }
+    const guide = loadPage(dist, '/troubleshooting/sybr-green-qpcr/');
+    expect(guide('th#ntc-amplification').text().trim()).toBe('Amplification in the no-template control');
+  });
+
+  it('shows its own name in the header and its language and address in the head', () => {
+    const $ = loadPage(dist, '/');
+    expect($('title').text()).toBe(site.name);
+    expect($('.site-header .brand-full').text()).toBe(site.name);
+    expect($('.site-header .brand-short').text()).toBe(site.shortName);
+    expect($('.site-header .brand').attr('aria-label')).toBe(site.name);
+    expect($('html').attr('lang')).toBe('en');
+    expect(loadPage(dist, '/faq/melt-curve/')('link[rel="canonical"]').attr('href')).toBe(`${site.url}/faq/melt-curve/`);
+  });
+
+  it('groups its FAQ by its own topics, under its own heading', () => {
+    const $ = loadPage(dist, '/');
+    expect($('#topics').text()).toBe('Topics');
+    const labels = $('.topic-index > li > strong')
+      .map((_, el) => $(el).text().replace(/:$/, ''))
+      .get();
+    expect(labels).toEqual(site.topics.map((t) => t.label));
+    expect(loadPage(dist, '/faq/reference-genes/')('.tags .tag').text()).toBe('Data analysis');
+  });
+
+  it('has no data page, no calculator, and mentions neither anywhere', () => {
+    expect(files.some((f) => f.startsWith('data/'))).toBe(false);
+    expect(files.filter((f) => f.startsWith('tools/'))).toEqual(['tools/run-mode.js']);
+    for (const page of files.filter((f) => f.endsWith('.html'))) {
+      const $ = loadPage(dist, page);
+      expect($('a[href^="/data/"], a[href^="/tools/"]').length, page).toBe(0);
+      expect($('body').text(), page).not.toMatch(/IC₅₀ calculator|Quantitative data/);
+    }
+    const nav = loadPage(
+      dist,
+      '/',
+    )('nav[aria-label="Main"] a')
+      .map((_, a) => loadPage(dist, '/')(a).text())
+      .get();
+    expect(nav).toEqual(['FAQ', 'Troubleshooting', 'Protocols', 'References']);
+  });
+
+  it('lists references with authors, year, journal and DOI as given', () => {
+    const $ = loadPage(dist, '/references/');
+    const first = $('#ref-bustin-2009-miqe').text();
+    expect(first).toContain('Bustin SA, Benes V');
+    expect(first).toContain('(2009)');
+    expect(first).toContain('Clinical Chemistry');
+    expect($('#ref-bustin-2009-miqe a[href="https://doi.org/10.1373/clinchem.2008.112797"]')).toHaveLength(1);
+    expect($('main').text()).not.toMatch(/source document/);
+    const bib = readFileSync(join(dist, 'cite/bustin-2009-miqe.bib'), 'utf8');
+    expect(bib).toMatch(/^@article\{bustin-2009-miqe,/);
+    expect(bib).toContain('doi = {10.1373/clinchem.2008.112797}');
+    // The center's how-to-cite gives no citation fields: there is no document citation to download, and no link to one.
+    expect(existsSync(join(dist, 'cite/document.bib'))).toBe(false);
+  });
+
+  it('prints its protocols to PDFs named for the center, holding every step', () => {
+    for (const { slug, data } of entries('protocols')) {
+      const file = join(dist, 'pdf', `${slug}.pdf`);
+      const info = pdfInfo(file);
+      expect(info.Author).toBe(site.name);
+      expect(info.Keywords).toContain('RT-qPCR');
+      const text = pdfText(file).replace(/\s+/g, ' ');
+      for (const step of data.steps as { title: string }[]) expect(text).toContain(step.title);
+      expect(text).toContain(site.name);
+    }
+    expect(pdfInfo(join(dist, 'pdf/protocols.pdf')).Title).toBe(`${site.name}: protocols`);
+  });
+
+  it('names its public address in the PDF footers and the offline banner, and never the build’s temporary server', () => {
+    const text = pdfText(join(dist, 'pdf/two-step-rt-qpcr.pdf'));
+    expect(text).toContain(`${site.url}/protocols/two-step-rt-qpcr/`);
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
+    const zip = unzipSync(readFileSync(join(dist, 'downloads/rt-qpcr-gene-expression-support-center-offline.zip')));
+    const home = new TextDecoder().decode(zip['rt-qpcr-gene-expression-support-center-offline/index.html']!);
+    expect(home).toMatch(new RegExp(`For updates, see the public site: <a href="${site.url}">`));
+  });
+
+  it('draws its diagram, rendered into its own folder', () => {
+    expect(loadPage(dist, '/protocols/two-step-rt-qpcr/')('figure svg').length).toBe(1);
+    expect(readdirSync(join(content, '.diagram-cache')).filter((f) => f.endsWith('.json')).length).toBe(1);
+  });
+
+  it('bundles an offline copy named after the center', () => {
+    expect(files.filter((f) => f.startsWith('downloads/'))).toEqual(['downloads/rt-qpcr-gene-expression-support-center-offline.zip']);
+  });
+
+  it('carries no trace of the default center: pages, scripts, PDFs (text and metadata), the zip’s names and files', () => {
+    const traces: string[] = [];
+    const scan = (where: string, text: string) => {
+      const m = TOPIC_LITERALS.exec(text);
+      if (m) traces.push(`${where}: "${m[0]}"`);
+    };
+    for (const file of files) {
+      const path = join(dist, file);
+      if (file.endsWith('.pdf')) {
+        scan(file, pdfText(path));
+        scan(`${file} (metadata)`, JSON.stringify(pdfInfo(path)));
+      } else if (file.endsWith('.zip')) {
+        for (const [name, data] of Object.entries(unzipSync(readFileSync(path)))) {
+          scan(`zip entry name ${name}`, name);
+          if (!name.endsWith('.pdf')) scan(`zip: ${name}`, new TextDecoder().decode(data));
+        }
+      } else if (!/\.(png|woff2?|pf_\w+|wasm|ico)$/.test(file) && !file.startsWith('pagefind/')) {
+        scan(file, readFileSync(path, 'utf8'));
+      }
+    }
+    expect(traces).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.pdf'))).toHaveLength(3);
+  });
+
+  it('changed no tracked file of the generator', () => {
+    const after = spawnSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).stdout;
+    expect(after).toBe(inject('gitStatusBefore'));
+  });
+});

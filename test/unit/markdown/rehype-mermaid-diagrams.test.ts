@@ -1,0 +1,101 @@
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import rehypeStringify from 'rehype-stringify';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import { afterAll, describe, expect, it } from 'vitest';
+import { unthemedColours } from '../../../src/markdown/diagram-theme';
+import { closeMermaidRenderer, rendererStats } from '../../../src/markdown/mermaid-renderer';
+import { diagramStats, rehypeMermaidDiagrams } from '../../../src/markdown/rehype-mermaid-diagrams';
+
+const cacheDir = mkdtempSync(join(tmpdir(), 'diagram-cache-'));
+afterAll(closeMermaidRenderer);
+
+async function render(markdown: string) {
+  const file = new VFile({ path: 'content/protocols/example.mdx', value: markdown });
+  const result = await unified().use(remarkParse).use(remarkRehype).use(rehypeMermaidDiagrams, { cacheDir }).use(rehypeStringify).process(file);
+  return String(result);
+}
+
+const diagram = (body: string, meta = 'caption="How p95HER2 escapes Herceptin."') =>
+  ['# Title', '', 'Some text.', '', `\`\`\`mermaid ${meta}`, 'flowchart TD', body, '```', ''].join('\n');
+
+const good = diagram(
+  [
+    '  accTitle: p95HER2 escapes Herceptin',
+    '  accDescr: Herceptin binds HER2 but not p95HER2, which signals on its own.',
+    '  T["Herceptin"]:::drug -->|binds| H["HER2"]',
+    '  P["p95HER2"]:::resistance --> K["PI3K"]',
+    '  click P href "/faq/p95her2/"',
+  ].join('\n'),
+);
+
+describe('rehype-mermaid-diagrams', () => {
+  it('replaces a mermaid block by a figure with the SVG, caption and text description', async () => {
+    const html = await render(good);
+    expect(html).not.toContain('language-mermaid');
+    expect(html).toMatch(/<figure class="diagram" id="figure-[0-9a-f]{12}"><div class="diagram-scroll" tabindex="0" role="group"[^>]*><svg /);
+    expect(html).toContain('<title id="chart-title-diagram-');
+    expect(html).toContain('>p95HER2 escapes Herceptin</title>');
+    expect(html).toContain('<figcaption>How p95HER2 escapes Herceptin.</figcaption>');
+    expect(html).toContain('<summary>Text description of the diagram</summary><p>Herceptin binds HER2 but not p95HER2, which signals on its own.</p>');
+    expect(html).toContain('href="/faq/p95her2/"');
+  });
+
+  it('writes colours as theme custom properties, with no placeholder left', async () => {
+    const html = await render(good);
+    expect(unthemedColours(html)).toEqual([]);
+    for (const property of ['--diagram-text', '--diagram-line', '--diagram-node-bg', '--diagram-drug-bg', '--diagram-resistance-bg']) {
+      expect(html).toContain(`var(${property})`);
+    }
+  });
+
+  it('serves an unchanged diagram from the cache without a browser', async () => {
+    await render(good);
+    const launches = rendererStats.launches;
+    const fromCache = diagramStats.fromCache;
+    const saved = process.env.CHROME_PATH;
+    process.env.CHROME_PATH = '/nonexistent/chromium';
+    await closeMermaidRenderer();
+    try {
+      expect(await render(good)).toContain('<svg');
+    } finally {
+      process.env.CHROME_PATH = saved;
+      if (saved === undefined) delete process.env.CHROME_PATH;
+    }
+    expect(rendererStats.launches).toBe(launches);
+    expect(diagramStats.fromCache).toBe(fromCache + 1);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  });
+
+  it('gives every element a unique id when a page holds several diagrams, even the same one twice', async () => {
+    const other = diagram(['  accTitle: Second', '  accDescr: Another diagram.', '  X --> Y'].join('\n'), 'caption="Second."');
+    const html = await render([good, other, good].join('\n'));
+    const ids = [...html.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBeGreaterThan(30);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    expect(html.match(/<figure /g)).toHaveLength(3);
+  });
+
+  it('fails a diagram mermaid cannot parse at its line in the file, with mermaid’s message', async () => {
+    // Line 5 is the fence; the broken line is the diagram's third line, so line 8 of the file.
+    const broken = diagram(['  accTitle: t', '  A -->> B'].join('\n'));
+    await expect(render(broken)).rejects.toMatchObject({
+      file: 'content/protocols/example.mdx',
+      line: 8,
+      ruleId: 'parse-error',
+      message: expect.stringMatching(/example\.mdx:8:1  diagram-parse  Mermaid could not parse this diagram: Parse error on line 3/),
+    });
+  });
+
+  it('fails a diagram without accTitle and accDescr', async () => {
+    await expect(render(diagram('  A --> B'))).rejects.toMatchObject({ ruleId: 'missing-accessibility', line: 5 });
+  });
+
+  it('fails a diagram without a caption', async () => {
+    await expect(render(diagram('  accTitle: t\n  accDescr: d\n  A --> B', ''))).rejects.toMatchObject({ ruleId: 'missing-caption' });
+  });
+});

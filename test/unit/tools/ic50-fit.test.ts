@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { fit4pl, logistic4, parseDoseResponse, studentTQuantile } from '../../../src/tools/ic50/fit';
+
+const TRUE = { bottom: 5, top: 100, ic50: 2.5, hill: 1.2 };
+const DOSES = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100];
+
+/** Deterministic normal noise (Box–Muller on a seeded generator). */
+function noise(seed: number) {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  return () => Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u());
+}
+
+describe('studentTQuantile', () => {
+  it.each([
+    [1, 12.7062],
+    [5, 2.5706],
+    [10, 2.2281],
+    [30, 2.0423],
+    [1000, 1.9623],
+  ])('t(0.975, %i) = %f, as in the published tables', (df, expected) => {
+    expect(studentTQuantile(0.975, df)).toBeCloseTo(expected, 3);
+  });
+});
+
+describe('fit4pl', () => {
+  it('recovers known parameters from exact data to 1e-4', () => {
+    const result = fit4pl(DOSES.map((x) => ({ x, y: logistic4(x, TRUE) })));
+    expect(result.ok).toBe(true);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(fit.ic50 / TRUE.ic50 - 1).toBeCloseTo(0, 4);
+    expect(fit.hill).toBeCloseTo(TRUE.hill, 4);
+    expect(fit.top).toBeCloseTo(TRUE.top, 3);
+    expect(fit.bottom).toBeCloseTo(TRUE.bottom, 3);
+    expect(fit.r2).toBeCloseTo(1, 8);
+  });
+
+  it.each([1, 2, 3, 4, 5])('recovers them from noisy triplicates (seed %i) within 20%, and the 95 % interval holds the true IC50', (seed) => {
+    const rand = noise(seed);
+    const points = DOSES.flatMap((x) => [0, 1, 2].map(() => ({ x, y: logistic4(x, TRUE) + 3 * rand() })));
+    const result = fit4pl(points);
+    expect(result.ok).toBe(true);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(Math.abs(fit.ic50 / TRUE.ic50 - 1)).toBeLessThan(0.2);
+    expect(Math.abs(fit.hill / TRUE.hill - 1)).toBeLessThan(0.2);
+    expect(fit.ci![0]).toBeLessThan(TRUE.ic50);
+    expect(fit.ci![1]).toBeGreaterThan(TRUE.ic50);
+    expect(fit.r2).toBeGreaterThan(0.98);
+  });
+
+  it('refuses fewer points than parameters', () => {
+    expect(
+      fit4pl([
+        { x: 1, y: 90 },
+        { x: 2, y: 50 },
+        { x: 3, y: 10 },
+      ]),
+    ).toEqual({ ok: false, error: expect.stringMatching(/^3 data points: the four-parameter model needs at least 4/) });
+  });
+
+  it('asks for percent when the viability was entered as fractions of the control', () => {
+    const result = fit4pl(DOSES.map((x) => ({ x, y: logistic4(x, TRUE) / 100 })));
+    expect(!result.ok && result.error).toMatch(/look like fractions of the control\. Enter viability in percent/);
+  });
+
+  it('reports no IC50 when nothing is inhibited', () => {
+    const result = fit4pl(DOSES.map((x, i) => ({ x, y: 98 + (i % 3) })));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/^No inhibition/);
+  });
+
+  it('does not extrapolate an IC50 beyond the tested range', () => {
+    const result = fit4pl([0.01, 0.03, 0.1, 0.3, 1, 3].map((x) => ({ x, y: logistic4(x, { ...TRUE, ic50: 10 }) })));
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/above the highest concentration tested \(3\); it is not reported/);
+  });
+});
+
+describe('against an established tool', () => {
+  // R's nls() with the self-starting four-parameter logistic SSfpl, on the weights of chick 1 of R's ChickWeight data, as published
+  // in R's SSfpl documentation example and in Crawley, The R Book (2007), "Self-starting four-parameter logistic":
+  //   A 27.453 (SE 6.601), B 348.971 (57.899), xmid 19.391 (2.194), scal 6.673 (1.002); residual SE 2.351 on 8 degrees of freedom.
+  // SSfpl is A + (B − A) / (1 + exp((xmid − t) / scal)). With concentration x = exp(t) it is our model with bottom = A, top = B,
+  // log(IC50) = xmid and hill = −1 / scal, so the same least-squares problem must give the same estimates.
+  const time = [0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 21];
+  const weight = [42, 51, 59, 64, 76, 93, 106, 125, 149, 171, 199, 205];
+
+  it('reproduces the published nls estimates and the standard error of xmid', () => {
+    const result = fit4pl(time.map((t, i) => ({ x: Math.exp(t), y: weight[i]! })));
+    const fit = result.fit!;
+    expect(fit.bottom).toBeCloseTo(27.453, 2);
+    expect(fit.top).toBeCloseTo(348.971, 1);
+    expect(Math.log(fit.ic50)).toBeCloseTo(19.391, 2);
+    expect(-1 / fit.hill).toBeCloseTo(6.673, 2);
+    // The 95% interval of log(IC50) is xmid ± t(0.975, 8) × SE(xmid).
+    const halfWidth = (Math.log(fit.ci![1]) - Math.log(fit.ci![0])) / 2;
+    expect(halfWidth / studentTQuantile(0.975, 8)).toBeCloseTo(2.194, 2);
+    // A rising curve is not an inhibition: the calculator does not report it as an IC50.
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe('parseDoseResponse', () => {
+  it('reads tab-separated replicates pasted from a spreadsheet, with a header row and empty cells', () => {
+    expect(parseDoseResponse('conc\tr1\tr2\n0.1\t98\t97\n1\t60\t\n10\t12\t14\n')).toEqual({
+      ok: true,
+      points: [
+        { x: 0.1, y: 98 },
+        { x: 0.1, y: 97 },
+        { x: 1, y: 60 },
+        { x: 10, y: 12 },
+        { x: 10, y: 14 },
+      ],
+    });
+  });
+
+  it('reads semicolon-separated cells with decimal commas', () => {
+    expect(parseDoseResponse('0,5;80\n5;20')).toMatchObject({
+      ok: true,
+      points: [
+        { x: 0.5, y: 80 },
+        { x: 5, y: 20 },
+      ],
+    });
+  });
+
+  it('reads CSV', () => {
+    expect(parseDoseResponse('0.5,80,82\n5,20,22')).toMatchObject({
+      ok: true,
+      points: [
+        { x: 0.5, y: 80 },
+        { x: 0.5, y: 82 },
+        { x: 5, y: 20 },
+        { x: 5, y: 22 },
+      ],
+    });
+  });
+
+  it('names the row and column of a cell that is not a number', () => {
+    expect(parseDoseResponse('0.1,98\n1,sixty\n10,12')).toEqual({ ok: false, errors: ['Row 2, column 2: "sixty" is not a number.'] });
+  });
+
+  it('refuses a zero or negative concentration on a log axis', () => {
+    expect(parseDoseResponse('0,100\n1,50')).toEqual({ ok: false, errors: [expect.stringMatching(/^Row 1: a concentration of 0 cannot go on a log axis/)] });
+  });
+});
