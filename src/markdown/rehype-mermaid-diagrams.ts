@@ -1,5 +1,6 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
+import { find, svg as svgSchema } from 'property-information';
 import { toText } from 'hast-util-to-text';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -125,8 +126,27 @@ function uniqueIds(diagram: RenderedDiagram, key: string, repeats: Map<string, n
   return { ...diagram, svg: diagram.svg.replaceAll(id, `${id}-${n}`) };
 }
 
+/**
+ * Keys every SVG property by its real attribute name (`markerEnd` → `marker-end`, `textAnchor` → `text-anchor`). MDX's
+ * static optimisation serialises an element's children on their own, outside the SVG namespace, where a property name is
+ * written as is; the HTML parser then lowercases `markerEnd` into `markerend`, which SVG ignores: the diagrams lost every
+ * arrowhead and their labels' centring that way. Attribute names are right in either namespace.
+ */
+function withAttributeNames(node: Element): Element {
+  const properties: Element['properties'] = {};
+  for (const [key, value] of Object.entries(node.properties)) {
+    if (key === 'className') {
+      properties[key] = value;
+      continue;
+    }
+    const info = find(svgSchema, key);
+    properties[info.attribute] = Array.isArray(value) ? value.join(info.commaSeparated ? ',' : ' ') : value;
+  }
+  return { ...node, properties, children: node.children.map((c) => (c.type === 'element' ? withAttributeNames(c) : c)) };
+}
+
 function figure(key: string, diagram: RenderedDiagram, caption: string, n = 1): Element {
-  const svg = fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element;
+  const svg = withAttributeNames(fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);
   const id = `figure-${key.slice(0, 12)}${n > 1 ? `-${n}` : ''}`;
   // Wide diagrams keep a legible minimum width on phones and scroll; narrow ones just scale.
   const width = Number(/viewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(diagram.svg)?.[1] ?? 0);

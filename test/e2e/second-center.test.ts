@@ -78,6 +78,29 @@ describe('a second center in the browser', () => {
       expect(text).toContain(step.replace(/\s+/g, ''));
   });
 
+  it('gives every edge of its diagram an arrowhead that exists, and centres the labels (no SVG attribute lowercased by the HTML parser)', async () => {
+    await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
+    const found = await page.locator('figure svg').evaluate((svg) => {
+      const edges = [...svg.querySelectorAll('path.flowchart-link, path[class*="edge"]')];
+      const unresolved = edges.filter((p) => {
+        const ref = /url\(#([^)]+)\)/.exec(p.getAttribute('marker-end') ?? '')?.[1];
+        return !ref || svg.querySelector(`marker[id="${ref}"]`) === null;
+      });
+      // What the HTML parser makes of camelCase names it does not know: attributes SVG ignores.
+      const lowered = [...svg.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes]
+          .map((a) => a.name)
+          .filter((n) => /^(markerend|markerstart|textanchor|dominantbaseline|strokewidth|strokedasharray|fontsize)$/.test(n)),
+      );
+      const markerBox = svg.querySelector('marker path')?.getBoundingClientRect();
+      return { edges: edges.length, unresolved: unresolved.length, lowered, markerDrawn: svg.querySelector('marker') !== null && markerBox !== undefined };
+    });
+    expect(found.edges).toBe(4);
+    expect(found.unresolved).toBe(0);
+    expect(found.lowered).toEqual([]);
+    expect(found.markerDrawn).toBe(true);
+  });
+
   it.each(['/', '/faq/amplification-efficiency/', '/troubleshooting/sybr-green-qpcr/', '/protocols/two-step-rt-qpcr/', '/references/'])(
     '%s has no axe violations',
     async (path) => {
