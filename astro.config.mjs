@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import remarkGfm from 'remark-gfm';
 import { remarkCitations } from './src/markdown/remark-citations.ts';
+import { remarkContentSafety } from './src/markdown/remark-content-safety.ts';
 import { rehypeMermaidDiagrams } from './src/markdown/rehype-mermaid-diagrams.ts';
 import { diagrams } from './src/integrations/diagrams.ts';
 import { vitePluginBlankFrontmatter } from './src/markdown/blank-frontmatter.ts';
@@ -34,7 +35,7 @@ export default defineConfig({
     processor: unified({
       // remark-gfm is listed explicitly below; the built-in switch would add it twice.
       gfm: false,
-      remarkPlugins: [remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
+      remarkPlugins: [remarkContentSafety, remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
       rehypePlugins: [[rehypeMermaidDiagrams, { cacheDir: diagramCache }]],
     }),
     // Shiki would turn ```mermaid into highlighted code before the diagram plugin sees it.

@@ -14,9 +14,10 @@ export default defineConfig({
     // Build-failure tests each run a build; two cores are best used two at a time.
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'site', include: ['test/site/**/*.test.ts', 'test/content/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] } },
-      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/global-setup.ts'] } },
+      // The unit project renders diagrams in Chromium too, so it also makes sure the browsers are there.
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts'] } },
+      { extends: true, test: { name: 'site', include: ['test/site/**/*.test.ts', 'test/content/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
+      { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
     ],
   },
 });

@@ -222,7 +222,7 @@ function preflight(): void {
       column: 1,
       rule: 'missing-file',
       severity: 'error',
-      message: `${relative(root, references)} is missing: every center needs its reference list.`,
+      message: 'references.yaml is missing: every center needs its reference list.',
       hint: 'Write "[]" in it for a center that cites nothing yet.',
     });
   if (findings.length > 0) fail(findings.map(formatFinding).join('\n'));

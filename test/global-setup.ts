@@ -27,8 +27,10 @@ declare module 'vitest' {
     fixtureDistDir: string;
     /** http://127.0.0.1:port serving `fixtureDistDir`. */
     fixtureBaseUrl: string;
-    /** The generator's `git status --porcelain` before the fixture was built. */
+    /** The generator's `git status --porcelain` just before the fixture center was built. */
     gitStatusBefore: string;
+    /** The same, just after. */
+    gitStatusAfter: string;
   }
 }
 
@@ -58,18 +60,20 @@ async function serve(dir: string): Promise<{ server: Server; url: string }> {
 
 async function buildAll(): Promise<Built> {
   const workDir = mkdtempSync(join(tmpdir(), 'support-center-test-'));
-  const gitStatusBefore = spawnSync('git', ['status', '--porcelain'], { encoding: 'utf8' }).stdout;
   const distDir = join(workDir, 'dist');
   build(undefined, distDir);
   const fixtureContentDir = join(workDir, 'qpcr-center');
   cpSync('test/fixtures/centers/qpcr', fixtureContentDir, { recursive: true });
   const fixtureDistDir = join(workDir, 'qpcr-dist');
+  const gitStatus = () => spawnSync('git', ['status', '--porcelain', '--untracked-files=all'], { encoding: 'utf8' }).stdout;
+  const gitStatusBefore = gitStatus();
   build(fixtureContentDir, fixtureDistDir);
+  const gitStatusAfter = gitStatus();
   const [main, fixture] = await Promise.all([serve(distDir), serve(fixtureDistDir)]);
   return {
     workDir,
     servers: [main.server, fixture.server],
-    provided: { distDir, baseUrl: main.url, fixtureContentDir, fixtureDistDir, fixtureBaseUrl: fixture.url, gitStatusBefore },
+    provided: { distDir, baseUrl: main.url, fixtureContentDir, fixtureDistDir, fixtureBaseUrl: fixture.url, gitStatusBefore, gitStatusAfter },
   };
 }
 

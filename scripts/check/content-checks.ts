@@ -29,6 +29,7 @@ import { unknownUiKeys } from '../../src/i18n/ui.ts';
 import type { SiteConfig } from '../../src/schemas/site-config.ts';
 import { findBrowser } from '../lib/find-browser.ts';
 import type { Finding } from './report.ts';
+import { mermaidLinkProblems, safetyProblems } from '../../src/markdown/content-safety.ts';
 
 /** The site text files that introduce a section are shown on that section's page. */
 const INTRO_ROUTES: Record<string, string> = {
@@ -61,11 +62,11 @@ function fixedRoutes(contentDir: string, config: SiteConfig | undefined): Record
 
 /** Unit spellings that differ from the site's, what to write instead, and why. */
 const UNIT_RULES: { pattern: RegExp; fix: string }[] = [
-  { pattern: /\d\s*(?:ug|mcg)\s*\/\s*m[lL]\b/, fix: 'write micrograms per millilitre as "µg/mL" (micro sign, capital L)' },
+  { pattern: /\d+(?:[.,]\d+)?\s*(?:ug|mcg)\s*\/\s*m[lL]\b/, fix: 'write micrograms per millilitre as "µg/mL" (micro sign, capital L)' },
   { pattern: /\u03bcg/, fix: 'use the micro sign µ (U+00B5), not the Greek letter μ (U+03BC), as in "µg/mL"' },
   { pattern: /µg\/ml\b/, fix: 'write "µg/mL" with a capital L' },
-  { pattern: /\d(?:\s?[oº]\s?|\s|°)C\b/, fix: 'write temperatures as "4 °C": a space, the degree sign, C' },
-  { pattern: /\d\s?(?:deg|degrees)\s?C\b/i, fix: 'write temperatures as "4 °C"' },
+  { pattern: /\d+(?:[.,]\d+)?(?:\s?[oº]\s?|\s|°)C\b/, fix: 'write temperatures as "4 °C": a space, the degree sign, C' },
+  { pattern: /\d+(?:[.,]\d+)?\s?(?:deg|degrees)\s?C\b/i, fix: 'write temperatures as "4 °C"' },
 ];
 
 type Place = { line: number; column: number };
@@ -476,6 +477,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     });
     let depth = 1;
     visit(tree, (node: RootContent | Root) => {
+      if (node.type !== 'root') for (const p of safetyProblems(node)) report(file.path, at(node), p.rule, p.message, p.hint);
       switch (node.type) {
         case 'text':
           checkText(file, (node as Text).value, at(node));
@@ -503,7 +505,10 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
           break;
         }
         case 'code':
-          if (node.lang === 'mermaid') diagrams.push({ file, line: at(node).line, code: node.value });
+          if (node.lang === 'mermaid') {
+            diagrams.push({ file, line: at(node).line, code: node.value });
+            for (const p of mermaidLinkProblems(node.value)) report(file.path, { line: at(node).line + p.line, column: 1 }, p.rule, p.message, p.hint);
+          }
           break;
         case 'mdxJsxFlowElement':
         case 'mdxJsxTextElement': {

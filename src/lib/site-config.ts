@@ -30,7 +30,7 @@ export function siteConfigProblems(dir: string, cwd = process.cwd()): { line: nu
         file: shown,
         line: 1,
         column: 1,
-        message: `${shown} is missing: every center needs one (name, shortName, description, topics). Write it, or start a center with npm run new -- center <dir> "Name".`,
+        message: `site.yaml is missing: every center needs one (name, shortName, description, topics). Write it, or start a center with npm run new -- center <dir> "Name".`,
       },
     ];
   const text = readFileSync(file, 'utf8');

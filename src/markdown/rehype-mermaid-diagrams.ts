@@ -133,7 +133,7 @@ function uniqueIds(diagram: RenderedDiagram, key: string, repeats: Map<string, n
  * arrowhead and their labels' centring that way. Attribute names are right in either namespace.
  */
 function withAttributeNames(node: Element): Element {
-  const properties: Element['properties'] = {};
+  const properties: Record<string, Element['properties'][string]> = {};
   for (const [key, value] of Object.entries(node.properties)) {
     if (key === 'className') {
       properties[key] = value;
@@ -142,7 +142,7 @@ function withAttributeNames(node: Element): Element {
     const info = find(svgSchema, key);
     properties[info.attribute] = Array.isArray(value) ? value.join(info.commaSeparated ? ',' : ' ') : value;
   }
-  return { ...node, properties, children: node.children.map((c) => (c.type === 'element' ? withAttributeNames(c) : c)) };
+  return { ...node, properties: properties as Element['properties'], children: node.children.map((c) => (c.type === 'element' ? withAttributeNames(c) : c)) };
 }
 
 function figure(key: string, diagram: RenderedDiagram, caption: string, n = 1): Element {

@@ -39,7 +39,7 @@ export const SiteConfigSchema = z
     /** One line on what the center is: meta description and the home page's lede. */
     description: z.string().min(10),
     /** The public address, if the center has one: canonical links, PDF links, the offline copy's "updates" link. */
-    url: z.url({ protocol: /^https?$/ }).optional(),
+    url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// address' }).optional(),
     /** What the FAQ's categories are called, e.g. "Resistance mechanisms". */
     topicsTitle: z.string().min(2).default('Topics'),
     /** Language of the content and the interface, BCP 47 (e.g. `en`, `de`, `pt-BR`). */

@@ -3,7 +3,7 @@
  * BiDi by puppeteer-core): opened from disk, search, highlights, the theme,
  * run mode and the IC50 calculator work, and nothing goes to the network.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,8 +11,9 @@ import { unzipSync } from 'fflate';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { doseResponse } from '../helpers/dose-response';
+import { findFirefox } from '../helpers/system-browsers';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? ['/usr/bin/firefox-esr', '/usr/bin/firefox'].find((p) => existsSync(p));
+const FIREFOX = findFirefox();
 const distDir = inject('distDir');
 const unzipped = mkdtempSync(join(tmpdir(), 'hrs-firefox-'));
 const zip = readdirSync(join(distDir, 'downloads'))[0]!;

@@ -1,7 +1,7 @@
 /**
- * Broken content, one kind per fixture: the build stops before Astro runs,
- * names the rule, the file and the line, exits non-zero, and leaves the
- * previous site untouched.
+ * Broken content, one kind per fixture, each in a copy of the RT-qPCR fixture
+ * center: the build stops before Astro runs, names the rule, the file and the
+ * line, exits non-zero, and leaves the previous site untouched.
  */
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 
-const scratch = mkdtempSync(join(tmpdir(), 'hrs-broken-'));
+/** The center every fixture breaks a copy of: a generator test must not depend on the default center's content. */
+const CENTER = 'test/fixtures/centers/qpcr';
+
+const scratch = mkdtempSync(join(tmpdir(), 'center-broken-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true, maxRetries: 5 }));
 
 function replaceIn(file: string, from: string | RegExp, to: string) {
@@ -29,7 +32,7 @@ interface Fixture {
   name: string;
   /** The rule id the message must carry. */
   rule: string;
-  /** The file it must name, relative to content/. */
+  /** The file it must name, relative to the center's folder. */
   file: string;
   /** Text on the line the message must point at; omitted for line 1. */
   marker?: string;
@@ -40,135 +43,198 @@ const FIXTURES: Fixture[] = [
   {
     name: 'a missing field',
     rule: 'schema',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: 'question:',
-    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), /^summary:.*\n/m, ''),
+    edit: (c) => replaceIn(join(c, 'faq/amplification-efficiency.mdx'), /^summary:.*\n/m, ''),
   },
   {
     name: 'a wrong type',
     rule: 'schema',
-    file: 'protocols/ihc-ffpe.mdx',
-    marker: 'number: three',
-    edit: (c) => replaceIn(join(c, 'protocols/ihc-ffpe.mdx'), /^number: 3$/m, 'number: three'),
+    file: 'protocols/two-step-rt-qpcr.mdx',
+    marker: 'number: one',
+    edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), /^number: 1$/m, 'number: one'),
   },
   {
     name: 'an unknown citation in MDX',
     rule: 'citation-unknown',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: '[@no-such-reference',
-    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), '[@trastuzumab-resistant-lines', '[@no-such-reference'),
+    edit: (c) => replaceIn(join(c, 'faq/amplification-efficiency.mdx'), '[@livak-2001', '[@no-such-reference'),
   },
   {
     name: 'an unknown citation in a typed field',
     rule: 'citation-unknown',
-    file: 'protocols/western-blot-p-akt.mdx',
-    marker: 'benchchem-typo',
-    edit: (c) => replaceIn(join(c, 'protocols/western-blot-p-akt.mdx'), 'cites: [benchchem]', 'cites: [benchchem-typo]'),
+    file: 'protocols/primer-efficiency.mdx',
+    marker: 'pfaffl-2001-typo',
+    edit: (c) => replaceIn(join(c, 'protocols/primer-efficiency.mdx'), 'cites: [pfaffl-2001]', 'cites: [pfaffl-2001-typo]'),
   },
   {
     name: 'a duplicate reference id',
     rule: 'reference-duplicate',
     file: 'references.yaml',
-    marker: 'id: mdpi-5 # dup',
-    edit: (c) => replaceIn(join(c, 'references.yaml'), 'id: mdpi-11', 'id: mdpi-5 # dup'),
+    marker: 'id: livak-2001 # dup',
+    edit: (c) => replaceIn(join(c, 'references.yaml'), 'id: vandesompele-2002', 'id: livak-2001 # dup'),
   },
   {
     name: 'a malformed reference',
     rule: 'schema',
     file: 'references.yaml',
-    marker: 'id: kmd-bioscience',
-    edit: (c) => replaceIn(join(c, 'references.yaml'), 'site: kmdbioscience.com', 'site: https://kmdbioscience.com/page'),
+    marker: 'id: pfaffl-2001',
+    edit: (c) => replaceIn(join(c, 'references.yaml'), 'doi: 10.1093/nar/29.9.e45', 'doi: https://doi.org/10.1093/nar/29.9.e45'),
   },
   {
     name: 'a broken link',
     rule: 'link-broken',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: '(/faq/no-such-question/)',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nSee [this](/faq/no-such-question/).\n'),
+    edit: (c) => appendTo(join(c, 'faq/amplification-efficiency.mdx'), '\nSee [this](/faq/no-such-question/).\n'),
   },
   {
     name: 'a bad anchor',
     rule: 'anchor-broken',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: '#no-such-step',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nSee [the step](/protocols/ihc-ffpe/#no-such-step).\n'),
+    edit: (c) => appendTo(join(c, 'faq/amplification-efficiency.mdx'), '\nSee [the step](/protocols/two-step-rt-qpcr/#no-such-step).\n'),
   },
   {
     name: 'invalid Mermaid',
     rule: 'diagram-parse',
-    file: 'site/overview.mdx',
-    marker: 'HER2 -->> PI3K',
-    edit: (c) => replaceIn(join(c, 'site/overview.mdx'), '  HER2 --> PI3K\n', '  HER2 -->> PI3K\n'),
+    file: 'protocols/two-step-rt-qpcr.mdx',
+    marker: '-->> B["DNase"]',
+    edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), '["RNA check"] --> B["DNase"]', '["RNA check"] -->> B["DNase"]'),
   },
   {
     name: 'malformed MDX',
     rule: 'mdx-syntax',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: 'an {unclosed',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nText with an {unclosed expression.\n'),
+    edit: (c) => appendTo(join(c, 'faq/amplification-efficiency.mdx'), '\nText with an {unclosed expression.\n'),
   },
   {
     name: 'a protocol with no steps',
     rule: 'protocol-no-steps',
-    file: 'protocols/ihc-ffpe.mdx',
+    file: 'protocols/two-step-rt-qpcr.mdx',
     marker: 'steps: []',
-    edit: (c) => replaceIn(join(c, 'protocols/ihc-ffpe.mdx'), /^steps:\n[\s\S]*?(?=^---$)/m, 'steps: []\n'),
+    edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), /^steps:\n[\s\S]*?(?=^---$)/m, 'steps: []\n'),
   },
   {
     name: 'an inconsistent unit',
     rule: 'unit-inconsistent',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: '5 ug/ml',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\nUse 5 ug/ml here.\n'),
+    edit: (c) => appendTo(join(c, 'faq/amplification-efficiency.mdx'), '\nUse 5 ug/ml here.\n'),
   },
   {
     name: 'an inconsistent unit in a typed field',
     rule: 'unit-inconsistent',
-    file: 'protocols/ihc-ffpe.mdx',
-    marker: 'value: 4 C',
-    edit: (c) => replaceIn(join(c, 'protocols/ihc-ffpe.mdx'), 'value: 4 °C', 'value: 4 C'),
+    file: 'protocols/two-step-rt-qpcr.mdx',
+    marker: 'value: 15 minutes at 37 C',
+    edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), 'value: 15 minutes', 'value: 15 minutes at 37 C'),
   },
   {
     name: 'broken YAML in the frontmatter',
     rule: 'yaml',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: 'question: Why: ',
-    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), /^question: /m, 'question: Why: '),
+    edit: (c) => replaceIn(join(c, 'faq/amplification-efficiency.mdx'), /^question: /m, 'question: Why: '),
   },
   {
     name: 'a temperature without its degree sign',
     rule: 'unit-inconsistent',
-    file: 'protocols/ihc-ffpe.mdx',
+    file: 'protocols/two-step-rt-qpcr.mdx',
     marker: 'at 4 C',
-    edit: (c) => appendTo(join(c, 'protocols/ihc-ffpe.mdx'), '\nStore at 4 C.\n'),
+    edit: (c) => appendTo(join(c, 'protocols/two-step-rt-qpcr.mdx'), '\nStore the cDNA at 4 C.\n'),
+  },
+  {
+    name: 'content that imports code to read a file at build time',
+    rule: 'mdx-esm',
+    file: 'faq/melt-curve.mdx',
+    marker: "import { readFileSync } from 'node:fs'",
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), "\nimport { readFileSync } from 'node:fs'\n\n{readFileSync('/etc/passwd', 'utf8')}\n"),
+  },
+  {
+    name: 'a JavaScript expression',
+    rule: 'mdx-expression',
+    file: 'faq/melt-curve.mdx',
+    marker: '{1 + 1}',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\nTwo is {1 + 1}.\n'),
+  },
+  {
+    name: 'an inline script',
+    rule: 'unsafe-element',
+    file: 'faq/melt-curve.mdx',
+    marker: '<script>',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\n<script>alert(1)</script>\n'),
+  },
+  {
+    name: 'an iframe',
+    rule: 'unsafe-element',
+    file: 'faq/melt-curve.mdx',
+    marker: '<iframe',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\n<iframe src="https://example.org/"></iframe>\n'),
+  },
+  {
+    name: 'an event handler attribute',
+    rule: 'unsafe-attribute',
+    file: 'faq/melt-curve.mdx',
+    marker: 'onMouseOver',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\n<abbr title="melting temperature" onMouseOver="alert(1)">Tm</abbr>\n'),
+  },
+  {
+    name: 'a javascript: link',
+    rule: 'unsafe-url',
+    file: 'faq/melt-curve.mdx',
+    marker: '](javascript:',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\nSee [the curve](javascript:alert(1)).\n'),
+  },
+  {
+    name: 'a data: link in a JSX attribute',
+    rule: 'unsafe-url',
+    file: 'faq/melt-curve.mdx',
+    marker: 'href="data:',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\n<a href="data:text/html,hello">a link</a>\n'),
+  },
+  {
+    name: 'a javascript: link in a diagram',
+    rule: 'unsafe-url',
+    file: 'protocols/two-step-rt-qpcr.mdx',
+    marker: 'click A href "javascript:',
+    edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), /^(\s*A\["RNA check"\].*)$/m, '$1\n  click A href "javascript:alert(1)"'),
+  },
+  {
+    name: 'a javascript: address for a reference',
+    rule: 'schema',
+    file: 'references.yaml',
+    marker: 'id: livak-2001',
+    edit: (c) => replaceIn(join(c, 'references.yaml'), 'doi: 10.1006/meth.2001.1262', 'url: "javascript:alert(1)"'),
   },
   {
     name: 'a missing alt text',
     rule: 'image-alt',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: '![](/favicon.svg)',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\n![](/favicon.svg)\n'),
+    edit: (c) => appendTo(join(c, 'faq/amplification-efficiency.mdx'), '\n![](/favicon.svg)\n'),
   },
   {
     name: 'a heading that skips a level',
     rule: 'heading-skip',
-    file: 'faq/p95her2.mdx',
+    file: 'faq/amplification-efficiency.mdx',
     marker: '#### Too deep',
-    edit: (c) => appendTo(join(c, 'faq/p95her2.mdx'), '\n#### Too deep\n'),
+    edit: (c) => appendTo(join(c, 'faq/amplification-efficiency.mdx'), '\n#### Too deep\n'),
   },
   {
     name: 'an FAQ topic that site.yaml does not list',
     rule: 'faq-topic-unknown',
-    file: 'faq/p95her2.mdx',
-    marker: '- her3-signaling',
-    edit: (c) => replaceIn(join(c, 'faq/p95her2.mdx'), /^topics:\n {2}- [a-z0-9-]+$/m, 'topics:\n  - her3-signaling'),
+    file: 'faq/amplification-efficiency.mdx',
+    marker: '- no-such-topic',
+    edit: (c) => replaceIn(join(c, 'faq/amplification-efficiency.mdx'), /^topics:\n {2}- [a-z0-9-]+$/m, 'topics:\n  - no-such-topic'),
   },
   {
     name: 'a public address that is not a web address, in site.yaml',
     rule: 'site-config',
     file: 'site.yaml',
     marker: 'url: javascript:',
-    edit: (c) => appendTo(join(c, 'site.yaml'), '\nurl: javascript:alert(1)\n'),
+    edit: (c) => replaceIn(join(c, 'site.yaml'), /^url: .*$/m, 'url: javascript:alert(1)'),
   },
   {
     name: 'a missing site.yaml',
@@ -182,7 +248,13 @@ const FIXTURES: Fixture[] = [
     file: 'references.yaml',
     edit: (c) => rmSync(join(c, 'references.yaml')),
   },
-  { name: 'a duplicate slug', rule: 'slug-duplicate', file: 'faq/p95her2.mdx', edit: (c) => cpSync(join(c, 'faq/P95HER2.mdx'), join(c, 'faq/p95her2.mdx')) },
+  {
+    name: 'a duplicate slug',
+    rule: 'slug-duplicate',
+    file: 'faq/melt-curve.mdx',
+    // A second spelling of an existing file: it sorts first, so the original is the duplicate.
+    edit: (c) => cpSync(join(c, 'faq/melt-curve.mdx'), join(c, 'faq/MELT-CURVE.mdx')),
+  },
   { name: 'an empty file', rule: 'empty-file', file: 'faq/empty.mdx', edit: (c) => writeFileSync(join(c, 'faq/empty.mdx'), '') },
   {
     name: 'a non-UTF-8 file',
@@ -202,9 +274,7 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
   const dir = join(scratch, fixture.name.replace(/\W+/g, '-'));
   const content = join(dir, 'content');
   const outDir = join(dir, 'dist');
-  cpSync('content', content, { recursive: true });
-  // The duplicate-slug fixture needs a second spelling of an existing file to copy from.
-  if (fixture.rule === 'slug-duplicate') cpSync(join(content, 'faq/p95her2.mdx'), join(content, 'faq/P95HER2.mdx'));
+  cpSync(CENTER, content, { recursive: true });
   fixture.edit(content);
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'index.html'), 'previous good site');
@@ -247,6 +317,8 @@ describe('a build with broken content fails, names the rule, file and line, and 
     expect(result.previousSite).toBe('previous good site');
     // A clear message, not a stack trace from deep inside a step.
     expect(result.output).not.toMatch(/^\s+at .*\.(ts|js|mjs):\d+:\d+\)?$/m);
+    // Nothing a content file tried to read or run reached the output.
+    expect(result.output).not.toMatch(/root:x:0:0/);
     // The diagram cache is not left locked, or the next build would wait on a process that is gone.
     expect(existsSync(join(result.content, '../diagram-cache/.rendering'))).toBe(false);
   });

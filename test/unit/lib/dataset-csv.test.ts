@@ -5,43 +5,43 @@ import { DatasetSchema } from '../../../src/schemas/dataset';
 
 const dataset = DatasetSchema.parse({
   title: 'IC50 values',
-  drug: 'Herceptin',
+  drug: 'Cisplatin',
   measure: 'IC50',
   order: 1,
   conditionsNote: 'Depends on the assay.',
   rows: [
-    { cellLine: 'SK-BR-3', status: 'sensitive', value: 2.88, error: 0.55, unit: 'µg/mL', cites: [] },
-    { cellLine: 'BT-474.rTP', status: 'resistant', qualifier: '>', value: 15, unit: 'µg/mL', note: 'Proliferation >80%, "high"', cites: ['mdpi-11'] },
+    { cellLine: 'A549', status: 'sensitive', value: 3.75, error: 0.42, unit: 'µM', cites: [] },
+    { cellLine: 'A549/DDP', status: 'resistant', qualifier: '>', value: 20, unit: 'µM', note: 'Viability >80%, "high"', cites: ['smith-2020'] },
   ],
 });
 
 describe('datasetCsv', () => {
   it('writes one parseable row per measurement with numeric values and escaped text', () => {
-    const csv = datasetCsv(dataset, new Map([['mdpi-11', { id: 'mdpi-11', number: 11, site: 'mdpi.com' }]]));
+    const csv = datasetCsv(dataset, new Map([['smith-2020', { id: 'smith-2020', number: 11, site: 'journals.example.org' }]]));
     expect(csv.startsWith('\uFEFF')).toBe(true);
     const rows = parse(csv.slice(1), { columns: true }) as Record<string, string>[];
     expect(rows).toEqual([
       {
-        cell_line: 'SK-BR-3',
+        cell_line: 'A549',
         status: 'sensitive',
         qualifier: '=',
-        value: '2.88',
-        error: '0.55',
-        unit: 'µg/mL',
+        value: '3.75',
+        error: '0.42',
+        unit: 'µM',
         note: '',
         reference_numbers: '',
         reference_ids: '',
       },
       {
-        cell_line: 'BT-474.rTP',
+        cell_line: 'A549/DDP',
         status: 'resistant',
         qualifier: '>',
-        value: '15',
+        value: '20',
         error: '',
-        unit: 'µg/mL',
-        note: 'Proliferation >80%, "high"',
+        unit: 'µM',
+        note: 'Viability >80%, "high"',
         reference_numbers: '11',
-        reference_ids: 'mdpi-11',
+        reference_ids: 'smith-2020',
       },
     ]);
   });

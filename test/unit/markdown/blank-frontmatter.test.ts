@@ -5,7 +5,7 @@ import { blankFrontmatter, vitePluginBlankFrontmatter } from '../../../src/markd
 
 const source = [
   '---',
-  'title: Western blot for p-Akt (Ser473) detection',
+  'title: Western blot for p-ERK (Thr202/Tyr204) detection',
   'steps:',
   '  - id: blocking',
   '    text: Block in 5% BSA in TBST for 1 hour.',
@@ -13,7 +13,7 @@ const source = [
   '',
   '## Notes',
   '',
-  'Keep lysates on ice [@benchchem].',
+  'Keep lysates on ice [@lab-handbook].',
   '',
 ].join('\n');
 
@@ -26,15 +26,15 @@ function frontmatterOf(code: string): unknown {
 describe('blankFrontmatter', () => {
   it('empties the fields and keeps the fences, the body and every line number', () => {
     const blanked = blankFrontmatter(source)!;
-    expect(frontmatterOf(source)).toMatchObject({ title: 'Western blot for p-Akt (Ser473) detection' });
+    expect(frontmatterOf(source)).toMatchObject({ title: 'Western blot for p-ERK (Thr202/Tyr204) detection' });
     expect(frontmatterOf(blanked) ?? {}).toEqual({});
-    expect(blanked).not.toContain('Ser473');
+    expect(blanked).not.toContain('Thr202');
     expect(blanked).not.toContain('BSA');
     const [before, after] = [source.split('\n'), blanked.split('\n')];
     expect(after).toHaveLength(before.length);
     // The body keeps its lines at the same numbers, so an MDX error in it is reported where the author sees it.
     expect(after.slice(5)).toEqual(before.slice(5));
-    expect(after.indexOf('Keep lysates on ice [@benchchem].')).toBe(before.indexOf('Keep lysates on ice [@benchchem].'));
+    expect(after.indexOf('Keep lysates on ice [@lab-handbook].')).toBe(before.indexOf('Keep lysates on ice [@lab-handbook].'));
   });
 
   it('handles Windows line ends and a byte-order mark', () => {
@@ -43,7 +43,7 @@ describe('blankFrontmatter', () => {
     expect(blanked.startsWith('\uFEFF---\r\n')).toBe(true);
     expect(frontmatterOf(blanked) ?? {}).toEqual({});
     expect(blanked.split('\n')).toHaveLength(crlf.split('\n').length);
-    expect(blanked.endsWith('Keep lysates on ice [@benchchem].\r\n')).toBe(true);
+    expect(blanked.endsWith('Keep lysates on ice [@lab-handbook].\r\n')).toBe(true);
   });
 
   it('leaves a file alone whose body mentions its frontmatter, which MDX lets a body read', () => {
@@ -68,7 +68,7 @@ describe('vitePluginBlankFrontmatter', () => {
   const transform = plugin.transform as { handler: (code: string, id: string) => { code: string } | null };
 
   it('applies to MDX files in the content folder only', () => {
-    expect(transform.handler(source, resolve('content/protocols/western-blot-p-akt.mdx'))?.code).toBe(blankFrontmatter(source));
+    expect(transform.handler(source, resolve('content/protocols/example-protocol.mdx'))?.code).toBe(blankFrontmatter(source));
     expect(transform.handler(source, resolve('src/pages/example.mdx'))).toBeNull();
     expect(transform.handler(source, resolve('content-other/faq/x.mdx'))).toBeNull();
   });

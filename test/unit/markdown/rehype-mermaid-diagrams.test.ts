@@ -20,16 +20,16 @@ async function render(markdown: string) {
   return String(result);
 }
 
-const diagram = (body: string, meta = 'caption="How p95HER2 escapes Herceptin."') =>
+const diagram = (body: string, meta = 'caption="How a bypass kinase escapes a MEK inhibitor."') =>
   ['# Title', '', 'Some text.', '', `\`\`\`mermaid ${meta}`, 'flowchart TD', body, '```', ''].join('\n');
 
 const good = diagram(
   [
-    '  accTitle: p95HER2 escapes Herceptin',
-    '  accDescr: Herceptin binds HER2 but not p95HER2, which signals on its own.',
-    '  T["Herceptin"]:::drug -->|binds| H["HER2"]',
-    '  P["p95HER2"]:::resistance --> K["PI3K"]',
-    '  click P href "/faq/p95her2/"',
+    '  accTitle: A bypass kinase escapes a MEK inhibitor',
+    '  accDescr: An inhibitor blocks MEK; a bypass kinase still activates ERK.',
+    '  T["MEK inhibitor"]:::drug -->|blocks| H["MEK"]',
+    '  P["Bypass kinase"]:::resistance --> K["ERK"]',
+    '  click P href "/faq/bypass-signalling/"',
   ].join('\n'),
 );
 
@@ -39,10 +39,10 @@ describe('rehype-mermaid-diagrams', () => {
     expect(html).not.toContain('language-mermaid');
     expect(html).toMatch(/<figure class="diagram" id="figure-[0-9a-f]{12}"><div class="diagram-scroll" tabindex="0" role="group"[^>]*><svg /);
     expect(html).toContain('<title id="chart-title-diagram-');
-    expect(html).toContain('>p95HER2 escapes Herceptin</title>');
-    expect(html).toContain('<figcaption>How p95HER2 escapes Herceptin.</figcaption>');
-    expect(html).toContain('<summary>Text description of the diagram</summary><p>Herceptin binds HER2 but not p95HER2, which signals on its own.</p>');
-    expect(html).toContain('href="/faq/p95her2/"');
+    expect(html).toContain('>A bypass kinase escapes a MEK inhibitor</title>');
+    expect(html).toContain('<figcaption>How a bypass kinase escapes a MEK inhibitor.</figcaption>');
+    expect(html).toContain('<summary>Text description of the diagram</summary><p>An inhibitor blocks MEK; a bypass kinase still activates ERK.</p>');
+    expect(html).toContain('href="/faq/bypass-signalling/"');
   });
 
   it('writes colours as theme custom properties, with no placeholder left', async () => {

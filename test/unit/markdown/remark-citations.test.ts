@@ -9,9 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { remarkCitations } from '../../../src/markdown/remark-citations';
 
 const references = new Map([
-  ['trastuzumab-resistant-lines', 1],
-  ['ptglab-coip-troubleshooting', 2],
-  ['benchchem', 12],
+  ['smith-2020', 1],
+  ['vendor-wb-guide', 2],
+  ['lab-handbook', 12],
 ]);
 
 async function render(markdown: string) {
@@ -22,24 +22,24 @@ async function render(markdown: string) {
 
 describe('remark-citations', () => {
   it('turns [@id] into a numbered superscript link to the reference', async () => {
-    const { html } = await render('p95HER2 lacks the binding site [@trastuzumab-resistant-lines].');
+    const { html } = await render('The antibody detects the phosphorylated form only [@smith-2020].');
     expect(html).toBe(
-      '<p>p95HER2 lacks the binding site <sup class="cite">[<a href="#ref-trastuzumab-resistant-lines" id="cite-trastuzumab-resistant-lines-1" aria-label="Reference 1">1</a>]</sup>.</p>',
+      '<p>The antibody detects the phosphorylated form only <sup class="cite">[<a href="#ref-smith-2020" id="cite-smith-2020-1" aria-label="Reference 1">1</a>]</sup>.</p>',
     );
   });
 
   it('renders a group in the order written and numbers repeated citations', async () => {
-    const { html, data } = await render('A [@benchchem; @trastuzumab-resistant-lines]. B [@benchchem].');
-    expect(html).toContain('>12</a>, <a href="#ref-trastuzumab-resistant-lines"');
-    expect(html).toContain('id="cite-benchchem-1"');
-    expect(html).toContain('id="cite-benchchem-2"');
-    expect(data.astro?.frontmatter?.citations).toEqual(['benchchem', 'trastuzumab-resistant-lines']);
+    const { html, data } = await render('A [@lab-handbook; @smith-2020]. B [@lab-handbook].');
+    expect(html).toContain('>12</a>, <a href="#ref-smith-2020"');
+    expect(html).toContain('id="cite-lab-handbook-1"');
+    expect(html).toContain('id="cite-lab-handbook-2"');
+    expect(data.astro?.frontmatter?.citations).toEqual(['lab-handbook', 'smith-2020']);
   });
 
   it('finds citations inside emphasis, list items and GFM tables', async () => {
-    const { html } = await render('- *fast [@benchchem]*\n\n| a | b |\n| - | - |\n| x [@ptglab-coip-troubleshooting] | y |\n');
+    const { html } = await render('- *fast [@lab-handbook]*\n\n| a | b |\n| - | - |\n| x [@vendor-wb-guide] | y |\n');
     expect(html).toContain('<em>fast <sup class="cite">');
-    expect(html).toMatch(/<td>x <sup class="cite">\[<a href="#ref-ptglab-coip-troubleshooting"/);
+    expect(html).toMatch(/<td>x <sup class="cite">\[<a href="#ref-vendor-wb-guide"/);
   });
 
   it('leaves ordinary brackets and links alone', async () => {
@@ -58,12 +58,12 @@ describe('remark-citations', () => {
     });
   });
 
-  it.each(['[@Bad_Id]', '[@benchchem; other]', '[@]'])('fails on the malformed citation %s', async (citation) => {
+  it.each(['[@Bad_Id]', '[@lab-handbook; other]', '[@]'])('fails on the malformed citation %s', async (citation) => {
     await expect(render(`Text ${citation}.`)).rejects.toMatchObject({ ruleId: 'malformed-id' });
   });
 
   it('runs inside the MDX compiler too', async () => {
-    const file = await compile('Text [@benchchem] and <b>{1 + 1}</b>.', { remarkPlugins: [[remarkCitations, { references }]] });
-    expect(String(file)).toContain('"cite-benchchem-1"');
+    const file = await compile('Text [@lab-handbook] and <b>{1 + 1}</b>.', { remarkPlugins: [[remarkCitations, { references }]] });
+    expect(String(file)).toContain('"cite-lab-handbook-1"');
   });
 });

@@ -27,7 +27,7 @@ const validProtocol = {
       title: 'Blocking',
       text: 'Block the membrane for 1 hour at room temperature.',
       conditions: [{ label: 'Time', value: '1 hour' }],
-      cites: ['benchchem'],
+      cites: ['lab-handbook'],
     },
   ],
 };
@@ -36,7 +36,7 @@ describe('ProtocolSchema', () => {
   it('accepts a complete protocol and turns the review date into a Date', () => {
     const parsed = ProtocolSchema.parse(validProtocol);
     expect(parsed.lastReviewed).toBeInstanceOf(Date);
-    expect(parsed.steps[0]!.cites).toEqual(['benchchem']);
+    expect(parsed.steps[0]!.cites).toEqual(['lab-handbook']);
   });
 
   it('defaults conditions and cites to empty lists', () => {
@@ -49,7 +49,7 @@ describe('ProtocolSchema', () => {
     ['a protocol without steps', { ...validProtocol, steps: [] }, 'steps'],
     ['a version that is not a number', { ...validProtocol, version: 'latest' }, 'version'],
     ['an unknown field', { ...validProtocol, autor: 'x' }, ''],
-    ['a citation id that is not kebab-case', { ...validProtocol, steps: [{ ...validProtocol.steps[0], cites: ['Bench Chem'] }] }, 'steps.0.cites.0'],
+    ['a citation id that is not kebab-case', { ...validProtocol, steps: [{ ...validProtocol.steps[0], cites: ['Lab Handbook'] }] }, 'steps.0.cites.0'],
     ['two steps with one anchor', { ...validProtocol, steps: [validProtocol.steps[0], validProtocol.steps[0]] }, 'steps'],
     ['a review date that is not a date', { ...validProtocol, lastReviewed: 'soon' }, 'lastReviewed'],
   ])('rejects %s', (_name, input, path) => {
@@ -70,7 +70,7 @@ describe('FaqSchema', () => {
   });
 
   it('rejects a summary of more than one sentence', () => {
-    expect(firstIssue(FaqSchema.safeParse({ ...valid, summary: 'It lacks the domain. It signals on its own.' })).message).toMatch(/one sentence/);
+    expect(firstIssue(FaqSchema.safeParse({ ...valid, summary: 'Cells settle unevenly. Outer wells evaporate faster.' })).message).toMatch(/one sentence/);
   });
 
   it('rejects a topic id that is not kebab-case (whether site.yaml lists it is a content check)', () => {
@@ -83,7 +83,7 @@ describe('FaqSchema', () => {
 });
 
 describe('TroubleshootingSchema', () => {
-  const cause = { cause: 'Insufficient washing.', solution: 'Wash more often and for longer.', cites: ['thermo-wb-troubleshooting'] };
+  const cause = { cause: 'Insufficient washing.', solution: 'Wash more often and for longer.', cites: ['vendor-wb-guide'] };
   const valid = {
     title: 'Western blotting',
     topic: 'Western blot',
@@ -106,11 +106,11 @@ describe('TroubleshootingSchema', () => {
 });
 
 describe('DatasetSchema', () => {
-  const row = { cellLine: 'Line 1', status: 'Responder', value: 2.88, error: 0.55, unit: 'µg/mL', cites: [] };
+  const row = { cellLine: 'Line 1', status: 'Responder', value: 3.75, error: 0.42, unit: 'µg/mL', cites: [] };
   const valid = { title: 'IC50 values', drug: 'Compound A', measure: 'IC50', order: 1, rows: [row], conditionsNote: 'Values depend on the assay.' };
 
   it('accepts a value with its error and defaults the qualifier to "="', () => {
-    expect(DatasetSchema.parse(valid).rows[0]).toMatchObject({ qualifier: '=', value: 2.88, error: 0.55 });
+    expect(DatasetSchema.parse(valid).rows[0]).toMatchObject({ qualifier: '=', value: 3.75, error: 0.42 });
   });
 
   it('rejects a unit written as ug/ml', () => {
@@ -144,15 +144,15 @@ describe('DatasetSchema', () => {
 
 describe('ReferenceSchema', () => {
   it('accepts a reference that is only a site name', () => {
-    expect(ReferenceSchema.parse({ id: 'mdpi-5', number: 5, site: 'mdpi.com' })).toEqual({ id: 'mdpi-5', number: 5, site: 'mdpi.com' });
+    expect(ReferenceSchema.parse({ id: 'example-5', number: 5, site: 'example.org' })).toEqual({ id: 'example-5', number: 5, site: 'example.org' });
   });
 
   it.each([
-    ['a site given as a URL', { id: 'x', number: 1, site: 'https://mdpi.com' }, 'site'],
-    ['a number of zero', { id: 'x', number: 0, site: 'mdpi.com' }, 'number'],
-    ['an id with capitals', { id: 'MDPI', number: 1, site: 'mdpi.com' }, 'id'],
-    ['a url that is not a URL', { id: 'x', number: 1, site: 'mdpi.com', url: 'mdpi.com/paper' }, 'url'],
-    ['a javascript: url', { id: 'x', number: 1, site: 'mdpi.com', url: 'javascript:alert(1)' }, 'url'],
+    ['a site given as a URL', { id: 'x', number: 1, site: 'https://example.org' }, 'site'],
+    ['a number of zero', { id: 'x', number: 0, site: 'example.org' }, 'number'],
+    ['an id with capitals', { id: 'ExampleLab', number: 1, site: 'example.org' }, 'id'],
+    ['a url that is not a URL', { id: 'x', number: 1, site: 'example.org', url: 'example.org/paper' }, 'url'],
+    ['a javascript: url', { id: 'x', number: 1, site: 'example.org', url: 'javascript:alert(1)' }, 'url'],
     ['a DOI written as a link', { id: 'x', number: 1, doi: 'https://doi.org/10.1000/xyz' }, 'doi'],
     ['an entry with nothing to find it by', { id: 'x', number: 1, year: 2001 }, ''],
   ])('rejects %s', (_name, input, path) => {
@@ -177,7 +177,7 @@ describe('ReferenceSchema, full citations', () => {
 
 describe('SiteTextSchema', () => {
   it('requires a full URL in the structured citation', () => {
-    const citation = { author: 'BenchChem', title: 'T', publisher: 'BenchChem', year: 2025, medium: 'Online PDF', url: 'benchchem.com' };
+    const citation = { author: 'Example Lab', title: 'T', publisher: 'Example Lab', year: 2025, medium: 'Online PDF', url: 'example.org' };
     expect(firstIssue(SiteTextSchema.safeParse({ title: 'How to cite', citation })).path).toBe('citation.url');
   });
 });

@@ -48,13 +48,14 @@ describe('CONTRIBUTING.md', () => {
   });
 
   it('documents every rule the checker reports, with an example message of the right form', () => {
-    const source = readFileSync('scripts/check/content-checks.ts', 'utf8');
+    // The checks, and the rule modules they report from.
+    const source = ['scripts/check/content-checks.ts', 'src/markdown/content-safety.ts'].map((f) => readFileSync(f, 'utf8')).join('\n');
     const rules = new Set(
       [...source.matchAll(/'([a-z]+(?:-[a-z]+)+|schema|yaml|frontmatter|encoding)'/g)]
         .map((m) => m[1]!)
         .filter((r) => !r.includes('diagram-') || r.startsWith('diagram-')),
     );
-    const reported = [...rules].filter((r) => new RegExp(`(report\\([^;]*'${r}'|\\? '${r}'|: '${r}')`).test(source));
+    const reported = [...rules].filter((r) => new RegExp(`(report\\([^;]*'${r}'|\\? '${r}'|: '${r}'|rule: '${r}')`).test(source));
     expect(reported.length).toBeGreaterThanOrEqual(18);
     for (const rule of reported) {
       expect(guide, rule).toMatch(new RegExp(`\\| \`${rule}\`[^|]*\\|[^|]+\\| \`content/[^\`]+:\\d+:\\d+  ${rule}  `));

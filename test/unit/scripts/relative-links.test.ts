@@ -4,14 +4,14 @@ import { relativeUrl, relativizeCss, relativizeHtml } from '../../../scripts/lib
 describe('relativeUrl', () => {
   it.each([
     ['/', 'index.html', 'index.html'],
-    ['/', 'faq/p95her2/index.html', '../../index.html'],
+    ['/', 'faq/reference-genes/index.html', '../../index.html'],
     ['/faq/', 'index.html', 'faq/index.html'],
-    ['/faq/p95her2/', 'faq/index.html', '../faq/p95her2/index.html'],
-    ['/protocols/ihc-ffpe/#antigen-retrieval', 'protocols/index.html', '../protocols/ihc-ffpe/index.html#antigen-retrieval'],
+    ['/faq/reference-genes/', 'faq/index.html', '../faq/reference-genes/index.html'],
+    ['/protocols/two-step-rt-qpcr/#reverse-transcription', 'protocols/index.html', '../protocols/two-step-rt-qpcr/index.html#reverse-transcription'],
     ['/_astro/site.css', 'data/index.html', '../_astro/site.css'],
-    ['/pdf/ihc-ffpe.pdf', 'protocols/ihc-ffpe/index.html', '../../pdf/ihc-ffpe.pdf'],
-    ['/search/?q=akt#top', 'index.html', 'search/index.html?q=akt#top'],
-    ['/data/ic50-herceptin.csv', '404.html', 'data/ic50-herceptin.csv'],
+    ['/pdf/two-step-rt-qpcr.pdf', 'protocols/two-step-rt-qpcr/index.html', '../../pdf/two-step-rt-qpcr.pdf'],
+    ['/search/?q=gapdh#top', 'index.html', 'search/index.html?q=gapdh#top'],
+    ['/data/ic50-values.csv', '404.html', 'data/ic50-values.csv'],
   ])('%s seen from %s is %s', (url, page, expected) => {
     expect(relativeUrl(url, page)).toBe(expected);
   });
@@ -30,16 +30,16 @@ describe('relativizeHtml', () => {
       '<html><head><link rel="stylesheet" href="/_astro/a.css"><link rel="canonical" href="https://example.org/faq/"></head><body>',
       '<a href="/faq/">FAQ</a><a href="#x">x</a><a href="https://example.org/">out</a>',
       '<form data-search-src="/search/search.js"></form><img src="/favicon.svg" srcset="/a.png 1x, /b.png 2x">',
-      '<svg><a xlink:href="/faq/p95her2/"><text>p95</text></a></svg><div style="background:url(/bg.png)"></div>',
+      '<svg><a xlink:href="/faq/reference-genes/"><text>GAPDH</text></a></svg><div style="background:url(/bg.png)"></div>',
       '</body></html>',
     ].join('');
-    const out = relativizeHtml(html, 'protocols/ihc-ffpe/index.html');
+    const out = relativizeHtml(html, 'protocols/two-step-rt-qpcr/index.html');
     expect(out).toContain('href="../../_astro/a.css"');
     expect(out).toContain('href="https://example.org/faq/"');
     expect(out).toContain('<a href="../../faq/index.html">FAQ</a><a href="#x">x</a><a href="https://example.org/">out</a>');
     expect(out).toContain('data-search-src="../../search/search.js"');
     expect(out).toContain('src="../../favicon.svg" srcset="../../a.png 1x, ../../b.png 2x"');
-    expect(out).toContain('xlink:href="../../faq/p95her2/index.html"');
+    expect(out).toContain('xlink:href="../../faq/reference-genes/index.html"');
     expect(out).toContain('url(../../bg.png)');
   });
 });

@@ -5,29 +5,31 @@ import { VocabularySchema } from '../../../src/schemas/vocabulary';
 import { expandQuery, MAX_VARIANTS } from '../../../src/search/query-expansion';
 
 const groups = [
-  { canonical: 'p-Akt', variants: ['pAkt', 'phospho-Akt', 'phosphorylated Akt'] },
-  { canonical: 'Herceptin', variants: ['trastuzumab'] },
+  { canonical: 'p-ERK', variants: ['pERK', 'phospho-ERK', 'phosphorylated ERK'] },
+  { canonical: 'Taxol', variants: ['paclitaxel'] },
   { canonical: 'IC₅₀', variants: ['IC50'] },
 ];
 
 describe('expandQuery', () => {
   it('replaces a synonym by each other spelling, original first', () => {
-    expect(expandQuery('pAkt western', groups)).toEqual(['pakt western', 'phosphorylated akt western', 'phospho-akt western', 'p-akt western']);
+    expect(expandQuery('pERK western', groups)).toEqual(['perk western', 'phosphorylated erk western', 'phospho-erk western', 'p-erk western']);
   });
 
   it('expands several groups in one query', () => {
-    const variants = expandQuery('trastuzumab IC50', groups);
-    expect(variants).toContain('herceptin ic₅₀');
-    expect(variants[0]).toBe('trastuzumab ic50');
+    const variants = expandQuery('paclitaxel IC50', groups);
+    expect(variants).toContain('taxol ic₅₀');
+    expect(variants[0]).toBe('paclitaxel ic50');
   });
 
   it('matches whole words only', () => {
-    expect(expandQuery('neutral', [{ canonical: 'HER2', variants: ['neu'] }])).toEqual(['neutral']);
+    expect(expandQuery('tetramer', [{ canonical: 'tetracycline', variants: ['Tet'] }])).toEqual(['tetramer']);
+    expect(expandQuery('octet', [{ canonical: 'tetracycline', variants: ['Tet'] }])).toEqual(['octet']);
   });
 
   it('treats subscript digits and case as the same spelling', () => {
     expect(expandQuery('IC₅₀', groups)).toEqual(['ic₅₀', 'ic50']);
     expect(expandQuery('ic50 values', groups)).toEqual(['ic50 values', 'ic₅₀ values']);
+    expect(expandQuery('H₂O₂ assay', [{ canonical: 'H2O2', variants: ['hydrogen peroxide'] }])).toContain('hydrogen peroxide assay');
   });
 
   it('never returns more than the cap, and nothing for an empty query', () => {
@@ -37,20 +39,26 @@ describe('expandQuery', () => {
   });
 });
 
-describe('the vocabulary content', () => {
-  const vocabulary = VocabularySchema.parse(parse(readFileSync('content/vocabulary.yaml', 'utf8')));
+describe('a center’s vocabulary file', () => {
+  const vocabulary = VocabularySchema.parse(parse(readFileSync(new URL('../fixtures/vocabulary.yaml', import.meta.url), 'utf8')));
   it.each([
-    ['herceptin', 'trastuzumab'],
-    ['pakt', 'p-akt'],
-    ['phospho-akt', 'p-akt'],
-    ['coip', 'co-immunoprecipitation'],
-    ['co-ip', 'co-immunoprecipitation'],
-    ['ihc', 'immunohistochemistry'],
+    ['taxol', 'paclitaxel'],
+    ['Taxol', 'paclitaxel'],
+    ['perk', 'p-erk'],
+    ['phospho-erk', 'p-erk'],
+    ['phospho\u2010ERK', 'p-erk'],
+    ['coculture', 'co-culture'],
+    ['co culture', 'co-culture'],
+    ['chip', 'chromatin immunoprecipitation'],
     ['wb', 'western blot'],
-    ['erbb2', 'her2'],
-    ['neu', 'her2'],
-    ['truncated her2', 'p95her2'],
+    ['mapk1', 'erk2'],
+    ['erk 2', 'erk2'],
+    ['p42 mapk', 'erk2'],
+    ['half-maximal inhibitory concentration', 'ic₅₀'],
     ['ic50', 'ic₅₀'],
+    ['IC-50', 'ic₅₀'],
+    ['h2o2', 'h₂o₂'],
+    ['hydrogen peroxide', 'h₂o₂'],
   ])('knows that %s means %s', (query, meaning) => {
     expect(expandQuery(query, vocabulary.synonyms)).toContain(meaning);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correctQuery, editDistance } from '../../../src/search/spelling';
 
-const dictionary = ['trastuzumab', 'herceptin', 'phosphatase', 'background', 'retrieval', 'antigen', 'akt', 'the'];
+const dictionary = ['paclitaxel', 'trypsin', 'phosphatase', 'background', 'retrieval', 'antigen', 'erk', 'the'];
 
 describe('editDistance', () => {
   it.each([
@@ -16,15 +16,17 @@ describe('editDistance', () => {
 
 describe('correctQuery', () => {
   it('corrects misspelt words to the nearest known word', () => {
-    expect(correctQuery('trastuzamab', dictionary)).toBe('trastuzumab');
+    expect(correctQuery('paclitaxol', dictionary)).toBe('paclitaxel');
     expect(correctQuery('antigen retreival', dictionary)).toBe('antigen retrieval');
-    expect(correctQuery('hercepin backround', dictionary)).toBe('herceptin background');
+    expect(correctQuery('trypsn backround', dictionary)).toBe('trypsin background');
+    expect(correctQuery('phospatse', dictionary)).toBe('phosphatase');
   });
 
   it('leaves known words, short words and numbers alone, and says when nothing changed', () => {
-    expect(correctQuery('akt', dictionary)).toBeUndefined();
-    expect(correctQuery('abt', dictionary)).toBeUndefined();
-    expect(correctQuery('ser473', dictionary)).toBeUndefined();
+    expect(correctQuery('erk', dictionary)).toBeUndefined();
+    expect(correctQuery('ark', dictionary)).toBeUndefined();
+    expect(correctQuery('thr202', dictionary)).toBeUndefined();
+    expect(correctQuery('erk1', dictionary)).toBeUndefined();
     expect(correctQuery('zzzzzzzzzz', dictionary)).toBeUndefined();
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * Reading the exported PDFs as a reader's tools would, with pdf.js (a
+ * JavaScript library, so the tests need no system PDF tools): text per page,
+ * the document information, page size, tagging and fonts.
+ */
+import { readFileSync } from 'node:fs';
+import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
+
+export interface PdfFacts {
+  /** Text of each page, in reading order, a line break where pdf.js reports the end of a line. */
+  pages: string[];
+  /** Title, Author, Subject, Keywords, Creator, Producer, CreationDate (ISO), … */
+  info: Record<string, string>;
+  /** Size of the first page in PostScript points. */
+  size: { width: number; height: number };
+  /** Whether the document is tagged (accessible structure). */
+  tagged: boolean;
+  /** Every font used, with whether its file is embedded. */
+  fonts: { name: string; embedded: boolean }[];
+}
+
+/** "D:20261101000000Z" → "2026-11-01T00:00:00Z". */
+const isoPdfDate = (d: string) => d.replace(/^D:(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(.*)$/, '$1-$2-$3T$4:$5:$6$7').replace(/'/g, '');
+
+export async function readPdf(file: string): Promise<PdfFacts> {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const pages: string[] = [];
+    const fonts = new Map<string, boolean>();
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      // Unnormalised: pdf.js would otherwise turn the micro sign of µg/mL into a Greek mu, and the tests check the units as typed.
+      const content = await page.getTextContent({ disableNormalization: true });
+      // Typographic ligatures (ﬁ, ﬀ) are spelled out, as a reader copying the text gets them.
+      const text = content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
+      pages.push(text.replace(/[\uFB00-\uFB06]/g, (c) => c.normalize('NFKC')));
+      const ops = await page.getOperatorList();
+      ops.fnArray.forEach((fn, i) => {
+        if (fn !== OPS.setFont) return;
+        const font = page.commonObjs.get(ops.argsArray[i][0] as string) as { name: string; missingFile: boolean };
+        fonts.set(font.name, !font.missingFile);
+      });
+    }
+    const info = (await doc.getMetadata()).info as unknown as Record<string, unknown>;
+    const first = await doc.getPage(1);
+    const [x0, y0, x1, y1] = first.view as [number, number, number, number];
+    const strings = Object.fromEntries(
+      Object.entries(info)
+        .filter(([, v]) => typeof v === 'string')
+        .map(([k, v]) => [k, /Date$/.test(k) ? isoPdfDate(v as string) : (v as string)]),
+    );
+    return {
+      pages,
+      info: { ...strings, Pages: String(doc.numPages) },
+      size: { width: x1 - x0, height: y1 - y0 },
+      tagged: Boolean(((await doc.getMarkInfo()) as { Marked?: boolean } | null)?.Marked),
+      fonts: [...fonts].map(([name, embedded]) => ({ name, embedded })),
+    };
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** The paper a page size is, within a point: "A4", "Letter", or the size itself. */
+export function paperOf(size: { width: number; height: number }): string {
+  const near = (a: number, b: number) => Math.abs(a - b) < 2;
+  if (near(size.width, 595.28) && near(size.height, 841.89)) return 'A4';
+  if (near(size.width, 612) && near(size.height, 792)) return 'Letter';
+  return `${size.width.toFixed(1)} × ${size.height.toFixed(1)} pt`;
+}
