@@ -1,11 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three layers (`npx vitest --project <name>`):
+ * Generator tests in three layers, and the default center's content tests (`npx vitest --project <name>`):
  * - unit: schemas, plugins, rules, libraries and command-line scripts on small inputs; no site build, runs in seconds.
- * - site: the built sites' files (pages, PDFs, zip) and the build's failure modes.
- * - browser: real Chromium and Firefox against the built sites.
- * site and browser share one build of each center (test/global-setup.ts): the default center and the fixture centers.
+ * - site: the built fixture centers' files (pages, PDFs, zip) and the build's failure modes.
+ * - browser: real Chromium and Firefox against the built fixture centers.
+ * - content: the default center (content/): its facts, pages and search.
+ * site, browser and content share one build of each center (test/global-setup.ts).
  */
 export default defineConfig({
   test: {
@@ -16,8 +17,10 @@ export default defineConfig({
     projects: [
       // The unit project renders diagrams in Chromium too, so it also makes sure the browsers are there.
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts'] } },
-      { extends: true, test: { name: 'site', include: ['test/site/**/*.test.ts', 'test/content/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
+      { extends: true, test: { name: 'site', include: ['test/site/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
       { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
+      // The default center's own facts and pages (Herceptin resistance): content tests, not generator tests.
+      { extends: true, test: { name: 'content', include: ['test/content/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
     ],
   },
 });

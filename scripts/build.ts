@@ -60,9 +60,12 @@ function astroBuild(): Promise<void> {
       stdio: ['ignore', 'pipe', 'pipe'],
     }));
     let sawError = false;
+    let contentWarning: string | undefined;
     const watch = (chunk: Buffer, sink: NodeJS.WriteStream) => {
       const text = chunk.toString();
       if (/\[ERROR\]/.test(text)) sawError = true;
+      // The content layer warns, and builds on, when it drops an entry (a duplicate id, say): lost content is an error here.
+      contentWarning ??= /^.*\[WARN\] \[(?:glob-loader|file-loader|content)\].*$/m.exec(text)?.[0];
       if (heldOutput) heldOutput.push({ text, sink });
       else if (!checksFailed) sink.write(text);
     };
@@ -72,6 +75,7 @@ function astroBuild(): Promise<void> {
     child.on('close', (code) => {
       if (code !== 0) fail(new Error(`astro build failed (exit code ${code}); see the messages above.`));
       else if (sawError) fail(new Error('astro build logged [ERROR] (see above) although it exited 0; treating the build as failed.'));
+      else if (contentWarning) fail(new Error(`Astro warned about the content, which means an entry may be missing from the site: ${contentWarning.trim()}`));
       else done();
     });
   });
@@ -235,7 +239,30 @@ function fail(message: string): never {
   process.exit(1);
 }
 
+/** Staging folders of builds that were killed (kill -9, a power cut) are removed; a build still running keeps its own. */
+async function removeAbandonedStaging(): Promise<void> {
+  const parent = dirname(outDir);
+  if (!existsSync(parent)) return;
+  const pattern = new RegExp(`^\\.(\\d+)\\.staging-${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.old)?$`);
+  for (const name of readdirSync(parent)) {
+    const pid = Number(pattern.exec(name)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    await rm(join(parent, name), { recursive: true, force: true });
+    console.log(`[build] removed ${name}, left by a build that did not finish`);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 preflight();
+await removeAbandonedStaging();
 const started = performance.now();
 /** Steps started in the background, waited for before a failed build cleans up. */
 const pending: Promise<unknown>[] = [];

@@ -229,6 +229,14 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
   try {
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     const context = await browser.newContext();
+    // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      blocked.push(url);
+      return route.abort('blockedbyclient');
+    });
 
     const files = await inParallel(
       2,
@@ -308,6 +316,11 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
       await rm(combinedPath, { force: true });
     }
     await context.close();
+    const outside = [...new Set(blocked)];
+    if (outside.length > 0)
+      throw new Error(
+        `PDF export: a protocol page asked for ${outside.length} address(es) outside the site, which were blocked: ${outside.slice(0, 5).join(', ')}`,
+      );
     return { files, totalMs: performance.now() - started };
   } finally {
     await browser?.close();

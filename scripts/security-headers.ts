@@ -8,11 +8,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 
-/** Hashes of every executable inline script of the built pages, as CSP sources. Read as text, byte for byte, as browsers hash them. */
+/** The attribute the generator's own inline scripts carry (the layout's and its components'); content can write no <script> at all. */
+export const GENERATOR_SCRIPT_MARKER = 'data-generator-script';
+
+/**
+ * Hashes of the generator's inline scripts, as CSP sources, read as text, byte for byte, as browsers hash them. Any other
+ * executable inline script in the output is an error: it is not the generator's, so the policy must not trust it.
+ */
 export function inlineScriptHashes(siteDir: string): string[] {
   const hashes = new Set<string>();
+  const strangers: string[] = [];
   for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
     const html = readFileSync(join(entry.parentPath, entry.name), 'utf8');
@@ -20,9 +27,17 @@ export function inlineScriptHashes(siteDir: string): string[] {
       if (/\ssrc=/.test(attributes!)) continue;
       const type = /\stype="([^"]*)"/.exec(attributes!)?.[1];
       if (type && !/^(text\/javascript|module)$/i.test(type)) continue;
+      if (!new RegExp(`\\s${GENERATOR_SCRIPT_MARKER}(?:[\\s=>]|$)`).test(attributes!)) {
+        strangers.push(`${relative(siteDir, join(entry.parentPath, entry.name))}: <script${attributes}>${body!.slice(0, 40)}…`);
+        continue;
+      }
       hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
     }
   }
+  if (strangers.length > 0)
+    throw new Error(
+      `${strangers.length} inline script(s) that are not the generator's, which the security policy will not trust:\n  ${strangers.slice(0, 5).join('\n  ')}`,
+    );
   return [...hashes].sort();
 }
 

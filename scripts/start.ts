@@ -49,11 +49,21 @@ if (!sameCenter || builtAt < newest([contentDir, 'src', 'public', 'astro.config.
   writeFileSync(stamp, contentDir);
 }
 
-const serve = sirv(distDir, { etag: true });
+/** The security headers the build wrote for static hosts (`_headers`, for every path), sent with every response here too. */
+function securityHeaders(): [string, string][] {
+  const file = join(distDir, '_headers');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => /^\s+[\w-]+:\s/.test(line))
+    .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
+}
+const headers = securityHeaders();
+const serve = sirv(distDir, { etag: true, setHeaders: (res) => headers.forEach(([name, value]) => res.setHeader(name, value)) });
 const notFound = readFileSync(join(distDir, '404.html'));
 const server = createServer((req, res) =>
   serve(req, res, () => {
-    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', ...Object.fromEntries(headers) });
     res.end(notFound);
   }),
 );

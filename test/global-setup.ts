@@ -3,7 +3,8 @@
  * build command, into a temporary folder, and serves each on localhost:
  * - the default center (`content/`): the content tests and the browser tests written against it;
  * - the second-topic fixture (`test/fixtures/centers/qpcr`), copied out of the repository first, as a
- *   center that lives outside the generator does: the generator tests.
+ *   center that lives outside the generator does: the generator tests;
+ * - the minimal fixture (`test/fixtures/centers/minimal`): a new center with nothing but its required files.
  * The site and browser projects share the builds (one promise per test process).
  */
 import { spawnSync } from 'node:child_process';
@@ -31,6 +32,9 @@ declare module 'vitest' {
     gitStatusBefore: string;
     /** The same, just after. */
     gitStatusAfter: string;
+    /** The minimal fixture center (test/fixtures/centers/minimal, as `npm run new -- center` writes it), built without PDFs, and served. */
+    minimalDistDir: string;
+    minimalBaseUrl: string;
   }
 }
 
@@ -44,9 +48,9 @@ const KEY = Symbol.for('support-center.test-builds');
 type Holder = { [KEY]?: Promise<Built>; users?: number };
 const holder = globalThis as Holder;
 
-function build(contentDir: string | undefined, outDir: string): void {
+function build(contentDir: string | undefined, outDir: string, env: NodeJS.ProcessEnv = {}): void {
   const result = spawnSync(process.execPath, ['scripts/build.ts', ...(contentDir ? ['--content', contentDir] : [])], {
-    env: { ...process.env, SITE_OUT_DIR: outDir },
+    env: { ...process.env, SITE_OUT_DIR: outDir, ...env },
     encoding: 'utf8',
   });
   if (result.status !== 0) throw new Error(`${contentDir ?? 'content/'} did not build:\n${result.stdout}\n${result.stderr}`);
@@ -69,11 +73,25 @@ async function buildAll(): Promise<Built> {
   const gitStatusBefore = gitStatus();
   build(fixtureContentDir, fixtureDistDir);
   const gitStatusAfter = gitStatus();
-  const [main, fixture] = await Promise.all([serve(distDir), serve(fixtureDistDir)]);
+  const minimalContentDir = join(workDir, 'minimal-center');
+  cpSync('test/fixtures/centers/minimal', minimalContentDir, { recursive: true });
+  const minimalDistDir = join(workDir, 'minimal-dist');
+  build(minimalContentDir, minimalDistDir);
+  const [main, fixture, minimal] = await Promise.all([serve(distDir), serve(fixtureDistDir), serve(minimalDistDir)]);
   return {
     workDir,
-    servers: [main.server, fixture.server],
-    provided: { distDir, baseUrl: main.url, fixtureContentDir, fixtureDistDir, fixtureBaseUrl: fixture.url, gitStatusBefore, gitStatusAfter },
+    servers: [main.server, fixture.server, minimal.server],
+    provided: {
+      distDir,
+      baseUrl: main.url,
+      fixtureContentDir,
+      fixtureDistDir,
+      fixtureBaseUrl: fixture.url,
+      gitStatusBefore,
+      gitStatusAfter,
+      minimalDistDir,
+      minimalBaseUrl: minimal.url,
+    },
   };
 }
 

@@ -4,9 +4,9 @@
  * `file:line:col  rule-id  message` with a hint. See CONTRIBUTING.md for the
  * rules and an example of each message.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import GithubSlugger from 'github-slugger';
+import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import GithubSlugger, { slug as githubSlug } from 'github-slugger';
 import type { Heading, Image, Link, Root, RootContent, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkGfm from 'remark-gfm';
@@ -30,6 +30,7 @@ import type { SiteConfig } from '../../src/schemas/site-config.ts';
 import { findBrowser } from '../lib/find-browser.ts';
 import type { Finding } from './report.ts';
 import { mermaidLinkProblems, safetyProblems } from '../../src/markdown/content-safety.ts';
+import { decodeContent } from '../../src/lib/text-encoding.ts';
 
 /** The site text files that introduce a section are shown on that section's page. */
 const INTRO_ROUTES: Record<string, string> = {
@@ -97,7 +98,8 @@ export interface CheckOptions {
   cwd?: string;
 }
 
-const slugOf = (file: string) => file.replace(/\.mdx$/, '').toLowerCase();
+/** The page address of a file, by the rule Astro's glob loader gives entries their ids (github-slugger per path segment). */
+const slugOf = (file: string) => githubSlug(file.replace(/\.mdx$/, ''));
 
 function lineOf(lines: LineCounter, offset: number): { line: number; column: number } {
   const pos = lines.linePos(offset);
@@ -138,6 +140,28 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     const { line, column } = typeof place === 'function' ? place() : place;
     findings.push({ file: relative(cwd, file) || file, line, column, rule, severity, message, hint });
   };
+
+  const contentRoot = existsSync(contentDir) ? realpathSync(contentDir) : resolve(contentDir);
+  /** Whether a file, links followed, lies in the content folder. */
+  const insideContent = (path: string) => {
+    const real = realpathSync(path);
+    return real === contentRoot || real.startsWith(contentRoot + sep);
+  };
+  // The YAML files are text too: a bad byte is reported where it is, before a parser turns it into U+FFFD.
+  for (const name of Object.values(CONTENT_FILES)) {
+    const path = join(contentDir, name);
+    if (!existsSync(path)) continue;
+    if (!insideContent(path))
+      report(
+        path,
+        { line: 1, column: 1 },
+        'content-outside',
+        `"${name}" is a link to a file outside the content folder`,
+        'Copy the file into the content folder instead of linking to it.',
+      );
+    const decoded = decodeContent(readFileSync(path));
+    if (decoded.problem) report(path, decoded.problem, 'encoding', decoded.problem.message, 'Save the file as UTF-8 text (µ, °, ± and ₂ need it).');
+  }
 
   // site.yaml first: the center's topics and sections shape the other checks.
   let config: SiteConfig | undefined;
@@ -269,14 +293,22 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         continue;
       }
       seen.set(slug, name);
-      const bytes = readFileSync(path);
-      let text: string;
-      try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-      } catch {
-        report(path, { line: 1, column: 1 }, 'encoding', 'the file is not valid UTF-8', 'Save the file as UTF-8 (µ, °, ± and ₂ need it).');
+      if (!insideContent(path)) {
+        report(
+          path,
+          { line: 1, column: 1 },
+          'content-outside',
+          `"${name}" is a link to a file outside the content folder`,
+          'Copy the file into the content folder instead of linking to it.',
+        );
         continue;
       }
+      const decoded = decodeContent(readFileSync(path));
+      if (decoded.problem) {
+        report(path, decoded.problem, 'encoding', decoded.problem.message, 'Save the file as UTF-8 text (µ, °, ± and ₂ need it).');
+        continue;
+      }
+      const text = decoded.text;
       if (text.trim() === '') {
         report(
           path,

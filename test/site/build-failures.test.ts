@@ -4,7 +4,7 @@
  * line, exits non-zero, and leaves the previous site untouched.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -209,6 +209,40 @@ const FIXTURES: Fixture[] = [
     edit: (c) => replaceIn(join(c, 'references.yaml'), 'doi: 10.1006/meth.2001.1262', 'url: "javascript:alert(1)"'),
   },
   {
+    name: 'two files, one address (a space)',
+    rule: 'slug-duplicate',
+    file: 'faq/reference-genes.mdx',
+    edit: (c) => writeFileSync(join(c, 'faq/reference genes.mdx'), readFileSync(join(c, 'faq/reference-genes.mdx'))),
+  },
+  {
+    name: 'a link to a file outside the content folder',
+    rule: 'content-outside',
+    file: 'faq/outside.mdx',
+    edit: (c) => {
+      writeFileSync(join(c, '..', 'outside.mdx'), readFileSync(join(c, 'faq/melt-curve.mdx')));
+      symlinkSync(join(c, '..', 'outside.mdx'), join(c, 'faq/outside.mdx'));
+    },
+  },
+  {
+    name: 'a NUL byte in the frontmatter',
+    rule: 'encoding',
+    file: 'faq/melt-curve.mdx',
+    marker: 'order: 4\u0000',
+    edit: (c) => replaceIn(join(c, 'faq/melt-curve.mdx'), 'order: 4', 'order: 4\u0000'),
+  },
+  {
+    name: 'bytes that are not UTF-8 in references.yaml',
+    rule: 'encoding',
+    file: 'references.yaml',
+    marker: 'Clinical Chemistry',
+    edit: (c) => {
+      const file = join(c, 'references.yaml');
+      const [before, after] = readFileSync(file, 'utf8').split('Clinical Chemistry');
+      // A Latin-1 é, as an editor saving in the wrong encoding writes it.
+      writeFileSync(file, Buffer.concat([Buffer.from(`${before}Clinical Chemistry `), Buffer.from([0xe9]), Buffer.from(after!)]));
+    },
+  },
+  {
     name: 'a missing alt text',
     rule: 'image-alt',
     file: 'faq/amplification-efficiency.mdx',
@@ -257,9 +291,10 @@ const FIXTURES: Fixture[] = [
   },
   { name: 'an empty file', rule: 'empty-file', file: 'faq/empty.mdx', edit: (c) => writeFileSync(join(c, 'faq/empty.mdx'), '') },
   {
-    name: 'a non-UTF-8 file',
+    name: 'a non-UTF-8 file, reported at the bad byte',
     rule: 'encoding',
     file: 'faq/latin1.mdx',
+    marker: 'question: caf',
     edit: (c) => writeFileSync(join(c, 'faq/latin1.mdx'), Buffer.from('---\nquestion: caf\xe9 at 4 \xb0C?\n---\n', 'latin1')),
   },
 ];

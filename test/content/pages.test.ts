@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { parse as parseHtml } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
-import { EXCLUDED_BOILERPLATE, SOURCE_FACTS, type SourceFact } from '../fixtures/source-facts';
+import { EXCLUDED_BOILERPLATE, SOURCE_FACTS, type SourceFact } from './source-facts';
 import { frontmatter, listFiles, loadPage, normalise, normalisedText, urlOf } from '../helpers/built-site';
 
 const distDir = inject('distDir');
