@@ -10,6 +10,8 @@ import { diagrams } from './src/integrations/diagrams.ts';
 import { vitePluginBlankFrontmatter } from './src/markdown/blank-frontmatter.ts';
 import { loadReferenceIndex } from './src/lib/reference-index.ts';
 import { sections } from './src/integrations/sections.ts';
+import { clientScripts } from './src/integrations/client-scripts.ts';
+import { devSearch } from './src/integrations/dev-search.ts';
 import { contentDir, diagramCacheDir } from './src/lib/paths.ts';
 import { loadSiteConfig, publicUrl } from './src/lib/site-config.ts';
 
@@ -29,7 +31,13 @@ export default defineConfig({
   build: { format: 'directory', concurrency: 2 },
   // optimize: static MDX becomes HTML strings instead of JSX calls (about 0.8 s less at 1000 protocols). A diagram's <style> is left
   // to JSX: optimized, it came out as a literal `<style set:html="…">` and the diagram lost its theme colours.
-  integrations: [mdx({ optimize: { ignoreElementNames: ['style'] } }), diagrams({ cacheDir: diagramCache }), sections({ contentDir })],
+  integrations: [
+    mdx({ optimize: { ignoreElementNames: ['style'] } }),
+    diagrams({ cacheDir: diagramCache }),
+    sections({ contentDir }),
+    clientScripts({ contentDir }),
+    devSearch({ contentDir }),
+  ],
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.
     processor: unified({

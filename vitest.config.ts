@@ -19,6 +19,11 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts'] } },
       { extends: true, test: { name: 'site', include: ['test/site/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
       { extends: true, test: { name: 'browser', include: ['test/e2e/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
+      // astro dev, after everything else: a dev server reads the project's .astro/ folder, which builds of other centers rewrite.
+      {
+        extends: true,
+        test: { name: 'dev', include: ['test/dev/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'], sequence: { groupOrder: 1 } },
+      },
       // The default center's own facts and pages (Herceptin resistance): content tests, not generator tests.
       { extends: true, test: { name: 'content', include: ['test/content/**/*.test.ts'], globalSetup: ['test/browsers-setup.ts', 'test/global-setup.ts'] } },
     ],

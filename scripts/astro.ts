@@ -4,7 +4,7 @@
  * (the `node` devDependency, Node 24) and never reports usage. `--content <dir>`
  * (or SITE_CONTENT_DIR) picks the center.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { contentArg } from './lib/content-arg.ts';
@@ -12,8 +12,10 @@ import { contentArg } from './lib/content-arg.ts';
 const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 // `npm run dev -- --content <dir>` serves another center; Astro itself never sees the flag.
 const { rest } = contentArg();
-const result = spawnSync(process.execPath, [astroBin, ...rest], {
+const child = spawn(process.execPath, [astroBin, ...rest], {
   stdio: 'inherit',
   env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
 });
-process.exit(result.status ?? 1);
+// Stopping this process (Ctrl+C, a test's kill) stops Astro too, so no dev server is left holding the project.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -9,7 +9,7 @@
 // Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -51,7 +51,48 @@ function releaseAstroOutput(show: boolean): void {
   heldOutput = undefined;
 }
 
-function astroBuild(): Promise<void> {
+/**
+ * Astro keeps one state folder per project (`.astro/`: the content module map, the data store), so two builds of this checkout
+ * at once — two centers, say — would read each other's content. Astro runs one build at a time here; a second waits, and says so.
+ * A lock left by a build that was killed is taken over.
+ */
+async function astroTurn(): Promise<void> {
+  const lock = join(root, 'node_modules/.cache/support-center/astro-build.lock');
+  await mkdir(dirname(lock), { recursive: true });
+  let told = false;
+  for (;;) {
+    // A build whose content checks failed while it waited never starts Astro.
+    if (checksFailed) return;
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (!holder || !alive(holder)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (!told) console.log(`[build] waiting for another build of this project (process ${holder}) to finish with Astro`);
+      told = true;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  const release = () => {
+    try {
+      if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('exit', release);
+  astroDone = release;
+}
+let astroDone: () => void = () => undefined;
+
+async function astroBuild(): Promise<void> {
+  await astroTurn();
+  if (checksFailed) return;
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
     const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, astroCli, 'build'], {
@@ -73,6 +114,7 @@ function astroBuild(): Promise<void> {
     child.stderr.on('data', (c: Buffer) => watch(c, process.stderr));
     child.on('error', fail);
     child.on('close', (code) => {
+      astroDone();
       if (code !== 0) fail(new Error(`astro build failed (exit code ${code}); see the messages above.`));
       else if (sawError) fail(new Error('astro build logged [ERROR] (see above) although it exited 0; treating the build as failed.'));
       else if (contentWarning) fail(new Error(`Astro warned about the content, which means an entry may be missing from the site: ${contentWarning.trim()}`));
@@ -98,7 +140,8 @@ async function pdfStep(): Promise<void> {
   // Loaded here: the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir: staging, siteName: loadSiteConfig(contentDir).name, paper });
+    const center = loadSiteConfig(contentDir);
+    const report = await pdf.exportPdfs({ siteDir: staging, siteName: center.name, paper, publicUrl: publicUrl(center) });
     for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -177,7 +220,6 @@ async function swapIn(): Promise<void> {
 // The build's steps, loaded once Astro is running.
 let checkContent!: typeof import('./check/content-checks.ts').checkContent;
 let buildSearchIndex!: typeof import('./search-index.ts').buildSearchIndex;
-let bundleClientScripts!: typeof import('./client-bundles.ts').bundleClientScripts;
 let annotatePdfLinks!: typeof import('./pdf-links.ts').annotatePdfLinks;
 let offline!: typeof import('./offline-bundle.ts');
 let checkLinks!: typeof import('./check/link-check.ts').checkLinks;
@@ -185,10 +227,9 @@ let writeSecurityHeaders!: typeof import('./security-headers.ts').writeSecurityH
 let unzipSync!: typeof import('fflate').unzipSync;
 
 async function loadSteps(): Promise<void> {
-  const [checks, search, client, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
+  const [checks, search, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
     import('./check/content-checks.ts'),
     import('./search-index.ts'),
-    import('./client-bundles.ts'),
     import('./pdf-links.ts'),
     import('./offline-bundle.ts'),
     import('./check/link-check.ts'),
@@ -197,7 +238,6 @@ async function loadSteps(): Promise<void> {
   ]);
   ({ checkContent } = checks);
   ({ buildSearchIndex } = search);
-  ({ bundleClientScripts } = client);
   ({ annotatePdfLinks } = pdfLinks);
   offline = bundle;
   ({ checkLinks } = links);
@@ -304,12 +344,6 @@ try {
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
   // Pagefind indexes in its own process while the PDFs print: what the PDF-link step rewrites is ignored by search, and it replaces
   // each page whole.
-  await timed('client scripts', () =>
-    bundleClientScripts(staging, root, {
-      runMode: presentSections(contentDir).has('protocols'),
-      doseResponse: loadSiteConfig(contentDir).doseResponse.enabled,
-    }),
-  );
   const search = timed('search index', () => buildSearchIndex(staging, contentDir, root));
   pending.push(search);
   search.catch(() => undefined);

@@ -25,6 +25,24 @@ export interface PdfExportOptions {
   /** Author metadata and running header. */
   siteName: string;
   paper?: Paper;
+  /** The center's public address: links to its pages point there. Without one they stay in the document or become plain text. */
+  publicUrl?: string | undefined;
+}
+
+/**
+ * Links as a PDF needs them: a link to this page's own anchor stays in the document; a link to another page of the site
+ * points at the public site, or, when the center has no public address, becomes plain text. Never at this temporary server.
+ */
+async function publicLinks(page: Page, publicUrl: string | undefined): Promise<void> {
+  await page.evaluate((site) => {
+    for (const a of document.querySelectorAll<HTMLAnchorElement>('a[href]')) {
+      const url = new URL(a.getAttribute('href')!, location.href);
+      if (url.origin !== location.origin) continue;
+      if (url.hash && url.pathname === location.pathname) a.setAttribute('href', url.hash);
+      else if (site) a.setAttribute('href', new URL(url.pathname + url.search + url.hash, site).href);
+      else a.removeAttribute('href');
+    }
+  }, publicUrl ?? null);
 }
 
 /** The metadata a protocol page carries for its PDF (`script#pdf-meta`). */
@@ -215,7 +233,7 @@ async function inParallel<T>(limit: number, tasks: (() => Promise<T>)[]): Promis
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportOptions): Promise<PdfExportReport> {
+export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl }: PdfExportOptions): Promise<PdfExportReport> {
   const started = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
@@ -246,6 +264,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
         try {
           const response = await page.goto(base + url, { waitUntil: 'load' });
           await assertProtocolPage(page, response, meta.title, url);
+          await publicLinks(page, publicUrl);
           // A center without a public address has no canonical link: the footer then names no address (never this temporary server).
           const canonical = await page.evaluate(() => document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
           const pdf = await printPdf(page, paper, templates(meta.title, meta.version, meta.lastReviewed, canonical, siteName));
@@ -271,6 +290,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4' }: PdfExportO
     const page = await context.newPage();
     try {
       await page.goto(`${base}/pdf/.combined.html`, { waitUntil: 'load' });
+      await publicLinks(page, publicUrl);
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
         .sort()

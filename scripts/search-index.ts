@@ -6,16 +6,15 @@
  * - `search/vocabulary.js`: the synonym groups of content/vocabulary.yaml and
  *   the site's words for spelling suggestions, as a classic script.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as pagefind from 'pagefind';
-import { parse } from 'yaml';
-import { VocabularySchema, type Vocabulary } from '../src/schemas/vocabulary.ts';
+import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../src/search/index-parts.ts';
 import { loadSiteConfig } from '../src/lib/site-config.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
-const UNUSED_PAGEFIND_FILES = [
+export const UNUSED_PAGEFIND_FILES = [
   'pagefind-ui.js',
   'pagefind-ui.css',
   'pagefind-modular-ui.js',
@@ -34,44 +33,17 @@ export interface SearchIndexReport {
 }
 
 /** Reads and checks the vocabulary; errors name the file and the field. */
-export function loadVocabulary(file: string): Vocabulary {
-  // A center without a vocabulary searches without synonyms.
-  if (!existsSync(file)) return { synonyms: [] };
-  const parsed = VocabularySchema.safeParse(parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${file}  field ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
 function htmlFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile() && d.name.endsWith('.html'))
     .map((d) => join(d.parentPath, d.name));
 }
 
-/**
- * Words of the indexed pages, most frequent first, for spelling suggestions. Read from the markup as text, which is quick on large
- * sites. Paragraphs and navigation that Pagefind ignores are left out too; among them the PDF link or its note, which the PDF-link
- * step may still be rewriting while this runs (it replaces each page whole).
- */
+/** Words of the indexed pages, most frequent first, for spelling suggestions. */
 function siteWords(siteDir: string): string[] {
   const counts = new Map<string, number>();
-  for (const file of htmlFiles(siteDir)) {
-    const html = readFileSync(file, 'utf8');
-    const body = /<main\b[^>]*data-pagefind-body[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1];
-    if (!body) continue;
-    const text = body
-      .replace(/<(script|style|svg)\b[\s\S]*?<\/\1>/g, ' ')
-      .replace(/<(p|nav)\b[^>]*\sdata-pagefind-ignore\b[^>]*>[\s\S]*?<\/\1>/g, ' ')
-      .replace(/<[^>]+>/g, ' ')
-      .toLowerCase();
-    for (const word of text.match(/\p{L}[\p{L}\p{N}-]*\p{L}/gu) ?? []) {
-      if (word.length >= 4) counts.set(word, (counts.get(word) ?? 0) + 1);
-    }
-  }
-  return [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([w]) => w);
+  for (const file of htmlFiles(siteDir)) countPageWords(readFileSync(file, 'utf8'), counts);
+  return byFrequency(counts);
 }
 
 function dirBytes(dir: string): number {
@@ -100,7 +72,7 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
     for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
 
     await mkdir(join(siteDir, 'search'), { recursive: true });
-    await writeFile(join(siteDir, 'search/vocabulary.js'), `window.hrsSearchVocabulary=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`);
+    await writeFile(join(siteDir, 'search/vocabulary.js'), vocabularyScript(vocabulary, words));
     console.log(
       `[search] indexed ${added.page_count} pages into ${relative(root, join(siteDir, 'pagefind')) || 'pagefind'}, ${words.length} words for suggestions`,
     );

@@ -101,7 +101,7 @@ export const EN = {
   'tool.fit': 'Fit',
   'tool.modelIntro': 'The model:',
   'tool.model':
-    'fitted by least squares. The 95% interval of the IC₅₀ comes from the fit’s covariance on the log scale. An IC₅₀ outside the tested concentrations is not reported.',
+    'fitted by least squares. The IC₅₀ is where the fitted curve crosses 50 % viability; when it does not cross it within the tested concentrations, the IC₅₀ is given as a bound (for example > 30), never extrapolated, and so is the ratio of two lines. The relative IC₅₀, the curve’s midpoint, is shown with its 95% interval only when the data define both plateaus. A fit needs at least five distinct concentrations.',
   'tool.dataLink': 'Published values:',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address. It may have moved when the center was reorganised.',

@@ -16,12 +16,50 @@ interface TimerSpec {
   repeats: number;
 }
 
+/** A timer as saved: its deadline while it runs (not its remaining count, so a reload or a visit elsewhere loses no time). */
+interface TimerState {
+  /** Epoch milliseconds at which the running round ends; absent while paused. */
+  endsAt?: number;
+  /** What is left of the round while paused, in milliseconds. */
+  remaining: number;
+  round: number;
+}
+
 /** What is saved for a run. */
 interface RunState {
   version: string;
   materials: number[];
   steps: string[];
   started: string;
+  /** Timers by `<step id>:<index>`. */
+  timers?: Record<string, TimerState>;
+}
+
+/** A stored run as this version of run mode can use it; anything else (an older format, a hand-edited value) is not. */
+function isRunState(value: unknown): value is RunState {
+  if (!value || typeof value !== 'object') return false;
+  const v = value as Partial<RunState>;
+  const timersOk =
+    v.timers === undefined ||
+    (typeof v.timers === 'object' &&
+      v.timers !== null &&
+      Object.values(v.timers).every(
+        (t) =>
+          t &&
+          typeof t.remaining === 'number' &&
+          Number.isFinite(t.remaining) &&
+          Number.isInteger(t.round) &&
+          (t.endsAt === undefined || Number.isFinite(t.endsAt)),
+      ));
+  return (
+    typeof v.version === 'string' &&
+    typeof v.started === 'string' &&
+    Array.isArray(v.materials) &&
+    v.materials.every((m) => Number.isInteger(m)) &&
+    Array.isArray(v.steps) &&
+    v.steps.every((s) => typeof s === 'string') &&
+    timersOk
+  );
 }
 
 const PREFIX = 'hrs-run:';
@@ -41,12 +79,20 @@ export function formatClock(ms: number): string {
   return h > 0 ? `${h}:${mm}:${ss}` : `${mm}:${ss}`;
 }
 
-function read(slug: string): RunState | undefined {
+/** The stored run, `'unusable'` when something is stored that is not a run this code can continue, or undefined. */
+function read(slug: string): RunState | 'unusable' | undefined {
+  let raw: string | null;
   try {
-    const raw = localStorage.getItem(storageKey(slug));
-    return raw ? (JSON.parse(raw) as RunState) : undefined;
+    raw = localStorage.getItem(storageKey(slug));
   } catch {
     return undefined;
+  }
+  if (!raw) return undefined;
+  try {
+    const value: unknown = JSON.parse(raw);
+    return isRunState(value) ? value : 'unusable';
+  } catch {
+    return 'unusable';
   }
 }
 
@@ -75,6 +121,18 @@ function beep(): void {
   }
 }
 
+/** Says that a timer ended where the reader is: the alert in view, and a system notification where the reader allowed them. */
+function announce(alertBox: HTMLElement, text: string): void {
+  alertBox.textContent = text;
+  alertBox.hidden = false;
+  beep();
+  try {
+    if ('Notification' in window && Notification.permission === 'granted') new Notification(text);
+  } catch {
+    // Notifications are a courtesy; the alert on the page is the message.
+  }
+}
+
 class Countdown {
   private remaining: number;
   private round = 1;
@@ -88,6 +146,8 @@ class Countdown {
   constructor(
     private readonly spec: TimerSpec,
     private readonly alertBox: HTMLElement,
+    saved: TimerState | undefined,
+    private readonly onChange: (state: TimerState) => void,
   ) {
     this.remaining = spec.minutes * 60_000;
     this.element = document.createElement('div');
@@ -106,6 +166,17 @@ class Countdown {
     this.status = document.createElement('span');
     this.status.className = 'run-timer-round';
     this.element.append(name, this.clock, this.status, this.toggle, reset);
+    if (saved) {
+      this.round = Math.min(Math.max(1, saved.round), spec.repeats);
+      this.remaining = Math.min(Math.max(0, saved.remaining), spec.minutes * 60_000);
+      // A running timer resumes from its deadline; one that ended while the page was closed says so now.
+      if (saved.endsAt !== undefined) {
+        this.endsAt = saved.endsAt;
+        this.toggle.textContent = 'Pause';
+        this.tick = setInterval(() => this.update(), 250);
+        this.update();
+      }
+    }
     this.render();
   }
 
@@ -122,27 +193,47 @@ class Countdown {
     return this.endsAt !== undefined;
   }
 
+  private save(): void {
+    this.onChange({ remaining: this.remaining, round: this.round, ...(this.endsAt !== undefined ? { endsAt: this.endsAt } : {}) });
+  }
+
   start(): void {
+    // The first timer asks once whether the end may be announced outside the page too.
+    try {
+      if ('Notification' in window && Notification.permission === 'default') void Notification.requestPermission();
+    } catch {
+      // Not offered here (file://, some browsers): the alert on the page does the job.
+    }
     this.endsAt = Date.now() + this.remaining;
     this.toggle.textContent = 'Pause';
     this.tick = setInterval(() => this.update(), 250);
+    this.element.classList.remove('next-round');
     this.render();
+    this.save();
   }
 
-  pause(): void {
+  /** Stops counting; `keep` leaves the saved state as it is (the run is being left, not paused). */
+  pause(keep = false): void {
     if (this.endsAt) this.remaining = Math.max(0, this.endsAt - Date.now());
     this.endsAt = undefined;
     clearInterval(this.tick);
     this.toggle.textContent = 'Start';
     this.render();
+    if (!keep) this.save();
+  }
+
+  /** Stops the interval only: the page goes away, the deadline stays saved. */
+  detach(): void {
+    clearInterval(this.tick);
   }
 
   reset(): void {
     this.pause();
     this.round = 1;
     this.remaining = this.spec.minutes * 60_000;
-    this.element.classList.remove('done');
+    this.element.classList.remove('done', 'next-round');
     this.render();
+    this.save();
   }
 
   private update(): void {
@@ -150,24 +241,28 @@ class Countdown {
     this.remaining = this.endsAt - Date.now();
     if (this.remaining <= 0) {
       const finished = `${this.spec.label}${this.spec.repeats > 1 ? `, round ${this.round} of ${this.spec.repeats}` : ''}`;
+      const late =
+        Date.now() - this.endsAt > 2_000 ? ` (it ended at ${new Date(this.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})` : '';
       this.pause();
       this.remaining = 0;
       this.element.classList.add('done');
-      this.alertBox.textContent = `Time is up: ${finished}.`;
-      this.alertBox.hidden = false;
-      beep();
       if (this.round < this.spec.repeats) {
         this.round++;
         this.remaining = this.spec.minutes * 60_000;
         this.element.classList.remove('done');
-      }
+        // The next round waits for the reader; the timer says so where it is, not only in the alert.
+        this.element.classList.add('next-round');
+        announce(this.alertBox, `Time is up: ${finished}${late}. Start round ${this.round} when ready.`);
+      } else announce(this.alertBox, `Time is up: ${finished}${late}.`);
+      this.save();
     }
     this.render();
   }
 
   private render(): void {
     this.clock.textContent = formatClock(this.remaining);
-    this.status.textContent = this.spec.repeats > 1 ? `round ${this.round} of ${this.spec.repeats}` : '';
+    this.status.textContent =
+      this.spec.repeats > 1 ? `round ${this.round} of ${this.spec.repeats}${this.element.classList.contains('next-round') ? ': ready to start' : ''}` : '';
   }
 }
 
@@ -232,8 +327,15 @@ function setUp(bar: HTMLElement): void {
   const startButton = bar.querySelector<HTMLButtonElement>('[data-run-start]')!;
   const materials = [...article.querySelectorAll<HTMLElement>('.materials > li')];
   const steps = [...article.querySelectorAll<HTMLElement>('ol.steps > li[data-step]')];
-  let state = read(slug);
+  const stored = read(slug);
+  let state = stored === 'unusable' ? undefined : stored;
   let versionChanged = false;
+  if (stored === 'unusable') {
+    write(slug, undefined);
+    message.textContent =
+      'A saved run of this protocol could not be read (it was made by another version of this page, or changed by hand), so a new run starts clean.';
+    message.hidden = false;
+  }
 
   if (state && state.version !== version) {
     versionChanged = true;
@@ -259,7 +361,9 @@ function setUp(bar: HTMLElement): void {
 
   /** The timers on the page now; stopped when they are removed, so none rings after the run ended. */
   const countdowns: Countdown[] = [];
-  const stopCountdowns = () => countdowns.splice(0).forEach((c) => c.pause());
+  const stopCountdowns = () => countdowns.splice(0).forEach((c) => c.pause(true));
+  // Leaving the page (a reload, a link) keeps each running timer's deadline; the next visit picks it up.
+  window.addEventListener('pagehide', () => countdowns.forEach((c) => c.detach()));
 
   const enter = (fresh: boolean) => {
     stopCountdowns();
@@ -293,8 +397,13 @@ function setUp(bar: HTMLElement): void {
       const tools = document.createElement('div');
       tools.className = 'run-tools';
       const timers = JSON.parse(li.dataset.timers ?? '[]') as TimerSpec[];
-      for (const spec of timers) {
-        const countdown = new Countdown(spec, alertBox);
+      for (const [index, spec] of timers.entries()) {
+        const key = `${id}:${index}`;
+        const countdown = new Countdown(spec, alertBox, state!.timers?.[key], (timer) => {
+          if (!state) return;
+          state.timers = { ...state.timers, [key]: timer };
+          save();
+        });
         countdowns.push(countdown);
         tools.append(countdown.element);
       }
@@ -335,10 +444,16 @@ function setUp(bar: HTMLElement): void {
     leave();
   });
 
+  // The alert is dismissed with a click or Escape, once it has been read.
+  alertBox.addEventListener('click', () => (alertBox.hidden = true));
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') alertBox.hidden = true;
+  });
+
   // A click that loaded this script is carried out now.
   const pending = bar.dataset.pending;
   delete bar.dataset.pending;
-  if (state || versionChanged || pending === 'start') enter(versionChanged);
+  if (state || versionChanged || stored === 'unusable' || pending === 'start') enter(versionChanged);
   if (pending === 'sheet') printRunSheet(article, materials, steps);
 }
 

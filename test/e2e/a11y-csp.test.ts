@@ -1,7 +1,9 @@
 /**
- * Every page, served with the security headers the build writes to _headers:
- * zero axe violations in light and in dark, and not one Content-Security-Policy
- * violation, including while searching and switching the theme.
+ * Every page of the fixture centers (the RT-qPCR center, and the minimal center
+ * for the IC50 calculator), each served with the security headers its build
+ * writes to _headers: zero axe violations in light and in dark, and not one
+ * Content-Security-Policy violation, including while searching, switching the
+ * theme and fitting a curve.
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -13,12 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
 import { listFiles, urlOf } from '../helpers/built-site';
-
-const distDir = inject('distDir');
-const pages = listFiles(distDir)
-  .filter((f) => f.endsWith('.html'))
-  .map(urlOf)
-  .sort();
+import { doseResponse } from '../helpers/dose-response';
 
 /** Headers of the `/*` block of a _headers file. */
 function parseHeaders(text: string): Record<string, string> {
@@ -35,26 +32,54 @@ function parseHeaders(text: string): Record<string, string> {
       ]),
   );
 }
-const headers = parseHeaders(readFileSync(join(distDir, '_headers'), 'utf8'));
 
-let server: Server;
-let base: string;
+/** A built center, its pages, the headers its build wrote, and (once served) its address. */
+interface Center {
+  name: string;
+  distDir: string;
+  pages: string[];
+  headers: Record<string, string>;
+  base: string;
+  server?: Server;
+}
+const centers: Center[] = (
+  [
+    ['qpcr', inject('fixtureDistDir')],
+    ['minimal', inject('minimalDistDir')],
+  ] as const
+).map(([name, distDir]) => ({
+  name,
+  distDir,
+  pages: listFiles(distDir)
+    .filter((f) => f.endsWith('.html'))
+    .map(urlOf)
+    .sort(),
+  headers: parseHeaders(readFileSync(join(distDir, '_headers'), 'utf8')),
+  base: '',
+}));
+const [qpcr, minimal] = centers as [Center, Center];
+/** Every page of every center, as [center, path]. */
+const pages = centers.flatMap((c) => c.pages.map((p) => [c.name, p] as const));
+const centerNamed = (name: string) => centers.find((c) => c.name === name)!;
+
 let browser: Browser;
 beforeAll(async () => {
-  const serve = sirv(distDir, { dev: true, setHeaders: (res) => Object.entries(headers).forEach(([k, v]) => res.setHeader(k, v)) });
-  server = createServer((req, res) =>
-    serve(req, res, () => {
-      res.statusCode = 404;
-      res.end();
-    }),
-  );
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const center of centers) {
+    const serve = sirv(center.distDir, { dev: true, setHeaders: (res) => Object.entries(center.headers).forEach(([k, v]) => res.setHeader(k, v)) });
+    center.server = createServer((req, res) =>
+      serve(req, res, () => {
+        res.statusCode = 404;
+        res.end();
+      }),
+    );
+    await new Promise<void>((done) => center.server!.listen(0, '127.0.0.1', done));
+    center.base = `http://127.0.0.1:${(center.server.address() as AddressInfo).port}`;
+  }
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
-  server?.close();
+  for (const center of centers) center.server?.close();
 });
 
 /** Records CSP violations of a page from its first script on. */
@@ -70,13 +95,23 @@ async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
 }
 
 describe('security headers', () => {
-  it('_headers sets CSP, Referrer-Policy, X-Content-Type-Options and Permissions-Policy, with no outside origin', () => {
-    expect(Object.keys(headers).sort()).toEqual(['Content-Security-Policy', 'Permissions-Policy', 'Referrer-Policy', 'X-Content-Type-Options']);
-    expect(headers['Content-Security-Policy']).not.toMatch(/https?:|\*|'unsafe-eval'/);
-    expect(headers['Content-Security-Policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/=]+')+;/);
+  it.each(centers.map((c) => c.name))(
+    '%s: _headers sets CSP, Referrer-Policy, X-Content-Type-Options and Permissions-Policy, with no outside origin',
+    (name) => {
+      const { headers } = centerNamed(name);
+      expect(Object.keys(headers).sort()).toEqual(['Content-Security-Policy', 'Permissions-Policy', 'Referrer-Policy', 'X-Content-Type-Options']);
+      expect(headers['Content-Security-Policy']).not.toMatch(/https?:|\*|'unsafe-eval'/);
+      expect(headers['Content-Security-Policy']).toMatch(/script-src 'self' 'wasm-unsafe-eval'( 'sha256-[A-Za-z0-9+/=]+')+;/);
+    },
+  );
+
+  it('covers the pages of both centers, the calculator among them', () => {
+    expect(qpcr.pages.length).toBeGreaterThan(10);
+    expect(minimal.pages).toContain('/tools/ic50/');
   });
 
-  it.each(pages)('%s loads with the policy enforced and no violation', async (path) => {
+  it.each(pages)('%s %s loads with the policy enforced and no violation', async (name, path) => {
+    const { base, headers } = centerNamed(name);
     const page = await browser.newPage();
     const violations = await watchCsp(page);
     const response = await page.goto(base + path);
@@ -89,8 +124,8 @@ describe('security headers', () => {
   it('searching, opening a result and switching the theme raise no violation', async () => {
     const page = await browser.newPage();
     const violations = await watchCsp(page);
-    await page.goto(base + '/');
-    await page.locator('#search-input').fill('antigen retrieval');
+    await page.goto(qpcr.base + '/');
+    await page.locator('#search-input').fill('melt curve');
     await page.waitForSelector('#search-results a');
     await page.locator('#search-results a').first().click();
     await page.waitForSelector('main mark.search-hit');
@@ -98,15 +133,29 @@ describe('security headers', () => {
     expect(await violations()).toEqual([]);
     await page.close();
   });
+
+  it('fitting a curve and drawing its plot raise no violation', async () => {
+    const page = await browser.newPage();
+    const violations = await watchCsp(page);
+    await page.goto(minimal.base + '/tools/ic50/');
+    await page.locator('#line-a').fill(doseResponse(2.5));
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await page.waitForSelector('.ic50-plot svg');
+    expect(await violations()).toEqual([]);
+    await page.close();
+  });
 });
 
 describe('accessibility', () => {
-  it.each(pages.flatMap((p) => [[p, 'light'] as const, [p, 'dark'] as const]))('%s has no axe violations (%s)', async (path, scheme) => {
-    // axe is injected as an inline script, which the site's own policy rightly blocks.
-    const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true });
-    const page = await context.newPage();
-    await page.goto(base + path);
-    expect(await axeViolations(page)).toEqual([]);
-    await context.close();
-  });
+  it.each(pages.flatMap(([name, path]) => [[name, path, 'light'] as const, [name, path, 'dark'] as const]))(
+    '%s %s has no axe violations (%s)',
+    async (name, path, scheme) => {
+      // axe is injected as an inline script, which the site's own policy rightly blocks.
+      const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true });
+      const page = await context.newPage();
+      await page.goto(centerNamed(name).base + path);
+      expect(await axeViolations(page)).toEqual([]);
+      await context.close();
+    },
+  );
 });

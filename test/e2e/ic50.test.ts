@@ -1,7 +1,9 @@
 /**
- * The IC50 calculator in Chromium: paste data for two lines, read the IC50s
- * and the resistance index, export CSV, SVG and PNG; bad data gets a clear
- * message and no fit; the code loads only on use; no axe violations.
+ * The IC50 calculator in Chromium, on the minimal fixture center (its neutral
+ * wording: lines "Line A" and "Line B", no unit, the ratio "Fold change"):
+ * paste data for two lines, read the IC50s and their ratio, export CSV, SVG
+ * and PNG; bad data gets a clear message and no fit; the code loads only on
+ * use; no axe violations.
  */
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -10,7 +12,7 @@ import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
 import { doseResponse } from '../helpers/dose-response';
 
-const baseUrl = inject('baseUrl');
+const baseUrl = inject('minimalBaseUrl');
 
 let browser: Browser;
 let page: Page;
@@ -22,10 +24,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function fit(parental: string, resistant = ''): Promise<void> {
+async function fit(lineA: string, lineB = ''): Promise<void> {
   await page.goto(`${baseUrl}/tools/ic50/`);
-  await page.getByLabel('Concentration, then replicate viabilities, one row per concentration').first().fill(parental);
-  await page.getByLabel('Concentration, then replicate viabilities, one row per concentration').nth(1).fill(resistant);
+  await page.getByLabel('Concentration, then replicate viabilities, one row per concentration').first().fill(lineA);
+  await page.getByLabel('Concentration, then replicate viabilities, one row per concentration').nth(1).fill(lineB);
   await page.getByRole('button', { name: 'Fit' }).click();
   await page.waitForFunction(() => document.getElementById('ic50-output')!.childElementCount > 0);
 }
@@ -44,16 +46,33 @@ describe('IC50 calculator', () => {
     await fresh.close();
   });
 
-  it('fits a parental and a resistant line and gives the resistance index', async () => {
+  it('fits two lines, named as the center names them, and gives the ratio of their IC50s under the center’s name for it', async () => {
     await fit(doseResponse(2.5), doseResponse(25));
+    // The center names no unit: the IC₅₀ column names none either.
+    const header = await page.$$eval('.ic50-results thead th', (ths) => ths.map((th) => th.textContent!));
+    expect(header[0]).toBe('Line');
+    expect(header[1]).toMatch(/^IC₅₀/);
+    expect(header[1]).not.toMatch(/\(/);
     const rows = await page.$$eval('.ic50-results tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
-    expect(rows.map((r) => r[0])).toEqual(['Parental', 'Resistant']);
-    expect(Number(rows[0]![1])).toBeCloseTo(2.5, 2);
-    expect(Number(rows[1]![1])).toBeCloseTo(25, 1);
-    expect(Number(rows[0]![3])).toBeCloseTo(1.2, 2);
-    expect(rows[0]![6]).toBe('1.0000');
-    expect(await page.locator('.ic50-index').textContent()).toBe('Resistance index (IC₅₀ Resistant / IC₅₀ Parental): 10');
+    expect(rows.map((r) => r[0])).toEqual(['Line A', 'Line B']);
+    // The headline is the absolute IC50, where the curve crosses 50 %: with bottom 5, top 100 and Hill 1.2 that is the
+    // midpoint times (50 / 45)^(1 / 1.2), worked out here by hand; the midpoint follows as the relative IC50.
+    const toFifty = (50 / 45) ** (1 / 1.2);
+    expect(Number(rows[0]![1])).toBeCloseTo(2.5 * toFifty, 2);
+    expect(Number(rows[1]![1])).toBeCloseTo(25 * toFifty, 1);
+    expect(Number(rows[0]![2])).toBeCloseTo(2.5, 2);
+    expect(Number(rows[1]![2])).toBeCloseTo(25, 1);
+    expect(Number(rows[0]![4])).toBeCloseTo(1.2, 2);
+    expect(rows[0]![7]).toBe('1.0000');
+    expect(await page.locator('.ic50-index').textContent()).toBe('Fold change (IC₅₀ Line B / IC₅₀ Line A): 10');
     expect(await page.locator('.ic50-plot svg circle').count()).toBe(20);
+    // No unit: the axis names the concentration alone, and the legend gives the IC50s as bare numbers.
+    const plotText = await page.locator('.ic50-plot svg text').allTextContents();
+    expect(plotText).toContain('Concentration (log scale)');
+    expect(plotText.filter((t) => t.startsWith('Line '))).toEqual([
+      expect.stringMatching(/^Line A: IC50 [\d.]+$/),
+      expect.stringMatching(/^Line B: IC50 [\d.]+$/),
+    ]);
   });
 
   it('exports the parameters as CSV and the plot as SVG and PNG', async () => {
@@ -65,10 +84,16 @@ describe('IC50 calculator', () => {
     const csv = await save('Download parameters (CSV)');
     expect(csv.file).toBe('ic50-fit.csv');
     const lines = csv.data.toString('utf8').trim().split('\r\n');
-    expect(lines[0]).toBe('line,ic50,unit,ci95_low,ci95_high,hill_slope,top,bottom,r_squared,points');
-    expect(Number(lines[1]!.split(',')[1])).toBeCloseTo(2.5, 3);
-    expect(lines[1]!.split(',')[2]).toBe('µg/mL');
-    expect(lines[3]).toMatch(/^Resistance index,(9\.99|10)/);
+    expect(lines[0]).toBe('line,ic50_relation,ic50_absolute,unit,ic50_relative,ci95_low,ci95_high,hill_slope,top,bottom,r_squared,points');
+    const lineA = lines[1]!.split(',');
+    expect(lineA[0]).toBe('Line A');
+    expect(lineA[1]).toBe('=');
+    expect(Number(lineA[2])).toBeCloseTo(2.5 * (50 / 45) ** (1 / 1.2), 3);
+    // The center names no unit: the column is there, and empty.
+    expect(lineA[3]).toBe('');
+    expect(Number(lineA[4])).toBeCloseTo(2.5, 3);
+    expect(lines[2]!.split(',')[0]).toBe('Line B');
+    expect(lines[3]).toMatch(/^Fold change,=,(9\.99|10)/);
     const svg = await save('Download plot (SVG)');
     expect(svg.data.toString('utf8')).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     const png = await save('Download plot (PNG)');
@@ -76,19 +101,29 @@ describe('IC50 calculator', () => {
   });
 
   it.each([
-    ['a cell that is not a number', '0.1\t98\n1\tabc\n10\t12\n100\t5', /Parental: Row 2, column 2: "abc" is not a number\./],
-    ['fewer points than parameters', '0.1\t98\n1\t50\n10\t5', /Parental: 3 data points: the four-parameter model needs at least 4/],
-    ['a zero concentration', '0\t100\n0.1\t98\n1\t50\n10\t5', /Parental: Row 1: a concentration of 0 cannot go on a log axis/],
-    ['no inhibition', '0.1\t99\n1\t98\n10\t99\n100\t97\n300\t98', /Parental: No inhibition/],
-    [
-      'an IC50 beyond the tested range',
-      doseResponse(30).split('\n').slice(0, 7).join('\n'),
-      /Parental: The fitted IC50 lies above the highest concentration tested \(10\); it is not reported/,
-    ],
+    ['a cell that is not a number', '0.1\t98\n1\tabc\n10\t12\n100\t5', /Line A: Row 2, column 2: "abc" is not a number\./],
+    ['fewer than five doses', '0.1\t98\n1\t50\n10\t5\n100\t4', /Line A: 4 distinct concentrations: a four-parameter fit needs at least 5/],
+    ['a zero concentration', '0\t100\n0.1\t98\n1\t50\n10\t5', /Line A: Row 1: a concentration of 0 cannot go on a log axis/],
   ])('bad input, %s, gets a clear message and no fit', async (_name, data, message) => {
     await fit(data);
     expect(await page.getByRole('alert').textContent()).toMatch(message);
     expect(await page.locator('.ic50-results').count()).toBe(0);
+  });
+
+  it.each([
+    ['no inhibition', '0.1\t99\n1\t98\n10\t99\n100\t97\n300\t98', '> 300', /Line A: No inhibition/],
+    [
+      'an IC50 beyond the tested range',
+      doseResponse(30).split('\n').slice(0, 7).join('\n'),
+      '> 10',
+      /Line A: The curve has not levelled off at the highest concentration/,
+    ],
+  ])('%s gives the IC50 as a bound, says why, and shows no midpoint', async (_name, data, bound, warning) => {
+    await fit(data);
+    const row = await page.$eval('.ic50-results tbody tr', (tr) => [...tr.children].map((c) => c.textContent));
+    expect(row[1]).toBe(bound);
+    expect(row[2]).toBe('not defined by the data');
+    expect(await page.locator('.ic50-warnings').textContent()).toMatch(warning);
   });
 
   it('has no axe violations with results shown', async () => {

@@ -1,7 +1,8 @@
 /**
  * The offline bundle in Firefox (Debian's Firefox ESR, driven over WebDriver
  * BiDi by puppeteer-core): opened from disk, search, highlights, the theme,
- * run mode and the IC50 calculator work, and nothing goes to the network.
+ * run mode (the RT-qPCR fixture center's bundle) and the IC50 calculator (the
+ * minimal center's) work, and nothing goes to the network.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,16 +15,20 @@ import { doseResponse } from '../helpers/dose-response';
 import { findFirefox } from '../helpers/system-browsers';
 
 const FIREFOX = findFirefox();
-const distDir = inject('distDir');
 const unzipped = mkdtempSync(join(tmpdir(), 'hrs-firefox-'));
-const zip = readdirSync(join(distDir, 'downloads'))[0]!;
-for (const [name, data] of Object.entries(unzipSync(readFileSync(join(distDir, 'downloads', zip))))) {
-  if (name.endsWith('/')) continue;
-  mkdirSync(dirname(join(unzipped, name)), { recursive: true });
-  writeFileSync(join(unzipped, name), data);
+/** Unzips a center's offline bundle into its own folder; returns the file: URL of a path in the copy. */
+function unzipBundle(distDir: string, into: string): (path: string) => string {
+  const zip = readdirSync(join(distDir, 'downloads'))[0]!;
+  for (const [name, data] of Object.entries(unzipSync(readFileSync(join(distDir, 'downloads', zip))))) {
+    if (name.endsWith('/')) continue;
+    mkdirSync(dirname(join(unzipped, into, name)), { recursive: true });
+    writeFileSync(join(unzipped, into, name), data);
+  }
+  const siteDir = join(unzipped, into, readdirSync(join(unzipped, into))[0]!);
+  return (path: string) => pathToFileURL(join(siteDir, path)).href;
 }
-const siteDir = join(unzipped, readdirSync(unzipped)[0]!);
-const at = (path: string) => pathToFileURL(join(siteDir, path)).href;
+const at = unzipBundle(inject('fixtureDistDir'), 'qpcr');
+const atMinimal = unzipBundle(inject('minimalDistDir'), 'minimal');
 
 let browser: Browser;
 let page: Page;
@@ -56,6 +61,9 @@ describe('the offline bundle in Firefox', () => {
   it('opens from disk with its diagrams and the offline banner', async () => {
     await page.goto(at('index.html'));
     expect(await page.$eval('.offline-banner', (e) => e.textContent)).toMatch(/^Offline copy, built \d{4}-\d{2}-\d{2}/);
+    await recordLoads();
+    await page.goto(at('protocols/two-step-rt-qpcr/index.html'));
+    expect(await page.$eval('.offline-banner', (e) => e.textContent)).toMatch(/^Offline copy, built \d{4}-\d{2}-\d{2}/);
     expect(await page.$$eval('figure.diagram svg', (s) => s.length)).toBe(1);
     await recordLoads();
   });
@@ -63,10 +71,10 @@ describe('the offline bundle in Firefox', () => {
   it('searches from disk and opens the result with the terms marked', async () => {
     await page.goto(at('index.html'));
     await page.focus('#search-input');
-    await page.type('#search-input', 'antigen retrieval');
-    await page.waitForFunction(() => document.getElementById('search-status')?.textContent?.includes('antigen retrieval'));
+    await page.type('#search-input', 'phase separation');
+    await page.waitForFunction(() => document.getElementById('search-status')?.textContent?.includes('phase separation'));
     const href = await page.$eval('#search-results a', (a) => (a as HTMLAnchorElement).href);
-    expect(href).toBe(`${at('protocols/ihc-ffpe/index.html')}?highlight=antigen+retrieval`);
+    expect(href).toBe(`${at('protocols/rna-isolation/index.html')}?highlight=phase+separation`);
     await recordLoads();
     await page.goto(href);
     await page.waitForSelector('main mark.search-hit');
@@ -80,21 +88,22 @@ describe('the offline bundle in Firefox', () => {
     await page.reload();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(chosen);
 
-    await page.goto(at('protocols/ihc-ffpe/index.html'));
+    await page.goto(at('protocols/two-step-rt-qpcr/index.html'));
     await page.click('[data-run-start]');
-    await page.waitForSelector('li[data-step="blocking"] .run-check');
-    await page.click('li[data-step="blocking"] .run-check');
+    await page.waitForSelector('li[data-step="dnase"] .run-check');
+    await page.click('li[data-step="dnase"] .run-check');
     await page.reload();
-    await page.waitForSelector('li[data-step="blocking"] .run-check');
-    expect(await page.$eval('li[data-step="blocking"] .run-check', (c) => (c as HTMLInputElement).checked)).toBe(true);
+    await page.waitForSelector('li[data-step="dnase"] .run-check');
+    expect(await page.$eval('li[data-step="dnase"] .run-check', (c) => (c as HTMLInputElement).checked)).toBe(true);
   });
 
-  it('fits an IC50 from disk', async () => {
-    await page.goto(at('tools/ic50/index.html'));
+  it('fits an IC50 from disk (the minimal center’s copy)', async () => {
+    await page.goto(atMinimal('tools/ic50/index.html'));
     await page.$eval('#line-a', (t, v) => void ((t as HTMLTextAreaElement).value = v), doseResponse(2.5));
     await page.click('#ic50-form button[type="submit"]');
     await page.waitForSelector('.ic50-results');
-    expect(Number(await page.$eval('.ic50-results tbody td', (td) => td.textContent))).toBeCloseTo(2.5, 2);
+    // The absolute IC50: the midpoint 2.5 times (50 / 45)^(1 / 1.2), for bottom 5 and Hill 1.2.
+    expect(Number(await page.$eval('.ic50-results tbody td', (td) => td.textContent))).toBeCloseTo(2.5 * (50 / 45) ** (1 / 1.2), 2);
     await recordLoads();
   });
 

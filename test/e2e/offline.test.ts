@@ -1,6 +1,8 @@
 /**
  * The offline bundle as a lab PC gets it: the one zip under downloads/,
- * unzipped into a temporary folder and opened from disk in Chromium.
+ * unzipped into a temporary folder and opened from disk in Chromium. The
+ * RT-qPCR fixture center's bundle, and the minimal center's for what only it
+ * has (the IC50 calculator, and no public address).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,19 +17,30 @@ import { listFiles, loadPage } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
 import { doseResponse } from '../helpers/dose-response';
 
-const distDir = inject('distDir');
+const distDir = inject('fixtureDistDir');
 const unzipped = mkdtempSync(join(tmpdir(), 'hrs-offline-'));
+/** Writes every file of a zip under `dir`. */
+function unzipInto(entries: Record<string, Uint8Array>, dir: string): void {
+  for (const [name, data] of Object.entries(entries)) {
+    if (name.endsWith('/')) continue;
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), data);
+  }
+}
 const zips = readdirSync(join(distDir, 'downloads'));
 const zipBytes = readFileSync(join(distDir, 'downloads', zips[0]!));
 const entries = unzipSync(zipBytes);
-for (const [name, data] of Object.entries(entries)) {
-  if (name.endsWith('/')) continue;
-  mkdirSync(dirname(join(unzipped, name)), { recursive: true });
-  writeFileSync(join(unzipped, name), data);
-}
-const folders = readdirSync(unzipped);
-const siteDir = join(unzipped, folders[0]!);
+unzipInto(entries, join(unzipped, 'qpcr'));
+const folders = readdirSync(join(unzipped, 'qpcr'));
+const siteDir = join(unzipped, 'qpcr', folders[0]!);
 const home = pathToFileURL(join(siteDir, 'index.html')).href;
+
+/** The minimal center's bundle: the calculator, and a center with no public address. */
+const minimalDist = inject('minimalDistDir');
+const minimalZips = readdirSync(join(minimalDist, 'downloads'));
+unzipInto(unzipSync(readFileSync(join(minimalDist, 'downloads', minimalZips[0]!))), join(unzipped, 'minimal'));
+const minimalSiteDir = join(unzipped, 'minimal', readdirSync(join(unzipped, 'minimal'))[0]!);
+const minimalHome = pathToFileURL(join(minimalSiteDir, 'index.html')).href;
 
 let browser: Browser;
 let page: Page;
@@ -54,6 +67,7 @@ async function linkTarget(selector: string): Promise<string> {
 describe('the zip', () => {
   it('is exactly one file under downloads/, within its size budget, unzipping into one folder with index.html', () => {
     expect(zips).toHaveLength(1);
+    expect(minimalZips).toHaveLength(1);
     expect(zips[0]).toMatch(/\.zip$/);
     expect(zipBytes.length).toBeLessThanOrEqual(BUNDLE_BUDGET_BYTES);
     expect(folders).toHaveLength(1);
@@ -86,16 +100,21 @@ describe('the zip', () => {
     expect(link.text()).toMatch(/\(zip, \d+ KB, built \d{4}-\d{2}-\d{2}\)/);
   });
 
-  it('has only relative links that point at files that exist, and no module scripts', () => {
+  it.each([
+    ['qpcr', siteDir],
+    ['minimal', minimalSiteDir],
+  ])('%s: has only relative links that point at files that exist, and no module scripts', (_name, dir) => {
     const broken: string[] = [];
-    for (const file of listFiles(siteDir).filter((f) => f.endsWith('.html'))) {
-      const $ = loadPage(siteDir, file);
+    const pages = listFiles(dir).filter((f) => f.endsWith('.html'));
+    expect(pages.length).toBeGreaterThan(2);
+    for (const file of pages) {
+      const $ = loadPage(dir, file);
       expect($('script[type="module"]').length, file).toBe(0);
       $('a[href], link[href], script[src], img[src], [data-search-src], a[xlink\\:href]').each((_, el) => {
         const url = $(el).attr('href') ?? $(el).attr('src') ?? $(el).attr('data-search-src') ?? $(el).attr('xlink:href')!;
         if (/^(https?:|mailto:|#)/.test(url)) return;
         if (url.startsWith('/')) return void broken.push(`${file}: absolute ${url}`);
-        const target = join(dirname(join(siteDir, file)), url.split(/[?#]/)[0]!);
+        const target = join(dirname(join(dir, file)), url.split(/[?#]/)[0]!);
         if (!existsSync(target) || target.endsWith('/')) broken.push(`${file}: ${url}`);
       });
     }
@@ -107,7 +126,15 @@ describe('opened from disk in Chromium', () => {
   it('every page says it is an offline copy, with build date, content version and the public site', async () => {
     await page.goto(home);
     const banner = page.locator('.offline-banner');
-    // The default center gives no public address: the banner names none, and never a placeholder.
+    expect(await banner.textContent()).toMatch(
+      /^Offline copy, built \d{4}-\d{2}-\d{2}, content version [0-9a-f]{8}\. For updates, see the public site: https:\/\/qpcr\.example-lab\.org$/,
+    );
+    expect(await banner.locator('a').getAttribute('href')).toBe('https://qpcr.example-lab.org');
+  });
+
+  it('a center with no public address: the banner names none, and never a placeholder', async () => {
+    await page.goto(minimalHome);
+    const banner = page.locator('.offline-banner');
     expect(await banner.textContent()).toMatch(/^Offline copy, built \d{4}-\d{2}-\d{2}, content version [0-9a-f]{8}\.$/);
     expect(await banner.locator('a').count()).toBe(0);
   });
@@ -115,10 +142,10 @@ describe('opened from disk in Chromium', () => {
   it('navigation reaches every kind of page', async () => {
     await page.goto(home);
     const visited: string[] = [];
+    const diagrams: number[] = [];
     for (const [nav, then] of [
       ['FAQ', 'main .card-list a'],
       ['Troubleshooting', 'main .card h2 a'],
-      ['Data', undefined],
       ['Protocols', 'main .card-list h2 a'],
       ['References', undefined],
     ] as const) {
@@ -130,18 +157,21 @@ describe('opened from disk in Chromium', () => {
         expect(page.url()).toMatch(/\/index\.html$/);
         expect(await page.locator('main h1').count()).toBe(1);
         visited.push((await page.locator('h1').textContent()) ?? '');
+        diagrams.push(await page.locator('figure.diagram svg').count());
       }
     }
     await page.locator('.brand').click();
     expect(page.url()).toBe(home);
-    expect(visited).toHaveLength(8);
-    expect(await page.locator('figure.diagram svg').count()).toBe(1);
+    expect(visited).toHaveLength(7);
+    expect(visited).toContain('Protocol 1: Two-step RT-qPCR with an intercalating dye');
+    // The first protocol draws its workflow from disk; the FAQ entry and the guide have no diagram.
+    expect(diagrams).toEqual([0, 0, 1]);
   });
 
   it.each([
-    ['high background', '/troubleshooting/western-blot-phospho/index.html', 'high-background'],
-    ['antigen retrieval', '/protocols/ihc-ffpe/index.html', 'antigen-retrieval'],
-    ['gentle agitation', '/protocols/western-blot-p-akt/index.html', 'primary-antibody'],
+    ['inhibitors', '/troubleshooting/sybr-green-qpcr/index.html', 'efficiency-out-of-range'],
+    ['straight line', '/protocols/primer-efficiency/index.html', 'slope'],
+    ['air-dry', '/protocols/rna-isolation/index.html', 'dissolve'],
   ])('search for %s finds its section and opens it', async (query, file, section) => {
     await page.goto(home);
     await page.locator('#search-input').fill(query);
@@ -158,8 +188,8 @@ describe('opened from disk in Chromium', () => {
     await page.waitForSelector('main mark.search-hit');
   });
 
-  it('the PDF and CSV links open files that are in the copy', async () => {
-    await page.goto(home.replace(/index\.html$/, 'protocols/ihc-ffpe/index.html'));
+  it('the PDF link opens a file that is in the copy', async () => {
+    await page.goto(home.replace(/index\.html$/, 'protocols/primer-efficiency/index.html'));
     const pdf = await linkTarget('a[data-pdf-link]');
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
     // Chromium either shows the PDF in its viewer or downloads it; both open the file from disk.
@@ -172,48 +202,43 @@ describe('opened from disk in Chromium', () => {
         .then(() => new Promise<never>(() => undefined)),
     ]);
     expect(fileURLToPath(opened)).toBe(pdf);
-
-    await page.goto(home.replace(/index\.html$/, 'data/index.html'));
-    const csv = await linkTarget('a[download]');
-    expect(readFileSync(csv, 'utf8')).toMatch(/^\uFEFFcell_line,status,qualifier,value,error,unit/);
-    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.locator('a[download]').click()]);
-    expect(csvDownload.suggestedFilename()).toBe('ic50-herceptin.csv');
   });
 
   it('citations download from disk, and the copy button copies or, where the clipboard is refused, selects the citation', async () => {
     await page.goto(home);
     const bib = await linkTarget('a[href$="cite/document.bib"]');
-    expect(readFileSync(bib, 'utf8')).toMatch(/^@misc\{benchchem2025herceptin,/);
+    expect(readFileSync(bib, 'utf8')).toMatch(/^@misc\{examplelab2026qpcr,/);
     await page.getByRole('button', { name: 'Copy citation' }).click();
     await page.waitForFunction(() => document.querySelector('.copy-status')?.textContent);
     const status = await page.locator('.copy-status').textContent();
     if (status === 'Copied to the clipboard.') return;
     expect(status).toBe('Selected: press Ctrl+C (or Cmd+C) to copy.');
-    expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('Investigating Acquired Herceptin Resistance');
+    expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('RT-qPCR Gene Expression Support Center. Example Lab, 2026.');
   });
 
   it('run mode works from disk: a checked step survives a reload, and reset clears it', async () => {
-    await page.goto(home.replace(/index\.html$/, 'protocols/ihc-ffpe/index.html'));
+    await page.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
     await page.getByRole('button', { name: 'Start run' }).click();
-    await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).check();
+    await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
     await page.reload();
     await page.waitForSelector('.run-check');
-    expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(true);
-    expect(await page.getByRole('group', { name: 'Timer: Boil in sodium citrate buffer, pH 6.0' }).locator('.run-timer-clock').textContent()).toBe('15:00');
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
+    expect(await page.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
     await page.getByRole('button', { name: 'Reset progress' }).click();
-    expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
     await page.reload();
     await page.waitForSelector('.run-check');
-    expect(await page.getByRole('checkbox', { name: 'Done: Antigen retrieval' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
     await page.getByRole('button', { name: 'End run' }).click();
   });
 
-  it('the IC50 calculator fits and exports from disk', async () => {
-    await page.goto(home.replace(/index\.html$/, 'tools/ic50/index.html'));
+  it('the IC50 calculator fits and exports from disk (the minimal center’s copy)', async () => {
+    await page.goto(minimalHome.replace(/index\.html$/, 'tools/ic50/index.html'));
     await page.locator('#line-a').fill(doseResponse(2.5));
     await page.getByRole('button', { name: 'Fit' }).click();
     await page.waitForSelector('.ic50-results');
-    expect(Number(await page.locator('.ic50-results tbody tr td').first().textContent())).toBeCloseTo(2.5, 2);
+    // The absolute IC50 (where the curve crosses 50 %): the midpoint 2.5 times (50 / 45)^(1 / 1.2), for bottom 5 and Hill 1.2.
+    expect(Number(await page.locator('.ic50-results tbody tr td').first().textContent())).toBeCloseTo(2.5 * (50 / 45) ** (1 / 1.2), 2);
     for (const name of ['Download parameters (CSV)', 'Download plot (SVG)', 'Download plot (PNG)']) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
       expect(readFileSync((await download.path())!).length, name).toBeGreaterThan(100);

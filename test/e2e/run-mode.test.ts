@@ -1,15 +1,19 @@
 /**
- * Protocol run mode in Chromium: the checklist survives a reload and can be
- * reset, timers count down to a visible alert, overnight waits are reminders,
- * a new protocol version starts a clean run, and the code loads only on use.
+ * Protocol run mode in Chromium, on the RT-qPCR fixture center: the checklist
+ * survives a reload and can be reset, timers count down to a visible alert,
+ * multi-round timers go round by round, overnight waits are reminders, a new
+ * protocol version starts a clean run, and the code loads only on use.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
 
-const baseUrl = inject('baseUrl');
-const url = `${baseUrl}/protocols/western-blot-p-akt/`;
+const baseUrl = inject('fixtureBaseUrl');
+/** Two-step RT-qPCR: six steps, a 2-hour reverse transcription among its timers. */
+const url = `${baseUrl}/protocols/two-step-rt-qpcr/`;
+/** RNA isolation: an overnight stabilisation (a reminder) and a 2 × 5 minute ethanol wash. */
+const rnaIsolation = `${baseUrl}/protocols/rna-isolation/`;
 let browser: Browser;
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -23,13 +27,13 @@ async function fresh(): Promise<Page> {
   return context.newPage();
 }
 
-/** A run started on a fresh page whose clock the test moves, and the blocking step's timer. */
-async function runWithClock() {
+/** A run started on a fresh page whose clock the test moves, and the reverse transcription's 2-hour timer. */
+async function runWithClock(at = url) {
   const page = await fresh();
   await page.clock.install();
-  await page.goto(url);
+  await page.goto(at);
   await page.getByRole('button', { name: 'Start run' }).click();
-  return { page, blocking: page.getByRole('group', { name: 'Timer: Block in 5% BSA in TBST' }) };
+  return { page, incubation: page.getByRole('group', { name: 'Timer: Reverse transcription at 37 °C' }) };
 }
 
 describe('run mode', () => {
@@ -50,42 +54,49 @@ describe('run mode', () => {
     const page = await fresh();
     await page.goto(url);
     await page.getByRole('button', { name: 'Start run' }).click();
-    await page.getByRole('checkbox', { name: /^Have: Cell lysis buffer/ }).check();
-    await page.getByRole('checkbox', { name: 'Done: Blocking' }).check();
+    await page.getByRole('checkbox', { name: /^Have: Total RNA/ }).check();
+    await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
     await page.reload();
     await page.waitForSelector('.run-check');
-    expect(await page.getByRole('checkbox', { name: /^Have: Cell lysis buffer/ }).isChecked()).toBe(true);
-    expect(await page.getByRole('checkbox', { name: 'Done: Blocking' }).isChecked()).toBe(true);
-    expect(await page.getByRole('checkbox', { name: 'Done: Cell lysis' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: /^Have: Total RNA/ }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'Done: Check the RNA' }).isChecked()).toBe(false);
     await page.getByRole('button', { name: 'Reset progress' }).click();
-    expect(await page.getByRole('checkbox', { name: 'Done: Blocking' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
     await page.reload();
     await page.waitForSelector('.run-check');
-    expect(await page.getByRole('checkbox', { name: 'Done: Blocking' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
     await page.context().close();
   });
 
-  it('times a step to a visible alert, and repeats a 3 × 10 minute wash round by round', async () => {
-    const { page, blocking } = await runWithClock();
-    expect(await blocking.locator('.run-timer-clock').textContent()).toBe('1:00:00');
-    await blocking.getByRole('button', { name: 'Start' }).click();
-    await page.clock.runFor(30 * 60_000);
-    expect(await blocking.locator('.run-timer-clock').textContent()).toBe('30:00');
+  it('times a step of hours to a visible alert', async () => {
+    const { page, incubation } = await runWithClock();
+    expect(await incubation.locator('.run-timer-clock').textContent()).toBe('2:00:00');
+    await incubation.getByRole('button', { name: 'Start' }).click();
+    await page.clock.runFor(90 * 60_000);
+    expect(await incubation.locator('.run-timer-clock').textContent()).toBe('30:00');
     await page.clock.runFor(30 * 60_000 + 1000);
-    expect(await page.getByRole('alert').textContent()).toBe('Time is up: Block in 5% BSA in TBST.');
+    expect(await page.getByRole('alert').textContent()).toBe('Time is up: Reverse transcription at 37 °C.');
+    await page.context().close();
+  });
 
-    const wash = page.getByRole('group', { name: 'Timer: Wash in TBST' }).first();
+  it('repeats a 2 × 5 minute wash round by round', async () => {
+    const { page } = await runWithClock(rnaIsolation);
+    const wash = page.getByRole('group', { name: 'Timer: Ethanol wash spin' });
+    expect(await wash.locator('.run-timer-clock').textContent()).toBe('05:00');
     await wash.getByRole('button', { name: 'Start' }).click();
-    await page.clock.runFor(10 * 60_000 + 1000);
-    expect(await page.getByRole('alert').textContent()).toBe('Time is up: Wash in TBST, round 1 of 3.');
-    expect(await wash.locator('.run-timer-round').textContent()).toBe('round 2 of 3');
-    expect(await wash.locator('.run-timer-clock').textContent()).toBe('10:00');
+    await page.clock.runFor(5 * 60_000 + 1000);
+    expect(await page.getByRole('alert').textContent()).toBe('Time is up: Ethanol wash spin, round 1 of 2. Start round 2 when ready.');
+    // The timer itself shows that the next round waits for the reader, not only the alert.
+    expect(await wash.locator('.run-timer-round').textContent()).toBe('round 2 of 2: ready to start');
+    expect(await wash.evaluate((el) => el.classList.contains('next-round'))).toBe(true);
+    expect(await wash.locator('.run-timer-clock').textContent()).toBe('05:00');
     await page.context().close();
   });
 
   it('asks before ending a run while a timer runs, and a timer stopped that way never rings', async () => {
-    const { page, blocking } = await runWithClock();
-    await blocking.getByRole('button', { name: 'Start' }).click();
+    const { page, incubation } = await runWithClock();
+    await incubation.getByRole('button', { name: 'Start' }).click();
     const questions: string[] = [];
     page.once('dialog', (d) => (questions.push(d.message()), void d.dismiss()));
     await page.getByRole('button', { name: 'End run' }).click();
@@ -94,17 +105,17 @@ describe('run mode', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'End run' }).click();
     expect(await page.locator('.run-check').count()).toBe(0);
-    await page.clock.runFor(61 * 60_000);
+    await page.clock.runFor(121 * 60_000);
     expect(await page.locator('[data-run-alert]').isHidden()).toBe(true);
     await page.context().close();
   });
 
   it('shows an overnight incubation as a reminder, not a countdown', async () => {
     const page = await fresh();
-    await page.goto(url);
+    await page.goto(rnaIsolation);
     await page.getByRole('button', { name: 'Start run' }).click();
-    const step = page.locator('li[data-step="primary-antibody"]');
-    expect(await step.locator('.run-reminder').textContent()).toBe('Reminder: Overnight at 4 °C with gentle agitation: come back the next day.');
+    const step = page.locator('li[data-step="stabilise"]');
+    expect(await step.locator('.run-reminder').textContent()).toBe('Reminder: Overnight at 4 °C in stabilisation solution: come back the next day.');
     expect(await step.locator('.run-timer').count()).toBe(0);
     await page.context().close();
   });
@@ -113,14 +124,14 @@ describe('run mode', () => {
     const page = await fresh();
     await page.goto(url);
     await page.evaluate(() =>
-      localStorage.setItem('hrs-run:western-blot-p-akt', JSON.stringify({ version: '0.9', materials: [0], steps: ['blocking'], started: '2026-01-01' })),
+      localStorage.setItem('hrs-run:two-step-rt-qpcr', JSON.stringify({ version: '0.9', materials: [0], steps: ['dnase'], started: '2026-01-01' })),
     );
     await page.reload();
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('status').filter({ hasText: 'changed' }).textContent()).toBe(
       'This protocol changed from version 0.9 to 1.0 since your last run, so that run was cleared and a new one starts clean.',
     );
-    expect(await page.getByRole('checkbox', { name: 'Done: Blocking' }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
     await page.context().close();
   });
 
@@ -137,8 +148,8 @@ describe('run mode', () => {
     const sheet = page.locator('.run-sheet');
     expect(await sheet.locator('.sheet-fields tbody th').allTextContents()).toEqual(['Date', 'Operator', 'Cell line / samples']);
     expect(await sheet.locator('table').nth(1).locator('thead th').allTextContents()).toEqual(['Material', 'Lot number', 'Ready']);
-    expect(await sheet.locator('table').nth(2).locator('tbody tr').count()).toBe(11);
-    expect(await sheet.locator('table').nth(2).locator('tbody tr').nth(6).textContent()).toContain('7. Washing');
+    expect(await sheet.locator('table').nth(2).locator('tbody tr').count()).toBe(6);
+    expect(await sheet.locator('table').nth(2).locator('tbody tr').nth(3).textContent()).toContain('4. Set up the plate');
     expect(await sheet.locator('h3').textContent()).toBe('Notes');
     await page.emulateMedia({ media: 'print' });
     expect(await sheet.isVisible()).toBe(true);
@@ -146,9 +157,9 @@ describe('run mode', () => {
     await page.context().close();
   });
 
-  it('has no axe violations while a run is on', async () => {
+  it.each([url, rnaIsolation])('has no axe violations while a run is on (%s)', async (at) => {
     const page = await fresh();
-    await page.goto(url);
+    await page.goto(at);
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.waitForSelector('.run-timer');
     expect(await axeViolations(page)).toEqual([]);

@@ -1,7 +1,7 @@
 /**
- * The built site in real headless Chromium: a reader can reach every page,
- * the theme choice sticks without a flash, narrow phones and print work, and
- * nothing is requested from another origin.
+ * A built center (the RT-qPCR fixture) in real headless Chromium: a reader can
+ * reach every page, the theme choice sticks without a flash, narrow phones and
+ * print work, and nothing is requested from another origin.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -9,8 +9,8 @@ import { listFiles, urlOf } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
 import { contrastRatio } from '../helpers/contrast';
 
-const baseUrl = inject('baseUrl');
-const distDir = inject('distDir');
+const baseUrl = inject('fixtureBaseUrl');
+const distDir = inject('fixtureDistDir');
 const pagePaths = listFiles(distDir)
   .filter((f) => f.endsWith('.html') && f !== '404.html')
   .map(urlOf)
@@ -63,7 +63,7 @@ describe('navigation', () => {
   it('the header navigation opens each section and marks it as current', async () => {
     await withPage(async (page) => {
       await page.goto(baseUrl + '/');
-      for (const label of ['FAQ', 'Troubleshooting', 'Data', 'Protocols', 'References']) {
+      for (const label of ['FAQ', 'Troubleshooting', 'Protocols', 'References']) {
         const link = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
         const href = (await link.getAttribute('href'))!;
         await Promise.all([page.waitForURL(baseUrl + href), link.click()]);
@@ -93,7 +93,7 @@ describe('navigation', () => {
 
   it('a citation marker jumps to its reference at the end of the page', async () => {
     await withPage(async (page) => {
-      await page.goto(baseUrl + '/faq/p95her2/');
+      await page.goto(baseUrl + '/faq/amplification-efficiency/');
       const marker = page.locator('main .prose sup.cite a').first();
       const number = await marker.textContent();
       await marker.click();
@@ -106,7 +106,7 @@ describe('navigation', () => {
 
   it('the first Tab reaches the skip link, which moves focus to the content', async () => {
     await withPage(async (page) => {
-      await page.goto(baseUrl + '/protocols/ihc-ffpe/');
+      await page.goto(baseUrl + '/protocols/primer-efficiency/');
       await page.keyboard.press('Tab');
       expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
       await page.keyboard.press('Enter');
@@ -124,7 +124,7 @@ describe('citing', () => {
     await page.waitForFunction(() => document.querySelector('.copy-status')?.textContent === 'Copied to the clipboard.');
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     expect(copied).toMatch(
-      /^BenchChem\. Technical Support Center: Investigating Acquired Herceptin Resistance\. BenchChem, 2025\. Online PDF\. Available at: https:\/\/www\.benchchem\.com\//,
+      /^Example Lab Core Facility\. RT-qPCR Gene Expression Support Center\. Example Lab, 2026\. Website\. Available at: https:\/\/qpcr\.example-lab\.org\/$/,
     );
     await context.close();
   });
@@ -135,7 +135,7 @@ describe('citing', () => {
       await page.goto(baseUrl + '/');
       await page.getByRole('button', { name: 'Copy citation' }).click();
       expect(await page.locator('.copy-status').textContent()).toBe('Selected: press Ctrl+C (or Cmd+C) to copy.');
-      expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('Technical Support Center: Investigating Acquired Herceptin Resistance');
+      expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('RT-qPCR Gene Expression Support Center. Example Lab, 2026.');
     });
   });
 });
@@ -208,30 +208,32 @@ describe('diagrams', () => {
       return [...nodes, ...edgeLabels];
     });
 
-  it.each(['/', '/protocols/resistant-cell-lines/'])(
-    '%s: colours follow the theme toggle, and text contrast is at least 4.5:1 in both themes',
-    async (path) => {
-      await withPage(
-        async (page) => {
-          await page.goto(baseUrl + path);
-          const light = await diagramColours(page);
-          await page.getByRole('button', { name: 'Dark theme' }).click();
-          const dark = await diagramColours(page);
-          expect(light.length).toBeGreaterThan(10);
-          expect(dark.map((c) => c.background)).not.toEqual(light.map((c) => c.background));
-          expect(dark.map((c) => c.text)).not.toEqual(light.map((c) => c.text));
-          const weak = [...light, ...dark].filter((c) => contrastRatio(c.text, c.background) < 4.5).map((c) => `${c.label}: ${c.text} on ${c.background}`);
-          expect(weak).toEqual([]);
-        },
-        { colorScheme: 'light' },
-      );
-    },
-  );
+  it.each(['/protocols/two-step-rt-qpcr/'])('%s: colours follow the theme toggle, and text contrast is at least 4.5:1 in both themes', async (path) => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + path);
+        const light = await diagramColours(page);
+        await page.getByRole('button', { name: 'Dark theme' }).click();
+        const dark = await diagramColours(page);
+        // Five steps and two labelled arrows. A long label wraps into one <tspan> per line: compared without the spaces between lines.
+        expect(light.map((c) => c.label!.replace(/\s+/g, ''))).toEqual(
+          ['RNA check', 'DNase', 'Reverse transcription', 'qPCR and melt curve', 'Normalise and compare', 'cDNA', 'Ct values'].map((l) =>
+            l.replace(/\s+/g, ''),
+          ),
+        );
+        expect(dark.map((c) => c.background)).not.toEqual(light.map((c) => c.background));
+        expect(dark.map((c) => c.text)).not.toEqual(light.map((c) => c.text));
+        const weak = [...light, ...dark].filter((c) => contrastRatio(c.text, c.background) < 4.5).map((c) => `${c.label}: ${c.text} on ${c.background}`);
+        expect(weak).toEqual([]);
+      },
+      { colorScheme: 'light' },
+    );
+  });
 
   it('a wide diagram scrolls inside its frame on a 360 px phone instead of being cut off', async () => {
     await withPage(
       async (page) => {
-        await page.goto(baseUrl + '/');
+        await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
         const frame = page.locator('figure.diagram .diagram-scroll').first();
         const { scrollWidth, clientWidth } = await frame.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
         expect(scrollWidth).toBeGreaterThan(clientWidth);
@@ -246,7 +248,7 @@ describe('diagrams', () => {
 
   it('prints in light colours even when the reader chose dark', async () => {
     await withPage(async (page) => {
-      await page.goto(baseUrl + '/');
+      await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
       await page.getByRole('button', { name: 'Dark theme' }).click();
       await page.emulateMedia({ media: 'print' });
       const [node] = await diagramColours(page);
@@ -275,7 +277,7 @@ describe('layout', () => {
   it('print drops the navigation, prints light, and shows where outside links go', async () => {
     await withPage(
       async (page) => {
-        await page.goto(baseUrl + '/protocols/western-blot-p-akt/');
+        await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
         await page.emulateMedia({ media: 'print' });
         expect(await page.locator('.site-header').isVisible()).toBe(false);
         expect(await page.locator('.toc').isVisible()).toBe(false);
@@ -285,8 +287,8 @@ describe('layout', () => {
         expect(inside).toBe('none');
         await page.goto(baseUrl + '/');
         await page.emulateMedia({ media: 'print' });
-        const outside = await page.evaluate(() => getComputedStyle(document.querySelector('main a[href^="https://www.benchchem.com/"]')!, '::after').content);
-        expect(outside).toBe('" (https://www.benchchem.com/product/b15573251#investigating-mechanisms-of-acquired-herceptin-resistance)"');
+        const outside = await page.evaluate(() => getComputedStyle(document.querySelector('main a[href^="https://doi.org/"]')!, '::after').content);
+        expect(outside).toBe('" (https://doi.org/10.1373/clinchem.2008.112797)"');
       },
       { colorScheme: 'dark' },
     );

@@ -17,6 +17,8 @@ export interface PdfFacts {
   tagged: boolean;
   /** Every font used, with whether its file is embedded. */
   fonts: { name: string; embedded: boolean }[];
+  /** Every link annotation: its address, or `#…` for a destination inside the document. */
+  links: string[];
 }
 
 /** "D:20261101000000Z" → "2026-11-01T00:00:00Z". */
@@ -27,8 +29,11 @@ export async function readPdf(file: string): Promise<PdfFacts> {
   try {
     const pages: string[] = [];
     const fonts = new Map<string, boolean>();
+    const links: string[] = [];
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
+      for (const a of (await page.getAnnotations()) as { subtype: string; url?: string; unsafeUrl?: string; dest?: unknown }[])
+        if (a.subtype === 'Link') links.push(a.url ?? a.unsafeUrl ?? `#${JSON.stringify(a.dest)}`);
       // Unnormalised: pdf.js would otherwise turn the micro sign of µg/mL into a Greek mu, and the tests check the units as typed.
       const content = await page.getTextContent({ disableNormalization: true });
       // Typographic ligatures (ﬁ, ﬀ) are spelled out, as a reader copying the text gets them.
@@ -55,6 +60,7 @@ export async function readPdf(file: string): Promise<PdfFacts> {
       size: { width: x1 - x0, height: y1 - y0 },
       tagged: Boolean(((await doc.getMarkInfo()) as { Marked?: boolean } | null)?.Marked),
       fonts: [...fonts].map(([name, embedded]) => ({ name, embedded })),
+      links,
     };
   } finally {
     await doc.destroy();

@@ -1,23 +1,26 @@
 /**
- * The committed diagram cache: a build of the real content renders no diagram
- * and needs no browser, so a machine without Chromium still builds the site.
+ * The diagram cache a center keeps with its content: a build of a center whose
+ * cache holds its diagrams (the RT-qPCR fixture, as its first build left it)
+ * renders no diagram and needs no browser, so a machine without Chromium
+ * still builds the site.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, expect, inject, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// The content as it is, but for one body that reads its own frontmatter, which MDX allows: the build keeps that file's fields in its
-// compiled module (src/markdown/blank-frontmatter.ts) while it leaves them out of every other one.
+// The fixture center as its build in the global setup left it (its diagram cache filled), but for one body that reads its own
+// frontmatter, which MDX allows: the build keeps that file's fields in its compiled module (src/markdown/blank-frontmatter.ts) while
+// it leaves them out of every other one.
 const content = join(dir, 'content');
-cpSync('content', content, { recursive: true });
-appendFileSync(join(content, 'faq/p95her2.mdx'), '\nThis page answers: {frontmatter.question}\n');
-const question = /^question: (.+)$/m.exec(readFileSync('content/faq/p95her2.mdx', 'utf8'))![1]!;
+cpSync(inject('fixtureContentDir'), content, { recursive: true });
+appendFileSync(join(content, 'faq/melt-curve.mdx'), '\nThis page answers: {frontmatter.question}\n');
+const question = /^question: (.+)$/m.exec(readFileSync(join(content, 'faq/melt-curve.mdx'), 'utf8'))![1]!;
 
 /** Runs the build; its output is compared without colour codes, which Astro's logger adds when `CI` is set. */
 const build = (env: NodeJS.ProcessEnv) => {
@@ -36,17 +39,19 @@ const build = (env: NodeJS.ProcessEnv) => {
 };
 
 it('with no browser, npm start still builds the site with every diagram from the cache, and says the PDFs are missing', () => {
+  // The center has one diagram (the two-step protocol's workflow), and its cache one render of it.
+  expect(readdirSync(join(content, '.diagram-cache')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   const result = build({ SITE_PDF: 'optional' });
   expect(result.status, result.stdout + result.stderr).toBe(0);
-  expect(result.stdout).toMatch(/\[diagrams\] 0 rendered, 2 from cache, 0 browser launches/);
+  expect(result.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches/);
   expect(result.stderr + result.stdout).toMatch(/\[pdf\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/);
-  const page = readFileSync(join(dir, 'dist/protocols/resistant-cell-lines/index.html'), 'utf8');
+  const page = readFileSync(join(dir, 'dist/protocols/two-step-rt-qpcr/index.html'), 'utf8');
   expect(page).toContain('<svg');
   expect(page).toContain('PDF export was not available when this copy was built.');
   expect(page).not.toContain('data-pdf-link');
   expect(existsSync(join(dir, 'dist/pdf'))).toBe(false);
   // A body that reads its frontmatter shows the field.
-  expect(readFileSync(join(dir, 'dist/faq/p95her2/index.html'), 'utf8')).toContain(`This page answers: ${question}`);
+  expect(readFileSync(join(dir, 'dist/faq/melt-curve/index.html'), 'utf8')).toContain(`This page answers: ${question}`);
 });
 
 it('with no browser, npm run build fails with one line on how to provide one', () => {

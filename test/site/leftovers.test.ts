@@ -19,7 +19,7 @@ it('removes the staging folders of builds that are gone, and only those', () => 
     writeFileSync(join(folder, 'index.html'), 'half a site');
   }
   const result = spawnSync(process.execPath, ['scripts/build.ts', '--content', content], {
-    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist'), SITE_PDF: 'skip' },
+    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist'), SITE_CACHE_DIR: join(dir, 'cache'), SITE_PDF: 'skip' },
     encoding: 'utf8',
   });
   expect(result.status, result.stderr).toBe(0);

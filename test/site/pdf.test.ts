@@ -1,7 +1,8 @@
 /**
- * The exported PDFs, read with pdf.js: every protocol's title, steps, key
- * figures and cited references, the page numbering and footer, metadata,
- * fonts, outline, and the combined document's contents page.
+ * The exported PDFs of a built center (the RT-qPCR fixture), read with pdf.js:
+ * every protocol's title, steps, key figures and cited references, the page
+ * numbering and footer, metadata, fonts, outline, and the combined document's
+ * contents page.
  */
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,30 +15,35 @@ import { loadSiteConfig } from '../../src/lib/site-config';
 import { frontmatter, loadPage } from '../helpers/built-site';
 import { paperOf, readPdf, type PdfFacts } from '../helpers/pdf';
 
-const distDir = inject('distDir');
+const distDir = inject('fixtureDistDir');
+const contentDir = inject('fixtureContentDir');
 const scratch = mkdtempSync(join(tmpdir(), 'hrs-pdf-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 interface Protocol {
   slug: string;
   title: string;
+  topic: string;
   number: number;
   version: string;
   lastReviewed: Date | string;
   objective: string;
   steps: { title: string; conditions?: { label: string; value: string }[]; cites?: string[] }[];
 }
-const protocols = readdirSync('content/protocols')
+const protocols = readdirSync(join(contentDir, 'protocols'))
   .filter((f) => f.endsWith('.mdx'))
-  .map((f) => ({ slug: f.replace(/\.mdx$/, ''), ...(frontmatter(join('content/protocols', f)) as Omit<Protocol, 'slug'>) }))
+  .map((f) => ({ slug: f.replace(/\.mdx$/, ''), ...(frontmatter(join(contentDir, 'protocols', f)) as Omit<Protocol, 'slug'>) }))
   .sort((a, b) => a.number - b.number);
-const references = parse(readFileSync('content/references.yaml', 'utf8')) as { id: string; number: number; title?: string; site: string }[];
+const references = parse(readFileSync(join(contentDir, 'references.yaml'), 'utf8')) as { id: string; number: number; title?: string; site: string }[];
+const SITE = loadSiteConfig(contentDir);
+const SITE_NAME = SITE.name;
 const isoDate = (d: Date | string) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 /** pdf.js keeps the glyphs; join lines and squeeze spaces so phrases can be found. */
 const flat = (s: string) => s.replace(/\s+/g, ' ');
 /** Every PDF of the build, read once. */
 const pdfs = new Map<string, PdfFacts>();
-for (const name of [...protocols.map((p) => p.slug), 'protocols']) pdfs.set(join(distDir, 'pdf', `${name}.pdf`), await readPdf(join(distDir, 'pdf', `${name}.pdf`)));
+for (const name of [...protocols.map((p) => p.slug), 'protocols'])
+  pdfs.set(join(distDir, 'pdf', `${name}.pdf`), await readPdf(join(distDir, 'pdf', `${name}.pdf`)));
 /** Text of the whole PDF, or of pages first..last. */
 const pdfText = (file: string, first?: number, last?: number) => {
   const pages = pdfs.get(file)!.pages;
@@ -71,21 +77,23 @@ describe.each(protocols)('pdf/$slug.pdf', (protocol) => {
     }
   });
 
-  it('has the RUO notice, and a running footer with version, date and "page X of Y", and no address the center does not have', () => {
+  it('has the RUO notice, and a running footer with version, date, "page X of Y" and the page’s public address, never the build’s server', () => {
     expect(text).toContain('Research Use Only');
     const pages = Number(info.Pages);
     expect(text).toContain(`Page 1 of ${pages}`);
     expect(text).toContain(`Page ${pages} of ${pages}`);
     expect(text).toContain(`Version ${protocol.version} · ${isoDate(protocol.lastReviewed)}`);
-    // The default center has no public address: the footer names none, and never the build's temporary server.
-    expect(text).not.toMatch(/127\.0\.0\.1|localhost|example\.org/);
+    expect(text).toContain(`${SITE.url}/protocols/${protocol.slug}/`);
+    expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
   });
 
   it('has its metadata, dated by the content, a sane page count, A4 paper, tagged', () => {
     expect(info.Title).toBe(`Protocol ${protocol.number}: ${protocol.title}`);
     expect(info.Author).toBe(SITE_NAME);
     expect(info.Subject).toBe(protocol.objective);
-    expect(info.Keywords).toMatch(/Herceptin/);
+    // The center's keywords (site.yaml) and the protocol's topic.
+    expect(SITE.keywords.length).toBeGreaterThan(0);
+    for (const keyword of [protocol.topic, ...SITE.keywords]) expect(info.Keywords).toContain(keyword);
     expect(info.CreationDate).toMatch(new RegExp(`^${isoDate(protocol.lastReviewed)}T00:00:00`));
     expect(Number(info.Pages)).toBeGreaterThanOrEqual(1);
     expect(Number(info.Pages)).toBeLessThanOrEqual(12);
@@ -106,8 +114,6 @@ describe.each(protocols)('pdf/$slug.pdf', (protocol) => {
     expect(link.text()).toContain(`(PDF, ${kb} KB)`);
   });
 });
-
-const SITE_NAME = loadSiteConfig('content').name;
 
 describe('pdf/protocols.pdf', () => {
   const file = join(distDir, 'pdf', 'protocols.pdf');
@@ -141,10 +147,10 @@ describe('exporting', () => {
   it('fails with the protocol’s name when its page is broken', async () => {
     const site = join(scratch, 'broken');
     cpSync(distDir, site, { recursive: true });
-    const page = join(site, 'protocols/western-blot-p-akt/index.html');
+    const page = join(site, 'protocols/primer-efficiency/index.html');
     writeFileSync(page, readFileSync(page, 'utf8').replace(/<ol class="steps">[\s\S]*?<\/ol>/, ''));
     await expect(exportPdfs({ siteDir: site, siteName: SITE_NAME })).rejects.toThrow(
-      /PDF export failed for "Protocol 2: Western blot for p-Akt \(Ser473\) detection"/,
+      /PDF export failed for "Protocol 2: Primer efficiency from a standard curve"/,
     );
   });
 
@@ -152,7 +158,30 @@ describe('exporting', () => {
     const site = join(scratch, 'letter');
     cpSync(distDir, site, { recursive: true });
     await exportPdfs({ siteDir: site, siteName: SITE_NAME, paper: 'Letter' });
-    expect(paperOf((await readPdf(join(site, 'pdf/ihc-ffpe.pdf'))).size)).toBe('Letter');
+    expect(paperOf((await readPdf(join(site, 'pdf/rna-isolation.pdf'))).size)).toBe('Letter');
+  });
+
+  it('names no address in the footer of a center that has none, and never the temporary server it prints from', async () => {
+    // A center without a public address has pages without a canonical link.
+    const site = join(scratch, 'no-address');
+    cpSync(distDir, site, { recursive: true });
+    for (const p of protocols) {
+      const page = join(site, 'protocols', p.slug, 'index.html');
+      const html = readFileSync(page, 'utf8');
+      expect(html).toContain('rel="canonical"');
+      writeFileSync(page, html.replace(/<link rel="canonical"[^>]*>/, ''));
+    }
+    await exportPdfs({ siteDir: site, siteName: SITE_NAME });
+    for (const p of protocols) {
+      const { pages } = await readPdf(join(site, 'pdf', `${p.slug}.pdf`));
+      expect(flat(pages.join('\n')), p.slug).toContain(`Version ${p.version} · ${isoDate(p.lastReviewed)}`);
+      // Printed links may break across lines: compared without white space, and without the references' DOI links.
+      const text = pages
+        .join('')
+        .replace(/\s+/g, '')
+        .replace(/\(https:\/\/doi\.org\/[^)]*\)/g, '');
+      expect(text, p.slug).not.toMatch(/https?:|127\.0\.0\.1|localhost|example-lab/);
+    }
   });
 
   it('says in one line how to provide a browser when there is none', async () => {

@@ -89,8 +89,24 @@ describe('a second center, built from its folder alone', () => {
     const bib = readFileSync(join(dist, 'cite/bustin-2009-miqe.bib'), 'utf8');
     expect(bib).toMatch(/^@article\{bustin-2009-miqe,/);
     expect(bib).toContain('doi = {10.1373/clinchem.2008.112797}');
-    // The center's how-to-cite gives no citation fields: there is no document citation to download, and no link to one.
-    expect(existsSync(join(dist, 'cite/document.bib'))).toBe(false);
+  });
+
+  it('offers the citation its how-to-cite gives, to copy and to download under its own key', () => {
+    const $ = loadPage(dist, '/');
+    expect($('blockquote.citation').text().replace(/\s+/g, ' ').trim()).toBe(
+      `Example Lab Core Facility. ${site.name}. Example Lab, 2026. Website. Available at: ${site.url}/`,
+    );
+    expect($('a[href="/cite/document.bib"]')).toHaveLength(1);
+    expect(readFileSync(join(dist, 'cite/document.bib'), 'utf8')).toMatch(/^@misc\{examplelab2026qpcr,/);
+  });
+
+  it('a center whose how-to-cite gives no citation fields (the minimal one) has no document citation to copy or download, and no link to one', () => {
+    const minimal = inject('minimalDistDir');
+    expect(existsSync(join(minimal, 'cite/document.bib'))).toBe(false);
+    const $ = loadPage(minimal, '/');
+    expect($('#how-to-cite').length).toBe(1);
+    expect($('blockquote.citation, [data-copy-target], a[href^="/cite/"]').length).toBe(0);
+    expect($('main').text()).not.toMatch(/Copy citation/);
   });
 
   it('prints its protocols to PDFs named for the center, holding every step', async () => {
@@ -147,7 +163,7 @@ describe('a second center, built from its folder alone', () => {
       }
     }
     expect(traces).toEqual([]);
-    expect(files.filter((f) => f.endsWith('.pdf'))).toHaveLength(3);
+    expect(files.filter((f) => f.endsWith('.pdf'))).toHaveLength(4);
   });
 
   it('changed no file of the generator: git status is the same just before and just after its build', () => {

@@ -62,18 +62,37 @@ export function parseDoseResponse(text: string): Parsed {
   return { ok: true, points };
 }
 
+/** An IC₅₀ as the data support it: a value, or a bound when 50 % viability is not crossed within the tested concentrations. */
+export interface Estimate {
+  relation: '=' | '>' | '<';
+  value: number;
+}
+
 export interface Fit {
   top: number;
   bottom: number;
   hill: number;
+  /** The relative IC₅₀: the curve's midpoint, halfway between its plateaus (Prism's "IC50", SciPy's and R's xmid). */
   ic50: number;
-  /** 95% confidence interval of the IC50; absent with 4 points (no degrees of freedom left). */
+  /** 95% confidence interval of the relative IC50; absent with 4 points (no degrees of freedom left). */
   ci?: [number, number];
+  /**
+   * The absolute IC₅₀, the headline: where the fitted curve crosses 50 % viability. A bound ("> highest dose") when it does
+   * not cross 50 % within the tested doses; never extrapolated.
+   */
+  absolute: Estimate;
+  /** Whether the relative IC₅₀ lies within the tested doses and both plateaus are defined by the data, so it may be shown. */
+  relativeDefined: boolean;
+  /** What the reader must know about this fit (an undefined plateau, no inhibition). */
+  warnings: string[];
   r2: number;
   n: number;
   /** Tested concentration range. */
   range: [number, number];
 }
+
+/** The fewest distinct concentrations a four-parameter fit is accepted on: one more than it has parameters. */
+export const MIN_DOSES = 5;
 
 export type FitResult = { ok: true; fit: Fit } | { ok: false; error: string; fit?: Fit };
 
@@ -174,15 +193,21 @@ export function studentTQuantile(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-/** Fits the 4PL curve. Refuses too few points, and does not report an IC50 outside the tested range. */
+/**
+ * Fits the 4PL curve and reads the absolute IC₅₀ off it. Refuses fewer than five distinct concentrations (four parameters
+ * need more than four doses to be estimated at all) and a curve that rises with concentration.
+ */
 export function fit4pl(points: readonly Point[]): FitResult {
   const n = points.length;
-  if (n < 4)
-    return { ok: false, error: `${n} data point${n === 1 ? '' : 's'}: the four-parameter model needs at least 4, and 5 or more for a confidence interval.` };
+  const doses = new Set(points.map((p) => p.x)).size;
+  if (doses < MIN_DOSES)
+    return {
+      ok: false,
+      error: `${doses} distinct concentration${doses === 1 ? '' : 's'}: a four-parameter fit needs at least ${MIN_DOSES} (it estimates four parameters, the bottom and top plateaus, the midpoint and the slope). Add concentrations that span the response.`,
+    };
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
   const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
-  if (range[0] === range[1]) return { ok: false, error: 'All points share one concentration: a curve needs several concentrations.' };
   if (Math.max(...ys.map(Math.abs)) <= 1.5)
     return {
       ok: false,
@@ -244,7 +269,18 @@ export function fit4pl(points: readonly Point[]): FitResult {
   const mean = ys.reduce((s, y) => s + y, 0) / n;
   const sst = ys.reduce((s, y) => s + (y - mean) ** 2, 0);
   const [bottom, top, logIc50, hill] = p as [number, number, number, number];
-  const fit: Fit = { bottom, top, hill, ic50: Math.exp(logIc50), r2: sst > 0 ? 1 - current / sst : 0, n, range };
+  const fit: Fit = {
+    bottom,
+    top,
+    hill,
+    ic50: Math.exp(logIc50),
+    absolute: { relation: '=', value: Number.NaN },
+    relativeDefined: false,
+    warnings: [],
+    r2: sst > 0 ? 1 - current / sst : 0,
+    n,
+    range,
+  };
   if (n > 4) {
     const cov = invert([0, 1, 2, 3].map((a) => [0, 1, 2, 3].map((b) => jacobian(p).reduce((s, row) => s + row[a]! * row[b]!, 0))));
     const variance = cov?.[2]?.[2];
@@ -255,21 +291,45 @@ export function fit4pl(points: readonly Point[]): FitResult {
     }
   }
   // Judged on the fitted curve within the tested range, so an extrapolated plateau cannot pass for inhibition.
-  const drop = logistic4(range[0], fit) - logistic4(range[1], fit);
-  if (!(drop > 10) || !(hill > 0)) {
-    return {
-      ok: false,
-      error: `No inhibition: viability falls by ${Math.max(0, drop).toFixed(1)} points at most over ${range[0]}–${range[1]}, so there is no IC50 to report.`,
-      fit,
-    };
+  const atLow = logistic4(range[0], fit);
+  const atHigh = logistic4(range[1], fit);
+  const drop = atLow - atHigh;
+  if (drop < -10) return { ok: false, error: 'Viability rises with the concentration: this is not an inhibition, so there is no IC50.', fit };
+  const inhibits = drop > 10 && hill > 0;
+  // The absolute IC50: where the fitted curve crosses 50 % within the tested doses, or a bound on the side it lies.
+  if (atHigh > 50) fit.absolute = { relation: '>', value: range[1] };
+  else if (atLow < 50) fit.absolute = { relation: '<', value: range[0] };
+  else fit.absolute = { relation: '=', value: fit.ic50 * Math.pow((top - 50) / (50 - bottom), 1 / hill) };
+  if (!inhibits) {
+    fit.warnings.push(`No inhibition: viability changes by ${Math.abs(drop).toFixed(1)} points at most over ${range[0]}–${range[1]}.`);
+    return { ok: true, fit };
   }
-  if (fit.ic50 < range[0] || fit.ic50 > range[1]) {
-    const side = fit.ic50 > range[1] ? `above the highest concentration tested (${range[1]})` : `below the lowest concentration tested (${range[0]})`;
-    return {
-      ok: false,
-      error: `The fitted IC50 lies ${side}; it is not reported, because it would be an extrapolation. Test a wider range of concentrations.`,
-      fit,
-    };
-  }
+  // A plateau is defined by the data when the fitted curve has come within a fifth of the span of it at the end of the tested range.
+  const span = top - bottom;
+  const bottomDefined = atHigh - bottom <= 0.2 * span;
+  const topDefined = top - atLow <= 0.2 * span;
+  if (!bottomDefined)
+    fit.warnings.push(
+      `The curve has not levelled off at the highest concentration (${atHigh.toFixed(0)} % viability there): its bottom plateau (${bottom.toFixed(0)} %) and its midpoint are extrapolated.`,
+    );
+  if (!topDefined)
+    fit.warnings.push(
+      `The curve has not levelled off at the lowest concentration (${atLow.toFixed(0)} % viability there): its top plateau (${top.toFixed(0)} %) is extrapolated.`,
+    );
+  fit.relativeDefined = bottomDefined && topDefined && fit.ic50 >= range[0] && fit.ic50 <= range[1];
   return { ok: true, fit };
+}
+
+/**
+ * The ratio of two IC₅₀s (line B over line A, the resistance index or fold change), as a value or a bound: "> 12" when line B's
+ * IC₅₀ is only known to lie above its highest dose. Undefined when both bounds point the same way, which fixes no ratio.
+ */
+export function ratioOf(a: Estimate, b: Estimate): Estimate | undefined {
+  const value = b.value / a.value;
+  const up = (b.relation === '>' && a.relation !== '>') || (a.relation === '<' && b.relation !== '<');
+  const down = (b.relation === '<' && a.relation !== '<') || (a.relation === '>' && b.relation !== '>');
+  if (up && down) return undefined;
+  if (up) return { relation: '>', value };
+  if (down) return { relation: '<', value };
+  return a.relation === '=' && b.relation === '=' ? { relation: '=', value } : undefined;
 }

@@ -5,7 +5,7 @@
  * label, the unit and the ratio's name are the center's, read from the form's
  * data-* attributes (see src/sections/tools/ic50.astro).
  */
-import { fit4pl, logistic4, parseDoseResponse, type Fit, type Point } from './fit.ts';
+import { fit4pl, logistic4, parseDoseResponse, ratioOf, type Estimate, type Fit, type Point } from './fit.ts';
 import { textTable } from '../text-table.ts';
 
 /** The center's wording, from the form. */
@@ -29,6 +29,9 @@ function labelsOf(form: HTMLFormElement): Labels {
     ratio: d.ratio ?? 'Fold change',
   };
 }
+
+/** An estimate as a researcher writes it: "2.5", "> 30", "< 0.01". */
+const estimate = (e: Estimate) => (e.relation === '=' ? fmt(e.value) : `${e.relation} ${fmt(e.value)}`);
 
 const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const withUnit = (value: string, unit: string) => (unit ? `${value} ${unit}` : value);
@@ -92,18 +95,25 @@ function plotSvg(lines: Fitted[], labels: Labels): string {
     parts.push(`<path d="${path}" fill="none" stroke="${l.colour}" stroke-width="2"/>`);
     for (const p of l.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${l.colour}"/>`);
     parts.push(
-      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${escapeXml(`${l.name}: IC50 ${withUnit(fmt(l.fit.ic50), labels.unit)}`)}</text>`,
+      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${escapeXml(`${l.name}: IC50 ${withUnit(estimate(l.fit.absolute), labels.unit)}`)}</text>`,
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Dose-response curves">${parts.join('')}</svg>`;
 }
 
-function paramsCsv(lines: Fitted[], index: number | undefined, labels: Labels): string {
+function paramsCsv(lines: Fitted[], index: Estimate | undefined, labels: Labels): string {
   const cell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const rows = [['line', 'ic50', 'unit', 'ci95_low', 'ci95_high', 'hill_slope', 'top', 'bottom', 'r_squared', 'points']];
-  for (const l of lines)
-    rows.push([l.name, l.fit.ic50, labels.unit, l.fit.ci?.[0] ?? '', l.fit.ci?.[1] ?? '', l.fit.hill, l.fit.top, l.fit.bottom, l.fit.r2, l.fit.n].map(String));
-  if (index !== undefined) rows.push([labels.ratio, String(index), '', '', '', '', '', '', '', '']);
+  // The IC50s keep their relation ("=", ">", "<") in a column of their own, so the values stay numeric.
+  const rows = [
+    ['line', 'ic50_relation', 'ic50_absolute', 'unit', 'ic50_relative', 'ci95_low', 'ci95_high', 'hill_slope', 'top', 'bottom', 'r_squared', 'points'],
+  ];
+  for (const l of lines) {
+    const relative = l.fit.relativeDefined ? [l.fit.ic50, l.fit.ci?.[0] ?? '', l.fit.ci?.[1] ?? ''] : ['', '', ''];
+    rows.push(
+      [l.name, l.fit.absolute.relation, l.fit.absolute.value, labels.unit, ...relative, l.fit.hill, l.fit.top, l.fit.bottom, l.fit.r2, l.fit.n].map(String),
+    );
+  }
+  if (index !== undefined) rows.push([labels.ratio, index.relation, String(index.value), '', '', '', '', '', '', '', '', '']);
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
@@ -140,13 +150,15 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   }
   if (fitted.length === 0) return;
 
+  const unit = labels.unit ? ` (${labels.unit})` : '';
   const table = textTable(
     'Four-parameter logistic fit',
-    ['Line', labels.unit ? `IC₅₀ (${labels.unit})` : 'IC₅₀', '95% CI', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points'],
+    ['Line', `IC₅₀${unit}, 50 % viability`, `Relative IC₅₀${unit}, curve midpoint`, '95% CI (relative)', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points'],
     fitted.map((l) => [
       l.name,
-      fmt(l.fit.ic50),
-      l.fit.ci ? `${fmt(l.fit.ci[0])}–${fmt(l.fit.ci[1])}` : 'needs ≥ 5 points',
+      estimate(l.fit.absolute),
+      l.fit.relativeDefined ? fmt(l.fit.ic50) : 'not defined by the data',
+      l.fit.relativeDefined && l.fit.ci ? `${fmt(l.fit.ci[0])}–${fmt(l.fit.ci[1])}` : '—',
       fmt(l.fit.hill),
       fmt(l.fit.top),
       fmt(l.fit.bottom),
@@ -157,15 +169,31 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   );
   const wrap = document.createElement('div');
   wrap.className = 'table-wrap';
+  // The table can be wider than the screen: its scroll box is focusable, so the keyboard can scroll it too.
+  wrap.tabIndex = 0;
+  wrap.setAttribute('role', 'region');
+  wrap.setAttribute('aria-label', 'Fit results (scrolls sideways on narrow screens)');
   wrap.append(table);
   output.append(wrap);
 
+  const warnings = fitted.flatMap((l) => l.fit.warnings.map((w) => `${l.name}: ${w}`));
+  if (warnings.length > 0) {
+    const box = document.createElement('ul');
+    box.className = 'ic50-warnings';
+    for (const w of warnings) {
+      const li = document.createElement('li');
+      li.textContent = w;
+      box.append(li);
+    }
+    output.append(box);
+  }
+
   const [lineA, lineB] = labels.lines.map((line) => fitted.find((l) => l.name === line.name));
-  const index = lineA && lineB ? lineB.fit.ic50 / lineA.fit.ic50 : undefined;
-  if (index !== undefined) {
+  const index = lineA && lineB ? ratioOf(lineA.fit.absolute, lineB.fit.absolute) : undefined;
+  if (lineA && lineB) {
     const p = document.createElement('p');
     p.className = 'ic50-index';
-    p.textContent = `${labels.ratio} (IC₅₀ ${lineB!.name} / IC₅₀ ${lineA!.name}): ${fmt(index)}`;
+    p.textContent = `${labels.ratio} (IC₅₀ ${lineB.name} / IC₅₀ ${lineA.name}): ${index ? estimate(index) : 'not determined: both IC₅₀s lie beyond the tested doses on the same side'}`;
     output.append(p);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit4pl, logistic4, parseDoseResponse, studentTQuantile } from '../../../src/tools/ic50/fit';
+import { fit4pl, logistic4, parseDoseResponse, ratioOf, studentTQuantile } from '../../../src/tools/ic50/fit';
 
 const TRUE = { bottom: 5, top: 100, ic50: 2.5, hill: 1.2 };
 const DOSES = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100];
@@ -48,14 +48,47 @@ describe('fit4pl', () => {
     expect(fit.r2).toBeGreaterThan(0.98);
   });
 
-  it('refuses fewer points than parameters', () => {
-    expect(
-      fit4pl([
-        { x: 1, y: 90 },
-        { x: 2, y: 50 },
-        { x: 3, y: 10 },
-      ]),
-    ).toEqual({ ok: false, error: expect.stringMatching(/^3 data points: the four-parameter model needs at least 4/) });
+  it('refuses fewer than five distinct concentrations, however many replicates', () => {
+    const threeDoses = [1, 2, 3].flatMap((x, i) => [90, 50, 10].map((y) => ({ x, y: y - i * 20 + 40 })));
+    expect(threeDoses).toHaveLength(9);
+    expect(fit4pl(threeDoses)).toEqual({ ok: false, error: expect.stringMatching(/^3 distinct concentrations: a four-parameter fit needs at least 5/) });
+    const fourDoses = [0.1, 1, 10, 100].map((x) => ({ x, y: logistic4(x, TRUE) }));
+    expect(fit4pl(fourDoses)).toEqual({ ok: false, error: expect.stringMatching(/^4 distinct concentrations/) });
+  });
+
+  it('reads the absolute IC50 where the fitted curve crosses 50 % viability, next to the midpoint', () => {
+    // bottom 20, top 100: 50 % is three eighths of the way down, so the absolute IC50 lies below the midpoint.
+    const curve = { bottom: 20, top: 100, ic50: 2, hill: 1 };
+    const result = fit4pl(DOSES.map((x) => ({ x, y: logistic4(x, curve) })));
+    const fit = result.ok ? result.fit : undefined!;
+    expect(fit.ic50).toBeCloseTo(2, 4);
+    // 20 + 80 / (1 + x / 2) = 50  ⇔  x = 2 × (80 / 30 − 1) = 3.3333
+    expect(fit.absolute.relation).toBe('=');
+    expect(fit.absolute.value).toBeCloseTo(10 / 3, 4);
+    expect(logistic4(fit.absolute.value, fit)).toBeCloseTo(50, 6);
+    expect(fit.relativeDefined).toBe(true);
+    expect(fit.warnings).toEqual([]);
+  });
+
+  it('gives a resistant line whose viability never falls below 50 % a bound, not a midpoint of a floating plateau', () => {
+    // The case that was reported as "IC50 21.2": viability falls from about 98 % to about 62 % over 0.01–30, bottom not reached.
+    const doses = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30];
+    const rand = noise(7);
+    const points = doses.flatMap((x) => [0, 1, 2].map(() => ({ x, y: logistic4(x, { bottom: 40, top: 98, ic50: 15, hill: 1 }) + 1.5 * rand() })));
+    const result = fit4pl(points);
+    expect(result.ok).toBe(true);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(fit.absolute).toEqual({ relation: '>', value: 30 });
+    expect(fit.relativeDefined).toBe(false);
+    expect(fit.warnings.join(' ')).toMatch(/has not levelled off at the highest concentration/);
+  });
+
+  it('gives the ratio of two IC50s as a bound when one of them is a bound', () => {
+    expect(ratioOf({ relation: '=', value: 2.5 }, { relation: '=', value: 25 })).toEqual({ relation: '=', value: 10 });
+    expect(ratioOf({ relation: '=', value: 2.5 }, { relation: '>', value: 30 })).toEqual({ relation: '>', value: 12 });
+    expect(ratioOf({ relation: '<', value: 0.01 }, { relation: '=', value: 1 })).toEqual({ relation: '>', value: 100 });
+    expect(ratioOf({ relation: '>', value: 30 }, { relation: '=', value: 3 })).toEqual({ relation: '<', value: 0.1 });
+    expect(ratioOf({ relation: '>', value: 30 }, { relation: '>', value: 30 })).toBeUndefined();
   });
 
   it('asks for percent when the viability was entered as fractions of the control', () => {
@@ -63,16 +96,19 @@ describe('fit4pl', () => {
     expect(!result.ok && result.error).toMatch(/look like fractions of the control\. Enter viability in percent/);
   });
 
-  it('reports no IC50 when nothing is inhibited', () => {
+  it('says there is no inhibition, and gives the IC50 only as above the highest dose, when nothing is inhibited', () => {
     const result = fit4pl(DOSES.map((x, i) => ({ x, y: 98 + (i % 3) })));
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/^No inhibition/);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(fit.absolute).toEqual({ relation: '>', value: 100 });
+    expect(fit.relativeDefined).toBe(false);
+    expect(fit.warnings.join(' ')).toMatch(/^No inhibition/);
   });
 
-  it('does not extrapolate an IC50 beyond the tested range', () => {
+  it('does not extrapolate an IC50 beyond the tested range: it gives a bound', () => {
     const result = fit4pl([0.01, 0.03, 0.1, 0.3, 1, 3].map((x) => ({ x, y: logistic4(x, { ...TRUE, ic50: 10 }) })));
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/above the highest concentration tested \(3\); it is not reported/);
+    const fit = result.ok ? result.fit : undefined!;
+    expect(fit.absolute).toEqual({ relation: '>', value: 3 });
+    expect(fit.relativeDefined).toBe(false);
   });
 });
 
@@ -97,6 +133,7 @@ describe('against an established tool', () => {
     expect(halfWidth / studentTQuantile(0.975, 8)).toBeCloseTo(2.194, 2);
     // A rising curve is not an inhibition: the calculator does not report it as an IC50.
     expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/rises with the concentration/);
   });
 });
 

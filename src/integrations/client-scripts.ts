@@ -1,0 +1,79 @@
+/**
+ * The site's client scripts (search box, run mode, dose–response calculator),
+ * each bundled into one classic script (no module script, no fetch), so they
+ * also run from file:// in the offline bundle. Each loads only where and when
+ * it is used. `astro build` writes them into the site; `astro dev` bundles
+ * them on request, so the dev server runs them too.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+import { build, type BuildOptions } from 'esbuild';
+import { presentSections } from '../content-model.ts';
+import { loadSiteConfig } from '../lib/site-config.ts';
+
+/** Entry point (under src/) → path in the built site. */
+export const CLIENT_SCRIPTS: Record<string, string> = {
+  'search/search-ui.ts': 'search/search.js',
+  'tools/run-mode.ts': 'tools/run-mode.js',
+  'tools/ic50/ui.ts': 'tools/ic50.js',
+};
+
+const srcDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** The scripts a center needs: run mode only with protocols, the calculator unless switched off. */
+function wanted(contentDir: string): [entry: string, out: string][] {
+  const hasProtocols = presentSections(contentDir).has('protocols');
+  const calculator = loadSiteConfig(contentDir).doseResponse.enabled;
+  return Object.entries(CLIENT_SCRIPTS).filter(([entry]) => (entry !== 'tools/run-mode.ts' || hasProtocols) && (entry !== 'tools/ic50/ui.ts' || calculator));
+}
+
+const options = (entry: string): BuildOptions => ({
+  entryPoints: [join(srcDir, entry)],
+  bundle: true,
+  format: 'iife',
+  minify: true,
+  target: 'es2020',
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+export interface ClientScriptsOptions {
+  contentDir: string;
+}
+
+export function clientScripts({ contentDir }: ClientScriptsOptions): AstroIntegration {
+  return {
+    name: 'support-center:client-scripts',
+    hooks: {
+      'astro:server:setup': ({ server }) => {
+        const byPath = new Map(wanted(contentDir).map(([entry, out]) => [`/${out}`, entry]));
+        server.middlewares.use((req, res, next) => {
+          const entry = byPath.get((req.url ?? '').split('?')[0]!);
+          if (!entry) return next();
+          // Bundled per request: a change to the script shows on the next reload.
+          build({ ...options(entry), write: false })
+            .then((result) => {
+              res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+              res.setHeader('Cache-Control', 'no-store');
+              res.end(result.outputFiles![0]!.contents);
+            })
+            .catch(next);
+        });
+      },
+      'astro:build:done': async ({ dir, logger }) => {
+        const started = performance.now();
+        const site = fileURLToPath(dir);
+        await Promise.all(
+          wanted(contentDir).map(async ([entry, out]) => {
+            const result = await build({ ...options(entry), write: false });
+            await mkdir(dirname(join(site, out)), { recursive: true });
+            await writeFile(join(site, out), result.outputFiles![0]!.contents);
+          }),
+        );
+        logger.info(`bundled in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+      },
+    },
+  };
+}

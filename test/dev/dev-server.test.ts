@@ -1,0 +1,105 @@
+/**
+ * `astro dev` serves what the built site serves: search over the current content, run mode and the calculator. Each center
+ * is served from a copy, with its own Astro cache, on a port of its own.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { doseResponse } from '../helpers/dose-response';
+import { launchBrowser } from '../helpers/browser';
+
+const dir = mkdtempSync(join(tmpdir(), 'dev-server-'));
+const servers: ChildProcess[] = [];
+let browser: Browser;
+
+/** Stops the dev servers started so far (Astro allows one per project at a time). */
+async function stopAll(): Promise<void> {
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((done) => {
+          if (s.exitCode !== null) return done();
+          s.once('exit', () => done());
+          s.kill();
+        }),
+    ),
+  );
+}
+
+/** Starts `npm run dev` for a center and resolves with its address once the search index of its content is ready. */
+function dev(content: string, port: number): Promise<string> {
+  const child = spawn(process.execPath, ['scripts/astro.ts', 'dev', '--host', '127.0.0.1', '--port', String(port), '--content', content], {
+    // The test runner's own variables (NODE_ENV=test, VITEST…) would make Astro's Vite serve as in a test run, not as for an author.
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_ENV' && !k.startsWith('VITEST'))),
+      SITE_CACHE_DIR: join(dir, `cache-${port}`),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  servers.push(child);
+  let output = '';
+  return new Promise((done, fail) => {
+    const timeout = setTimeout(() => fail(new Error(`the dev server did not get ready:\n${output}`)), 90_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk;
+      if (/search index of the current content ready/.test(output)) {
+        clearTimeout(timeout);
+        done(`http://127.0.0.1:${port}`);
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk));
+    child.on('exit', (code) => fail(new Error(`the dev server stopped (${code}):\n${output}`)));
+  });
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterEach(stopAll);
+
+/** Opens a page of the dev server; the first visit may reload once while Vite prepares the client's dependencies. */
+async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForLoadState('networkidle');
+  await page.goto(url, { waitUntil: 'networkidle' });
+}
+afterAll(async () => {
+  await browser?.close();
+  await stopAll();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('astro dev', () => {
+  it('searches the current content and runs a protocol', { timeout: 120_000 }, async () => {
+    const content = join(dir, 'qpcr');
+    cpSync(inject('fixtureContentDir'), content, { recursive: true });
+    const base = await dev(content, 4000 + Math.floor(Math.random() * 900));
+    const page = await browser.newPage();
+    await open(page, `${base}/faq/`);
+    await page.locator('#search-input').fill('melt curve');
+    await expect
+      .poll(() => page.$$eval('#search-results > li > a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname)), { timeout: 20_000 })
+      .toContain('/faq/melt-curve/');
+    await open(page, `${base}/protocols/two-step-rt-qpcr/`);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('checkbox', { name: 'Done: Check the RNA' }).check();
+    await page.reload();
+    await expect.poll(() => page.getByRole('checkbox', { name: 'Done: Check the RNA' }).isChecked(), { timeout: 10_000 }).toBe(true);
+    await page.close();
+  });
+
+  it('runs the dose–response calculator', { timeout: 120_000 }, async () => {
+    const content = join(dir, 'minimal');
+    cpSync('test/fixtures/centers/minimal', content, { recursive: true });
+    const base = await dev(content, 5000 + Math.floor(Math.random() * 900));
+    const page = await browser.newPage();
+    await open(page, `${base}/tools/ic50/`);
+    await page.locator('#line-a').fill(doseResponse(2.5));
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await expect.poll(() => page.locator('.ic50-results').textContent(), { timeout: 20_000 }).toMatch(/Line A/);
+    await page.close();
+  });
+});
