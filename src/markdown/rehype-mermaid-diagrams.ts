@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { find, svg as svgSchema } from 'property-information';
+import { isSafeUrl } from './content-safety.ts';
 import { toText } from 'hast-util-to-text';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
@@ -127,7 +128,7 @@ function uniqueIds(diagram: RenderedDiagram, key: string, repeats: Map<string, n
 }
 
 /**
- * Keys every SVG property by its real attribute name (`markerEnd` → `marker-end`, `textAnchor` → `text-anchor`). MDX's
+ * Sanitises the render, and keys every SVG property by its real attribute name (`markerEnd` → `marker-end`, `textAnchor` → `text-anchor`). MDX's
  * static optimisation serialises an element's children on their own, outside the SVG namespace, where a property name is
  * written as is; the HTML parser then lowercases `markerEnd` into `markerend`, which SVG ignores: the diagrams lost every
  * arrowhead and their labels' centring that way. Attribute names are right in either namespace.
@@ -140,10 +141,32 @@ function withAttributeNames(node: Element): Element {
       continue;
     }
     const info = find(svgSchema, key);
-    properties[info.attribute] = Array.isArray(value) ? value.join(info.commaSeparated ? ',' : ' ') : value;
+    const attribute = info.attribute.toLowerCase();
+    // The render is data, not markup to trust (a cached file can be edited): no handler, and no address that runs code.
+    if (attribute.startsWith('on')) continue;
+    const text = Array.isArray(value) ? value.join(info.commaSeparated ? ',' : ' ') : value;
+    if ((attribute === 'href' || attribute === 'xlink:href' || attribute === 'src') && typeof text === 'string' && !isSafeUrl(text)) continue;
+    properties[info.attribute] = text;
   }
-  return { ...node, properties: properties as Element['properties'], children: node.children.map((c) => (c.type === 'element' ? withAttributeNames(c) : c)) };
+  const children = node.children.filter((c) => c.type !== 'element' || !UNSAFE_IN_DIAGRAMS.has(c.tagName.toLowerCase()));
+  return { ...node, properties: properties as Element['properties'], children: children.map((c) => (c.type === 'element' ? withAttributeNames(c) : c)) };
 }
+
+/** Elements a diagram never needs and that could run or embed code. */
+const UNSAFE_IN_DIAGRAMS = new Set([
+  'script',
+  'iframe',
+  'object',
+  'embed',
+  'image',
+  'img',
+  'animate',
+  'set',
+  'animatetransform',
+  'animatemotion',
+  'handler',
+  'listener',
+]);
 
 function figure(key: string, diagram: RenderedDiagram, caption: string, n = 1): Element {
   const svg = withAttributeNames(fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import rehypeStringify from 'rehype-stringify';
@@ -69,6 +69,30 @@ describe('rehype-mermaid-diagrams', () => {
     expect(rendererStats.launches).toBe(launches);
     expect(diagramStats.fromCache).toBe(fromCache + 1);
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  });
+
+  it('treats a cached render as data: a tampered file cannot put handlers, scripts or javascript: links into the page', async () => {
+    await render(good);
+    const file = join(
+      cacheDir,
+      readdirSync(cacheDir).find((f) => f.endsWith('.json'))!,
+    );
+    const original = readFileSync(file, 'utf8');
+    const cached = JSON.parse(original) as { svg: string };
+    cached.svg = cached.svg.replace(
+      /<g/,
+      '<image href="x" onload="alert(1)"/><script>alert(2)</script><a href="javascript:alert(3)"><text onclick="alert(4)">x</text></a><g',
+    );
+    writeFileSync(file, JSON.stringify(cached));
+    try {
+      const html = await render(good);
+      expect(html).not.toMatch(/onload|onclick|<script|javascript:|<image/i);
+      // The diagram itself is still there, with its link to a page of the site.
+      expect(html).toContain('/faq/bypass-signalling/');
+      expect(html).toMatch(/marker-end="url\(#/);
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 
   it('gives every element a unique id when a page holds several diagrams, even the same one twice', async () => {
