@@ -16,3 +16,18 @@ export function translator(overrides: Readonly<Record<string, string>> = {}): Tr
 export function unknownUiKeys(overrides: Readonly<Record<string, string>>): string[] {
   return Object.keys(overrides).filter((k) => !(k in EN));
 }
+
+/** Id of the JSON the layout writes when a center replaces interface words, for the client scripts to read. */
+export const UI_STRINGS_ID = 'ui-strings';
+
+/** In the browser: a translator over the English table and the page's replacements, if it carries any. */
+export function pageTranslator(): Translate {
+  let overrides: Record<string, string> = {};
+  try {
+    const json = document.getElementById(UI_STRINGS_ID)?.textContent;
+    if (json) overrides = JSON.parse(json) as Record<string, string>;
+  } catch {
+    // Unreadable replacements: the English words serve.
+  }
+  return translator(overrides);
+}

@@ -9,6 +9,10 @@ import type { PagefindApi, PagefindData, PagefindResult } from './pagefind-api.t
 import { expandQuery } from './query-expansion.ts';
 import { markMatcher } from './marks.ts';
 import { correctQuery } from './spelling.ts';
+import { pageTranslator } from '../i18n/ui.ts';
+
+/** The interface's words, in the center's language. */
+const t = pageTranslator();
 
 /** What scripts/search-index.ts writes to search/vocabulary.js. */
 interface SearchVocabulary {
@@ -243,12 +247,12 @@ class SearchBox {
     const details = document.createElement('details');
     details.open = !matchMedia('(max-width: 40rem)').matches;
     const summary = document.createElement('summary');
-    summary.textContent = 'Filter by type and topic';
+    summary.textContent = t('search.filters');
     details.append(summary);
     this.filterBox.append(details);
     for (const [name, legendText] of [
-      ['type', 'Type'],
-      ['topic', 'Topic'],
+      ['type', t('search.filterType')],
+      ['topic', t('search.filterTopic')],
     ] as const) {
       const values = Object.keys(available[name] ?? {}).sort((a, b) => {
         const ia = TYPE_ORDER.indexOf(a);
@@ -331,14 +335,14 @@ class SearchBox {
     const quote = (s: string) => `“${s}”`;
     if (top.length === 0) {
       const filtered = Object.keys(this.filters()).length > 0;
-      this.status.textContent = `No results for ${quote(query)}${filtered ? ' with these filters' : ''}. ${
-        filtered ? 'Clear a filter, or try' : 'Try'
-      } fewer or more general words, another spelling, or browse the FAQ, troubleshooting guides and protocols from the menu.`;
+      this.status.textContent = filtered
+        ? `${t('search.noResultsFiltered', { query: quote(query) })} ${t('search.tryFiltered')}`
+        : `${t('search.noResults', { query: quote(query) })} ${t('search.try')}`;
       return;
     }
     this.status.textContent = corrected
-      ? `No results for ${quote(query)}; showing ${top.length} for ${quote(shown)}.`
-      : `${top.length} result${top.length === 1 ? '' : 's'} for ${quote(query)}.`;
+      ? t('search.corrected', { query: quote(query), count: top.length, shown: quote(shown) })
+      : t(top.length === 1 ? 'search.countOne' : 'search.countOther', { query: quote(query), count: top.length });
     const matches = markMatcher(shown, this.vocabulary.synonyms);
     for (const { data, terms } of top) {
       const item = document.createElement('li');
@@ -404,6 +408,6 @@ async function start() {
 window.hrsSearch = { ready: start(), run: async () => undefined };
 window.hrsSearch.ready.catch((error: unknown) => {
   const status = document.getElementById('search-status');
-  if (status) status.textContent = `Search could not start: ${error instanceof Error ? error.message : String(error)}`;
+  if (status) status.textContent = t('search.failed', { error: error instanceof Error ? error.message : String(error) });
   console.error(error);
 });

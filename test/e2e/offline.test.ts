@@ -251,6 +251,9 @@ describe('opened from disk in Chromium', () => {
     const expected = before === 'dark' ? 'light' : 'dark';
     await page.getByRole('button', { name: 'Dark theme' }).click();
     await page.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
+    // Chromium hands a page's localStorage writes to the browser process asynchronously; a reload within milliseconds (which
+    // no reader does) can start before they land, and under load it did once. Half a second is what a person's click takes anyway.
+    await page.waitForTimeout(500);
     await page.reload({ waitUntil: 'load' });
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
   });
