@@ -51,6 +51,17 @@ describe('a second center, built from its folder alone', () => {
     expect(loadPage(dist, '/faq/melt-curve/')('link[rel="canonical"]').attr('href')).toBe(`${site.url}/faq/melt-curve/`);
   });
 
+  it('counts its sections in words that agree with the number (one guide, not "1 guides")', () => {
+    const cards = loadPage(
+      dist,
+      '/',
+    )('.card-grid li p')
+      .map((_, p) => loadPage(dist, '/')(p).text())
+      .get();
+    expect(cards).toContain('4 questions');
+    expect(cards).toContain('1 guide: qPCR with an intercalating dye');
+  });
+
   it('groups its FAQ by its own topics, under its own heading', () => {
     const $ = loadPage(dist, '/');
     expect($('#topics').text()).toBe('Topics');
@@ -67,7 +78,7 @@ describe('a second center, built from its folder alone', () => {
     for (const page of files.filter((f) => f.endsWith('.html'))) {
       const $ = loadPage(dist, page);
       expect($('a[href^="/data/"], a[href^="/tools/"]').length, page).toBe(0);
-      expect($('body').text(), page).not.toMatch(/IC₅₀ calculator|Quantitative data/);
+      expect($('body').text(), page).not.toMatch(/IC₅₀ calculator|Quantitative data|data download/);
     }
     const nav = loadPage(
       dist,
