@@ -7,6 +7,10 @@
  */
 
 import { textTable } from './text-table.ts';
+import { pageTranslator } from '../i18n/ui.ts';
+
+/** The interface's words, in the center's language. */
+const t = pageTranslator();
 
 /** A countdown as the page declares it (typed fields of the step, see src/schemas/protocol.ts). */
 interface TimerSpec {
@@ -153,16 +157,16 @@ class Countdown {
     this.element = document.createElement('div');
     this.element.className = 'run-timer';
     this.element.setAttribute('role', 'group');
-    const range = spec.maxMinutes ? ` (the protocol allows up to ${spec.maxMinutes} min)` : '';
-    this.element.setAttribute('aria-label', `Timer: ${spec.label}`);
+    const range = spec.maxMinutes ? t('run.timerRange', { max: spec.maxMinutes }) : '';
+    this.element.setAttribute('aria-label', t('run.timer', { label: spec.label }));
     const name = document.createElement('span');
     name.className = 'run-timer-label';
     name.textContent = `${spec.label}: ${spec.repeats > 1 ? `${spec.repeats} × ` : ''}${spec.minutes} min${range}`;
     this.clock = document.createElement('span');
     this.clock.className = 'run-timer-clock';
     this.clock.setAttribute('aria-live', 'off');
-    this.toggle = this.button('Start', () => (this.endsAt ? this.pause() : this.start()));
-    const reset = this.button('Reset', () => this.reset());
+    this.toggle = this.button(t('run.timerStart'), () => (this.endsAt ? this.pause() : this.start()));
+    const reset = this.button(t('run.timerReset'), () => this.reset());
     this.status = document.createElement('span');
     this.status.className = 'run-timer-round';
     this.element.append(name, this.clock, this.status, this.toggle, reset);
@@ -172,7 +176,7 @@ class Countdown {
       // A running timer resumes from its deadline; one that ended while the page was closed says so now.
       if (saved.endsAt !== undefined) {
         this.endsAt = saved.endsAt;
-        this.toggle.textContent = 'Pause';
+        this.toggle.textContent = t('run.timerPause');
         this.tick = setInterval(() => this.update(), 250);
         this.update();
       }
@@ -205,7 +209,7 @@ class Countdown {
       // Not offered here (file://, some browsers): the alert on the page does the job.
     }
     this.endsAt = Date.now() + this.remaining;
-    this.toggle.textContent = 'Pause';
+    this.toggle.textContent = t('run.timerPause');
     this.tick = setInterval(() => this.update(), 250);
     this.element.classList.remove('next-round');
     this.render();
@@ -217,7 +221,7 @@ class Countdown {
     if (this.endsAt) this.remaining = Math.max(0, this.endsAt - Date.now());
     this.endsAt = undefined;
     clearInterval(this.tick);
-    this.toggle.textContent = 'Start';
+    this.toggle.textContent = t('run.timerStart');
     this.render();
     if (!keep) this.save();
   }
@@ -240,9 +244,11 @@ class Countdown {
     if (!this.endsAt) return;
     this.remaining = this.endsAt - Date.now();
     if (this.remaining <= 0) {
-      const finished = `${this.spec.label}${this.spec.repeats > 1 ? `, round ${this.round} of ${this.spec.repeats}` : ''}`;
+      const finished = `${this.spec.label}${this.spec.repeats > 1 ? `, ${t('run.round', { round: this.round, rounds: this.spec.repeats })}` : ''}`;
       const late =
-        Date.now() - this.endsAt > 2_000 ? ` (it ended at ${new Date(this.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })})` : '';
+        Date.now() - this.endsAt > 2_000
+          ? t('run.endedAt', { time: new Date(this.endsAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) })
+          : '';
       this.pause();
       this.remaining = 0;
       this.element.classList.add('done');
@@ -252,8 +258,8 @@ class Countdown {
         this.element.classList.remove('done');
         // The next round waits for the reader; the timer says so where it is, not only in the alert.
         this.element.classList.add('next-round');
-        announce(this.alertBox, `Time is up: ${finished}${late}. Start round ${this.round} when ready.`);
-      } else announce(this.alertBox, `Time is up: ${finished}${late}.`);
+        announce(this.alertBox, t('run.timeUpNext', { what: finished, late, round: this.round }));
+      } else announce(this.alertBox, t('run.timeUp', { what: finished, late }));
       this.save();
     }
     this.render();
@@ -261,8 +267,8 @@ class Countdown {
 
   private render(): void {
     this.clock.textContent = formatClock(this.remaining);
-    this.status.textContent =
-      this.spec.repeats > 1 ? `round ${this.round} of ${this.spec.repeats}${this.element.classList.contains('next-round') ? ': ready to start' : ''}` : '';
+    const vars = { round: this.round, rounds: this.spec.repeats };
+    this.status.textContent = this.spec.repeats > 1 ? t(this.element.classList.contains('next-round') ? 'run.roundReady' : 'run.round', vars) : '';
   }
 }
 
@@ -274,30 +280,30 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
   document.querySelector('.run-sheet')?.remove();
   const sheet = document.createElement('section');
   sheet.className = 'run-sheet';
-  sheet.setAttribute('aria-label', 'Run sheet');
+  sheet.setAttribute('aria-label', t('run.sheetLabel'));
   const title = document.createElement('h2');
-  title.textContent = `Run sheet: ${article.querySelector('h1')?.textContent ?? ''}`;
+  title.textContent = t('run.sheetTitle', { title: article.querySelector('h1')?.textContent ?? '' });
   const meta = document.createElement('p');
   meta.textContent = article.querySelector('.meta')?.textContent?.trim() ?? '';
   const fields = textTable(
-    'Run details',
-    ['Field', 'Entry'],
+    t('run.sheetDetails'),
+    [t('run.sheetField'), t('run.sheetEntry')],
     [
-      ['Date', ''],
-      ['Operator', ''],
-      ['Cell line / samples', ''],
+      [t('run.sheetDate'), ''],
+      [t('run.sheetOperator'), ''],
+      [t('run.sheetSamples'), ''],
     ],
     'sheet sheet-fields',
   );
   const stuff = textTable(
-    'Materials and lot numbers',
-    ['Material', 'Lot number', 'Ready'],
+    t('run.sheetMaterials'),
+    [t('run.sheetMaterial'), t('run.sheetLot'), t('run.sheetReady')],
     materials.map((li) => [li.textContent?.trim() ?? '', '', '☐']),
     'sheet',
   );
   const work = textTable(
-    'Steps',
-    ['Step', 'Conditions', 'Started', 'Done', 'Initials'],
+    t('run.sheetSteps'),
+    [t('run.sheetStep'), t('run.sheetConditions'), t('run.sheetStarted'), t('run.sheetDone'), t('run.sheetInitials')],
     steps.map((li, i) => [
       `${i + 1}. ${li.querySelector('h3')?.textContent?.trim() ?? ''}`,
       [...li.querySelectorAll('.conditions > div')].map((d) => `${d.querySelector('dt')?.textContent}: ${d.querySelector('dd')?.textContent}`).join('; '),
@@ -308,7 +314,7 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
     'sheet',
   );
   const notesTitle = document.createElement('h3');
-  notesTitle.textContent = 'Notes';
+  notesTitle.textContent = t('run.sheetNotes');
   const notes = document.createElement('div');
   notes.className = 'sheet-notes';
   sheet.append(title, meta, fields, stuff, work, notesTitle, notes);
@@ -332,14 +338,13 @@ function setUp(bar: HTMLElement): void {
   let versionChanged = false;
   if (stored === 'unusable') {
     write(slug, undefined);
-    message.textContent =
-      'A saved run of this protocol could not be read (it was made by another version of this page, or changed by hand), so a new run starts clean.';
+    message.textContent = t('run.unusable');
     message.hidden = false;
   }
 
   if (state && state.version !== version) {
     versionChanged = true;
-    message.textContent = `This protocol changed from version ${state.version} to ${version} since your last run, so that run was cleared and a new one starts clean.`;
+    message.textContent = t('run.versionChanged', { old: state.version, new: version });
     message.hidden = false;
     state = undefined;
     write(slug, undefined);
@@ -375,7 +380,7 @@ function setUp(bar: HTMLElement): void {
     materials.forEach((li, i) => {
       li.querySelector('.run-check')?.remove();
       li.prepend(
-        checkbox(`Have: ${li.textContent?.trim() ?? ''}`, state!.materials.includes(i), (on) => {
+        checkbox(t('run.have', { material: li.textContent?.trim() ?? '' }), state!.materials.includes(i), (on) => {
           state!.materials = on ? [...new Set([...state!.materials, i])] : state!.materials.filter((m) => m !== i);
           save();
         }),
@@ -386,7 +391,7 @@ function setUp(bar: HTMLElement): void {
       const heading = li.querySelector('h3')!;
       heading.querySelector('.run-check')?.remove();
       heading.prepend(
-        checkbox(`Done: ${heading.textContent?.trim() ?? id}`, state!.steps.includes(id), (on) => {
+        checkbox(t('run.done', { step: heading.textContent?.trim() ?? id }), state!.steps.includes(id), (on) => {
           state!.steps = on ? [...new Set([...state!.steps, id])] : state!.steps.filter((s) => s !== id);
           li.classList.toggle('run-done', on);
           save();
@@ -410,7 +415,7 @@ function setUp(bar: HTMLElement): void {
       if (li.dataset.reminder) {
         const note = document.createElement('p');
         note.className = 'run-reminder';
-        note.textContent = `Reminder: ${li.dataset.reminder}`;
+        note.textContent = t('run.reminder', { text: li.dataset.reminder });
         tools.append(note);
       }
       if (tools.childElementCount > 0) li.append(tools);
@@ -430,15 +435,15 @@ function setUp(bar: HTMLElement): void {
   startButton.addEventListener('click', () => enter(false));
   bar.querySelector('[data-run-sheet]')!.addEventListener('click', () => printRunSheet(article, materials, steps));
   bar.querySelector('[data-run-reset]')!.addEventListener('click', () => {
-    if (countdowns.some((c) => c.running) && !confirm('A timer is still running. Clear the progress and stop it?')) return;
+    if (countdowns.some((c) => c.running) && !confirm(t('run.confirmReset'))) return;
     write(slug, undefined);
     state = undefined;
     enter(true);
-    message.textContent = 'Progress cleared: the run starts again.';
+    message.textContent = t('run.cleared');
     message.hidden = false;
   });
   bar.querySelector('[data-run-end]')!.addEventListener('click', () => {
-    if (countdowns.some((c) => c.running) && !confirm('A timer is still running. End the run and stop it?')) return;
+    if (countdowns.some((c) => c.running) && !confirm(t('run.confirmEnd'))) return;
     write(slug, undefined);
     state = undefined;
     leave();
