@@ -220,12 +220,15 @@ describe('opened from disk in Chromium', () => {
     await page.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
+    // Chromium hands localStorage writes to its browser process asynchronously; see the theme test below.
+    await page.waitForTimeout(500);
     await page.reload();
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
     expect(await page.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
     await page.getByRole('button', { name: 'Reset progress' }).click();
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
+    await page.waitForTimeout(500);
     await page.reload();
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
