@@ -11,6 +11,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as pagefind from 'pagefind';
 import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../src/search/index-parts.ts';
+import { CONTENT_FILES } from '../src/content-model.ts';
 import { loadSiteConfig } from '../src/lib/site-config.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
@@ -54,7 +55,7 @@ function dirBytes(dir: string): number {
 
 /** Builds the search index and assets into `siteDir`. */
 export async function buildSearchIndex(siteDir: string, contentDir: string, root: string): Promise<SearchIndexReport> {
-  const vocabulary = loadVocabulary(join(contentDir, 'vocabulary.yaml'));
+  const vocabulary = loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary));
 
   // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
   const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(contentDir).language });

@@ -56,6 +56,16 @@ export const REQUIRED_SITE_TEXTS = ['overview', 'how-to-cite', 'disclaimer'] as 
 export const SECTION_INTROS = ['faq', 'troubleshooting', 'data', 'protocols', 'references', 'dose-response'] as const;
 export type SectionIntro = (typeof SECTION_INTROS)[number];
 
+/** The page each section intro is shown on. */
+export const INTRO_ROUTES: Record<SectionIntro, string> = {
+  faq: routes.faqIndex(),
+  troubleshooting: routes.guides(),
+  data: routes.data(),
+  protocols: routes.protocols(),
+  references: routes.references(),
+  'dose-response': routes.ic50Calculator(),
+};
+
 /** A page of an optional section: its route pattern and its file under src/sections/. */
 interface SectionPage {
   pattern: string;

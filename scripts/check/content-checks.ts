@@ -22,7 +22,7 @@ import { MERMAID_CONFIG, withDiagramClasses } from '../../src/markdown/diagram-t
 import { MERMAID_VERSION, renderMermaid } from '../../src/markdown/mermaid-renderer.ts';
 import { ReferenceSchema } from '../../src/schemas/reference.ts';
 import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
-import { CONTENT_FILES, MDX_COLLECTIONS, presentSections, REQUIRED_SITE_TEXTS } from '../../src/content-model.ts';
+import { CONTENT_FILES, INTRO_ROUTES, MDX_COLLECTIONS, presentSections, REQUIRED_SITE_TEXTS } from '../../src/content-model.ts';
 import { routes as siteRoutes } from '../../src/lib/routes.ts';
 import { bundleName, siteConfigProblems, loadSiteConfig } from '../../src/lib/site-config.ts';
 import { unknownUiKeys } from '../../src/i18n/ui.ts';
@@ -31,16 +31,6 @@ import { findBrowser } from '../lib/find-browser.ts';
 import type { Finding } from './report.ts';
 import { mermaidLinkProblems, safetyProblems } from '../../src/markdown/content-safety.ts';
 import { decodeContent } from '../../src/lib/text-encoding.ts';
-
-/** The site text files that introduce a section are shown on that section's page. */
-const INTRO_ROUTES: Record<string, string> = {
-  faq: siteRoutes.faqIndex(),
-  troubleshooting: siteRoutes.guides(),
-  data: siteRoutes.data(),
-  protocols: siteRoutes.protocols(),
-  references: siteRoutes.references(),
-  'dose-response': siteRoutes.ic50Calculator(),
-};
 
 /** One parser for every body: building a processor per file cost more than parsing on large sites. */
 const mdxParser = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).freeze();
@@ -147,18 +137,19 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     const real = realpathSync(path);
     return real === contentRoot || real.startsWith(contentRoot + sep);
   };
+  const reportOutside = (path: string, name: string) =>
+    report(
+      path,
+      { line: 1, column: 1 },
+      'content-outside',
+      `"${name}" is a link to a file outside the content folder`,
+      'Copy the file into the content folder instead of linking to it.',
+    );
   // The YAML files are text too: a bad byte is reported where it is, before a parser turns it into U+FFFD.
   for (const name of Object.values(CONTENT_FILES)) {
     const path = join(contentDir, name);
     if (!existsSync(path)) continue;
-    if (!insideContent(path))
-      report(
-        path,
-        { line: 1, column: 1 },
-        'content-outside',
-        `"${name}" is a link to a file outside the content folder`,
-        'Copy the file into the content folder instead of linking to it.',
-      );
+    if (!insideContent(path)) reportOutside(path, name);
     const decoded = decodeContent(readFileSync(path));
     if (decoded.problem) report(path, decoded.problem, 'encoding', decoded.problem.message, 'Save the file as UTF-8 text (µ, °, ± and ₂ need it).');
   }
@@ -294,13 +285,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       }
       seen.set(slug, name);
       if (!insideContent(path)) {
-        report(
-          path,
-          { line: 1, column: 1 },
-          'content-outside',
-          `"${name}" is a link to a file outside the content folder`,
-          'Copy the file into the content folder instead of linking to it.',
-        );
+        reportOutside(path, name);
         continue;
       }
       const decoded = decodeContent(readFileSync(path));
@@ -338,7 +323,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
         body: text.slice(match[0].length),
         frontmatter: match[1]!,
         slug,
-        route: folder === MDX_COLLECTIONS.site.folder ? (INTRO_ROUTES[slug] ?? route(slug)) : route(slug),
+        route: folder === MDX_COLLECTIONS.site.folder ? ((INTRO_ROUTES as Record<string, string>)[slug] ?? route(slug)) : route(slug),
       };
       files.push(file);
       // The parser Astro reads frontmatter with, so the checks see the same values as the build.

@@ -9,7 +9,7 @@ import { join, resolve, sep } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { slug as githubSlug } from 'github-slugger';
 import * as pagefind from 'pagefind';
-import { entryFiles, MDX_COLLECTIONS, presentSections } from '../content-model.ts';
+import { CONTENT_FILES, entryFiles, MDX_COLLECTIONS, presentSections } from '../content-model.ts';
 import { routes } from '../lib/routes.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../search/index-parts.ts';
@@ -60,7 +60,10 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
     }
     const { files: written } = await index.getFiles();
     const next = new Map(written.map((f) => [`/pagefind/${f.path}`, f.content]));
-    next.set('/search/vocabulary.js', new TextEncoder().encode(vocabularyScript(loadVocabulary(join(contentDir, 'vocabulary.yaml')), byFrequency(counts))));
+    next.set(
+      '/search/vocabulary.js',
+      new TextEncoder().encode(vocabularyScript(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary)), byFrequency(counts))),
+    );
     files = next;
     await index.deleteIndex();
     logger.info(`search index of the current content ready (${((performance.now() - started) / 1000).toFixed(1)} s)`);

@@ -7,7 +7,7 @@ import { getCollection, type CollectionEntry } from 'astro:content';
 import { scanCitations } from '../markdown/citation-syntax.ts';
 import type { Reference } from '../schemas/reference.ts';
 import { routes } from './routes.ts';
-import { CONTENT_FILES, presentSections, SECTION_INTROS, type SectionIntro } from '../content-model.ts';
+import { CONTENT_FILES, INTRO_ROUTES, presentSections, SECTION_INTROS, type SectionIntro } from '../content-model.ts';
 import { loadReferenceIndex } from './reference-index.ts';
 import { contentDir } from './paths.ts';
 import { center, t } from './center.ts';
@@ -40,16 +40,6 @@ export interface Site {
   /** The optional intro of a section's index page (`site/<section>.mdx`), if the center has one. */
   intro: (section: SectionIntro) => SiteTextEntry | undefined;
 }
-
-/** The page a section intro is shown on. */
-const INTRO_ROUTES: Record<SectionIntro, string> = {
-  faq: routes.faqIndex(),
-  troubleshooting: routes.guides(),
-  data: routes.data(),
-  protocols: routes.protocols(),
-  references: routes.references(),
-  'dose-response': routes.ic50Calculator(),
-};
 
 /** A citation in a typed field that names no reference. */
 export class UnknownCitationError extends Error {

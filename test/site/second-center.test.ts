@@ -36,6 +36,8 @@ describe('a second center, built from its folder alone', () => {
       const $ = loadPage(dist, `/protocols/${slug}/`);
       expect($('h1').text()).toBe(`Protocol ${data.number as number}: ${data.title as string}`);
       expect($('ol.steps > li')).toHaveLength((data.steps as unknown[]).length);
+      // Words and the date stay apart where the markup breaks a line between them.
+      expect($('p.meta').first().text()).toMatch(/last reviewed \d{1,2} \w+ \d{4}/);
     }
     const guide = loadPage(dist, '/troubleshooting/sybr-green-qpcr/');
     expect(guide('th#ntc-amplification').text().trim()).toBe('Amplification in the no-template control');
