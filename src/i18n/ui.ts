@@ -17,6 +17,11 @@ export function unknownUiKeys(overrides: Readonly<Record<string, string>>): stri
   return Object.keys(overrides).filter((k) => !(k in EN));
 }
 
+/** The kinds of page search files pages under, in the order its type filter lists them; their names are in the table. */
+export const SEARCH_TYPES = ['faq', 'troubleshooting', 'protocol', 'data', 'reference', 'overview'] as const;
+export type SearchType = (typeof SEARCH_TYPES)[number];
+export const searchTypeKey = (type: SearchType) => `searchType.${type}` as const;
+
 /** Id of the JSON the layout writes when a center replaces interface words, for the client scripts to read. */
 export const UI_STRINGS_ID = 'ui-strings';
 

@@ -9,7 +9,7 @@ import type { PagefindApi, PagefindData, PagefindResult } from './pagefind-api.t
 import { expandQuery } from './query-expansion.ts';
 import { markMatcher } from './marks.ts';
 import { correctQuery } from './spelling.ts';
-import { pageTranslator } from '../i18n/ui.ts';
+import { pageTranslator, SEARCH_TYPES, searchTypeKey } from '../i18n/ui.ts';
 
 /** The interface's words, in the center's language. */
 const t = pageTranslator();
@@ -30,7 +30,7 @@ declare global {
   }
 }
 
-const TYPE_ORDER = ['FAQ', 'Troubleshooting', 'Protocol', 'Data', 'Reference', 'Overview'];
+const TYPE_ORDER: string[] = SEARCH_TYPES.map((type) => t(searchTypeKey(type)));
 const MAX_RESULTS = 8;
 const MAX_SUBRESULTS = 3;
 

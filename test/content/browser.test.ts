@@ -185,7 +185,7 @@ describe('diagrams', () => {
         async (page) => {
           await page.goto(baseUrl + path);
           const light = await diagramColours(page);
-          await page.getByRole('button', { name: 'Dark theme' }).click();
+          await page.locator('[data-theme-toggle]').click();
           const dark = await diagramColours(page);
           expect(light.length).toBeGreaterThan(10);
           expect(dark.map((c) => c.background)).not.toEqual(light.map((c) => c.background));

@@ -70,8 +70,8 @@ describe('IC50 calculator', () => {
     const plotText = await page.locator('.ic50-plot svg text').allTextContents();
     expect(plotText).toContain('Concentration (log scale)');
     expect(plotText.filter((t) => t.startsWith('Line '))).toEqual([
-      expect.stringMatching(/^Line A: IC50 [\d.]+$/),
-      expect.stringMatching(/^Line B: IC50 [\d.]+$/),
+      expect.stringMatching(/^Line A: IC₅₀ [\d.]+$/),
+      expect.stringMatching(/^Line B: IC₅₀ [\d.]+$/),
     ]);
   });
 
@@ -102,7 +102,7 @@ describe('IC50 calculator', () => {
 
   it.each([
     ['a cell that is not a number', '0.1\t98\n1\tabc\n10\t12\n100\t5', /Line A: Row 2, column 2: "abc" is not a number\./],
-    ['fewer than five doses', '0.1\t98\n1\t50\n10\t5\n100\t4', /Line A: 4 distinct concentrations: a four-parameter fit needs at least 5/],
+    ['fewer than five doses', '0.1\t98\n1\t50\n10\t5\n100\t4', /Line A: Distinct concentrations: 4; a four-parameter fit needs at least 5/],
     ['a zero concentration', '0\t100\n0.1\t98\n1\t50\n10\t5', /Line A: Row 1: a concentration of 0 cannot go on a log axis/],
   ])('bad input, %s, gets a clear message and no fit', async (_name, data, message) => {
     await fit(data);
@@ -124,6 +124,43 @@ describe('IC50 calculator', () => {
     expect(row[1]).toBe(bound);
     expect(row[2]).toBe('not defined by the data');
     expect(await page.locator('.ic50-warnings').textContent()).toMatch(warning);
+  });
+
+  it('refuses 200,000 pasted rows with one clear message and stays responsive', async () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => `${i + 1}\t${50 + (i % 7)}`).join('\n');
+    await page.goto(`${baseUrl}/tools/ic50/`);
+    await page.locator('#line-a').evaluate((box, text) => ((box as HTMLTextAreaElement).value = text), rows);
+    await page.getByRole('button', { name: 'Fit' }).click();
+    await page.waitForFunction(() => document.getElementById('ic50-output')!.childElementCount > 0, undefined, { timeout: 10_000 });
+    expect(await page.getByRole('alert').textContent()).toBe('Line A: The data have 200000 rows; the calculator takes at most 1000 rows per line.');
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+  });
+
+  it('rejects a viability of 1e154 by row and column instead of freezing the tab on its plot', async () => {
+    await fit('0.1\t98\n1\t80\n3\t1e154\n10\t20\n30\t5\n100\t4');
+    expect(await page.getByRole('alert').textContent()).toBe(
+      'Line A: Row 3, column 2: 1e154 is not a viability in percent; values must lie between -100 and 1000.',
+    );
+  });
+
+  it('draws the widest data it accepts (1e-15 to 1e15, viability up to 1000 %) with a readable number of ticks', async () => {
+    const doses = [1e-15, 1e-9, 1e-3, 1, 1e3, 1e9, 1e15];
+    await fit(doses.map((x, i) => `${x}\t${[1000, 900, 700, 400, 100, 20, 5][i]}`).join('\n'));
+    const ticks = await page.locator('.ic50-plot svg text').count();
+    expect(ticks).toBeGreaterThan(5);
+    expect(ticks).toBeLessThan(40);
+  });
+
+  it('keeps what was pasted across a reload', async () => {
+    await page.goto(`${baseUrl}/tools/ic50/`);
+    await page.locator('#line-a').fill('0.1\t98\n1\t50');
+    await page.locator('#line-b').fill('0.3\t97');
+    await page.waitForTimeout(500); // Chromium's storage writes land asynchronously, as in the offline tests
+    await page.reload();
+    expect(await page.locator('#line-a').inputValue()).toBe('0.1\t98\n1\t50');
+    expect(await page.locator('#line-b').inputValue()).toBe('0.3\t97');
+    await page.locator('#line-a').fill('');
+    await page.locator('#line-b').fill('');
   });
 
   it('has no axe violations with results shown', async () => {

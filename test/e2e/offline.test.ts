@@ -252,7 +252,7 @@ describe('opened from disk in Chromium', () => {
     await page.goto(home);
     const before = await page.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
     const expected = before === 'dark' ? 'light' : 'dark';
-    await page.getByRole('button', { name: 'Dark theme' }).click();
+    await page.locator('[data-theme-toggle]').click();
     await page.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
     // Chromium hands a page's localStorage writes to the browser process asynchronously; a reload within milliseconds (which
     // no reader does) can start before they land, and under load it did once. Half a second is what a person's click takes anyway.

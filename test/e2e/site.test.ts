@@ -158,35 +158,59 @@ describe('theme', () => {
         await page.goto(baseUrl + '/');
         const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
         expect(await background()).toBe('rgb(255, 255, 255)');
-        const toggle = page.getByRole('button', { name: 'Dark theme' });
-        expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+        const toggle = page.locator('[data-theme-toggle]');
+        expect(await toggle.getAttribute('title')).toBe('Switch the theme: as the system, dark, light');
+        await expect.poll(() => toggle.evaluate((b) => b.textContent!.trim())).toBe('Theme: as the system');
 
         await toggle.click();
         expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
         expect(await background()).toBe('rgb(20, 24, 29)');
+        expect(await page.getByRole('button', { name: 'Theme: dark' }).count()).toBe(1);
 
         await page.reload();
         expect(await page.evaluate(() => (window as unknown as { themeAtBody: string }).themeAtBody)).toBe('dark');
         expect(await background()).toBe('rgb(20, 24, 29)');
-        expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+        expect(await page.getByRole('button', { name: 'Theme: dark' }).count()).toBe(1);
 
         await page.goto(baseUrl + '/references/');
         expect(await page.evaluate(() => (window as unknown as { themeAtBody: string }).themeAtBody)).toBe('dark');
 
-        await page.getByRole('button', { name: 'Dark theme' }).click();
+        await page.locator('[data-theme-toggle]').click();
         await page.reload();
         expect(await background()).toBe('rgb(255, 255, 255)');
+        expect(await page.getByRole('button', { name: 'Theme: light' }).count()).toBe(1);
       },
       { colorScheme: 'light' },
     );
   });
 
-  it('follows the system dark preference when no choice was made', async () => {
+  it('goes back to following the system on the third click, and then follows it when it changes', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + '/faq/');
+        const toggle = page.locator('[data-theme-toggle]');
+        await toggle.click(); // dark
+        await toggle.click(); // light, chosen: it stays light when the system turns dark
+        await page.emulateMedia({ colorScheme: 'dark' });
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
+        await page.emulateMedia({ colorScheme: 'light' });
+        await toggle.click(); // as the system
+        expect(await page.getByRole('button', { name: 'Theme: as the system' }).count()).toBe(1);
+        expect(await page.evaluate(() => [document.documentElement.getAttribute('data-theme'), localStorage.getItem('theme')])).toEqual([null, null]);
+        await page.emulateMedia({ colorScheme: 'dark' });
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 24, 29)');
+      },
+      { colorScheme: 'light' },
+    );
+  });
+
+  it('follows the system dark preference when no choice was made, and its first click goes light', async () => {
     await withPage(
       async (page) => {
         await page.goto(baseUrl + '/faq/');
         expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(20, 24, 29)');
-        expect(await page.getByRole('button', { name: 'Dark theme' }).getAttribute('aria-pressed')).toBe('true');
+        await page.getByRole('button', { name: 'Theme: as the system' }).click();
+        expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(255, 255, 255)');
       },
       { colorScheme: 'dark' },
     );
@@ -213,7 +237,7 @@ describe('diagrams', () => {
       async (page) => {
         await page.goto(baseUrl + path);
         const light = await diagramColours(page);
-        await page.getByRole('button', { name: 'Dark theme' }).click();
+        await page.locator('[data-theme-toggle]').click();
         const dark = await diagramColours(page);
         // Five steps and two labelled arrows. A long label wraps into one <tspan> per line: compared without the spaces between lines.
         expect(light.map((c) => c.label!.replace(/\s+/g, ''))).toEqual(
@@ -249,7 +273,7 @@ describe('diagrams', () => {
   it('prints in light colours even when the reader chose dark', async () => {
     await withPage(async (page) => {
       await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
-      await page.getByRole('button', { name: 'Dark theme' }).click();
+      await page.locator('[data-theme-toggle]').click();
       await page.emulateMedia({ media: 'print' });
       const [node] = await diagramColours(page);
       expect(node!.text).toBe('rgb(27, 31, 36)');

@@ -16,7 +16,9 @@ it('builds a center with language: de and a ui table of its own', () => {
   expect(site).toContain('language: de');
   writeFileSync(
     join(content, 'site.yaml'),
-    `${site}\nui:\n  nav.references: Literatur\n  search.filters: Nach Typ und Thema filtern\n  skip.content: Zum Inhalt springen\n`,
+    `${site}\nui:\n  nav.references: Literatur\n  search.filters: Nach Typ und Thema filtern\n  skip.content: Zum Inhalt springen\n` +
+      `  searchType.overview: Übersicht\n  searchType.reference: Literaturangabe\n  toc.label: Auf dieser Seite\n  theme.system: 'Design: wie das System'\n` +
+      `  theme.title: 'Design wechseln'\n  tool.plotCaption: 'Punkte: Daten; Linien: angepasste Kurven.'\n`,
   );
   const out = join(dir, 'dist');
   const result = spawnSync(process.execPath, ['scripts/build.ts', '--content', content], {
@@ -28,6 +30,13 @@ it('builds a center with language: de and a ui table of its own', () => {
   expect($('html').attr('lang')).toBe('de');
   expect($('nav[aria-label="Main"] a').last().text()).toBe('Literatur');
   expect($('.skip-link').text()).toBe('Zum Inhalt springen');
+  // Search files the pages under the center's names for their kinds; the table of contents, and the theme button speak it too.
+  expect($('meta[data-pagefind-filter="type[content]"]').attr('content')).toBe('Übersicht');
+  expect(loadPage(out, '/references/')('meta[data-pagefind-filter="type[content]"]').attr('content')).toBe('Literaturangabe');
+  expect($('#toc-heading').text()).toBe('Auf dieser Seite');
+  expect($('[data-theme-toggle] [data-theme-label]').text()).toBe('Design: wie das System');
+  expect($('[data-theme-toggle]').attr('title')).toBe('Design wechseln');
+  expect(loadPage(out, '/tools/ic50/')('#ui-strings').text()).toContain('Punkte: Daten; Linien: angepasste Kurven.');
   // The client scripts' words travel with the page, for the search box.
   expect(JSON.parse($('#ui-strings').text())).toMatchObject({ 'search.filters': 'Nach Typ und Thema filtern' });
   // Pagefind indexes the pages as German.

@@ -9,6 +9,17 @@
  * log scale, so its interval is asymmetric, as in established tools.
  */
 
+import { translator, type Translate } from '../../i18n/ui.ts';
+
+/** The most rows a line's data may have: a dose–response series has tens; more is a pasted file of something else. */
+export const MAX_ROWS = 1000;
+/** The most replicate values in one row. */
+export const MAX_REPLICATES = 48;
+/** Concentrations the log axis and the fit take: anything outside is a typing error, not a dose. */
+export const CONCENTRATION_RANGE: readonly [number, number] = [1e-15, 1e15];
+/** Viability in percent of the control: anything outside is not a viability. */
+export const VIABILITY_RANGE: readonly [number, number] = [-100, 1000];
+
 export interface Point {
   x: number;
   y: number;
@@ -22,41 +33,51 @@ export type Parsed = { ok: true; points: Point[] } | { ok: false; errors: string
  * viabilities. Tabs, commas, semicolons or spaces separate the cells; a
  * header row is skipped; empty replicate cells are allowed.
  */
-export function parseDoseResponse(text: string): Parsed {
+export function parseDoseResponse(text: string, say: Translate = translator()): Parsed {
   const errors: string[] = [];
   const points: Point[] = [];
   const rows = text
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+  if (rows.length > MAX_ROWS) return { ok: false, errors: [say('tool.errTooManyRows', { count: rows.length, max: MAX_ROWS })] };
   rows.forEach((line, index) => {
     // Tabs (spreadsheets), then semicolons (spreadsheets that write decimal commas), then commas, then spaces.
     const separator = line.includes('\t') ? '\t' : line.includes(';') ? ';' : line.includes(',') ? ',' : /\s+/;
     const cells = line.split(separator).map((c) => c.trim());
     const row = index + 1;
+    if (cells.length - 1 > MAX_REPLICATES) {
+      errors.push(say('tool.errTooManyCells', { row, count: cells.length - 1, max: MAX_REPLICATES }));
+      return;
+    }
     const numeric = cells.map((c) => (c === '' ? Number.NaN : Number(c.replace(/^(-?\d+),(\d+)$/, '$1.$2'))));
     if (index === 0 && numeric.every((n) => Number.isNaN(n))) return; // a header row
     const [x, ...ys] = numeric;
     if (cells[0] === '' || Number.isNaN(x)) {
-      errors.push(`Row ${row}, column 1: "${cells[0]}" is not a number; the first column is the concentration.`);
+      errors.push(say('tool.errConcNotNumber', { row, cell: cells[0]! }));
       return;
     }
     if (x! <= 0) {
-      errors.push(
-        `Row ${row}: a concentration of ${cells[0]} cannot go on a log axis; use concentrations above zero (leave untreated controls out, or normalise to them).`,
-      );
+      errors.push(say('tool.errConcNotPositive', { row, cell: cells[0]! }));
+      return;
+    }
+    const [minX, maxX] = CONCENTRATION_RANGE;
+    if (!(x! >= minX && x! <= maxX)) {
+      errors.push(say('tool.errConcRange', { row, cell: cells[0]!, min: power(minX), max: power(maxX) }));
       return;
     }
     let any = false;
     ys.forEach((y, c) => {
       if (cells[c + 1] === '') return;
-      if (Number.isNaN(y)) errors.push(`Row ${row}, column ${c + 2}: "${cells[c + 1]}" is not a number.`);
+      const [minY, maxY] = VIABILITY_RANGE;
+      if (Number.isNaN(y)) errors.push(say('tool.errNotNumber', { row, column: c + 2, cell: cells[c + 1]! }));
+      else if (!(y! >= minY && y! <= maxY)) errors.push(say('tool.errViabilityRange', { row, column: c + 2, cell: cells[c + 1]!, min: minY, max: maxY }));
       else {
         points.push({ x: x!, y: y! });
         any = true;
       }
     });
-    if (!any && ys.length === 0) errors.push(`Row ${row}: no viability value after the concentration.`);
+    if (!any && ys.length === 0) errors.push(say('tool.errNoViability', { row }));
   });
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, points };
@@ -197,30 +218,25 @@ export function studentTQuantile(p: number, df: number): number {
  * Fits the 4PL curve and reads the absolute IC₅₀ off it. Refuses fewer than five distinct concentrations (four parameters
  * need more than four doses to be estimated at all) and a curve that rises with concentration.
  */
-export function fit4pl(points: readonly Point[]): FitResult {
+export function fit4pl(points: readonly Point[], say: Translate = translator()): FitResult {
   const n = points.length;
   const doses = new Set(points.map((p) => p.x)).size;
   if (doses < MIN_DOSES)
     return {
       ok: false,
-      error: `${doses} distinct concentration${doses === 1 ? '' : 's'}: a four-parameter fit needs at least ${MIN_DOSES} (it estimates four parameters, the bottom and top plateaus, the midpoint and the slope). Add concentrations that span the response.`,
+      error: say('tool.errFewDoses', { count: doses, min: MIN_DOSES }),
     };
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
-  const range: [number, number] = [Math.min(...xs), Math.max(...xs)];
-  if (Math.max(...ys.map(Math.abs)) <= 1.5)
-    return {
-      ok: false,
-      error:
-        'Every viability value is 1.5 or less: they look like fractions of the control. Enter viability in percent of the untreated control (for example 98 for 0.98).',
-    };
+  const range: [number, number] = [minOf(xs), maxOf(xs)];
+  if (maxOf(ys.map(Math.abs)) <= 1.5) return { ok: false, error: say('tool.errFractions') };
 
   // Start: plateaus from the data, IC50 where the response crosses halfway, and a slope whose sign follows the data
   // (falling for inhibition) and whose size spreads the transition over the tested range.
   const byX = [...points].sort((a, b) => a.x - b.x);
   const falling = byX[0]!.y >= byX[n - 1]!.y;
-  const low = Math.min(...ys);
-  const high = Math.max(...ys);
+  const low = minOf(ys);
+  const high = maxOf(ys);
   const half = (high + low) / 2;
   const cross = byX.find((p) => (falling ? p.y <= half : p.y >= half)) ?? byX[Math.floor(n / 2)]!;
   const spread = Math.log(range[1]) - Math.log(range[0]);
@@ -294,14 +310,14 @@ export function fit4pl(points: readonly Point[]): FitResult {
   const atLow = logistic4(range[0], fit);
   const atHigh = logistic4(range[1], fit);
   const drop = atLow - atHigh;
-  if (drop < -10) return { ok: false, error: 'Viability rises with the concentration: this is not an inhibition, so there is no IC50.', fit };
+  if (drop < -10) return { ok: false, error: say('tool.errRising'), fit };
   const inhibits = drop > 10 && hill > 0;
   // The absolute IC50: where the fitted curve crosses 50 % within the tested doses, or a bound on the side it lies.
   if (atHigh > 50) fit.absolute = { relation: '>', value: range[1] };
   else if (atLow < 50) fit.absolute = { relation: '<', value: range[0] };
   else fit.absolute = { relation: '=', value: fit.ic50 * Math.pow((top - 50) / (50 - bottom), 1 / hill) };
   if (!inhibits) {
-    fit.warnings.push(`No inhibition: viability changes by ${Math.abs(drop).toFixed(1)} points at most over ${range[0]}–${range[1]}.`);
+    fit.warnings.push(say('tool.warnNoInhibition', { drop: Math.abs(drop).toFixed(1), low: range[0], high: range[1] }));
     return { ok: true, fit };
   }
   // A plateau is defined by the data when the fitted curve has come within a fifth of the span of it at the end of the tested range.
@@ -309,13 +325,9 @@ export function fit4pl(points: readonly Point[]): FitResult {
   const bottomDefined = atHigh - bottom <= 0.2 * span;
   const topDefined = top - atLow <= 0.2 * span;
   if (!bottomDefined)
-    fit.warnings.push(
-      `The curve has not levelled off at the highest concentration (${atHigh.toFixed(0)} % viability there): its bottom plateau (${bottom.toFixed(0)} %) and its midpoint are extrapolated.`,
-    );
+    fit.warnings.push(say('tool.warnBottom', { viability: atHigh.toFixed(0), bottom: bottom.toFixed(0) }));
   if (!topDefined)
-    fit.warnings.push(
-      `The curve has not levelled off at the lowest concentration (${atLow.toFixed(0)} % viability there): its top plateau (${top.toFixed(0)} %) is extrapolated.`,
-    );
+    fit.warnings.push(say('tool.warnTop', { viability: atLow.toFixed(0), top: top.toFixed(0) }));
   fit.relativeDefined = bottomDefined && topDefined && fit.ic50 >= range[0] && fit.ic50 <= range[1];
   return { ok: true, fit };
 }
@@ -333,3 +345,10 @@ export function ratioOf(a: Estimate, b: Estimate): Estimate | undefined {
   if (down) return { relation: '<', value };
   return a.relation === '=' && b.relation === '=' ? { relation: '=', value } : undefined;
 }
+
+/** A bound as typed: 1e-15, 1e15. */
+const power = (v: number) => v.toExponential().replace('e+', 'e');
+
+/** Smallest and largest of many numbers: Math.min(...xs) overflows the call stack on very long lists. */
+export const minOf = (xs: readonly number[]) => xs.reduce((m, x) => (x < m ? x : m), Infinity);
+export const maxOf = (xs: readonly number[]) => xs.reduce((m, x) => (x > m ? x : m), -Infinity);

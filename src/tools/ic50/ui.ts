@@ -5,8 +5,11 @@
  * label, the unit and the ratio's name are the center's, read from the form's
  * data-* attributes (see src/sections/tools/ic50.astro).
  */
-import { fit4pl, logistic4, parseDoseResponse, ratioOf, type Estimate, type Fit, type Point } from './fit.ts';
+import { fit4pl, logistic4, maxOf, minOf, parseDoseResponse, ratioOf, type Estimate, type Fit, type Point } from './fit.ts';
 import { textTable } from '../text-table.ts';
+import { pageTranslator } from '../../i18n/ui.ts';
+
+const t = pageTranslator();
 
 /** The center's wording, from the form. */
 interface Labels {
@@ -21,12 +24,12 @@ function labelsOf(form: HTMLFormElement): Labels {
   const d = form.dataset;
   return {
     lines: [
-      { id: 'line-a', name: d.lineA ?? 'Line A', colour: '#1d4e89' },
-      { id: 'line-b', name: d.lineB ?? 'Line B', colour: '#a1261b' },
+      { id: 'line-a', name: d.lineA ?? 'A', colour: '#1d4e89' },
+      { id: 'line-b', name: d.lineB ?? 'B', colour: '#a1261b' },
     ],
-    concentration: d.concentration ?? 'Concentration',
+    concentration: d.concentration ?? '',
     unit: d.unit ?? '',
-    ratio: d.ratio ?? 'Fold change',
+    ratio: d.ratio ?? '',
   };
 }
 
@@ -61,30 +64,33 @@ function plotSvg(lines: Fitted[], labels: Labels): string {
   const m = { l: 56, r: 16, t: 16, b: 48 };
   const xs = lines.flatMap((l) => l.points.map((p) => p.x));
   const ys = lines.flatMap((l) => l.points.map((p) => p.y));
-  const lx0 = Math.floor(Math.log10(Math.min(...xs)));
-  const lx1 = Math.ceil(Math.log10(Math.max(...xs)));
-  const y0 = Math.min(0, ...ys);
-  const y1 = Math.max(100, ...ys);
+  // The parser keeps values within bounds; the ticks are still counted, not stepped to a value, so no input can make them loop.
+  const lx0 = Math.floor(Math.log10(minOf(xs)));
+  const lx1 = Math.max(lx0 + 1, Math.ceil(Math.log10(maxOf(xs))));
+  const y0 = Math.min(0, minOf(ys));
+  const y1 = Math.max(100, maxOf(ys));
+  const decadeStep = Math.ceil((lx1 - lx0) / 12);
+  const yStep = 25 * Math.ceil((y1 - y0) / 25 / 12);
   const sx = (x: number) => m.l + ((Math.log10(x) - lx0) / (lx1 - lx0 || 1)) * (W - m.l - m.r);
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
   const parts: string[] = [`<rect width="${W}" height="${H}" fill="#fff"/>`];
-  for (let e = lx0; e <= lx1; e++) {
+  for (let e = lx0; e <= lx1; e += decadeStep) {
     const x = sx(10 ** e);
     parts.push(
       `<line x1="${x}" y1="${m.t}" x2="${x}" y2="${H - m.b}" stroke="#ddd"/><text x="${x}" y="${H - m.b + 18}" font-size="12" text-anchor="middle" fill="#333">${10 ** e >= 1 ? 10 ** e : (10 ** e).toPrecision(1)}</text>`,
     );
   }
-  for (let y = 0; y <= y1; y += 25)
+  for (let y = Math.ceil(y0 / yStep) * yStep; y <= y1; y += yStep)
     parts.push(
       `<line x1="${m.l}" y1="${sy(y)}" x2="${W - m.r}" y2="${sy(y)}" stroke="#eee"/><text x="${m.l - 8}" y="${sy(y) + 4}" font-size="12" text-anchor="end" fill="#333">${y}</text>`,
     );
   parts.push(
     `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
   );
-  const axis = `${labels.concentration} (${labels.unit ? `${labels.unit}, ` : ''}log scale)`;
+  const axis = t('tool.axisX', { label: labels.concentration, unit: labels.unit ? `${labels.unit}, ` : '' });
   parts.push(`<text x="${(W + m.l) / 2}" y="${H - 8}" font-size="13" text-anchor="middle" fill="#111">${escapeXml(axis)}</text>`);
   parts.push(
-    `<text x="14" y="${(H - m.b) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 14 ${(H - m.b) / 2})">Viability (%)</text>`,
+    `<text x="14" y="${(H - m.b) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 14 ${(H - m.b) / 2})">${escapeXml(t('tool.axisY'))}</text>`,
   );
   lines.forEach((l, i) => {
     const steps = 120;
@@ -95,10 +101,10 @@ function plotSvg(lines: Fitted[], labels: Labels): string {
     parts.push(`<path d="${path}" fill="none" stroke="${l.colour}" stroke-width="2"/>`);
     for (const p of l.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${l.colour}"/>`);
     parts.push(
-      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${escapeXml(`${l.name}: IC50 ${withUnit(estimate(l.fit.absolute), labels.unit)}`)}</text>`,
+      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${escapeXml(t('tool.legend', { name: l.name, value: withUnit(estimate(l.fit.absolute), labels.unit) }))}</text>`,
     );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="Dose-response curves">${parts.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(t('tool.plotLabel'))}">${parts.join('')}</svg>`;
 }
 
 function paramsCsv(lines: Fitted[], index: Estimate | undefined, labels: Labels): string {
@@ -125,16 +131,16 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   for (const line of labels.lines) {
     const text = (form.elements.namedItem(line.id) as HTMLTextAreaElement).value;
     if (!text.trim()) continue;
-    const parsed = parseDoseResponse(text);
+    const parsed = parseDoseResponse(text, t);
     if (!parsed.ok) {
-      problems.push(...parsed.errors.map((e) => `${line.name}: ${e}`));
+      problems.push(...parsed.errors.map((message) => t('tool.lineError', { line: line.name, message })));
       continue;
     }
-    const result = fit4pl(parsed.points);
-    if (!result.ok) problems.push(`${line.name}: ${result.error}`);
+    const result = fit4pl(parsed.points, t);
+    if (!result.ok) problems.push(t('tool.lineError', { line: line.name, message: result.error }));
     else fitted.push({ name: line.name, colour: line.colour, points: parsed.points, fit: result.fit });
   }
-  if (fitted.length === 0 && problems.length === 0) problems.push('Paste or load data for at least one line.');
+  if (fitted.length === 0 && problems.length === 0) problems.push(t('tool.noData'));
   if (problems.length > 0) {
     const box = document.createElement('div');
     box.className = 'ic50-errors';
@@ -152,12 +158,22 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
 
   const unit = labels.unit ? ` (${labels.unit})` : '';
   const table = textTable(
-    'Four-parameter logistic fit',
-    ['Line', `IC₅₀${unit}, 50 % viability`, `Relative IC₅₀${unit}, curve midpoint`, '95% CI (relative)', 'Hill slope', 'Top (%)', 'Bottom (%)', 'R²', 'Points'],
+    t('tool.tableCaption'),
+    [
+      t('tool.colLine'),
+      t('tool.colAbsolute', { unit }),
+      t('tool.colRelative', { unit }),
+      t('tool.colCi'),
+      t('tool.colHill'),
+      t('tool.colTop'),
+      t('tool.colBottom'),
+      t('tool.colR2'),
+      t('tool.colPoints'),
+    ],
     fitted.map((l) => [
       l.name,
       estimate(l.fit.absolute),
-      l.fit.relativeDefined ? fmt(l.fit.ic50) : 'not defined by the data',
+      l.fit.relativeDefined ? fmt(l.fit.ic50) : t('tool.relativeUndefined'),
       l.fit.relativeDefined && l.fit.ci ? `${fmt(l.fit.ci[0])}–${fmt(l.fit.ci[1])}` : '—',
       fmt(l.fit.hill),
       fmt(l.fit.top),
@@ -172,11 +188,11 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   // The table can be wider than the screen: its scroll box is focusable, so the keyboard can scroll it too.
   wrap.tabIndex = 0;
   wrap.setAttribute('role', 'region');
-  wrap.setAttribute('aria-label', 'Fit results (scrolls sideways on narrow screens)');
+  wrap.setAttribute('aria-label', t('tool.resultsRegion'));
   wrap.append(table);
   output.append(wrap);
 
-  const warnings = fitted.flatMap((l) => l.fit.warnings.map((w) => `${l.name}: ${w}`));
+  const warnings = fitted.flatMap((l) => l.fit.warnings.map((message) => t('tool.lineError', { line: l.name, message })));
   if (warnings.length > 0) {
     const box = document.createElement('ul');
     box.className = 'ic50-warnings';
@@ -193,7 +209,12 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   if (lineA && lineB) {
     const p = document.createElement('p');
     p.className = 'ic50-index';
-    p.textContent = `${labels.ratio} (IC₅₀ ${lineB.name} / IC₅₀ ${lineA.name}): ${index ? estimate(index) : 'not determined: both IC₅₀s lie beyond the tested doses on the same side'}`;
+    p.textContent = t('tool.ratio', {
+      ratio: labels.ratio,
+      a: lineA.name,
+      b: lineB.name,
+      value: index ? estimate(index) : t('tool.ratioUndetermined'),
+    });
     output.append(p);
   }
 
@@ -204,7 +225,7 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   figure.tabIndex = 0;
   figure.innerHTML = svg; // our own markup: numbers, and the center's labels escaped
   const caption = document.createElement('figcaption');
-  caption.textContent = 'Points: data; lines: fitted four-parameter logistic curves.';
+  caption.textContent = t('tool.plotCaption');
   figure.append(caption);
   output.append(figure);
 
@@ -217,9 +238,9 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
     b.addEventListener('click', onClick);
     exports.append(b, ' ');
   };
-  button('Download parameters (CSV)', () => download('ic50-fit.csv', 'text/csv', paramsCsv(fitted, index, labels)));
-  button('Download plot (SVG)', () => download('ic50-plot.svg', 'image/svg+xml', svg));
-  button('Download plot (PNG)', () => {
+  button(t('tool.downloadCsv'), () => download('ic50-fit.csv', 'text/csv', paramsCsv(fitted, index, labels)));
+  button(t('tool.downloadSvg'), () => download('ic50-plot.svg', 'image/svg+xml', svg));
+  button(t('tool.downloadPng'), () => {
     const image = new Image();
     image.onload = () => {
       const canvas = document.createElement('canvas');
@@ -246,7 +267,10 @@ if (form && output && !form.dataset.ready) {
   form.querySelectorAll<HTMLInputElement>('input[type="file"]').forEach((input) =>
     input.addEventListener('change', async () => {
       const file = input.files?.[0];
-      if (file) (form.elements.namedItem(input.dataset.for!) as HTMLTextAreaElement).value = await file.text();
+      if (!file) return;
+      const box = form.elements.namedItem(input.dataset.for!) as HTMLTextAreaElement;
+      box.value = await file.text();
+      box.dispatchEvent(new Event('input', { bubbles: true })); // so the page keeps it, as it keeps what is typed
     }),
   );
   if (form.dataset.pending === 'fit') run(form, output);

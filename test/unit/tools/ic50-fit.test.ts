@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fit4pl, logistic4, parseDoseResponse, ratioOf, studentTQuantile } from '../../../src/tools/ic50/fit';
+import { translator } from '../../../src/i18n/ui';
 
 const TRUE = { bottom: 5, top: 100, ic50: 2.5, hill: 1.2 };
 const DOSES = [0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30, 100];
@@ -51,9 +52,9 @@ describe('fit4pl', () => {
   it('refuses fewer than five distinct concentrations, however many replicates', () => {
     const threeDoses = [1, 2, 3].flatMap((x, i) => [90, 50, 10].map((y) => ({ x, y: y - i * 20 + 40 })));
     expect(threeDoses).toHaveLength(9);
-    expect(fit4pl(threeDoses)).toEqual({ ok: false, error: expect.stringMatching(/^3 distinct concentrations: a four-parameter fit needs at least 5/) });
+    expect(fit4pl(threeDoses)).toEqual({ ok: false, error: expect.stringMatching(/^Distinct concentrations: 3; a four-parameter fit needs at least 5/) });
     const fourDoses = [0.1, 1, 10, 100].map((x) => ({ x, y: logistic4(x, TRUE) }));
-    expect(fit4pl(fourDoses)).toEqual({ ok: false, error: expect.stringMatching(/^4 distinct concentrations/) });
+    expect(fit4pl(fourDoses)).toEqual({ ok: false, error: expect.stringMatching(/^Distinct concentrations: 4;/) });
   });
 
   it('reads the absolute IC50 where the fitted curve crosses 50 % viability, next to the midpoint', () => {
@@ -179,5 +180,41 @@ describe('parseDoseResponse', () => {
 
   it('refuses a zero or negative concentration on a log axis', () => {
     expect(parseDoseResponse('0,100\n1,50')).toEqual({ ok: false, errors: [expect.stringMatching(/^Row 1: a concentration of 0 cannot go on a log axis/)] });
+  });
+});
+
+describe('input limits', () => {
+  it('refuses more than 1,000 rows with one message, even 200,000 of them (no call-stack overflow)', () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}\t${50 + (i % 7)}`).join('\n');
+    expect(parseDoseResponse(rows(1000)).ok).toBe(true);
+    expect(parseDoseResponse(rows(1001))).toEqual({ ok: false, errors: ['The data have 1001 rows; the calculator takes at most 1000 rows per line.'] });
+    const huge = parseDoseResponse(rows(200_000));
+    expect(huge).toEqual({ ok: false, errors: [expect.stringMatching(/^The data have 200000 rows/)] });
+  });
+
+  it('rejects non-finite and absurd values by row and column', () => {
+    const parsed = parseDoseResponse('0.1\t98\n1\t1e154\n10\tInfinity\n1e20\t40\n30\t-500\n100\tNaN');
+    expect(parsed).toEqual({
+      ok: false,
+      errors: [
+        'Row 2, column 2: 1e154 is not a viability in percent; values must lie between -100 and 1000.',
+        'Row 3, column 2: Infinity is not a viability in percent; values must lie between -100 and 1000.',
+        'Row 4, column 1: 1e20 is out of range; concentrations must lie between 1e-15 and 1e15.',
+        'Row 5, column 2: -500 is not a viability in percent; values must lie between -100 and 1000.',
+        'Row 6, column 2: "NaN" is not a number.',
+      ],
+    });
+  });
+
+  it('refuses a row with more than 48 replicates', () => {
+    const row = ['1', ...Array.from({ length: 49 }, () => '50')].join('\t');
+    expect(parseDoseResponse(row)).toEqual({ ok: false, errors: ['Row 1: 49 replicate values; the calculator takes at most 48 per row.'] });
+  });
+
+  it('speaks the words it is given: a center’s table replaces the English messages', () => {
+    const say = translator({ 'tool.errNotNumber': 'Zeile {row}, Spalte {column}: „{cell}“ ist keine Zahl.' });
+    expect(parseDoseResponse('0.1\t98\n1\tabc', say)).toEqual({ ok: false, errors: ['Zeile 2, Spalte 2: „abc“ ist keine Zahl.'] });
+    const fewer = fit4pl([1, 2, 3].map((x) => ({ x, y: 50 })), translator({ 'tool.errFewDoses': 'Nur {count} Konzentrationen; nötig: {min}.' }));
+    expect(fewer).toEqual({ ok: false, error: 'Nur 3 Konzentrationen; nötig: 5.' });
   });
 });
