@@ -19,6 +19,7 @@ import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { lockDiagramCache, unlockDiagramCache } from '../src/markdown/diagram-cache.ts';
 import { bundleName, loadSiteConfig, publicUrl, siteConfigProblems } from '../src/lib/site-config.ts';
+import { translator } from '../src/i18n/ui.ts';
 import { CONTENT_FILES, presentSections } from '../src/content-model.ts';
 import type { Paper } from './pdf-export.ts';
 import type { SiteFiles } from './check/link-check.ts';
@@ -141,7 +142,7 @@ async function pdfStep(): Promise<void> {
   const pdf = await import('./pdf-export.ts');
   try {
     const center = loadSiteConfig(contentDir);
-    const report = await pdf.exportPdfs({ siteDir: staging, siteName: center.name, paper, publicUrl: publicUrl(center) });
+    const report = await pdf.exportPdfs({ siteDir: staging, siteName: center.name, paper, publicUrl: publicUrl(center), say: translator(center.ui) });
     for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -162,6 +163,7 @@ async function bundleStep(searchReady: Promise<unknown>): Promise<void> {
     publicUrl: publicUrl(center),
     buildDate,
     searchReady,
+    say: translator(center.ui),
   });
   await offline.annotateBundleLink(staging, report, buildDate);
   console.log(

@@ -13,6 +13,8 @@ import { crc32, deflateRawSync } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { formatSize } from './lib/format-size.ts';
 import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
+import { offlinePolicy, pageScripts } from './security-headers.ts';
+import { translator, type Translate } from '../src/i18n/ui.ts';
 
 /** The size the zip must stay under; the build fails past it. The benchmark raises it with SITE_BUNDLE_BUDGET_KB for its synthetic sites. */
 export const BUNDLE_BUDGET_BYTES = Number(process.env.SITE_BUNDLE_BUDGET_KB ?? 1536) * 1024;
@@ -26,6 +28,8 @@ export interface BundleOptions {
   publicUrl?: string | undefined;
   /** YYYY-MM-DD */
   buildDate: string;
+  /** The center's interface words, for the banner. */
+  say?: Translate;
   /**
    * Resolves when search/ and pagefind/ are written. The pages are made
    * offline-ready meanwhile, while Pagefind (a separate process) indexes.
@@ -65,7 +69,14 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 /** The offline form of one page: relative links, the freshness banner, no download link to itself. */
 function offlinePage(html: string, path: string, banner: string): string {
   const withBanner = html.replace(/<body([^>]*)>/, (open) => `${open}${banner}`).replace(/<p[^>]*\sdata-bundle-download[\s\S]*?<\/p>/, '');
-  return relativizeHtml(withBanner, path);
+  // Opened from disk, a page has no server to send it a policy: it carries its own, right after its charset.
+  const { hashes, strangers } = pageScripts(withBanner);
+  if (strangers.length > 0) throw new Error(`${path}: inline script(s) that are not the generator's: ${strangers.join('; ')}`);
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(offlinePolicy(hashes))}">`;
+  let placed = false;
+  const withPolicy = withBanner.replace(/<meta charset="?utf-8"?\s*\/?>/i, (charset) => ((placed = true), `${charset}${meta}`));
+  if (!placed) throw new Error(`${path}: no <meta charset="utf-8"> to put the offline security policy after.`);
+  return relativizeHtml(withPolicy, path);
 }
 
 /** Pagefind's files as a classic script, for the search box to read instead of fetching (blocked on file://). */
@@ -81,11 +92,11 @@ function pagefindPack(siteDir: string): string {
 }
 
 /** Writes `downloads/<name>.zip` and returns what it holds. */
-export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, publicUrl, buildDate, searchReady }: BundleOptions): Promise<BundleReport> {
+export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, publicUrl, buildDate, searchReady, say = translator() }: BundleOptions): Promise<BundleReport> {
   const version = contentVersion(contentDir);
   const banner =
-    `<p class="offline-banner" role="note" data-pagefind-ignore>Offline copy, built ${escapeHtml(buildDate)}, content version ${version}.` +
-    (publicUrl ? ` For updates, see the public site: <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a>` : '') +
+    `<p class="offline-banner" role="note" data-pagefind-ignore>${escapeHtml(say('offline.banner', { date: buildDate, version }))}` +
+    (publicUrl ? ` ${escapeHtml(say('offline.updates'))} <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a>` : '') +
     `</p>`;
 
   // Each file is compressed as it is added, so the pages are packed while Pagefind is still indexing.

@@ -15,6 +15,7 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFStrin
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from './lib/find-browser.ts';
+import { translator, type Translate } from '../src/i18n/ui.ts';
 
 /** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
 export type Paper = 'A4' | 'Letter';
@@ -27,6 +28,9 @@ export interface PdfExportOptions {
   paper?: Paper;
   /** The center's public address: links to its pages point there. Without one they stay in the document or become plain text. */
   publicUrl?: string | undefined;
+  /** The center's interface words (headers, footers, the contents page) and its language. */
+  say?: Translate;
+  language?: string;
 }
 
 /**
@@ -91,12 +95,16 @@ function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {
     .sort((a, b) => a.meta.title.localeCompare(b.meta.title, 'en', { numeric: true }));
 }
 
-function templates(title: string, version: string, date: string, canonical: string, siteName: string) {
+/** Running header and footer; `footer` is the text before the address and the page number. */
+function templates(title: string, footer: string, canonical: string, siteName: string, say: Translate) {
+  const pageOf = escapeHtml(say('pdf.page', { page: '\u0000page\u0000', total: '\u0000total\u0000' }))
+    .replace('\u0000page\u0000', '<span class="pageNumber"></span>')
+    .replace('\u0000total\u0000', '<span class="totalPages"></span>');
   const style =
     'font-family: system-ui, sans-serif; font-size: 7.5px; color: #444; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between; gap: 8px;';
   return {
     headerTemplate: `<div style="${style}"><span>${escapeHtml(siteName)}</span><span>${escapeHtml(title)}</span></div>`,
-    footerTemplate: `<div style="${style}"><span>Version ${escapeHtml(version)} · ${escapeHtml(date)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span><span style="white-space: nowrap">Page <span class="pageNumber"></span> of <span class="totalPages"></span></span></div>`,
+    footerTemplate: `<div style="${style}"><span>${escapeHtml(footer)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span><span style="white-space: nowrap">${pageOf}</span></div>`,
   };
 }
 
@@ -166,11 +174,12 @@ async function assertProtocolPage(page: Page, response: { status(): number } | n
  * The combined document: a contents page, then each protocol's main content,
  * each starting on a new page, with ids prefixed so they stay unique.
  */
-function combinedHtml(siteDir: string, protocols: { url: string; meta: ProtocolMeta }[], siteName: string): string {
+function combinedHtml(siteDir: string, protocols: { url: string; meta: ProtocolMeta }[], siteName: string, say: Translate): string {
   const first = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
   const head = first('head');
   head.find('script, meta[data-pagefind-filter], link[rel="canonical"]').remove();
-  head.find('title').text(`Protocols · ${siteName}`);
+  head.find('title').text(`${say('nav.protocols')} · ${siteName}`);
+  const lang = first('html').attr('lang') ?? 'en';
   const articles = protocols.map(({ url, meta }, i) => {
     const $ = load(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
     const main = $('main');
@@ -196,20 +205,20 @@ function combinedHtml(siteDir: string, protocols: { url: string; meta: ProtocolM
   const contents = protocols
     .map(
       ({ meta }, i) =>
-        `<li><a href="#p${i + 1}-protocol">${escapeHtml(meta.title)}</a> <span class="contents-version">version ${escapeHtml(meta.version)}</span><span class="contents-page" data-title="${escapeHtml(meta.title)}"></span></li>`,
+        `<li><a href="#p${i + 1}-protocol">${escapeHtml(meta.title)}</a> <span class="contents-version">${escapeHtml(say('protocols.version', { version: meta.version }))}</span><span class="contents-page" data-title="${escapeHtml(meta.title)}"></span></li>`,
     )
     .join('');
-  return `<!doctype html><html lang="en"><head>${head.html()}<style>
+  return `<!doctype html><html lang="${escapeHtml(lang)}"><head>${head.html()}<style>
     .combined-protocol { break-before: page; }
     .contents ol { padding-left: 1.2rem; }
     .contents li { display: flex; gap: 0.5rem; align-items: baseline; margin: 0.4rem 0; }
     .contents li a::after { content: none !important; }
     .contents-version { color: #444; font-size: 0.85em; }
     .contents-page { margin-left: auto; font-variant-numeric: tabular-nums; }
-    .contents-page::before { content: 'page '; color: #444; font-size: 0.85em; }
-  </style></head><body><main class="page contents"><h1>${escapeHtml(siteName)}: protocols</h1>
-  <p>All protocols of the site in one document. Each keeps its own version and review date; the running footer gives the web address of the source page.</p>
-  <h2>Contents</h2><ol>${contents}</ol></main>${articles.join('')}</body></html>`;
+    .contents-page::before { content: ${JSON.stringify(`${say('pdf.contentsPage')} `)}; color: #444; font-size: 0.85em; }
+  </style></head><body><main class="page contents"><h1>${escapeHtml(say('pdf.combinedHeading', { site: siteName }))}</h1>
+  <p>${escapeHtml(say('pdf.combinedIntro'))}</p>
+  <h2>${escapeHtml(say('pdf.contents'))}</h2><ol>${contents}</ol></main>${articles.join('')}</body></html>`;
 }
 
 async function serve(siteDir: string): Promise<{ server: Server; base: string }> {
@@ -233,7 +242,7 @@ async function inParallel<T>(limit: number, tasks: (() => Promise<T>)[]): Promis
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl }: PdfExportOptions): Promise<PdfExportReport> {
+export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator() }: PdfExportOptions): Promise<PdfExportReport> {
   const started = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
@@ -267,7 +276,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl }:
           await publicLinks(page, publicUrl);
           // A center without a public address has no canonical link: the footer then names no address (never this temporary server).
           const canonical = await page.evaluate(() => document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
-          const pdf = await printPdf(page, paper, templates(meta.title, meta.version, meta.lastReviewed, canonical, siteName));
+          const pdf = await printPdf(page, paper, templates(meta.title, say('pdf.footer', { version: meta.version, date: meta.lastReviewed }), canonical, siteName, say));
           const { bytes, pages } = await withMetadata(pdf, {
             title: meta.title,
             subject: meta.objective,
@@ -286,7 +295,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl }:
 
     const t0 = performance.now();
     const combinedPath = join(outDir, '.combined.html');
-    await writeFile(combinedPath, combinedHtml(siteDir, protocols, siteName));
+    await writeFile(combinedPath, combinedHtml(siteDir, protocols, siteName, say));
     const page = await context.newPage();
     try {
       await page.goto(`${base}/pdf/.combined.html`, { waitUntil: 'load' });
@@ -295,10 +304,9 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl }:
         .map((p) => p.meta.lastReviewed)
         .sort()
         .at(-1)!;
-      const versions = protocols.map((p) => p.meta.version).join(', ');
       const firstCanonical = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'))('link[rel="canonical"]').attr('href');
       const canonical = firstCanonical ? new URL('/protocols/', firstCanonical).href : '';
-      const header = templates(`Protocols (${protocols.length})`, versions, newest, canonical, siteName);
+      const header = templates(say('pdf.combinedHeader', { count: protocols.length }), say('pdf.combinedFooter', { date: newest }), canonical, siteName, say);
       const number = (starts: ReadonlyMap<string, number>) =>
         page.evaluate(
           (numbers) => document.querySelectorAll<HTMLElement>('.contents-page').forEach((el) => (el.textContent = String(numbers[el.dataset.title!]))),
@@ -323,7 +331,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl }:
         pdf = await printPdf(page, paper, header);
       }
       const { bytes, pages } = await withMetadata(pdf, {
-        title: `${siteName}: protocols`,
+        title: say('pdf.combinedHeading', { site: siteName }),
         subject: protocols.map((p) => p.meta.title).join('; '),
         keywords: [...new Set(protocols.flatMap((p) => p.meta.keywords))],
         date: newest,

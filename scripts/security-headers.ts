@@ -22,23 +22,52 @@ export function inlineScriptHashes(siteDir: string): string[] {
   const strangers: string[] = [];
   for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
-    const html = readFileSync(join(entry.parentPath, entry.name), 'utf8');
-    for (const [, attributes, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
-      if (/\ssrc=/.test(attributes!)) continue;
-      const type = /\stype="([^"]*)"/.exec(attributes!)?.[1];
-      if (type && !/^(text\/javascript|module)$/i.test(type)) continue;
-      if (!new RegExp(`\\s${GENERATOR_SCRIPT_MARKER}(?:[\\s=>]|$)`).test(attributes!)) {
-        strangers.push(`${relative(siteDir, join(entry.parentPath, entry.name))}: <script${attributes}>${body!.slice(0, 40)}…`);
-        continue;
-      }
-      hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
-    }
+    const page = pageScripts(readFileSync(join(entry.parentPath, entry.name), 'utf8'));
+    page.hashes.forEach((hash) => hashes.add(hash));
+    strangers.push(...page.strangers.map((script) => `${relative(siteDir, join(entry.parentPath, entry.name))}: ${script}`));
   }
   if (strangers.length > 0)
     throw new Error(
       `${strangers.length} inline script(s) that are not the generator's, which the security policy will not trust:\n  ${strangers.slice(0, 5).join('\n  ')}`,
     );
   return [...hashes].sort();
+}
+
+/** One page's executable inline scripts: the hashes of the generator's, and the start of any other. */
+export function pageScripts(html: string): { hashes: string[]; strangers: string[] } {
+  const hashes = new Set<string>();
+  const strangers: string[] = [];
+  for (const [, attributes, body] of html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)) {
+    if (/\ssrc=/.test(attributes!)) continue;
+    const type = /\stype="([^"]*)"/.exec(attributes!)?.[1];
+    if (type && !/^(text\/javascript|module)$/i.test(type)) continue;
+    if (!new RegExp(`\\s${GENERATOR_SCRIPT_MARKER}(?:[\\s=>]|$)`).test(attributes!)) {
+      strangers.push(`<script${attributes}>${body!.slice(0, 40)}…`);
+      continue;
+    }
+    hashes.add(`'sha256-${createHash('sha256').update(body!).digest('base64')}'`);
+  }
+  return { hashes: [...hashes].sort(), strangers };
+}
+
+/**
+ * The policy of a page of the offline copy, opened from disk, as a <meta http-equiv>: its own inline scripts by hash, the
+ * copy's script files (file:), Pagefind from blob: and WebAssembly from bytes, nothing from any network. A meta policy cannot
+ * say frame-ancestors; nothing else is lost.
+ */
+export function offlinePolicy(scriptHashes: string[]): string {
+  return [
+    "default-src 'self' file:",
+    `script-src 'self' file: blob: 'wasm-unsafe-eval' ${scriptHashes.join(' ')}`.trim(),
+    "style-src 'self' file: 'unsafe-inline'",
+    "img-src 'self' file: data: blob:",
+    "font-src 'self' file:",
+    "connect-src 'self' file: blob: data:",
+    "worker-src 'self' file: blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
 }
 
 /** The Content-Security-Policy for the public site. */

@@ -32,6 +32,10 @@ declare global {
 
 const TYPE_ORDER: string[] = SEARCH_TYPES.map((type) => t(searchTypeKey(type)));
 const MAX_RESULTS = 8;
+/** The longest query the box runs or a page marks: longer ones are cut here, so a crafted link cannot stall a page. */
+export const MAX_QUERY_CHARS = 200;
+/** The most words a page opened from a result marks. */
+export const MAX_HIGHLIGHT_WORDS = 12;
 const MAX_SUBRESULTS = 3;
 
 const script = document.currentScript as HTMLScriptElement;
@@ -307,7 +311,7 @@ class SearchBox {
 
   async run(raw: string) {
     const generation = ++this.generation;
-    const query = raw.slice(0, 200).trim();
+    const query = raw.slice(0, MAX_QUERY_CHARS).trim();
     if (!query) {
       this.list.replaceChildren();
       this.status.textContent = '';
@@ -387,7 +391,12 @@ class SearchBox {
 
 /** On a page opened from a result, marks the searched terms, in every spelling the vocabulary knows. */
 function highlightFromUrl(vocabulary: SearchVocabulary) {
-  const query = new URLSearchParams(location.search).get('highlight');
+  const query = (new URLSearchParams(location.search).get('highlight') ?? '')
+    .slice(0, MAX_QUERY_CHARS)
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, MAX_HIGHLIGHT_WORDS)
+    .join(' ');
   const main = document.querySelector('main');
   if (!query || !main) return;
   const phrases = expandQuery(query, vocabulary.synonyms);

@@ -9,11 +9,12 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import sirv from 'sirv';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
+import { watchCsp } from '../helpers/csp';
 import { listFiles, urlOf } from '../helpers/built-site';
 import { doseResponse } from '../helpers/dose-response';
 
@@ -83,17 +84,6 @@ afterAll(async () => {
 });
 
 /** Records CSP violations of a page from its first script on. */
-async function watchCsp(page: Page): Promise<() => Promise<string[]>> {
-  const console: string[] = [];
-  page.on('console', (m) => m.text().includes('Content Security Policy') && console.push(m.text()));
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { cspViolations: string[] }).cspViolations = seen;
-    document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective}: ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));
-  });
-  return async () => [...console, ...(await page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations))];
-}
-
 describe('security headers', () => {
   it.each(centers.map((c) => c.name))(
     '%s: _headers sets CSP, Referrer-Policy, X-Content-Type-Options and Permissions-Policy, with no outside origin',

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BUNDLE_BUDGET_BYTES } from '../../scripts/offline-bundle';
 import { listFiles, loadPage } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
+import { watchCsp } from '../helpers/csp';
 import { doseResponse } from '../helpers/dose-response';
 
 const distDir = inject('fixtureDistDir');
@@ -119,6 +120,61 @@ describe('the zip', () => {
       });
     }
     expect(broken).toEqual([]);
+  });
+});
+
+describe('its security policy', () => {
+  it.each([
+    ['qpcr', siteDir],
+    ['minimal', minimalSiteDir],
+  ])('%s: every page carries a Content-Security-Policy meta that trusts its own inline scripts by hash and no network', (_name, dir) => {
+    const pages = listFiles(dir).filter((f) => f.endsWith('.html'));
+    const wrong: string[] = [];
+    for (const file of pages) {
+      const $ = loadPage(dir, file);
+      const policy = $('meta[http-equiv="Content-Security-Policy"]').attr('content') ?? '';
+      const scriptSrc = /script-src ([^;]*)/.exec(policy)?.[1]?.split(' ') ?? [];
+      const inline = $('script:not([src])').filter((_, el) => !/json/.test($(el).attr('type') ?? '')).length;
+      if (!policy) wrong.push(`${file}: no policy`);
+      else if (/https?:|\*|'unsafe-inline'|'unsafe-eval'/.test(scriptSrc.join(' '))) wrong.push(`${file}: ${scriptSrc.join(' ')}`);
+      else if (inline > 0 && !scriptSrc.some((s) => s.startsWith("'sha256-"))) wrong.push(`${file}: inline scripts without hashes`);
+      else if ($('meta').index($('meta[http-equiv="Content-Security-Policy"]')) !== $('meta').index($('meta[charset]')) + 1)
+        wrong.push(`${file}: the policy is not right after the charset`);
+    }
+    expect(pages.length).toBeGreaterThan(2);
+    expect(wrong).toEqual([]);
+  });
+
+  it('opening pages, searching, running a protocol and fitting a curve from disk raise no violation', async () => {
+    const fresh = await browser.newPage();
+    const violations = await watchCsp(fresh);
+    for (const file of ['index.html', 'faq/index.html', 'protocols/two-step-rt-qpcr/index.html', 'references/index.html']) {
+      await fresh.goto(pathToFileURL(join(siteDir, file)).href);
+    }
+    await fresh.goto(home);
+    await fresh.locator('#search-input').fill('melt curve');
+    await fresh.waitForSelector('#search-results a');
+    await fresh.goto(pathToFileURL(join(siteDir, 'protocols/two-step-rt-qpcr/index.html')).href);
+    await fresh.locator('[data-run-start]').click();
+    await fresh.waitForSelector('.run-check');
+    await fresh.goto(pathToFileURL(join(minimalSiteDir, 'tools/ic50/index.html')).href);
+    await fresh.locator('#line-a').fill(doseResponse(2.5));
+    await fresh.getByRole('button', { name: 'Fit' }).click();
+    await fresh.waitForSelector('.ic50-plot svg');
+    expect(await violations()).toEqual([]);
+    await fresh.close();
+  });
+
+  it('blocks a script that was slipped into a page of the copy afterwards', async () => {
+    const tampered = join(siteDir, 'tampered.html');
+    writeFileSync(tampered, readFileSync(join(siteDir, 'index.html'), 'utf8').replace('</main>', '<script>window.slipped = 1</script><img src="x" onerror="window.slipped = 2"></main>'));
+    const fresh = await browser.newPage();
+    const violations = await watchCsp(fresh);
+    await fresh.goto(pathToFileURL(tampered).href);
+    expect(await fresh.evaluate(() => (window as unknown as { slipped?: number }).slipped)).toBeUndefined();
+    expect((await violations()).length).toBeGreaterThan(0);
+    await fresh.close();
+    rmSync(tampered);
   });
 });
 
@@ -246,6 +302,20 @@ describe('opened from disk in Chromium', () => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name }).click()]);
       expect(readFileSync((await download.path())!).length, name).toBeGreaterThan(100);
     }
+  });
+
+  it('a link with a 20,000-word ?highlight= marks only its first words, and search still works on that page', async () => {
+    const words = Array.from({ length: 20_000 }, (_, i) => ['melt', 'curve', 'primer', 'dimer', 'control', 'template'][i % 6]! + (i % 97)).join('+');
+    await page.goto(`${pathToFileURL(join(siteDir, 'faq/melt-curve/index.html')).href}?highlight=melt+curve+${words}`);
+    type Search = { hrsSearch?: { ready: Promise<void> } };
+    await page.waitForFunction(() => (window as unknown as Search).hrsSearch !== undefined, undefined, { timeout: 10_000 });
+    await page.evaluate(() => (window as unknown as Search).hrsSearch!.ready);
+    const marked = new Set(await page.locator('main mark.search-hit').allTextContents());
+    expect(marked.size).toBeGreaterThan(0);
+    expect([...marked].every((text) => /melt|curve/i.test(text)), [...marked].join(', ')).toBe(true);
+    await page.locator('#search-input').fill('reference genes');
+    await page.waitForSelector('#search-results a');
+    expect(await page.locator('#search-results a').count()).toBeGreaterThan(0);
   });
 
   it('the theme toggle persists across a reload', async () => {

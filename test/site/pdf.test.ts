@@ -128,6 +128,14 @@ describe('pdf/protocols.pdf', () => {
     }
   });
 
+  it('has a footer that does not run the protocols’ versions together ("Version 1.0, 1.0, 1.0"): each version is on its protocol', () => {
+    const text = flat(pdfText(file));
+    expect(text).not.toMatch(/Version [\d.]+, [\d.]+/);
+    const newest = protocols.map((p) => isoDate(p.lastReviewed)).sort().at(-1)!;
+    expect(text).toContain(`Each protocol’s version is on its first page and in the contents · newest review ${newest}`);
+    for (const p of protocols) expect(text).toContain(`Protocol ${p.number}: ${p.title} Version ${p.version} · last reviewed`);
+  });
+
   it('holds every step of every protocol, and bookmarks', async () => {
     const text = flat(pdfText(file));
     for (const p of protocols) p.steps.forEach((s, i) => expect(text).toContain(`${i + 1}. ${s.title}`));
