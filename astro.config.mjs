@@ -14,6 +14,7 @@ import { clientScripts } from './src/integrations/client-scripts.ts';
 import { devSearch } from './src/integrations/dev-search.ts';
 import { contentDir, diagramCacheDir } from './src/lib/paths.ts';
 import { loadSiteConfig, publicUrl } from './src/lib/site-config.ts';
+import { translator } from './src/i18n/ui.ts';
 
 /** Rendered diagrams, committed beside the content, so that builds need a browser only when a diagram changes. */
 const diagramCache = diagramCacheDir;
@@ -44,7 +45,7 @@ export default defineConfig({
       // remark-gfm is listed explicitly below; the built-in switch would add it twice.
       gfm: false,
       remarkPlugins: [remarkContentSafety, remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
-      rehypePlugins: [[rehypeMermaidDiagrams, { cacheDir: diagramCache }]],
+      rehypePlugins: [[rehypeMermaidDiagrams, { cacheDir: diagramCache, say: translator(center.ui) }]],
     }),
     // Shiki would turn ```mermaid into highlighted code before the diagram plugin sees it.
     syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid', 'math'] },

@@ -33,6 +33,11 @@ export interface PdfExportOptions {
   language?: string;
 }
 
+/** Paper cannot open a disclosure: the diagrams' text descriptions print open. */
+async function openForPrint(page: Page): Promise<void> {
+  await page.evaluate(() => document.querySelectorAll('details.diagram-text').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+}
+
 /**
  * Links as a PDF needs them: a link to this page's own anchor stays in the document; a link to another page of the site
  * points at the public site, or, when the center has no public address, becomes plain text. Never at this temporary server.
@@ -185,7 +190,32 @@ function combinedHtml(siteDir: string, protocols: { url: string; meta: ProtocolM
     const main = $('main');
     main.find('.toc, .prev-next, .pdf-download, script').remove();
     const prefix = `p${i + 1}-`;
+    const ids = new Set(
+      main
+        .find('[id]')
+        .map((_, el) => $(el).attr('id')!)
+        .get(),
+    );
+    const renamed = (id: string) => (ids.has(id) ? prefix + id : id);
     main.find('[id]').each((_, el) => void $(el).attr('id', prefix + $(el).attr('id')));
+    // A diagram styles itself by its own id and points at its arrowheads with url(#…): both follow the new ids, or the
+    // shapes print in the default black and the arrows lose their heads.
+    main.find('*').each((_, el) => {
+      for (const [name, value] of Object.entries((el as { attribs?: Record<string, string> }).attribs ?? {}))
+        if (value.includes('url(#'))
+          $(el).attr(
+            name,
+            value.replace(/url\(#([^)]+)\)/g, (_whole, id: string) => `url(#${renamed(id)})`),
+          );
+    });
+    main.find('style').each(
+      (_, el) =>
+        void $(el).text(
+          $(el)
+            .text()
+            .replace(/#([A-Za-z][\w-]*)/g, (_whole, id: string) => `#${renamed(id)}`),
+        ),
+    );
     main.find('[href^="#"]').each((_, el) => void $(el).attr('href', `#${prefix}${$(el).attr('href')!.slice(1)}`));
     main.find('[aria-labelledby], [aria-describedby]').each((_, el) => {
       for (const attr of ['aria-labelledby', 'aria-describedby']) {
@@ -274,9 +304,14 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
           const response = await page.goto(base + url, { waitUntil: 'load' });
           await assertProtocolPage(page, response, meta.title, url);
           await publicLinks(page, publicUrl);
+          await openForPrint(page);
           // A center without a public address has no canonical link: the footer then names no address (never this temporary server).
           const canonical = await page.evaluate(() => document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
-          const pdf = await printPdf(page, paper, templates(meta.title, say('pdf.footer', { version: meta.version, date: meta.lastReviewed }), canonical, siteName, say));
+          const pdf = await printPdf(
+            page,
+            paper,
+            templates(meta.title, say('pdf.footer', { version: meta.version, date: meta.lastReviewed }), canonical, siteName, say),
+          );
           const { bytes, pages } = await withMetadata(pdf, {
             title: meta.title,
             subject: meta.objective,
@@ -300,6 +335,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
     try {
       await page.goto(`${base}/pdf/.combined.html`, { waitUntil: 'load' });
       await publicLinks(page, publicUrl);
+      await openForPrint(page);
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
         .sort()

@@ -195,6 +195,8 @@ export const EN = {
   'notFound.text': 'There is no page at this address. It may have moved when the center was reorganised.',
   'pager.previous': 'Previous',
   'pager.next': 'Next',
+  'diagram.label': '{title} (diagram; scrolls sideways on narrow screens)',
+  'diagram.textDescription': 'Text description of the diagram',
   'toc.label': 'On this page',
   'search.region': 'Site',
   'search.label': 'Search the site',

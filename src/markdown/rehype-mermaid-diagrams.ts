@@ -1,3 +1,4 @@
+import { translator, type Translate } from '../i18n/ui.ts';
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { find, svg as svgSchema } from 'property-information';
@@ -14,6 +15,8 @@ import { MERMAID_VERSION, renderMermaid, type RenderedDiagram } from './mermaid-
 export interface RehypeMermaidDiagramsOptions {
   /** Folder of the committed render cache. */
   cacheDir: string;
+  /** The center's interface words (the description's summary, the scroll box's name); English when not given. */
+  say?: Translate;
 }
 
 /** Counts for the build log. */
@@ -35,7 +38,7 @@ interface Found {
  * `accDescr` as a text alternative. Colours become theme custom properties.
  * A diagram mermaid cannot parse fails the file at the diagram's line.
  */
-export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root> = ({ cacheDir }) => {
+export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root> = ({ cacheDir, say = translator() }) => {
   return async (tree: Root, file: VFile) => {
     const found: Found[] = [];
     visit(tree, 'element', (node: Element, index, parent) => {
@@ -109,7 +112,7 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
         });
       }
       const index = item.parent.children.indexOf(item.pre);
-      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, repeats.get(item.key)));
+      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, say, repeats.get(item.key)));
     }
   };
 };
@@ -168,17 +171,19 @@ const UNSAFE_IN_DIAGRAMS = new Set([
   'listener',
 ]);
 
-function figure(key: string, diagram: RenderedDiagram, caption: string, n = 1): Element {
+function figure(key: string, diagram: RenderedDiagram, caption: string, say: Translate, n = 1): Element {
   const svg = withAttributeNames(fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);
   const id = `figure-${key.slice(0, 12)}${n > 1 ? `-${n}` : ''}`;
   // Wide diagrams keep a legible minimum width on phones and scroll; narrow ones just scale.
-  const width = Number(/viewBox="[\d.-]+ [\d.-]+ ([\d.]+)/.exec(diagram.svg)?.[1] ?? 0);
+  const [width, height] = (/viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)/.exec(diagram.svg) ?? []).slice(1).map(Number) as [number?, number?];
+  // A tall one (a long workflow) prints on a page of its own, as large as the page allows.
+  const classes = [...(width && width > 600 ? ['diagram', 'diagram-wide'] : ['diagram']), ...(width && height && height / width > 1.5 ? ['diagram-tall'] : [])];
   const e = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
-  return e('figure', { className: width > 600 ? ['diagram', 'diagram-wide'] : ['diagram'], id }, [
-    e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: `${diagram.title} (diagram; scrolls sideways on narrow screens)` }, [svg]),
+  return e('figure', { className: classes, id }, [
+    e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: say('diagram.label', { title: diagram.title ?? '' }) }, [svg]),
     e('figcaption', {}, [{ type: 'text', value: caption }]),
     e('details', { className: ['diagram-text'] }, [
-      e('summary', {}, [{ type: 'text', value: 'Text description of the diagram' }]),
+      e('summary', {}, [{ type: 'text', value: say('diagram.textDescription') }]),
       e('p', {}, [{ type: 'text', value: diagram.description ?? '' }]),
     ]),
   ]);

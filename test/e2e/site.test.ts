@@ -270,6 +270,18 @@ describe('diagrams', () => {
     );
   });
 
+  it('opens the text description of a diagram for printing, and closes it again after', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
+      const open = () => page.$$eval('details.diagram-text', (ds) => ds.map((d) => (d as HTMLDetailsElement).open));
+      expect(await open()).toEqual([false]);
+      await page.evaluate(() => dispatchEvent(new Event('beforeprint')));
+      expect(await open()).toEqual([true]);
+      await page.evaluate(() => dispatchEvent(new Event('afterprint')));
+      expect(await open()).toEqual([false]);
+    });
+  });
+
   it('prints in light colours even when the reader chose dark', async () => {
     await withPage(async (page) => {
       await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');

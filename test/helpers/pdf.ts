@@ -74,3 +74,31 @@ export function paperOf(size: { width: number; height: number }): string {
   if (near(size.width, 612) && near(size.height, 792)) return 'Letter';
   return `${size.width.toFixed(1)} × ${size.height.toFixed(1)} pt`;
 }
+
+/**
+ * The share of near-black pixels on each page, rendered by pdf.js at 36 dpi: a diagram that lost its styles prints its shapes
+ * solid black, which this sees where the text cannot.
+ */
+export async function darkShares(file: string): Promise<number[]> {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const shares: number[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const viewport = page.getViewport({ scale: 0.5 });
+      const factory = doc.canvasFactory as { create(width: number, height: number): unknown };
+      const { canvas, context } = factory.create(viewport.width, viewport.height) as {
+        canvas: { width: number; height: number };
+        context: { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      };
+      await page.render({ canvasContext: context as never, viewport, canvas: canvas as never }).promise;
+      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+      let dark = 0;
+      for (let i = 0; i < data.length; i += 4) if (0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]! < 60) dark++;
+      shares.push(dark / (data.length / 4));
+    }
+    return shares;
+  } finally {
+    await doc.destroy();
+  }
+}

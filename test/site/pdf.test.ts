@@ -13,7 +13,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { exportPdfs } from '../../scripts/pdf-export';
 import { loadSiteConfig } from '../../src/lib/site-config';
 import { frontmatter, loadPage } from '../helpers/built-site';
-import { paperOf, readPdf, type PdfFacts } from '../helpers/pdf';
+import { darkShares, paperOf, readPdf, type PdfFacts } from '../helpers/pdf';
 
 const distDir = inject('fixtureDistDir');
 const contentDir = inject('fixtureContentDir');
@@ -62,6 +62,11 @@ describe.each(protocols)('pdf/$slug.pdf', (protocol) => {
       expect(text, `step ${i + 1}`).toContain(`${i + 1}. ${step.title}`);
       for (const c of step.conditions ?? []) expect(text, `step ${i + 1}: ${c.label}`).toContain(flat(c.value));
     });
+  });
+
+  it('prints the text description of each of its diagrams (a closed disclosure on the web page)', () => {
+    const source = readFileSync(join(contentDir, 'protocols', `${protocol.slug}.mdx`), 'utf8');
+    for (const [, description] of source.matchAll(/accDescr: (.+)/g)) expect(text).toContain(flat(description!).slice(0, 60));
   });
 
   it('lists the materials as a checklist', () => {
@@ -134,6 +139,21 @@ describe('pdf/protocols.pdf', () => {
     const newest = protocols.map((p) => isoDate(p.lastReviewed)).sort().at(-1)!;
     expect(text).toContain(`Each protocol’s version is on its first page and in the contents · newest review ${newest}`);
     for (const p of protocols) expect(text).toContain(`Protocol ${p.number}: ${p.title} Version ${p.version} · last reviewed`);
+  });
+
+  it('prints each protocol as its own PDF does: page for page, no diagram turned into solid black shapes', async () => {
+    // The combined document repeats each protocol's pages after the contents; the share of near-black pixels on each of them matches
+    // the same page of the protocol's own PDF (a diagram that lost its styles there once printed as black boxes and wedges).
+    const combined = await darkShares(file);
+    const first = protocols[0]!;
+    let at = (await readPdf(file)).pages.findIndex((text) => flat(text).includes(flat(first.objective).slice(0, 40)));
+    expect(at).toBeGreaterThan(0);
+    for (const p of protocols) {
+      const single = await darkShares(join(distDir, 'pdf', `${p.slug}.pdf`));
+      single.forEach((share, k) => expect(Math.abs(combined[at + k]! - share), `${p.slug}, page ${k + 1}`).toBeLessThan(0.003));
+      at += single.length;
+    }
+    expect(Math.max(...combined)).toBeLessThan(0.03);
   });
 
   it('holds every step of every protocol, and bookmarks', async () => {
