@@ -272,11 +272,22 @@ class Countdown {
   }
 }
 
+/** An element's text as a reader sees it: without the punctuation kept for screen readers only. */
+function visibleText(element: Element | null): string {
+  if (!element) return '';
+  const copy = element.cloneNode(true) as Element;
+  copy.querySelectorAll('.visually-hidden').forEach((hidden) => hidden.remove());
+  return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** A CSS string literal. */
+const cssString = (text: string) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
+
 /**
  * Builds the run sheet from the page itself (title, version, materials,
  * steps with their conditions) with blanks to fill in by hand, and prints it.
  */
-function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HTMLElement[]): void {
+function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HTMLElement[], version: string): void {
   document.querySelector('.run-sheet')?.remove();
   const sheet = document.createElement('section');
   sheet.className = 'run-sheet';
@@ -306,7 +317,8 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
     [t('run.sheetStep'), t('run.sheetConditions'), t('run.sheetStarted'), t('run.sheetDone'), t('run.sheetInitials')],
     steps.map((li, i) => [
       `${i + 1}. ${li.querySelector('h3')?.textContent?.trim() ?? ''}`,
-      [...li.querySelectorAll('.conditions > div')].map((d) => `${d.querySelector('dt')?.textContent}: ${d.querySelector('dd')?.textContent}`).join('; '),
+      [...li.querySelectorAll('.conditions > div')].map((d) => `${visibleText(d.querySelector('dt'))}: ${visibleText(d.querySelector('dd'))}`).join('; ') ||
+        '—',
       '',
       '☐',
       '',
@@ -317,7 +329,15 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
   notesTitle.textContent = t('run.sheetNotes');
   const notes = document.createElement('div');
   notes.className = 'sheet-notes';
-  sheet.append(title, meta, fields, stuff, work, notesTitle, notes);
+  // Every printed page says what it is and which page it is: the protocol, its version, "page 2 of 3".
+  const pageOf = t('pdf.page', { page: '\u0000page\u0000', total: '\u0000total\u0000' })
+    .split(/(\u0000page\u0000|\u0000total\u0000)/)
+    .filter(Boolean)
+    .map((part) => (part === '\u0000page\u0000' ? 'counter(page)' : part === '\u0000total\u0000' ? 'counter(pages)' : cssString(part)))
+    .join(' ');
+  const margins = document.createElement('style');
+  margins.textContent = `@page run-sheet { margin: 14mm 14mm 18mm; @bottom-left { content: ${cssString(`${title.textContent} · ${t('protocols.versionLong', { version })}`)}; font: 8pt system-ui, sans-serif; color: #444; } @bottom-right { content: ${pageOf}; font: 8pt system-ui, sans-serif; color: #444; } }`;
+  sheet.append(margins, title, meta, fields, stuff, work, notesTitle, notes);
   document.body.append(sheet);
   document.body.classList.add('print-run-sheet');
   window.addEventListener('afterprint', () => document.body.classList.remove('print-run-sheet'), { once: true });
@@ -433,7 +453,7 @@ function setUp(bar: HTMLElement): void {
   };
 
   startButton.addEventListener('click', () => enter(false));
-  bar.querySelector('[data-run-sheet]')!.addEventListener('click', () => printRunSheet(article, materials, steps));
+  bar.querySelector('[data-run-sheet]')!.addEventListener('click', () => printRunSheet(article, materials, steps, version));
   bar.querySelector('[data-run-reset]')!.addEventListener('click', () => {
     if (countdowns.some((c) => c.running) && !confirm(t('run.confirmReset'))) return;
     write(slug, undefined);
@@ -459,7 +479,7 @@ function setUp(bar: HTMLElement): void {
   const pending = bar.dataset.pending;
   delete bar.dataset.pending;
   if (state || versionChanged || stored === 'unusable' || pending === 'start') enter(versionChanged);
-  if (pending === 'sheet') printRunSheet(article, materials, steps);
+  if (pending === 'sheet') printRunSheet(article, materials, steps, version);
 }
 
 const bar = document.querySelector<HTMLElement>('[data-run]');

@@ -4,10 +4,16 @@
  * multi-round timers go round by round, overnight waits are reminders, a new
  * protocol version starts a clean run, and the code loads only on use.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
+import { readPdf } from '../helpers/pdf';
+
+const scratch = mkdtempSync(join(tmpdir(), 'run-sheet-'));
 
 const baseUrl = inject('fixtureBaseUrl');
 /** Two-step RT-qPCR: six steps, a 2-hour reverse transcription among its timers. */
@@ -19,6 +25,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
 });
 afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
   await browser?.close();
 });
 
@@ -151,9 +158,24 @@ describe('run mode', () => {
     expect(await sheet.locator('table').nth(2).locator('tbody tr').count()).toBe(6);
     expect(await sheet.locator('table').nth(2).locator('tbody tr').nth(3).textContent()).toContain('4. Set up the plate');
     expect(await sheet.locator('h3').textContent()).toBe('Notes');
+    // Conditions as the page shows them, without the full stops kept for screen readers; a step without any says so.
+    const conditions = await sheet.locator('table').nth(2).locator('tbody tr td:nth-child(2)').allTextContents();
+    expect(conditions[1]).toBe('Time: 15 minutes; Inactivation: EDTA, then 10 minutes at 65 °C');
+    expect(conditions[3]).toBe('—');
+    expect(conditions.join(' ')).not.toMatch(/\.;|\.$/);
     await page.emulateMedia({ media: 'print' });
     expect(await sheet.isVisible()).toBe(true);
     expect(await page.locator('main').isVisible()).toBe(false);
+    // Printed, every page names the protocol and its version and says which page it is.
+    const file = join(scratch, 'run-sheet.pdf');
+    writeFileSync(file, await page.pdf({ format: 'A4' }));
+    const pdf = await readPdf(file);
+    expect(pdf.pages.length).toBeGreaterThan(1);
+    pdf.pages.forEach((page, i) => {
+      const text = page.replace(/\s+/g, ' ');
+      expect(text).toContain(`Page ${i + 1} of ${pdf.pages.length}`);
+      expect(text).toMatch(/Run sheet: Protocol 1: Two-step RT-qPCR with an intercalating dye · Version 1\.0/);
+    });
     await page.context().close();
   });
 
