@@ -44,7 +44,7 @@ export default defineConfig({
     processor: unified({
       // remark-gfm is listed explicitly below; the built-in switch would add it twice.
       gfm: false,
-      remarkPlugins: [remarkContentSafety, remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`) }]],
+      remarkPlugins: [remarkContentSafety, remarkGfm, [remarkCitations, { references: loadReferenceIndex(`${contentDir}/references.yaml`), say: translator(center.ui) }]],
       rehypePlugins: [[rehypeMermaidDiagrams, { cacheDir: diagramCache, say: translator(center.ui) }]],
     }),
     // Shiki would turn ```mermaid into highlighted code before the diagram plugin sees it.

@@ -3,11 +3,14 @@ import type { Plugin } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { scanCitations } from './citation-syntax.ts';
+import { translator, type Translate } from '../i18n/ui.ts';
 
 /** Options of {@link remarkCitations}. */
 export interface RemarkCitationsOptions {
   /** Every known reference id with the number its marker shows. */
   references: ReadonlyMap<string, number>;
+  /** The center's interface words (each marker's accessible name); English when not given. */
+  say?: Translate;
 }
 
 const RULE = 'remark-citations';
@@ -22,7 +25,7 @@ const RULE = 'remark-citations';
  * The ids cited are recorded, in order of first use, on
  * `file.data.astro.frontmatter.citations`.
  */
-export const remarkCitations: Plugin<[RemarkCitationsOptions], Root> = ({ references }) => {
+export const remarkCitations: Plugin<[RemarkCitationsOptions], Root> = ({ references, say = translator() }) => {
   return (tree: Root, file: VFile) => {
     const seen = new Map<string, number>();
     visit(tree, 'text', (node: Text, index, parent) => {
@@ -50,7 +53,7 @@ export const remarkCitations: Plugin<[RemarkCitationsOptions], Root> = ({ refere
           }
         }
         if (group.start > offset) replacement.push({ type: 'text', value: node.value.slice(offset, group.start) });
-        replacement.push(marker(group.ids, references, seen));
+        replacement.push(marker(group.ids, references, seen, say));
         offset = group.end;
       }
       if (offset < node.value.length) replacement.push({ type: 'text', value: node.value.slice(offset) });
@@ -71,7 +74,7 @@ function fail(file: VFile, node: Text, rule: string, message: string): never {
 }
 
 /** `<sup class="cite">[<a>1</a>, <a>2</a>]</sup>` as mdast with hast hints. */
-function marker(ids: string[], references: ReadonlyMap<string, number>, seen: Map<string, number>): PhrasingContent {
+function marker(ids: string[], references: ReadonlyMap<string, number>, seen: Map<string, number>, say: Translate): PhrasingContent {
   const children: PhrasingContent[] = [{ type: 'text', value: '[' }];
   ids.forEach((id, i) => {
     const k = (seen.get(id) ?? 0) + 1;
@@ -82,7 +85,7 @@ function marker(ids: string[], references: ReadonlyMap<string, number>, seen: Ma
       type: 'link',
       url: `#ref-${id}`,
       children: [{ type: 'text', value: String(n) }],
-      data: { hProperties: { id: `cite-${id}-${k}`, 'aria-label': `Reference ${n}` } },
+      data: { hProperties: { id: `cite-${id}-${k}`, 'aria-label': say('references.marker', { number: n }) } },
     });
   });
   children.push({ type: 'text', value: ']' });

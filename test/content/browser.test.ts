@@ -101,6 +101,24 @@ describe('the data page', () => {
     });
   });
 
+  it('on a 360 px phone the IC₅₀ table stays a table: every cell line’s status and IC₅₀ in view, side by side', async () => {
+    await withPage(
+      async (page) => {
+        await page.goto(baseUrl + '/data/');
+        const table = page.locator('table.data').first();
+        expect(await table.evaluate((t) => getComputedStyle(t).display)).toBe('table');
+        const rows = await table.locator('tbody tr').evaluateAll((trs) =>
+          trs.map((tr) => [...tr.children].slice(0, 3).map((cell) => ({ text: cell.textContent!.trim(), right: cell.getBoundingClientRect().right }))),
+        );
+        expect(rows.length).toBeGreaterThanOrEqual(4);
+        for (const row of rows) for (const cell of row) expect(cell.right, cell.text).toBeLessThanOrEqual(360);
+        // One row per line: the cells of a row share a top edge.
+        expect(new Set(await table.locator('tbody tr:first-child > *').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().top)))).size).toBe(1);
+      },
+      { viewport: { width: 360, height: 740 } },
+    );
+  });
+
   it('in the offline copy, the CSV link opens a file that is in the copy', async () => {
     const unzipped = mkdtempSync(join(tmpdir(), 'hrs-content-offline-'));
     try {

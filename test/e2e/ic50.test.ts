@@ -163,6 +163,27 @@ describe('IC50 calculator', () => {
     await page.locator('#line-b').fill('');
   });
 
+  it('on a 360 px phone the plot fits the screen with its text at full size, and the results stay a table', async () => {
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await phone.goto(`${baseUrl}/tools/ic50/`);
+    await phone.locator('#line-a').fill(doseResponse(2.5));
+    await phone.locator('#line-b').fill(doseResponse(25));
+    await phone.getByRole('button', { name: 'Fit' }).click();
+    await phone.waitForSelector('.ic50-plot svg');
+    const plot = await phone.locator('.ic50-plot svg').evaluate((svg) => {
+      const box = svg.getBoundingClientRect();
+      const label = svg.querySelector('text')!.getBoundingClientRect();
+      return { left: box.left, right: box.right, scale: box.width / Number(svg.getAttribute('width')), labelHeight: label.height };
+    });
+    expect(plot.left).toBeGreaterThanOrEqual(0);
+    expect(plot.right).toBeLessThanOrEqual(360);
+    expect(plot.scale).toBeCloseTo(1, 1);
+    expect(plot.labelHeight).toBeGreaterThanOrEqual(12);
+    expect(await phone.locator('.ic50-results').evaluate((t) => getComputedStyle(t).display)).toBe('table');
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await phone.close();
+  });
+
   it('has no axe violations with results shown', async () => {
     await fit(doseResponse(2.5), doseResponse(25));
     expect(await axeViolations(page)).toEqual([]);

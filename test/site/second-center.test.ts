@@ -104,6 +104,43 @@ describe('a second center, built from its folder alone', () => {
     expect(bib).toContain('doi = {10.1373/clinchem.2008.112797}');
   });
 
+  it('lists each place that cites a reference once, however often it cites it there', () => {
+    const $ = loadPage(dist, '/references/');
+    const repeated: string[] = [];
+    let lists = 0;
+    $('.cited-in ul').each((_, ul) => {
+      lists++;
+      const labels = $(ul)
+        .find('li > a')
+        .map((_, a) => $(a).text())
+        .get();
+      labels.filter((label, i) => labels.indexOf(label) !== i).forEach((label) => repeated.push(`${$(ul).closest('li[id]').attr('id')}: ${label}`));
+    });
+    expect(lists).toBeGreaterThan(3);
+    expect(repeated).toEqual([]);
+  });
+
+  it('links each reference at the end of a page back to where that page cites it', () => {
+    let checked = 0;
+    for (const path of ['/faq/melt-curve/', '/faq/reference-genes/', '/protocols/two-step-rt-qpcr/']) {
+      const $ = loadPage(dist, path);
+      $('.references li[id^="ref-"]').each((_, li) => {
+        const back = $(li).find('a.back-link');
+        expect(back.length, `${path} ${$(li).attr('id')}`).toBeGreaterThan(0);
+        back.each((_, a) => {
+          checked++;
+          const target = $(`[id="${$(a).attr('href')!.slice(1)}"]`);
+          expect(target.length, `${path} ${$(a).attr('href')}`).toBe(1);
+          // It lands on a marker, or on the heading of a step, that cites this very reference.
+          const id = $(li).attr('id')!.slice('ref-'.length);
+          const marker = `a[href="#ref-${id}"]`;
+          expect(target.is(marker) || target.closest('li').find(marker).length > 0, `${path} ${$(a).attr('href')}`).toBe(true);
+        });
+      });
+    }
+    expect(checked).toBeGreaterThan(3);
+  });
+
   it('offers the citation its how-to-cite gives, to copy and to download under its own key', () => {
     const $ = loadPage(dist, '/');
     expect($('blockquote.citation').text().replace(/\s+/g, ' ').trim()).toBe(

@@ -57,10 +57,12 @@ function download(name: string, type: string, data: BlobPart): void {
   a.remove();
 }
 
-/** The plot as standalone SVG markup: log-scale x axis, points and fitted curves. */
-function plotSvg(lines: Fitted[], labels: Labels): string {
-  const W = 560;
-  const H = 360;
+/**
+ * The plot as standalone SVG markup: log-scale x axis, points and fitted curves. Drawn for the width it is shown at (a phone's
+ * screen, at most 560 px), so its text keeps its size instead of shrinking with the picture; the downloads are 560 px wide.
+ */
+function plotSvg(lines: Fitted[], labels: Labels, W = 560): string {
+  const H = Math.round(Math.max(280, W * 0.64));
   const m = { l: 56, r: 16, t: 16, b: 48 };
   const xs = lines.flatMap((l) => l.points.map((p) => p.x));
   const ys = lines.flatMap((l) => l.points.map((p) => p.y));
@@ -69,7 +71,7 @@ function plotSvg(lines: Fitted[], labels: Labels): string {
   const lx1 = Math.max(lx0 + 1, Math.ceil(Math.log10(maxOf(xs))));
   const y0 = Math.min(0, minOf(ys));
   const y1 = Math.max(100, maxOf(ys));
-  const decadeStep = Math.ceil((lx1 - lx0) / 12);
+  const decadeStep = Math.ceil((lx1 - lx0) / Math.max(3, Math.min(12, Math.floor((W - m.l - m.r) / 42))));
   const yStep = 25 * Math.ceil((y1 - y0) / 25 / 12);
   const sx = (x: number) => m.l + ((Math.log10(x) - lx0) / (lx1 - lx0 || 1)) * (W - m.l - m.r);
   const sy = (y: number) => H - m.b - ((y - y0) / (y1 - y0)) * (H - m.t - m.b);
@@ -101,7 +103,8 @@ function plotSvg(lines: Fitted[], labels: Labels): string {
     parts.push(`<path d="${path}" fill="none" stroke="${l.colour}" stroke-width="2"/>`);
     for (const p of l.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${l.colour}"/>`);
     parts.push(
-      `<text x="${W - m.r - 4}" y="${m.t + 16 + i * 18}" font-size="13" text-anchor="end" fill="${l.colour}">${escapeXml(t('tool.legend', { name: l.name, value: withUnit(estimate(l.fit.absolute), labels.unit) }))}</text>`,
+      // Bottom left: an inhibition curve is high at low doses, so the corner stays clear of the curves.
+      `<text x="${m.l + 8}" y="${H - m.b - 10 - (lines.length - 1 - i) * 18}" font-size="13" text-anchor="start" fill="${l.colour}">${escapeXml(t('tool.legend', { name: l.name, value: withUnit(estimate(l.fit.absolute), labels.unit) }))}</text>`,
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(t('tool.plotLabel'))}">${parts.join('')}</svg>`;
@@ -181,7 +184,7 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
       l.fit.r2.toFixed(4),
       String(l.fit.n),
     ]),
-    'data stack ic50-results',
+    'data ic50-results',
   );
   const wrap = document.createElement('div');
   wrap.className = 'table-wrap';
@@ -219,11 +222,12 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
   }
 
   const svg = plotSvg(fitted, labels);
+  const shown = plotSvg(fitted, labels, Math.max(280, Math.min(560, Math.floor(output.clientWidth || 560))));
   const figure = document.createElement('figure');
   figure.className = 'ic50-plot';
   // It scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
   figure.tabIndex = 0;
-  figure.innerHTML = svg; // our own markup: numbers, and the center's labels escaped
+  figure.innerHTML = shown; // our own markup: numbers, and the center's labels escaped
   const caption = document.createElement('figcaption');
   caption.textContent = t('tool.plotCaption');
   figure.append(caption);
