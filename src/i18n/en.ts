@@ -200,6 +200,7 @@ export const EN = {
   'pager.next': 'Next',
   'diagram.label': '{title} (diagram; scrolls sideways on narrow screens)',
   'diagram.textDescription': 'Text description of the diagram',
+  'diagram.enlarge': 'Enlarge the diagram',
   'toc.label': 'On this page',
   'search.region': 'Site',
   'search.label': 'Search the site',

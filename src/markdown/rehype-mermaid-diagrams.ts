@@ -179,7 +179,16 @@ function figure(key: string, diagram: RenderedDiagram, caption: string, say: Tra
   // A tall one (a long workflow) prints on a page of its own, as large as the page allows.
   const classes = [...(width && width > 600 ? ['diagram', 'diagram-wide'] : ['diagram']), ...(width && height && height / width > 1.5 ? ['diagram-tall'] : [])];
   const e = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
+  // On a phone a wide diagram first fits the screen, whole; this button enlarges it to a legible size that scrolls sideways.
+  const zoom = classes.includes('diagram-wide')
+    ? [
+        e('button', { type: 'button', className: ['diagram-zoom'], dataDiagramZoom: '', ariaPressed: 'false' }, [
+          { type: 'text', value: say('diagram.enlarge') },
+        ]),
+      ]
+    : [];
   return e('figure', { className: classes, id }, [
+    ...zoom,
     e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: say('diagram.label', { title: diagram.title ?? '' }) }, [svg]),
     e('figcaption', {}, [{ type: 'text', value: caption }]),
     e('details', { className: ['diagram-text'] }, [

@@ -256,12 +256,22 @@ describe('diagrams', () => {
     );
   });
 
-  it('a wide diagram scrolls inside its frame on a 360 px phone instead of being cut off', async () => {
+  it('a wide diagram fits a 360 px phone whole, and its Enlarge button makes it legible, scrolling inside its frame, never cut off', async () => {
     await withPage(
       async (page) => {
         await page.goto(baseUrl + '/protocols/two-step-rt-qpcr/');
         const frame = page.locator('figure.diagram .diagram-scroll').first();
-        const { scrollWidth, clientWidth } = await frame.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+        const sizes = () => frame.evaluate((el) => ({ scrollWidth: el.scrollWidth, clientWidth: el.clientWidth }));
+        const labelHeight = () => frame.evaluate((el) => el.querySelector('.node text, .node foreignObject, .nodeLabel')!.getBoundingClientRect().height);
+        const fitted = await sizes();
+        expect(fitted.scrollWidth).toBeLessThanOrEqual(fitted.clientWidth + 1);
+        const small = await labelHeight();
+        const button = page.getByRole('button', { name: 'Enlarge the diagram' });
+        expect(await button.getAttribute('aria-pressed')).toBe('false');
+        await button.click();
+        expect(await button.getAttribute('aria-pressed')).toBe('true');
+        expect(await labelHeight()).toBeGreaterThan(small * 1.3);
+        const { scrollWidth, clientWidth } = await sizes();
         expect(scrollWidth).toBeGreaterThan(clientWidth);
         await frame.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
         const svgBox = await frame.locator('svg').boundingBox();
