@@ -12,6 +12,7 @@ import { loadReferenceIndex } from './src/lib/reference-index.ts';
 import { sections } from './src/integrations/sections.ts';
 import { clientScripts } from './src/integrations/client-scripts.ts';
 import { devSearch } from './src/integrations/dev-search.ts';
+import { outputs } from './src/integrations/outputs.ts';
 import { contentDir, diagramCacheDir } from './src/lib/paths.ts';
 import { loadSiteConfig, publicUrl } from './src/lib/site-config.ts';
 import { translator } from './src/i18n/ui.ts';
@@ -38,6 +39,8 @@ export default defineConfig({
     sections({ contentDir }),
     clientScripts({ contentDir }),
     devSearch({ contentDir }),
+    // Last: it runs on the finished site, client scripts included.
+    outputs({ contentDir, root: process.cwd() }),
   ],
   markdown: {
     // Sätteri, Astro's default processor, ignores remark plugins with only a warning.

@@ -1,7 +1,9 @@
 /**
- * `npm run build`: Astro, then the post-build steps, into a staging folder
- * that replaces `dist/` only when every step succeeded. A failed build
- * leaves the previous site complete and untouched.
+ * `npm run build`: the content checks beside Astro, whose build writes the
+ * whole site (its integrations add search, PDFs, the offline bundle, the link
+ * check and the security headers), into a staging folder that replaces
+ * `dist/` only when everything succeeded. A failed build leaves the previous
+ * site complete and untouched.
  *
  * Another center: `npm run build -- --content <dir>` (or SITE_CONTENT_DIR=<dir>).
  * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
@@ -12,23 +14,22 @@ import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
 import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { lockDiagramCache, unlockDiagramCache } from '../src/markdown/diagram-cache.ts';
-import { bundleName, loadSiteConfig, publicUrl, siteConfigProblems } from '../src/lib/site-config.ts';
-import { translator } from '../src/i18n/ui.ts';
-import { CONTENT_FILES, presentSections } from '../src/content-model.ts';
-import type { Paper } from './pdf-export.ts';
-import type { SiteFiles } from './check/link-check.ts';
+import { siteConfigProblems } from '../src/lib/site-config.ts';
+import { CONTENT_FILES } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
 const { contentDir } = contentArg(process.argv.slice(2), root);
 const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
+/** Where the outputs integration writes why a step failed (src/integrations/outputs.ts), for one clear line here. */
+const stepFailure = `${staging}.failure`;
 
 function basename(path: string): string {
   return path.split(/[\\/]/).pop()!;
@@ -98,7 +99,7 @@ async function astroBuild(): Promise<void> {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
     const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, astroCli, 'build'], {
       cwd: root,
-      env: { ...process.env, SITE_OUT_DIR: staging, ASTRO_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, SITE_OUT_DIR: staging, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     }));
     let sawError = false;
@@ -116,59 +117,13 @@ async function astroBuild(): Promise<void> {
     child.on('error', fail);
     child.on('close', (code) => {
       astroDone();
-      if (code !== 0) fail(new Error(`astro build failed (exit code ${code}); see the messages above.`));
+      if (code !== 0 && existsSync(stepFailure)) fail(new Error(readFileSync(stepFailure, 'utf8')));
+      else if (code !== 0) fail(new Error(`astro build failed (exit code ${code}); see the messages above.`));
       else if (sawError) fail(new Error('astro build logged [ERROR] (see above) although it exited 0; treating the build as failed.'));
       else if (contentWarning) fail(new Error(`Astro warned about the content, which means an entry may be missing from the site: ${contentWarning.trim()}`));
       else done();
     });
   });
-}
-
-/**
- * PDFs need a browser. Without one, `npm run build` fails with one line on how
- * to provide it; `npm start` (SITE_PDF=optional) builds the rest and says so.
- */
-async function pdfStep(): Promise<void> {
-  if (process.env.SITE_PDF === 'skip') {
-    console.log('[pdf] skipped (SITE_PDF=skip)');
-    return;
-  }
-  if (!presentSections(contentDir).has('protocols')) {
-    console.log('[pdf] the center has no protocols: no PDFs');
-    return;
-  }
-  const paper: Paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
-  // Loaded here: the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does not need.
-  const pdf = await import('./pdf-export.ts');
-  try {
-    const center = loadSiteConfig(contentDir);
-    const report = await pdf.exportPdfs({ siteDir: staging, siteName: center.name, paper, publicUrl: publicUrl(center), say: translator(center.ui) });
-    for (const f of report.files) console.log(`[pdf] ${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
-  } catch (error) {
-    if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
-      console.warn(`[pdf] skipped: ${error.message} The site is built without PDFs.`);
-      return;
-    }
-    throw error;
-  }
-}
-
-async function bundleStep(searchReady: Promise<unknown>): Promise<void> {
-  const buildDate = (process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date()).toISOString().slice(0, 10);
-  const center = loadSiteConfig(contentDir);
-  const report = await offline.buildOfflineBundle({
-    siteDir: staging,
-    contentDir,
-    name: bundleName(center),
-    publicUrl: publicUrl(center),
-    buildDate,
-    searchReady,
-    say: translator(center.ui),
-  });
-  await offline.annotateBundleLink(staging, report, buildDate);
-  console.log(
-    `[bundle] ${report.files} files, ${(report.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(report.zipBytes / 1024).toFixed(0)} KB zipped, content version ${report.contentVersion}`,
-  );
 }
 
 /** The content checks of `npm run check`, so a build never starts on content with errors. */
@@ -178,25 +133,6 @@ async function contentChecks(): Promise<void> {
   for (const f of findings) console.error(formatFinding(f));
   const errors = findings.filter((f) => f.severity === 'error').length;
   if (errors > 0) throw new Error(`${errors} content error${errors === 1 ? '' : 's'} (listed above as file:line:col  rule-id  message).`);
-}
-
-/** Every link, anchor and asset of the site and of the offline bundle must resolve. */
-async function linkCheck(): Promise<void> {
-  const site = new Map<string, Uint8Array>();
-  for (const entry of readdirSync(staging, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) site.set(relative(staging, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name)));
-  }
-  const zipPath = [...site.keys()].find((p) => p.startsWith('downloads/') && p.endsWith('.zip'));
-  const bundle: SiteFiles = new Map(
-    Object.entries(unzipSync(site.get(zipPath!)!))
-      .filter(([name]) => !name.endsWith('/'))
-      .map(([name, data]) => [name.slice(name.indexOf('/') + 1), data]),
-  );
-  const [onSite, inBundle] = [checkLinks(site, 'site'), checkLinks(bundle, 'bundle')];
-  const broken = [...onSite.broken, ...inBundle.broken.map((b) => `offline bundle: ${b}`)];
-  const pages = [...site.keys(), ...bundle.keys()].filter((p) => p.endsWith('.html')).length;
-  if (broken.length > 0) throw new Error(`${broken.length} broken link${broken.length === 1 ? '' : 's'}:\n  ${broken.join('\n  ')}`);
-  console.log(`[links] ${onSite.checked + inBundle.checked} links on ${pages} pages (site and offline bundle): all resolve`);
 }
 
 /**
@@ -219,32 +155,11 @@ async function swapIn(): Promise<void> {
   await rm(old, { recursive: true, force: true });
 }
 
-// The build's steps, loaded once Astro is running.
+// The content checks, loaded once Astro is running.
 let checkContent!: typeof import('./check/content-checks.ts').checkContent;
-let buildSearchIndex!: typeof import('./search-index.ts').buildSearchIndex;
-let annotatePdfLinks!: typeof import('./pdf-links.ts').annotatePdfLinks;
-let offline!: typeof import('./offline-bundle.ts');
-let checkLinks!: typeof import('./check/link-check.ts').checkLinks;
-let writeSecurityHeaders!: typeof import('./security-headers.ts').writeSecurityHeaders;
-let unzipSync!: typeof import('fflate').unzipSync;
 
 async function loadSteps(): Promise<void> {
-  const [checks, search, pdfLinks, bundle, links, headers, fflate] = await Promise.all([
-    import('./check/content-checks.ts'),
-    import('./search-index.ts'),
-    import('./pdf-links.ts'),
-    import('./offline-bundle.ts'),
-    import('./check/link-check.ts'),
-    import('./security-headers.ts'),
-    import('fflate'),
-  ]);
-  ({ checkContent } = checks);
-  ({ buildSearchIndex } = search);
-  ({ annotatePdfLinks } = pdfLinks);
-  offline = bundle;
-  ({ checkLinks } = links);
-  ({ writeSecurityHeaders } = headers);
-  ({ unzipSync } = fflate);
+  ({ checkContent } = await import('./check/content-checks.ts'));
 }
 
 /**
@@ -285,7 +200,7 @@ function fail(message: string): never {
 async function removeAbandonedStaging(): Promise<void> {
   const parent = dirname(outDir);
   if (!existsSync(parent)) return;
-  const pattern = new RegExp(`^\\.(\\d+)\\.staging-${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.old)?$`);
+  const pattern = new RegExp(`^\\.(\\d+)\\.staging-${basename(outDir).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?:\\.old|\\.failure)?$`);
   for (const name of readdirSync(parent)) {
     const pid = Number(pattern.exec(name)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
@@ -343,17 +258,8 @@ try {
   releaseAstroOutput(true);
   await astro;
   yieldCpu(false);
+  // Astro's build includes the outputs beyond the pages (src/integrations/outputs.ts): search, PDFs, bundle, link check, headers.
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
-  // Pagefind indexes in its own process while the PDFs print: what the PDF-link step rewrites is ignored by search, and it replaces
-  // each page whole.
-  const search = timed('search index', () => buildSearchIndex(staging, contentDir, root));
-  pending.push(search);
-  search.catch(() => undefined);
-  await timed('pdf export', pdfStep);
-  await timed('pdf links', () => annotatePdfLinks(staging));
-  await timed('offline bundle', () => bundleStep(search));
-  await timed('link check', linkCheck);
-  await timed('security headers', () => writeSecurityHeaders(staging));
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
 } catch (error) {
@@ -361,6 +267,7 @@ try {
   astroProcess?.kill();
   await Promise.allSettled(pending);
   await rm(staging, { recursive: true, force: true });
+  await rm(stepFailure, { force: true });
   console.error(`\n[build] FAILED: ${error instanceof Error ? error.message : String(error)}`);
   console.error(`[build] ${existsSync(outDir) ? `the previous site in ${outDir} is unchanged.` : 'nothing was written.'}`);
   process.exit(1);

@@ -17,7 +17,7 @@ import { chromium } from 'playwright-core';
 import sirv from 'sirv';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHROMIUM_ARGS, findBrowser } from '../lib/find-browser.ts';
+import { CHROMIUM_ARGS, findBrowser } from '../../src/lib/find-browser.ts';
 import { measureNode } from './measure.ts';
 import { buildStarlight, installStarlight, type StarlightBuild } from './starlight.ts';
 import { writeSyntheticProtocols } from './synthetic.ts';
@@ -85,7 +85,11 @@ function build(env: NodeJS.ProcessEnv): { wall: number; peak: number | null; std
 }
 
 function phases(stdout: string): Record<string, number> {
-  return Object.fromEntries([...stdout.matchAll(/^\[build\] ([a-z ]+): ([\d.]+) s$/gm)].map((m) => [m[1]!, Number(m[2])]));
+  // scripts/build.ts logs its own phases as "[build] name: 1.23 s"; Astro's logger prints the output steps' as
+  // "12:00:00 [support-center:outputs] name: 1.23 s · what it did".
+  return Object.fromEntries(
+    [...stdout.matchAll(/\[(?:build|support-center:outputs)\] ([a-z ]+): ([\d.]+) s(?: ·.*)?$/gm)].map((m) => [m[1]!, Number(m[2])]),
+  );
 }
 
 function weight(text: string) {

@@ -27,7 +27,7 @@ import { routes as siteRoutes } from '../../src/lib/routes.ts';
 import { bundleName, siteConfigProblems, loadSiteConfig } from '../../src/lib/site-config.ts';
 import { unknownUiKeys } from '../../src/i18n/ui.ts';
 import type { SiteConfig } from '../../src/schemas/site-config.ts';
-import { findBrowser } from '../lib/find-browser.ts';
+import { findBrowser } from '../../src/lib/find-browser.ts';
 import type { Finding } from './report.ts';
 import { mermaidLinkProblems, safetyProblems } from '../../src/markdown/content-safety.ts';
 import { decodeContent } from '../../src/lib/text-encoding.ts';

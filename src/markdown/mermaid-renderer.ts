@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../../scripts/lib/find-browser.ts';
+import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { MERMAID_CONFIG } from './diagram-theme.ts';
 
 /** A rendered diagram. */

@@ -1,6 +1,6 @@
 /**
  * What the search index is made of, shared by the build's search step
- * (scripts/search-index.ts) and the dev server's index (src/integrations/dev-search.ts):
+ * (src/build/search-index.ts) and the dev server's index (src/integrations/dev-search.ts):
  * the center's vocabulary, and the words of the indexed pages for spelling suggestions.
  */
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
 /**
  * The search box, loaded only when a reader starts to search (see the
- * bootstrap in SearchBox.astro). Bundled by scripts/search-index.ts into a
+ * bootstrap in SearchBox.astro). Bundled by src/integrations/client-scripts.ts into a
  * classic script, so it also runs from file:// in the offline bundle.
  */
 import type { SynonymGroup } from '../schemas/vocabulary.ts';
@@ -14,7 +14,7 @@ import { pageTranslator, SEARCH_TYPES, searchTypeKey } from '../i18n/ui.ts';
 /** The interface's words, in the center's language. */
 const t = pageTranslator();
 
-/** What scripts/search-index.ts writes to search/vocabulary.js. */
+/** What src/build/search-index.ts writes to search/vocabulary.js. */
 interface SearchVocabulary {
   synonyms: SynonymGroup[];
   /** Words of the site, most frequent first, for spelling suggestions. */

@@ -12,7 +12,7 @@ import { crc32 } from 'node:zlib';
 import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { BUNDLE_BUDGET_BYTES } from '../../scripts/offline-bundle';
+import { BUNDLE_BUDGET_BYTES } from '../../src/build/offline-bundle';
 import { listFiles, loadPage } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
 import { watchCsp } from '../helpers/csp';

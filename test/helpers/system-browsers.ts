@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { findBrowser } from '../../scripts/lib/find-browser.ts';
+import { findBrowser } from '../../src/lib/find-browser.ts';
 
 export function findFirefox(env: NodeJS.ProcessEnv = process.env): string | undefined {
   if (env.FIREFOX_PATH) return existsSync(env.FIREFOX_PATH) ? env.FIREFOX_PATH : undefined;

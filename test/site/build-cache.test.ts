@@ -44,7 +44,7 @@ it('with no browser, npm start still builds the site with every diagram from the
   const result = build({ SITE_PDF: 'optional' });
   expect(result.status, result.stdout + result.stderr).toBe(0);
   expect(result.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches/);
-  expect(result.stderr + result.stdout).toMatch(/\[pdf\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/);
+  expect(result.stderr + result.stdout).toMatch(/\[support-center:outputs\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/);
   const page = readFileSync(join(dir, 'dist/protocols/two-step-rt-qpcr/index.html'), 'utf8');
   expect(page).toContain('<svg');
   expect(page).toContain('PDF export was not available when this copy was built.');

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
-import { exportPdfs } from '../../scripts/pdf-export';
+import { exportPdfs } from '../../src/build/pdf-export';
 import { readPdf } from '../helpers/pdf';
 
 const loopback = /127\.0\.0\.1|localhost|\[::1\]/;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PDFDocument, PDFName } from 'pdf-lib';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { exportPdfs } from '../../scripts/pdf-export';
+import { exportPdfs } from '../../src/build/pdf-export';
 import { loadSiteConfig } from '../../src/lib/site-config';
 import { frontmatter, loadPage } from '../helpers/built-site';
 import { darkShares, paperOf, readPdf, type PdfFacts } from '../helpers/pdf';

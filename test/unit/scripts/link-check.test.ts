@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLinks } from '../../../scripts/check/link-check';
+import { checkLinks } from '../../../src/build/link-check';
 
 const page = (body: string) =>
   new TextEncoder().encode(`<!doctype html><html><head><link rel="canonical" href="https://x.org/"></head><body>${body}</body></html>`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { relativeUrl, relativizeCss, relativizeHtml } from '../../../scripts/lib/relative-links';
+import { relativeUrl, relativizeCss, relativizeHtml } from '../../../src/build/relative-links';
 
 describe('relativeUrl', () => {
   it.each([

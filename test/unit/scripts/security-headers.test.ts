@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy, inlineScriptHashes } from '../../../scripts/security-headers';
+import { contentSecurityPolicy, inlineScriptHashes } from '../../../src/build/security-headers';
 
 const dir = mkdtempSync(join(tmpdir(), 'csp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,10 +11,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
-import { formatSize } from './lib/format-size.ts';
-import { relativizeCss, relativizeHtml } from './lib/relative-links.ts';
+import { formatSize } from './format-size.ts';
+import { relativizeCss, relativizeHtml } from './relative-links.ts';
 import { offlinePolicy, pageScripts } from './security-headers.ts';
-import { translator, type Translate } from '../src/i18n/ui.ts';
+import { translator, type Translate } from '../i18n/ui.ts';
 
 /** The size the zip must stay under; the build fails past it. The benchmark raises it with SITE_BUNDLE_BUDGET_KB for its synthetic sites. */
 export const BUNDLE_BUDGET_BYTES = Number(process.env.SITE_BUNDLE_BUDGET_KB ?? 1536) * 1024;
@@ -155,10 +155,10 @@ export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, pu
 }
 
 /** Fills in the size and build date after the home page's download link (the layout's own empty span, found as text). */
-export async function annotateBundleLink(siteDir: string, report: BundleReport, buildDate: string): Promise<void> {
+export async function annotateBundleLink(siteDir: string, report: BundleReport, buildDate: string, say: Translate = translator()): Promise<void> {
   const path = join(siteDir, 'index.html');
   const html = readFileSync(path, 'utf8');
-  const note = ` (zip, ${formatSize(report.zipBytes)}, built ${escapeHtml(buildDate)})`;
+  const note = ` ${escapeHtml(say('home.downloadSize', { size: formatSize(report.zipBytes), date: buildDate }))}`;
   const next = html.replace(/<span data-bundle-size><\/span>/g, `<span data-bundle-size>${note}</span>`);
   if (next === html) throw new Error(`${path}: no <span data-bundle-size></span> after the offline download link.`);
   await writeFile(path, next);

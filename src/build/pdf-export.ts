@@ -3,7 +3,7 @@
  * one (`pdf/protocols.pdf`, with a contents page and bookmarks), printed by
  * headless Chromium from the built pages themselves with the site's print
  * stylesheet. One browser serves every PDF; pages render two at a time.
- * Afterwards scripts/pdf-links.ts gives the "Download as PDF" links their sizes.
+ * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,8 +14,8 @@ import { load } from 'cheerio';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
-import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from './lib/find-browser.ts';
-import { translator, type Translate } from '../src/i18n/ui.ts';
+import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { translator, type Translate } from '../i18n/ui.ts';
 
 /** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
 export type Paper = 'A4' | 'Letter';

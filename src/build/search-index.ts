@@ -8,11 +8,11 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import * as pagefind from 'pagefind';
-import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../src/search/index-parts.ts';
-import { CONTENT_FILES } from '../src/content-model.ts';
-import { loadSiteConfig } from '../src/lib/site-config.ts';
+import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../search/index-parts.ts';
+import { CONTENT_FILES } from '../content-model.ts';
+import { loadSiteConfig } from '../lib/site-config.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
 export const UNUSED_PAGEFIND_FILES = [
@@ -54,7 +54,7 @@ function dirBytes(dir: string): number {
 }
 
 /** Builds the search index and assets into `siteDir`. */
-export async function buildSearchIndex(siteDir: string, contentDir: string, root: string): Promise<SearchIndexReport> {
+export async function buildSearchIndex(siteDir: string, contentDir: string): Promise<SearchIndexReport> {
   const vocabulary = loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary));
 
   // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
@@ -74,9 +74,6 @@ export async function buildSearchIndex(siteDir: string, contentDir: string, root
 
     await mkdir(join(siteDir, 'search'), { recursive: true });
     await writeFile(join(siteDir, 'search/vocabulary.js'), vocabularyScript(vocabulary, words));
-    console.log(
-      `[search] indexed ${added.page_count} pages into ${relative(root, join(siteDir, 'pagefind')) || 'pagefind'}, ${words.length} words for suggestions`,
-    );
     return { pages: added.page_count, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
   } finally {
     await pagefind.close();

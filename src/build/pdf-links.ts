@@ -6,10 +6,12 @@
  */
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatSize } from './lib/format-size.ts';
+import { formatSize } from './format-size.ts';
+import { translator, type Translate } from '../i18n/ui.ts';
 
 /** Annotates the PDF links of every page in `siteDir`. The links are the layout's own markup, so they are found as text. */
-export async function annotatePdfLinks(siteDir: string): Promise<void> {
+export async function annotatePdfLinks(siteDir: string, say: Translate = translator()): Promise<{ pages: number }> {
+  let annotated = 0;
   const pages = readdirSync(siteDir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && d.name.endsWith('.html'));
   for (const entry of pages) {
     const path = join(entry.parentPath, entry.name);
@@ -20,15 +22,21 @@ export async function annotatePdfLinks(siteDir: string): Promise<void> {
       (whole, href: string) => {
         const file = join(siteDir, decodeURIComponent(href));
         // Still ignored by search, like the link it replaces.
-        if (!existsSync(file)) return '<p class="pdf-download note" data-pagefind-ignore>PDF export was not available when this copy was built.</p>';
-        return whole.replace('<span data-pdf-size></span>', `<span data-pdf-size> (PDF, ${formatSize(statSync(file).size)})</span>`);
+        if (!existsSync(file)) return `<p class="pdf-download note" data-pagefind-ignore>${escapeHtml(say('protocols.pdfUnavailable'))}</p>`;
+        return whole.replace('<span data-pdf-size></span>', `<span data-pdf-size> ${escapeHtml(say('protocols.pdfSize', { size: formatSize(statSync(file).size) }))}</span>`);
       },
     );
     // Pagefind reads the pages meanwhile, so each is replaced whole (written beside it, then renamed over it). Synchronously: a
     // thousand small writes awaited one by one spent most of this step waiting.
+    // The page has a PDF link this step does not recognise: the layout's markup changed, and its size would silently go missing.
+    if (next.includes('<span data-pdf-size></span>')) throw new Error(`${path}: a "Download as PDF" link whose markup the PDF-link step does not recognise.`);
+    annotated++;
     if (next !== html) {
       writeFileSync(`${path}.pdf-links.tmp`, next);
       renameSync(`${path}.pdf-links.tmp`, path);
     }
   }
+  return { pages: annotated };
 }
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
