@@ -4,13 +4,14 @@
  * links) and for the offline bundle (relative links to files).
  */
 import { posix } from 'node:path';
+import { URL_ATTRIBUTES } from '../contract.ts';
 
 /** Built files by site path ("faq/index.html") with their bytes. */
 export type SiteFiles = ReadonlyMap<string, Uint8Array>;
 
 /** Tags that can point somewhere, and the attributes that do. */
 const TAG = /<(a|link|script|img|source|iframe|form|div)\b([^>]*)>/g;
-const ATTRIBUTE = /\s(href|src|data-search-src|data-run-src|data-ic50-src|xlink:href)="([^"]*)"/;
+const ATTRIBUTE = new RegExp(`\\s(${URL_ATTRIBUTES.join('|')})="([^"]*)"`);
 const ID = /\sid="([^"]*)"/g;
 
 /**

@@ -14,6 +14,7 @@ import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { formatSize } from './format-size.ts';
 import { relativizeCss, relativizeHtml } from './relative-links.ts';
 import { offlinePolicy, pageScripts } from './security-headers.ts';
+import { GLOBALS, MARKERS, SEARCH_FILES } from '../contract.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
 
 /** The size the zip must stay under; the build fails past it. The benchmark raises it with SITE_BUNDLE_BUDGET_KB for its synthetic sites. */
@@ -68,7 +69,7 @@ const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt
 
 /** The offline form of one page: relative links, the freshness banner, no download link to itself. */
 function offlinePage(html: string, path: string, banner: string): string {
-  const withBanner = html.replace(/<body([^>]*)>/, (open) => `${open}${banner}`).replace(/<p[^>]*\sdata-bundle-download[\s\S]*?<\/p>/, '');
+  const withBanner = html.replace(/<body([^>]*)>/, (open) => `${open}${banner}`).replace(new RegExp(`<p[^>]*\\s${MARKERS.bundleDownload}[\\s\\S]*?<\\/p>`), '');
   // Opened from disk, a page has no server to send it a policy: it carries its own, right after its charset.
   const { hashes, strangers } = pageScripts(withBanner);
   if (strangers.length > 0) throw new Error(`${path}: inline script(s) that are not the generator's: ${strangers.join('; ')}`);
@@ -88,7 +89,7 @@ function pagefindPack(siteDir: string): string {
     if (file === 'pagefind-worker.js') continue;
     files[file] = readFileSync(join(dir, file)).toString('base64');
   }
-  return `window.hrsPagefindPack=${JSON.stringify(files)};\n`;
+  return `window.${GLOBALS.pagefindPack}=${JSON.stringify(files)};\n`;
 }
 
 /** Writes `downloads/<name>.zip` and returns what it holds. */
@@ -140,7 +141,7 @@ export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, pu
   addFiles((path) => !path.startsWith('downloads/') && !isSearch(path));
   await searchReady;
   addFiles((path) => path.startsWith('search/'));
-  add('search/pagefind-pack.js', Buffer.from(pagefindPack(siteDir)));
+  add(SEARCH_FILES.pagefindPack, Buffer.from(pagefindPack(siteDir)));
 
   zip.end();
   if (zipFailure) throw zipFailure;
@@ -159,7 +160,8 @@ export async function annotateBundleLink(siteDir: string, report: BundleReport, 
   const path = join(siteDir, 'index.html');
   const html = readFileSync(path, 'utf8');
   const note = ` ${escapeHtml(say('home.downloadSize', { size: formatSize(report.zipBytes), date: buildDate }))}`;
-  const next = html.replace(/<span data-bundle-size><\/span>/g, `<span data-bundle-size>${note}</span>`);
-  if (next === html) throw new Error(`${path}: no <span data-bundle-size></span> after the offline download link.`);
+  const empty = `<span ${MARKERS.bundleSize}></span>`;
+  const next = html.replaceAll(empty, `<span ${MARKERS.bundleSize}>${note}</span>`);
+  if (next === html) throw new Error(`${path}: no ${empty} after the offline download link.`);
   await writeFile(path, next);
 }

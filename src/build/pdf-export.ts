@@ -16,6 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
+import { IDS } from '../contract.ts';
 
 /** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
 export type Paper = 'A4' | 'Letter';
@@ -93,7 +94,7 @@ function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'index.html')))
     .map((d) => {
       const $ = load(readFileSync(join(dir, d.name, 'index.html'), 'utf8'));
-      const json = $('script#pdf-meta').text();
+      const json = $(`script#${IDS.pdfMeta}`).text();
       return json ? { url: `/protocols/${d.name}/`, meta: JSON.parse(json) as ProtocolMeta } : undefined;
     })
     .filter((p): p is { url: string; meta: ProtocolMeta } => p !== undefined)

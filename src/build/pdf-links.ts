@@ -7,6 +7,10 @@
 import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatSize } from './format-size.ts';
+import { MARKERS } from '../contract.ts';
+
+/** The layout's empty size span after a PDF link, which this step fills. */
+const EMPTY_SIZE = `<span ${MARKERS.pdfSize}></span>`;
 import { translator, type Translate } from '../i18n/ui.ts';
 
 /** Annotates the PDF links of every page in `siteDir`. The links are the layout's own markup, so they are found as text. */
@@ -16,20 +20,20 @@ export async function annotatePdfLinks(siteDir: string, say: Translate = transla
   for (const entry of pages) {
     const path = join(entry.parentPath, entry.name);
     const html = readFileSync(path, 'utf8');
-    if (!html.includes('data-pdf-link')) continue;
+    if (!html.includes(MARKERS.pdfLink)) continue;
     const next = html.replace(
-      /<p class="pdf-download"[^>]*>\s*<a href="([^"]+)" data-pdf-link>([\s\S]*?)<span data-pdf-size><\/span><\/a>([\s\S]*?)<\/p>/g,
+      new RegExp(`<p class="pdf-download"[^>]*>\\s*<a href="([^"]+)" ${MARKERS.pdfLink}>([\\s\\S]*?)${EMPTY_SIZE}<\\/a>([\\s\\S]*?)<\\/p>`, 'g'),
       (whole, href: string) => {
         const file = join(siteDir, decodeURIComponent(href));
         // Still ignored by search, like the link it replaces.
         if (!existsSync(file)) return `<p class="pdf-download note" data-pagefind-ignore>${escapeHtml(say('protocols.pdfUnavailable'))}</p>`;
-        return whole.replace('<span data-pdf-size></span>', `<span data-pdf-size> ${escapeHtml(say('protocols.pdfSize', { size: formatSize(statSync(file).size) }))}</span>`);
+        return whole.replace(EMPTY_SIZE, `<span ${MARKERS.pdfSize}> ${escapeHtml(say('protocols.pdfSize', { size: formatSize(statSync(file).size) }))}</span>`);
       },
     );
     // Pagefind reads the pages meanwhile, so each is replaced whole (written beside it, then renamed over it). Synchronously: a
     // thousand small writes awaited one by one spent most of this step waiting.
     // The page has a PDF link this step does not recognise: the layout's markup changed, and its size would silently go missing.
-    if (next.includes('<span data-pdf-size></span>')) throw new Error(`${path}: a "Download as PDF" link whose markup the PDF-link step does not recognise.`);
+    if (next.includes(EMPTY_SIZE)) throw new Error(`${path}: a "Download as PDF" link whose markup the PDF-link step does not recognise.`);
     annotated++;
     if (next !== html) {
       writeFileSync(`${path}.pdf-links.tmp`, next);

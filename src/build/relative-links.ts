@@ -5,8 +5,7 @@
  * anchors and data: URLs are left alone.
  */
 
-/** Attributes that hold one URL. */
-const URL_ATTRIBUTES = ['href', 'src', 'action', 'poster', 'data-search-src', 'data-run-src', 'data-ic50-src', 'xlink:href'];
+import { URL_ATTRIBUTES } from '../contract.ts';
 
 /**
  * The relative, file-pointing form of a site-absolute URL, as seen from the

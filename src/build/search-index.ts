@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../search/index-parts.ts';
 import { CONTENT_FILES } from '../content-model.ts';
+import { SEARCH_FILES } from '../contract.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
@@ -73,7 +74,7 @@ export async function buildSearchIndex(siteDir: string, contentDir: string): Pro
     for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
 
     await mkdir(join(siteDir, 'search'), { recursive: true });
-    await writeFile(join(siteDir, 'search/vocabulary.js'), vocabularyScript(vocabulary, words));
+    await writeFile(join(siteDir, SEARCH_FILES.vocabulary), vocabularyScript(vocabulary, words));
     return { pages: added.page_count, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
   } finally {
     await pagefind.close();

@@ -9,9 +9,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { MARKERS } from '../contract.ts';
 
 /** The attribute the generator's own inline scripts carry (the layout's and its components'); content can write no <script> at all. */
-export const GENERATOR_SCRIPT_MARKER = 'data-generator-script';
+export const GENERATOR_SCRIPT_MARKER = MARKERS.generatorScript;
 
 /**
  * Hashes of the generator's inline scripts, as CSP sources, read as text, byte for byte, as browsers hash them. Any other

@@ -1,5 +1,6 @@
 /** The interface's words for the center's language: English, with the center's own table over it. */
 import { EN, type UiKey } from './en.ts';
+import { IDS } from '../contract.ts';
 
 export type { UiKey };
 export type Translate = (key: UiKey, vars?: Record<string, string | number>) => string;
@@ -23,7 +24,7 @@ export type SearchType = (typeof SEARCH_TYPES)[number];
 export const searchTypeKey = (type: SearchType) => `searchType.${type}` as const;
 
 /** Id of the JSON the layout writes when a center replaces interface words, for the client scripts to read. */
-export const UI_STRINGS_ID = 'ui-strings';
+export const UI_STRINGS_ID = IDS.uiStrings;
 
 /** In the browser: a translator over the English table and the page's replacements, if it carries any. */
 export function pageTranslator(): Translate {

@@ -12,13 +12,8 @@ import type { AstroIntegration } from 'astro';
 import { build, type BuildOptions } from 'esbuild';
 import { presentSections } from '../content-model.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
+import { CLIENT_SCRIPTS } from '../contract.ts';
 
-/** Entry point (under src/) → path in the built site. */
-export const CLIENT_SCRIPTS: Record<string, string> = {
-  'search/search-ui.ts': 'search/search.js',
-  'tools/run-mode.ts': 'tools/run-mode.js',
-  'tools/ic50/ui.ts': 'tools/ic50.js',
-};
 
 const srcDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -26,7 +21,8 @@ const srcDir = fileURLToPath(new URL('..', import.meta.url));
 function wanted(contentDir: string): [entry: string, out: string][] {
   const hasProtocols = presentSections(contentDir).has('protocols');
   const calculator = loadSiteConfig(contentDir).doseResponse.enabled;
-  return Object.entries(CLIENT_SCRIPTS).filter(([entry]) => (entry !== 'tools/run-mode.ts' || hasProtocols) && (entry !== 'tools/ic50/ui.ts' || calculator));
+  const { search, runMode, ic50 } = CLIENT_SCRIPTS;
+  return [search, ...(hasProtocols ? [runMode] : []), ...(calculator ? [ic50] : [])].map(({ source, path }) => [source, path]);
 }
 
 const options = (entry: string): BuildOptions => ({

@@ -5,6 +5,7 @@
  * `/search/vocabulary.js` from there. An edit in the content folder indexes
  * again (a second or two later), so search always covers the current content.
  */
+import { SEARCH_FILES } from '../contract.ts';
 import { join, resolve, sep } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { slug as githubSlug } from 'github-slugger';
@@ -61,7 +62,7 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
     const { files: written } = await index.getFiles();
     const next = new Map(written.map((f) => [`/pagefind/${f.path}`, f.content]));
     next.set(
-      '/search/vocabulary.js',
+      `/${SEARCH_FILES.vocabulary}`,
       new TextEncoder().encode(vocabularyScript(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary)), byFrequency(counts))),
     );
     files = next;

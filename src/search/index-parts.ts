@@ -3,6 +3,7 @@
  * (src/build/search-index.ts) and the dev server's index (src/integrations/dev-search.ts):
  * the center's vocabulary, and the words of the indexed pages for spelling suggestions.
  */
+import { GLOBALS } from '../contract.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { VocabularySchema, type Vocabulary } from '../schemas/vocabulary.ts';
@@ -41,4 +42,4 @@ export const byFrequency = (counts: Map<string, number>) => [...counts].sort((a,
 
 /** search/vocabulary.js: the synonym groups and the words, as a classic script the search box reads (also over file://). */
 export const vocabularyScript = (vocabulary: Vocabulary, words: string[]) =>
-  `window.hrsSearchVocabulary=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`;
+  `window.${GLOBALS.vocabulary}=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`;

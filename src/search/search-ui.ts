@@ -10,6 +10,7 @@ import { expandQuery } from './query-expansion.ts';
 import { markMatcher } from './marks.ts';
 import { correctQuery } from './spelling.ts';
 import { pageTranslator, SEARCH_TYPES, searchTypeKey } from '../i18n/ui.ts';
+import { SEARCH_FILES } from '../contract.ts';
 
 /** The interface's words, in the center's language. */
 const t = pageTranslator();
@@ -60,7 +61,7 @@ const offline = location.protocol === 'file:';
  * URL, and Pagefind runs on the main thread.
  */
 async function loadOfflinePagefind(base: URL): Promise<PagefindApi> {
-  await loadClassicScript(new URL('search/pagefind-pack.js', root));
+  await loadClassicScript(new URL(SEARCH_FILES.pagefindPack, root));
   const pack = window.hrsPagefindPack ?? {};
   const bytes = (name: string) => Uint8Array.from(atob(pack[name]!), (c) => c.charCodeAt(0));
   const realFetch = window.fetch.bind(window);
@@ -97,7 +98,7 @@ function siteUrl(path: string): URL {
 }
 
 async function loadVocabulary(): Promise<SearchVocabulary> {
-  if (!window.hrsSearchVocabulary) await loadClassicScript(new URL('search/vocabulary.js', root));
+  if (!window.hrsSearchVocabulary) await loadClassicScript(new URL(SEARCH_FILES.vocabulary, root));
   return window.hrsSearchVocabulary ?? { synonyms: [], words: [] };
 }
 

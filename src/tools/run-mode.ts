@@ -6,6 +6,7 @@
  * protocol and version; a new version starts a clean run and says why.
  */
 
+import { STORAGE } from '../contract.ts';
 import { textTable } from './text-table.ts';
 import { pageTranslator } from '../i18n/ui.ts';
 
@@ -66,7 +67,7 @@ function isRunState(value: unknown): value is RunState {
   );
 }
 
-const PREFIX = 'hrs-run:';
+const PREFIX = STORAGE.runPrefix;
 
 export function storageKey(slug: string): string {
   return `${PREFIX}${slug}`;

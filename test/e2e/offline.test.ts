@@ -111,8 +111,8 @@ describe('the zip', () => {
     for (const file of pages) {
       const $ = loadPage(dir, file);
       expect($('script[type="module"]').length, file).toBe(0);
-      $('a[href], link[href], script[src], img[src], [data-search-src], a[xlink\\:href]').each((_, el) => {
-        const url = $(el).attr('href') ?? $(el).attr('src') ?? $(el).attr('data-search-src') ?? $(el).attr('xlink:href')!;
+      $('a[href], link[href], script[src], img[src], [data-lazy-script], a[xlink\\:href]').each((_, el) => {
+        const url = $(el).attr('href') ?? $(el).attr('src') ?? $(el).attr('data-lazy-script') ?? $(el).attr('xlink:href')!;
         if (/^(https?:|mailto:|#)/.test(url)) return;
         if (url.startsWith('/')) return void broken.push(`${file}: absolute ${url}`);
         const target = join(dirname(join(dir, file)), url.split(/[?#]/)[0]!);

@@ -29,7 +29,7 @@ describe('relativizeHtml', () => {
     const html = [
       '<html><head><link rel="stylesheet" href="/_astro/a.css"><link rel="canonical" href="https://example.org/faq/"></head><body>',
       '<a href="/faq/">FAQ</a><a href="#x">x</a><a href="https://example.org/">out</a>',
-      '<form data-search-src="/search/search.js"></form><img src="/favicon.svg" srcset="/a.png 1x, /b.png 2x">',
+      '<form data-lazy-script="/search/search.js"></form><img src="/favicon.svg" srcset="/a.png 1x, /b.png 2x">',
       '<svg><a xlink:href="/faq/reference-genes/"><text>GAPDH</text></a></svg><div style="background:url(/bg.png)"></div>',
       '</body></html>',
     ].join('');
@@ -37,7 +37,7 @@ describe('relativizeHtml', () => {
     expect(out).toContain('href="../../_astro/a.css"');
     expect(out).toContain('href="https://example.org/faq/"');
     expect(out).toContain('<a href="../../faq/index.html">FAQ</a><a href="#x">x</a><a href="https://example.org/">out</a>');
-    expect(out).toContain('data-search-src="../../search/search.js"');
+    expect(out).toContain('data-lazy-script="../../search/search.js"');
     expect(out).toContain('src="../../favicon.svg" srcset="../../a.png 1x, ../../b.png 2x"');
     expect(out).toContain('xlink:href="../../faq/reference-genes/index.html"');
     expect(out).toContain('url(../../bg.png)');
