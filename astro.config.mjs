@@ -35,7 +35,7 @@ export default defineConfig({
   // to JSX: optimized, it came out as a literal `<style set:html="…">` and the diagram lost its theme colours.
   integrations: [
     mdx({ optimize: { ignoreElementNames: ['style'] } }),
-    diagrams({ cacheDir: diagramCache }),
+    diagrams({ cacheDir: diagramCache, contentDir }),
     sections({ contentDir }),
     clientScripts({ contentDir }),
     devSearch({ contentDir }),

@@ -11,7 +11,7 @@
 // Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
 import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
-import { lockDiagramCache, unlockDiagramCache } from '../src/markdown/diagram-cache.ts';
+import { alive, astroTurn } from './lib/astro-turn.ts';
 import { siteConfigProblems } from '../src/lib/site-config.ts';
 import { CONTENT_FILES } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
@@ -53,48 +53,11 @@ function releaseAstroOutput(show: boolean): void {
   heldOutput = undefined;
 }
 
-/**
- * Astro keeps one state folder per project (`.astro/`: the content module map, the data store), so two builds of this checkout
- * at once — two centers, say — would read each other's content. Astro runs one build at a time here; a second waits, and says so.
- * A lock left by a build that was killed is taken over.
- */
-async function astroTurn(): Promise<void> {
-  const lock = join(root, 'node_modules/.cache/support-center/astro-build.lock');
-  await mkdir(dirname(lock), { recursive: true });
-  let told = false;
-  for (;;) {
-    // A build whose content checks failed while it waited never starts Astro.
-    if (checksFailed) return;
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8'));
-      if (!holder || !alive(holder)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (!told) console.log(`[build] waiting for another build of this project (process ${holder}) to finish with Astro`);
-      told = true;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  const release = () => {
-    try {
-      if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
-    } catch {
-      // Already gone.
-    }
-  };
-  process.on('exit', release);
-  astroDone = release;
-}
 let astroDone: () => void = () => undefined;
 
 async function astroBuild(): Promise<void> {
-  await astroTurn();
-  if (checksFailed) return;
+  astroDone = await astroTurn(root, () => checksFailed);
+  if (checksFailed) return astroDone();
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
     const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, astroCli, 'build'], {
@@ -209,14 +172,6 @@ async function removeAbandonedStaging(): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 preflight();
 await removeAbandonedStaging();
@@ -226,30 +181,16 @@ const pending: Promise<unknown>[] = [];
 try {
   await mkdir(dirname(outDir), { recursive: true });
   await rm(staging, { recursive: true, force: true });
-  // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once.
-  const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, '.diagram-cache'));
-  lockDiagramCache(diagramCache);
-  process.on('exit', () => unlockDiagramCache(diagramCache));
+  // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once. Astro's diagrams
+  // integration renders new diagrams in its own process while it boots (src/markdown/diagram-render.ts).
   const astroStarted = performance.now();
   const astro = astroBuild();
   pending.push(astro);
   astro.catch(() => undefined);
-  // Astro is the longest step: the checks and the diagram browser (started from here, so it inherits this) yield the CPU to it.
+  // Astro is the longest step: the checks yield the CPU to it.
   yieldCpu(true);
-  // New diagrams first: pages that show one wait for its render, so the browser starts before the other steps load.
-  const { prerenderDiagrams } = await import('./diagram-prerender.ts');
-  const diagrams = prerenderDiagrams(contentDir, diagramCache, root);
-  // Not waited for on failure: the lock goes with this process (the exit handler), and Playwright closes its browser.
-  diagrams.catch(() => undefined);
   await loadSteps();
-  await timed('content checks', async () => {
-    const [diagramReport] = await Promise.all([diagrams, contentChecks()]);
-    if (diagramReport.rendered > 0) console.log(`[diagrams] ${diagramReport.rendered} rendered ahead of Astro, in one browser session`);
-    if (diagramReport.findings.length > 0) {
-      for (const f of diagramReport.findings) console.error(formatFinding(f));
-      throw new Error(`${diagramReport.findings.length} diagram${diagramReport.findings.length === 1 ? '' : 's'} could not be parsed (listed above).`);
-    }
-  }).catch((error: unknown) => {
+  await timed('content checks', contentChecks).catch((error: unknown) => {
     checksFailed = true;
     releaseAstroOutput(false);
     astroProcess?.kill();

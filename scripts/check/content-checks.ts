@@ -17,9 +17,8 @@ import { visit } from 'unist-util-visit';
 import { load as loadYaml, YAMLException } from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { scanCitations } from '../../src/markdown/citation-syntax.ts';
-import { diagramKey, readCachedDiagram, writeCachedDiagram } from '../../src/markdown/diagram-cache.ts';
-import { MERMAID_CONFIG, withDiagramClasses } from '../../src/markdown/diagram-theme.ts';
-import { MERMAID_VERSION, renderMermaid } from '../../src/markdown/mermaid-renderer.ts';
+import { diagramCacheKey, readCachedDiagram } from '../../src/markdown/diagram-cache.ts';
+import { renderMissing } from '../../src/markdown/diagram-render.ts';
 import { ReferenceSchema } from '../../src/schemas/reference.ts';
 import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
 import { CONTENT_FILES, INTRO_ROUTES, MDX_COLLECTIONS, presentSections, REQUIRED_SITE_TEXTS } from '../../src/content-model.ts';
@@ -554,8 +553,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
 
   // Diagrams: cached ones parsed when they were rendered; others are parsed now, in a browser.
   const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, '.diagram-cache'));
-  const keyOf = (code: string) => diagramKey({ code: withDiagramClasses(code), version: MERMAID_VERSION, config: MERMAID_CONFIG });
-  const unchecked = diagrams.filter((d) => !readCachedDiagram(cacheDir, keyOf(d.code)));
+  const unchecked = diagrams.filter((d) => !readCachedDiagram(cacheDir, diagramCacheKey(d.code)));
   if (unchecked.length > 0 && options.diagrams !== false) {
     if (!findBrowser()) {
       for (const d of unchecked)
@@ -568,21 +566,19 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
           'warning',
         );
     } else {
-      // Rendered with the ids the diagram plugin gives them, so the renders can go straight into its cache.
-      const results = await renderMermaid(unchecked.map((d) => ({ id: `diagram-${keyOf(d.code).slice(0, 12)}`, code: withDiagramClasses(d.code) })));
-      results.forEach((r, i) => {
-        const d = unchecked[i]!;
-        if (r.ok) writeCachedDiagram(cacheDir, keyOf(d.code), r.diagram);
-        else {
-          report(
-            d.file.path,
-            { line: d.line + (r.error.line ?? 1), column: 1 },
-            'diagram-parse',
-            `Mermaid: ${r.error.message.split('\n')[0]}`,
-            'Fix the diagram; try it in the Mermaid live editor or see mermaid.js.org/syntax.',
-          );
-        }
-      });
+      // Rendered as the build renders them, into its cache.
+      const { failures } = await renderMissing(
+        unchecked.map((d) => ({ file: d.file.path, line: d.line, code: d.code })),
+        cacheDir,
+      );
+      for (const { block, result } of failures)
+        report(
+          block.file,
+          { line: block.line + (result.error.line ?? 1), column: 1 },
+          'diagram-parse',
+          `Mermaid: ${result.error.message.split('\n')[0]}`,
+          'Fix the diagram; try it in the Mermaid live editor or see mermaid.js.org/syntax.',
+        );
     }
   }
 

@@ -66,7 +66,7 @@ short: For Research Use Only (RUO); not for diagnostic or therapeutic procedures
 The information on this site is intended for Research Use Only (RUO). It must not be used for diagnostic or therapeutic procedures.
 `,
     '.gitignore': `# Written by builds; the diagram renders in .diagram-cache/ are meant to be committed.
-.diagram-cache/.rendering
+.diagram-cache/*.tmp
 `,
     'README.md': `# ${name}
 

@@ -1,23 +1,62 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
+import { renderMissing, type RenderFailure } from '../markdown/diagram-render.ts';
+import { contentMermaidBlocks } from '../markdown/diagram-sources.ts';
 import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer.ts';
 
 /** Options of {@link diagrams}. */
 export interface DiagramsOptions {
   /** The render cache folder, as given to rehype-mermaid-diagrams. */
   cacheDir: string;
+  /** The center's folder, whose ```mermaid fences are rendered ahead. */
+  contentDir: string;
 }
 
 /**
- * Closes the diagram browser when the build ends, and logs what was rendered,
- * what came from the cache, and cache entries no diagram uses any more.
+ * Owns the diagrams of a build: when the build starts it renders, in one browser session, every diagram the cache lacks, while
+ * Astro boots (the diagram plugin waits in memory for its page's own renders; a diagram mermaid cannot parse is left to the
+ * plugin, which fails its file at its line). When the build ends it closes the browser and logs what was rendered, what came
+ * from the cache, and cache entries no diagram uses any more.
  */
-export function diagrams({ cacheDir }: DiagramsOptions): AstroIntegration {
+export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
+  let early: Promise<RenderFailure[]> = Promise.resolve([]);
   return {
     name: 'diagrams',
     hooks: {
+      // Started with the build, so the browser works while Astro syncs the content and collects its pages.
+      'astro:config:setup': ({ command, logger }) => {
+        if (command !== 'build') return;
+        early = renderMissing(contentMermaidBlocks(contentDir), cacheDir).then(
+          ({ rendered, failures }) => {
+            if (rendered > 0) logger.info(`${rendered} rendered ahead of the pages, in one browser session`);
+            return failures;
+          },
+          // The plugin renders, or reports, whatever did not come back.
+          (error: unknown) => {
+            logger.warn(`rendering ahead failed (${error instanceof Error ? error.message : String(error)}); the pages render their own`);
+            return [];
+          },
+        );
+      },
+      // Before any page is built: a diagram that mermaid cannot parse fails the build here, with its file and line and nothing else.
+      'astro:build:setup': async () => {
+        const failures = await early;
+        if (failures.length === 0) return;
+        const message = failures
+          .map(
+            ({ block, result }) =>
+              `${relative(process.cwd(), block.file)}:${block.line + (result.error.line ?? 1)}:1  diagram-parse  Mermaid could not parse this diagram: ${result.error.message.split('\n')[0]}\n    hint: fix the diagram; see mermaid.js.org/syntax for the syntax.`,
+          )
+          .join('\n');
+        if (process.env.SITE_STEP_FAILURE_FILE) writeFileSync(process.env.SITE_STEP_FAILURE_FILE, message);
+        const failure = new Error(message);
+        failure.stack = message;
+        throw failure;
+      },
       'astro:build:done': async ({ logger }) => {
+        await early;
         await closeMermaidRenderer();
         logger.info(
           `${diagramStats.rendered} rendered, ${diagramStats.fromCache} from cache, ${rendererStats.launches} browser launch${rendererStats.launches === 1 ? '' : 'es'}`,

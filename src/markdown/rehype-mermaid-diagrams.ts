@@ -7,9 +7,10 @@ import { toText } from 'hast-util-to-text';
 import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { diagramKey, readCachedDiagram, waitForRenderLock, writeCachedDiagram } from './diagram-cache.ts';
-import { MERMAID_CONFIG, themeSvg, withDiagramClasses } from './diagram-theme.ts';
-import { MERMAID_VERSION, renderMermaid, type RenderedDiagram } from './mermaid-renderer.ts';
+import { diagramCacheKey, writeCachedDiagram } from './diagram-cache.ts';
+import { renderedDiagram } from './diagram-render.ts';
+import { themeSvg, withDiagramClasses } from './diagram-theme.ts';
+import { renderMermaid, type RenderedDiagram } from './mermaid-renderer.ts';
 
 /** Options of {@link rehypeMermaidDiagrams}. */
 export interface RehypeMermaidDiagramsOptions {
@@ -59,16 +60,10 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
     });
     if (found.length === 0) return;
 
-    const keyed = found.map((f) => {
-      const source = withDiagramClasses(f.code);
-      return { ...f, source, key: diagramKey({ code: source, version: MERMAID_VERSION, config: MERMAID_CONFIG }) };
-    });
-    // The build may be rendering these diagrams right now, in its one browser: wait until they are in the cache, then read them.
-    await waitForRenderLock(
-      cacheDir,
-      keyed.map((k) => k.key),
-    );
-    const prepared = keyed.map((k) => ({ ...k, cached: readCachedDiagram(cacheDir, k.key) }));
+    const keyed = found.map((f) => ({ ...f, source: withDiagramClasses(f.code), key: diagramCacheKey(f.code) }));
+    // The build may be rendering these diagrams right now (diagram-render.ts, started by the diagrams integration): their renders
+    // come from there as soon as they are back, else from the cache.
+    const prepared = await Promise.all(keyed.map(async (k) => ({ ...k, cached: await renderedDiagram(cacheDir, k.key) })));
     const missing = prepared.filter((p) => !p.cached);
     if (missing.length > 0) {
       const results = await renderMermaid(missing.map((m) => ({ id: `diagram-${m.key.slice(0, 12)}`, code: m.source })));

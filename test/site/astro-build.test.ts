@@ -34,7 +34,7 @@ it('writes pages, scripts, search, PDFs, the offline zip and _headers, and fails
   const faq = join(content, 'faq/melt-curve.mdx');
   writeFileSync(faq, `${readFileSync(faq, 'utf8')}\nSee [the missing page](/faq/no-such-page/).\n`);
   const broken = spawnSync(process.execPath, ['scripts/astro.ts', 'build'], {
-    env: { ...process.env, SITE_CONTENT_DIR: content, SITE_OUT_DIR: join(dir, 'dist-broken'), SITE_CACHE_DIR: join(dir, 'cache'), SITE_PDF: 'skip' },
+    env: { ...process.env, SITE_CONTENT_DIR: content, SITE_OUT_DIR: join(dir, 'dist-broken'), SITE_CACHE_DIR: join(dir, 'cache-broken'), SITE_PDF: 'skip' },
     encoding: 'utf8',
   });
   expect(broken.status).not.toBe(0);
