@@ -1,15 +1,16 @@
 /**
  * Owns the outputs beyond the pages: after Astro has written the site (and the client scripts' integration its scripts), the
- * search index, the PDFs, the offline bundle, the link check and the security headers, through src/build/steps.ts. So
- * `astro build` alone, as a static host runs it, produces the complete site; `npm run build` adds only what Astro cannot do
- * (the content checks beside it, the staging folder and the swap into dist/). A failed step fails Astro's build.
+ * search index, the PDFs, the offline bundle, the link check and the security headers (src/build/steps.ts), run in a process of
+ * their own (src/build/steps-process.ts) so they neither share Astro's large heap nor add to its peak memory. So `astro build`
+ * alone, as a static host runs it, produces the complete site; `npm run build` adds only what Astro cannot do (the content
+ * checks beside it, the staging folder and the swap into dist/). A failed step fails Astro's build, with its reason in one line.
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { translator } from '../i18n/ui.ts';
-import { loadSiteConfig } from '../lib/site-config.ts';
-import { runSteps } from '../build/steps.ts';
 
 export interface OutputsOptions {
   contentDir: string;
@@ -17,33 +18,29 @@ export interface OutputsOptions {
   root: string;
 }
 
+const stepsProcess = fileURLToPath(new URL('../build/steps-process.ts', import.meta.url));
+
 export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration {
   return {
     name: 'support-center:outputs',
     hooks: {
-      'astro:build:done': async ({ dir, logger }) => {
-        const center = loadSiteConfig(contentDir);
-        const epoch = process.env.SOURCE_DATE_EPOCH;
-        try {
-          await runSteps({
-            siteDir: fileURLToPath(dir),
-            contentDir,
-            root,
-            center,
-            say: translator(center.ui),
-            buildDate: (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString().slice(0, 10),
-            log: (message) => logger.info(message),
-            warn: (message) => logger.warn(message),
+      'astro:build:done': async ({ dir }) => {
+        // The reason a step failed comes back in this file (scripts/build.ts passes its own, to report it in one line).
+        const failureFile = process.env.SITE_STEP_FAILURE_FILE ?? join(tmpdir(), `support-center-steps-${process.pid}.failure`);
+        const code = await new Promise<number | null>((done, fail) => {
+          const child = spawn(process.execPath, [stepsProcess, fileURLToPath(dir), contentDir, root], {
+            stdio: 'inherit',
+            env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile },
           });
-        } catch (error) {
-          // The reason, for scripts/build.ts to report in one line (SITE_STEP_FAILURE_FILE), and for Astro to print without a
-          // stack trace from deep inside a step: the message says what failed and what to do.
-          const message = error instanceof Error ? error.message : String(error);
-          if (process.env.SITE_STEP_FAILURE_FILE) writeFileSync(process.env.SITE_STEP_FAILURE_FILE, message);
-          const failure = new Error(message);
-          failure.stack = message;
-          throw failure;
-        }
+          child.on('error', fail);
+          child.on('close', done);
+        });
+        if (code === 0) return;
+        // Printed without a stack trace from deep inside a step: the message says what failed and what to do.
+        const message = existsSync(failureFile) ? readFileSync(failureFile, 'utf8') : `the output steps stopped (exit code ${code}); see the messages above.`;
+        const failure = new Error(message);
+        failure.stack = message;
+        throw failure;
       },
     },
   };
