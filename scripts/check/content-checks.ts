@@ -570,7 +570,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       const { failures } = await renderMissing(
         unchecked.map((d) => ({ file: d.file.path, line: d.line, code: d.code })),
         cacheDir,
-      );
+      ).done;
       for (const { block, result } of failures)
         report(
           block.file,

@@ -21,28 +21,26 @@ export interface DiagramsOptions {
  * from the cache, and cache entries no diagram uses any more.
  */
 export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
-  let early: Promise<RenderFailure[]> = Promise.resolve([]);
+  let checked: Promise<RenderFailure[]> = Promise.resolve([]);
+  let done: Promise<unknown> = Promise.resolve();
   return {
     name: 'diagrams',
     hooks: {
       // Started with the build, so the browser works while Astro syncs the content and collects its pages.
       'astro:config:setup': ({ command, logger }) => {
         if (command !== 'build') return;
-        early = renderMissing(contentMermaidBlocks(contentDir), cacheDir).then(
-          ({ rendered, failures }) => {
-            if (rendered > 0) logger.info(`${rendered} rendered ahead of the pages, in one browser session`);
-            return failures;
-          },
-          // The plugin renders, or reports, whatever did not come back.
-          (error: unknown) => {
-            logger.warn(`rendering ahead failed (${error instanceof Error ? error.message : String(error)}); the pages render their own`);
-            return [];
-          },
-        );
+        const early = renderMissing(contentMermaidBlocks(contentDir), cacheDir);
+        // The plugin renders, or reports, whatever did not come back.
+        const fallBack = (error: unknown) => {
+          logger.warn(`rendering ahead failed (${error instanceof Error ? error.message : String(error)}); the pages render their own`);
+          return [];
+        };
+        checked = early.checked.catch(fallBack);
+        done = early.done.then(({ rendered }) => rendered > 0 && logger.info(`${rendered} rendered beside the pages, in one browser session`), fallBack);
       },
       // Before any page is built: a diagram that mermaid cannot parse fails the build here, with its file and line and nothing else.
       'astro:build:setup': async () => {
-        const failures = await early;
+        const failures = await checked;
         if (failures.length === 0) return;
         const message = failures
           .map(
@@ -56,7 +54,7 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
         throw failure;
       },
       'astro:build:done': async ({ logger }) => {
-        await early;
+        await done;
         await closeMermaidRenderer();
         logger.info(
           `${diagramStats.rendered} rendered, ${diagramStats.fromCache} from cache, ${rendererStats.launches} browser launch${rendererStats.launches === 1 ? '' : 'es'}`,
