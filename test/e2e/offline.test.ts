@@ -48,13 +48,24 @@ let page: Page;
 const requests: string[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
-  page = await browser.newPage();
+  page = await (await browser.newContext()).newPage();
   page.on('request', (r) => requests.push(r.url()));
 });
 afterAll(async () => {
   await browser?.close();
   rmSync(unzipped, { recursive: true, force: true });
 });
+
+/** Waits until a second page of the offline copy (same file:// origin) reads the stored item as `landed` wants it. */
+async function storageLanded(key: string, landed: (value: string | null) => boolean): Promise<void> {
+  const other = await page.context().newPage();
+  try {
+    await other.goto(home);
+    await expect.poll(async () => landed(await other.evaluate((k) => localStorage.getItem(k), key)), { timeout: 10_000 }).toBe(true);
+  } finally {
+    await other.close();
+  }
+}
 
 /** The file a link of the current page points at, on disk. */
 async function linkTarget(selector: string): Promise<string> {
@@ -276,8 +287,9 @@ describe('opened from disk in Chromium', () => {
     await page.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
-    // Chromium hands localStorage writes to its browser process asynchronously; see the theme test below.
-    await page.waitForTimeout(500);
+    // Chromium hands localStorage writes to its browser process asynchronously: a reload right after can read the old state. Wait
+    // until another page of the copy sees the run (a fixed half second was not always enough on a loaded CI machine).
+    await storageLanded('hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('dnase'));
     await page.reload();
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
