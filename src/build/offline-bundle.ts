@@ -16,6 +16,7 @@ import { relativizeCss, relativizeHtml } from './relative-links.ts';
 import { offlinePolicy, pageScripts } from './security-headers.ts';
 import { GLOBALS, MARKERS, SEARCH_FILES } from '../contract.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
+import { escapeHtml } from '../lib/escape-html.ts';
 
 /** The size the zip must stay under; the build fails past it. The benchmark raises it with SITE_BUNDLE_BUDGET_KB for its synthetic sites. */
 export const BUNDLE_BUDGET_BYTES = Number(process.env.SITE_BUNDLE_BUDGET_KB ?? 1536) * 1024;
@@ -65,7 +66,6 @@ export function contentVersion(contentDir: string): string {
   return hash.digest('hex').slice(0, 8);
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The offline form of one page: relative links, the freshness banner, no download link to itself. */
 function offlinePage(html: string, path: string, banner: string): string {

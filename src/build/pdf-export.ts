@@ -17,6 +17,7 @@ import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
 import { IDS } from '../contract.ts';
+import { escapeHtml } from '../lib/escape-html.ts';
 
 /** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
 export type Paper = 'A4' | 'Letter';
@@ -86,7 +87,6 @@ export class BrowserMissingError extends Error {
   }
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {
   const dir = join(siteDir, 'protocols');

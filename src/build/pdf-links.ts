@@ -12,6 +12,7 @@ import { MARKERS } from '../contract.ts';
 /** The layout's empty size span after a PDF link, which this step fills. */
 const EMPTY_SIZE = `<span ${MARKERS.pdfSize}></span>`;
 import { translator, type Translate } from '../i18n/ui.ts';
+import { escapeHtml } from '../lib/escape-html.ts';
 
 /** Annotates the PDF links of every page in `siteDir`. The links are the layout's own markup, so they are found as text. */
 export async function annotatePdfLinks(siteDir: string, say: Translate = translator()): Promise<{ pages: number }> {
@@ -43,4 +44,3 @@ export async function annotatePdfLinks(siteDir: string, say: Translate = transla
   return { pages: annotated };
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -11,8 +11,6 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { MARKERS } from '../contract.ts';
 
-/** The attribute the generator's own inline scripts carry (the layout's and its components'); content can write no <script> at all. */
-export const GENERATOR_SCRIPT_MARKER = MARKERS.generatorScript;
 
 /**
  * Hashes of the generator's inline scripts, as CSP sources, read as text, byte for byte, as browsers hash them. Any other
@@ -42,7 +40,7 @@ export function pageScripts(html: string): { hashes: string[]; strangers: string
     if (/\ssrc=/.test(attributes!)) continue;
     const type = /\stype="([^"]*)"/.exec(attributes!)?.[1];
     if (type && !/^(text\/javascript|module)$/i.test(type)) continue;
-    if (!new RegExp(`\\s${GENERATOR_SCRIPT_MARKER}(?:[\\s=>]|$)`).test(attributes!)) {
+    if (!new RegExp(`\\s${MARKERS.generatorScript}(?:[\\s=>]|$)`).test(attributes!)) {
       strangers.push(`<script${attributes}>${body!.slice(0, 40)}…`);
       continue;
     }

@@ -6,7 +6,7 @@
  * checks beside it, the staging folder and the swap into dist/). A failed step fails Astro's build, with its reason in one line.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
         if (code === 0) return;
         // Printed without a stack trace from deep inside a step: the message says what failed and what to do.
         const message = existsSync(failureFile) ? readFileSync(failureFile, 'utf8') : `the output steps stopped (exit code ${code}); see the messages above.`;
+        // Our own temporary file goes; scripts/build.ts reads and removes the one it passed.
+        if (!process.env.SITE_STEP_FAILURE_FILE) rmSync(failureFile, { force: true });
         const failure = new Error(message);
         failure.stack = message;
         throw failure;

@@ -8,6 +8,7 @@
 import { fit4pl, logistic4, maxOf, minOf, parseDoseResponse, ratioOf, type Estimate, type Fit, type Point } from './fit.ts';
 import { textTable } from '../text-table.ts';
 import { pageTranslator } from '../../i18n/ui.ts';
+import { escapeHtml } from '../../lib/escape-html.ts';
 
 const t = pageTranslator();
 
@@ -36,7 +37,6 @@ function labelsOf(form: HTMLFormElement): Labels {
 /** An estimate as a researcher writes it: "2.5", "> 30", "< 0.01". */
 const estimate = (e: Estimate) => (e.relation === '=' ? fmt(e.value) : `${e.relation} ${fmt(e.value)}`);
 
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const withUnit = (value: string, unit: string) => (unit ? `${value} ${unit}` : value);
 
 interface Fitted {
@@ -90,9 +90,9 @@ function plotSvg(lines: Fitted[], labels: Labels, W = 560): string {
     `<line x1="${m.l}" y1="${H - m.b}" x2="${W - m.r}" y2="${H - m.b}" stroke="#333"/><line x1="${m.l}" y1="${m.t}" x2="${m.l}" y2="${H - m.b}" stroke="#333"/>`,
   );
   const axis = t('tool.axisX', { label: labels.concentration, unit: labels.unit ? `${labels.unit}, ` : '' });
-  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 8}" font-size="13" text-anchor="middle" fill="#111">${escapeXml(axis)}</text>`);
+  parts.push(`<text x="${(W + m.l) / 2}" y="${H - 8}" font-size="13" text-anchor="middle" fill="#111">${escapeHtml(axis)}</text>`);
   parts.push(
-    `<text x="14" y="${(H - m.b) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 14 ${(H - m.b) / 2})">${escapeXml(t('tool.axisY'))}</text>`,
+    `<text x="14" y="${(H - m.b) / 2}" font-size="13" text-anchor="middle" fill="#111" transform="rotate(-90 14 ${(H - m.b) / 2})">${escapeHtml(t('tool.axisY'))}</text>`,
   );
   lines.forEach((l, i) => {
     const steps = 120;
@@ -104,10 +104,10 @@ function plotSvg(lines: Fitted[], labels: Labels, W = 560): string {
     for (const p of l.points) parts.push(`<circle cx="${sx(p.x).toFixed(1)}" cy="${sy(p.y).toFixed(1)}" r="3.5" fill="${l.colour}"/>`);
     parts.push(
       // Bottom left: an inhibition curve is high at low doses, so the corner stays clear of the curves.
-      `<text x="${m.l + 8}" y="${H - m.b - 10 - (lines.length - 1 - i) * 18}" font-size="13" text-anchor="start" fill="${l.colour}">${escapeXml(t('tool.legend', { name: l.name, value: withUnit(estimate(l.fit.absolute), labels.unit) }))}</text>`,
+      `<text x="${m.l + 8}" y="${H - m.b - 10 - (lines.length - 1 - i) * 18}" font-size="13" text-anchor="start" fill="${l.colour}">${escapeHtml(t('tool.legend', { name: l.name, value: withUnit(estimate(l.fit.absolute), labels.unit) }))}</text>`,
     );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(t('tool.plotLabel'))}">${parts.join('')}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeHtml(t('tool.plotLabel'))}">${parts.join('')}</svg>`;
 }
 
 function paramsCsv(lines: Fitted[], index: Estimate | undefined, labels: Labels): string {
