@@ -47,6 +47,8 @@ export const IDS = {
   pdfMeta: 'pdf-meta',
   /** The center's replacements of interface words, for the client scripts (JSON); only on centers that have any. */
   uiStrings: 'ui-strings',
+  /** The heading of a page's reference list: search leads to it only when no other section matches. */
+  referencesHeading: 'references',
 } as const;
 
 /** localStorage keys the pages and the scripts share. */

@@ -379,6 +379,32 @@ starlightRows.push(
 /** What dominated and what was done: written by hand in bench/analysis.md, kept with the generated tables. */
 const analysisFile = join(root, 'bench/analysis.md');
 const analysis = existsSync(analysisFile) ? readFileSync(analysisFile, 'utf8').trim() : '';
+/** Search quality, as the default center's search-quality test measured it (SEARCH_QUALITY_RECORD=1 writes the file). */
+const qualityFile = join(root, 'bench/search-quality.json');
+type Quality = { recallAt3: number; mrr: number; misses: string[]; byKind: Record<string, { queries: number; recallAt3: number }> };
+const quality = existsSync(qualityFile)
+  ? (JSON.parse(readFileSync(qualityFile, 'utf8')) as { date: string; queries: number; box: Quality; raw: Quality; before?: { box: Quality; raw: Quality; indexBytes?: number }; indexBytes?: number })
+  : undefined;
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const qualitySection = quality
+  ? `## Search quality
+
+Measured on ${quality.date} by \`test/content/search-quality.test.ts\` over ${quality.queries} queries that researchers type into the default center (shorthand,
+notation, synonyms, typos, plain questions, section targets; \`test/content/search-queries.ts\`), through the site's search box in Chromium
+and through Pagefind's raw API (\`pagefind.search\` with default options, as another client of the index would call it). Recall@3: the
+expected page, and its section where one is named, among the first three results; MRR over the first eight.
+
+| client | recall@3 | MRR | ${Object.keys(quality.box.byKind).join(' | ')} |
+| --- | --- | --- | ${Object.keys(quality.box.byKind).map(() => '---').join(' | ')} |
+${[
+  ...(quality.before ? ([['search box, before', quality.before.box], ['raw Pagefind API, before', quality.before.raw]] as const) : []),
+  ['search box', quality.box] as const,
+  ['raw Pagefind API', quality.raw] as const,
+]
+  .map(([name, q]) => `| ${name} | ${pct(q.recallAt3)} | ${q.mrr.toFixed(3)} | ${Object.keys(quality.box.byKind).map((k) => (q.byKind[k] ? pct(q.byKind[k]!.recallAt3) : '—')).join(' | ')} |`)
+  .join('\n')}
+${quality.box.misses.length + quality.raw.misses.length > 0 ? `\nMissed: ${[...quality.box.misses.map((m) => `box: ${m}`), ...quality.raw.misses.map((m) => `raw: ${m}`)].join('; ')}.\n` : ''}`
+  : '';
 const phaseNames = ['content checks', 'astro', 'pdf export', 'pdf links', 'search index', 'offline bundle', 'link check', 'security headers'];
 const md = `# Benchmarks
 
@@ -442,6 +468,8 @@ ${starlightIntro}
 | figure | Starlight, this run | Starlight, reference figure | this site | ahead |
 | --- | --- | --- | --- | --- |
 ${starlightRows.map(([name, measured, reference, ours, ahead]) => `| ${name} | ${measured} | ${reference} | ${ours} | ${ahead === null ? '—' : ahead ? 'yes' : '**no**'} |`).join('\n')}
+
+${qualitySection}
 
 ${analysis}
 

@@ -37,6 +37,34 @@ doseResponse:
   lineB: Line B
   ratioLabel: Fold change
 `,
+    'vocabulary.yaml': `# What search understands beyond the words of the pages (see "Search vocabulary" in CONTRIBUTING.md).
+# synonyms: the field's own terms, e.g.
+#   - canonical: western blot
+#     variants: [WB, immunoblot]
+synonyms: []
+# Lab shorthand: the written-out term as canonical, its abbreviations as variants. The common list; extend it.
+shorthand:
+  - canonical: room temperature
+    variants: [RT, r.t.]
+  - canonical: overnight
+    variants: [O/N, o.n.]
+  - canonical: hour
+    variants: [h, hr, hrs, hours]
+  - canonical: minutes
+    variants: [min, mins, minute]
+  - canonical: seconds
+    variants: [sec, secs]
+  - canonical: concentration
+    variants: [conc, conc.]
+  - canonical: antibody
+    variants: [ab, Ab]
+  - canonical: temperature
+    variants: [temp, temp.]
+  - canonical: weight/volume
+    variants: [w/v]
+  - canonical: volume/volume
+    variants: [v/v]
+`,
     'references.yaml': `# The numbered reference list. Add entries with: npm run new -- reference "Title" --content <this folder>
 # Each entry: id (cited as [@id]), number, and what the source gives: authors, year, title, container, publisher, doi, site, url.
 []

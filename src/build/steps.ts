@@ -4,6 +4,7 @@
  * through the context's logger; src/integrations/outputs.ts runs them in order from Astro's `astro:build:done` hook, so
  * `astro build` alone writes the complete site.
  */
+import { stopWordSet } from '../search/aliases.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -33,9 +34,9 @@ export interface StepReport {
 
 export type Step = (context: StepContext) => Promise<StepReport>;
 
-export const searchIndexStep: Step = async ({ siteDir, contentDir }) => {
+export const searchIndexStep: Step = async ({ siteDir, contentDir, say }) => {
   const { buildSearchIndex } = await import('./search-index.ts');
-  const report = await buildSearchIndex(siteDir, contentDir);
+  const report = await buildSearchIndex(siteDir, contentDir, [...stopWordSet(say('search.stopWords'))]);
   return { summary: `indexed ${report.pages} pages, ${report.words} words for suggestions` };
 };
 

@@ -195,8 +195,7 @@ export const EN = {
   'tool.warnNoInhibition': 'No inhibition: viability changes by {drop} points at most over {low}–{high}.',
   'tool.warnBottom':
     'The curve has not levelled off at the highest concentration ({viability} % viability there): its bottom plateau ({bottom} %) and its midpoint are extrapolated.',
-  'tool.warnTop':
-    'The curve has not levelled off at the lowest concentration ({viability} % viability there): its top plateau ({top} %) is extrapolated.',
+  'tool.warnTop': 'The curve has not levelled off at the lowest concentration ({viability} % viability there): its top plateau ({top} %) is extrapolated.',
   'notFound.title': 'Page not found',
   'notFound.text': 'There is no page at this address. It may have moved when the center was reorganised.',
   'pager.previous': 'Previous',
@@ -212,6 +211,8 @@ export const EN = {
   'search.results': 'Search results',
   'search.keyTitle': 'Press / to search',
   'search.filters': 'Filter by type and topic',
+  'search.filtersNone': 'Filters: all types and topics',
+  'search.filtersActive': 'Filters: {active}',
   'search.filterType': 'Type',
   'search.filterTopic': 'Topic',
   'search.noResults': 'No results for {query}.',
@@ -219,6 +220,11 @@ export const EN = {
   'search.try': 'Try fewer or more general words, another spelling, or browse the sections from the menu.',
   'search.tryFiltered': 'Clear a filter, or try fewer or more general words, another spelling, or browse the sections from the menu.',
   'search.corrected': 'No results for {query}; showing {count} for {shown}.',
+  'search.partial': 'No page has every word of {query}; showing {count} that have most of them.',
+  'search.didYouMean': 'Did you mean {shown}?',
+  /** Words a question is made of that say nothing of its subject: left out of a search, and matched on every page of the index. */
+  'search.stopWords':
+    'a about an and are as at be by can could do does for from has have how i if in into is it its me my of on or our should so that the their them then there these this to was we what when where which who why will with would you your',
   'search.countOne': '1 result for {query}.',
   'search.countOther': '{count} results for {query}.',
   'searchType.faq': 'FAQ',

@@ -14,6 +14,9 @@ import { CONTENT_FILES, entryFiles, MDX_COLLECTIONS, presentSections } from '../
 import { routes } from '../lib/routes.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../search/index-parts.ts';
+import { aliasTable, pageForIndex, stopWordSet } from '../search/aliases.ts';
+import { translator } from '../i18n/ui.ts';
+import { searchGroups } from '../schemas/vocabulary.ts';
 
 /** Every page of the center, as the build would write them. */
 function pageUrls(contentDir: string): string[] {
@@ -44,6 +47,9 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
     const { index } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(contentDir).language });
     if (!index) return;
     const counts = new Map<string, number>();
+    const vocabulary = loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary));
+    const table = aliasTable(searchGroups(vocabulary));
+    const stopWords = [...stopWordSet(translator(loadSiteConfig(contentDir).ui)('search.stopWords'))];
     for (const url of pageUrls(contentDir)) {
       // The content layer may still be syncing the edit that triggered this: a page that fails is asked for once more.
       let response = await fetch(new URL(url, origin)).catch(() => undefined);
@@ -57,14 +63,11 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
       }
       const html = await response.text();
       countPageWords(html, counts);
-      await index.addHTMLFile({ url, content: html });
+      await index.addHTMLFile({ url, content: pageForIndex(html, table, stopWords) });
     }
     const { files: written } = await index.getFiles();
     const next = new Map(written.map((f) => [`/pagefind/${f.path}`, f.content]));
-    next.set(
-      `/${SEARCH_FILES.vocabulary}`,
-      new TextEncoder().encode(vocabularyScript(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary)), byFrequency(counts))),
-    );
+    next.set(`/${SEARCH_FILES.vocabulary}`, new TextEncoder().encode(vocabularyScript(vocabulary, byFrequency(counts))));
     files = next;
     await index.deleteIndex();
     logger.info(`search index of the current content ready (${((performance.now() - started) / 1000).toFixed(1)} s)`);

@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
-import { renderMissing, type RenderFailure } from '../markdown/diagram-render.ts';
+import { renderMissing, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
 import { contentMermaidBlocks } from '../markdown/diagram-sources.ts';
 import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer.ts';
 
@@ -15,7 +15,8 @@ export interface DiagramsOptions {
 }
 
 /**
- * Owns the diagrams of a build: when the build starts it renders, in one browser session, every diagram the cache lacks, while
+ * Owns the diagrams of a build: when the build starts it renders, in one browser session driven from a worker thread, every
+ * diagram the cache lacks, while
  * Astro boots (the diagram plugin waits in memory for its page's own renders; a diagram mermaid cannot parse is left to the
  * plugin, which fails its file at its line). When the build ends it closes the browser and logs what was rendered, what came
  * from the cache, and cache entries no diagram uses any more.
@@ -56,9 +57,8 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
       'astro:build:done': async ({ logger }) => {
         await done;
         await closeMermaidRenderer();
-        logger.info(
-          `${diagramStats.rendered} rendered, ${diagramStats.fromCache} from cache, ${rendererStats.launches} browser launch${rendererStats.launches === 1 ? '' : 'es'}`,
-        );
+        const launches = rendererStats.launches + workerStats.launches;
+        logger.info(`${diagramStats.rendered} rendered, ${diagramStats.fromCache} from cache, ${launches} browser launch${launches === 1 ? '' : 'es'}`);
         let files: string[] = [];
         try {
           files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));

@@ -1,11 +1,12 @@
 /**
  * Owns the outputs beyond the pages: after Astro has written the site (and the client scripts' integration its scripts), the
  * search index, the PDFs, the offline bundle, the link check and the security headers (src/build/steps.ts), run in a process of
- * their own (src/build/steps-process.ts) so they neither share Astro's large heap nor add to its peak memory. So `astro build`
+ * their own (src/build/steps-process.ts, started with the build so its modules load meanwhile) so they neither share Astro's
+ * large heap nor add to its peak memory. So `astro build`
  * alone, as a static host runs it, produces the complete site; `npm run build` adds only what Astro cannot do (the content
  * checks beside it, the staging folder and the swap into dist/). A failed step fails Astro's build, with its reason in one line.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,21 +21,38 @@ export interface OutputsOptions {
 
 const stepsProcess = fileURLToPath(new URL('../build/steps-process.ts', import.meta.url));
 
+/**
+ * The steps' process, started when Astro's build starts so that Node and the steps' modules load while Astro renders; it waits
+ * on its standard input for the built site's folder, and leaves quietly if the build ends without one.
+ */
+function startSteps(contentDir: string, root: string, failureFile: string): { child: ChildProcess; closed: Promise<number | null> } {
+  const child = spawn(process.execPath, [stepsProcess, contentDir, root], {
+    stdio: ['pipe', 'inherit', 'inherit'],
+    env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile },
+  });
+  const closed = new Promise<number | null>((done, fail) => {
+    child.on('error', fail);
+    child.on('close', done);
+  });
+  closed.catch(() => undefined);
+  return { child, closed };
+}
+
 export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration {
+  // The reason a step failed comes back in this file (scripts/build.ts passes its own, to report it in one line).
+  const failureFile = process.env.SITE_STEP_FAILURE_FILE ?? join(tmpdir(), `support-center-steps-${process.pid}.failure`);
+  let steps: ReturnType<typeof startSteps> | undefined;
   return {
     name: 'support-center:outputs',
     hooks: {
+      'astro:build:start': () => {
+        steps = startSteps(contentDir, root, failureFile);
+      },
       'astro:build:done': async ({ dir }) => {
-        // The reason a step failed comes back in this file (scripts/build.ts passes its own, to report it in one line).
-        const failureFile = process.env.SITE_STEP_FAILURE_FILE ?? join(tmpdir(), `support-center-steps-${process.pid}.failure`);
-        const code = await new Promise<number | null>((done, fail) => {
-          const child = spawn(process.execPath, [stepsProcess, fileURLToPath(dir), contentDir, root], {
-            stdio: 'inherit',
-            env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile },
-          });
-          child.on('error', fail);
-          child.on('close', done);
-        });
+        const { child, closed } = steps ?? startSteps(contentDir, root, failureFile);
+        steps = undefined;
+        child.stdin!.end(`${JSON.stringify({ siteDir: fileURLToPath(dir) })}\n`);
+        const code = await closed;
         if (code === 0) return;
         // Printed without a stack trace from deep inside a step: the message says what failed and what to do.
         const message = existsSync(failureFile) ? readFileSync(failureFile, 'utf8') : `the output steps stopped (exit code ${code}); see the messages above.`;

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { MERMAID_CONFIG, withDiagramClasses } from './diagram-theme.ts';
 import { MERMAID_VERSION, type RenderedDiagram } from './mermaid-renderer.ts';
 
@@ -32,7 +33,7 @@ export function writeCachedDiagram(dir: string, key: string, diagram: RenderedDi
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${key}.json`);
   // A temporary name of this process's own, so two writers of one diagram never share a half-written file.
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}-${threadId}.tmp`;
   writeFileSync(temporary, JSON.stringify(diagram, null, 1) + '\n');
   renameSync(temporary, file);
 }

@@ -15,10 +15,18 @@ export const SynonymGroupSchema = z
 /** The field's vocabulary that search understands (`content/vocabulary.yaml`). */
 export const VocabularySchema = z
   .object({
-    /** Groups of equivalent terms. */
-    synonyms: z.array(SynonymGroupSchema).min(1),
+    /** Groups of equivalent terms of the center's field. */
+    synonyms: z.array(SynonymGroupSchema).default([]),
+    /**
+     * Lab shorthand, one group per abbreviation: the written-out term as `canonical` ("room temperature"), the ways it is
+     * abbreviated as `variants` (RT). Works as synonyms do; kept apart so a center can take the common list and extend it.
+     */
+    shorthand: z.array(SynonymGroupSchema).default([]),
   })
   .strict();
 
 export type Vocabulary = z.infer<typeof VocabularySchema>;
+
+/** Every group search uses: the field's synonyms, then the shorthand. */
+export const searchGroups = (vocabulary: Vocabulary): SynonymGroup[] => [...vocabulary.synonyms, ...vocabulary.shorthand];
 export type SynonymGroup = z.infer<typeof SynonymGroupSchema>;

@@ -6,11 +6,11 @@
 import { GLOBALS } from '../contract.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { VocabularySchema, type Vocabulary } from '../schemas/vocabulary.ts';
+import { searchGroups, VocabularySchema, type Vocabulary } from '../schemas/vocabulary.ts';
 
 export function loadVocabulary(file: string): Vocabulary {
   // A center without a vocabulary searches without synonyms.
-  if (!existsSync(file)) return { synonyms: [] };
+  if (!existsSync(file)) return { synonyms: [], shorthand: [] };
   const parsed = VocabularySchema.safeParse(parse(readFileSync(file, 'utf8')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -42,4 +42,4 @@ export const byFrequency = (counts: Map<string, number>) => [...counts].sort((a,
 
 /** search/vocabulary.js: the synonym groups and the words, as a classic script the search box reads (also over file://). */
 export const vocabularyScript = (vocabulary: Vocabulary, words: string[]) =>
-  `window.${GLOBALS.vocabulary}=${JSON.stringify({ synonyms: vocabulary.synonyms, words })};\n`;
+  `window.${GLOBALS.vocabulary}=${JSON.stringify({ synonyms: searchGroups(vocabulary), words })};\n`;

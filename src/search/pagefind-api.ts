@@ -2,7 +2,7 @@
 export interface PagefindApi {
   options(options: { excerptLength?: number; basePath?: string; baseUrl?: string; noWorker?: boolean }): Promise<void>;
   init(): Promise<void>;
-  search(term: string, options?: { filters?: Record<string, { any: string[] }> }): Promise<{ results: PagefindResult[] } | null>;
+  search(term: string | null, options?: { filters?: Record<string, { any: string[] }> }): Promise<{ results: PagefindResult[] } | null>;
   filters(): Promise<Record<string, Record<string, number>>>;
 }
 

@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
+import { searchBox } from '../helpers/search';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -23,24 +24,7 @@ afterAll(async () => {
 });
 
 /** Types a query the way a reader does and returns the result links, in order. */
-async function search(query: string): Promise<{ status: string; results: string[]; subResults: string[] }> {
-  const input = page.locator('#search-input');
-  await input.fill('');
-  await input.fill(query);
-  await page.waitForFunction((q) => {
-    const status = document.getElementById('search-status')?.textContent ?? '';
-    return status.includes(`“${q.slice(0, 200).trim()}”`);
-  }, query);
-  const status = (await page.locator('#search-status').textContent()) ?? '';
-  const results = await page.$$eval('#search-results > li > a', (as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
-  const subResults = await page.$$eval('#search-results .search-subresults a', (as) =>
-    as.map((a) => {
-      const url = new URL((a as HTMLAnchorElement).href);
-      return url.pathname + url.hash;
-    }),
-  );
-  return { status, results, subResults };
-}
+const search = (query: string) => searchBox(page, query);
 
 /** What researchers type, and the page that must come in the top 3. */
 const QUERIES: [query: string, expected: string][] = [
@@ -100,15 +84,64 @@ describe('search finds what researchers type', () => {
     expect(subResults).toContain(section);
   });
 
-  it('filters by content type', async () => {
+  it('filters by content type, behind one folded line that says which filters are on', async () => {
     await search('western blot');
+    const summary = page.locator('#search-filters summary');
+    expect(await page.locator('#search-filters details').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await summary.textContent()).toBe('Filters: all types and topics');
+    await summary.click();
     await page.getByRole('checkbox', { name: 'Protocol' }).check();
+    expect(await summary.textContent()).toBe('Filters: Protocol');
     await page.waitForFunction(() => document.querySelectorAll('#search-results .search-result-type').length > 0);
     await page.waitForTimeout(200);
     const types = await page.$$eval('#search-results > li .search-result-type', (els) => els.map((e) => e.textContent));
     expect(types.length).toBeGreaterThan(0);
     expect(new Set(types)).toEqual(new Set(['Protocol']));
     await page.getByRole('checkbox', { name: 'Protocol' }).uncheck();
+    expect(await summary.textContent()).toBe('Filters: all types and topics');
+    await summary.click();
+  });
+
+  it.each([
+    [1280, 800, 5],
+    [360, 740, 3],
+  ])('at %i × %i px shows at least %i whole results without scrolling', async (width, height, least) => {
+    const fresh = await browser.newPage({ viewport: { width, height } });
+    await fresh.goto(baseUrl + '/faq/');
+    const { found } = await searchBox(fresh, 'antibody');
+    expect(found.length).toBeGreaterThanOrEqual(least);
+    const visible = await fresh.$$eval('#search-results > li.search-result', (items) => {
+      const panel = document.getElementById('search-panel')!.getBoundingClientRect();
+      const bottom = Math.min(panel.bottom, window.innerHeight);
+      return items.filter((li) => {
+        const box = li.getBoundingClientRect();
+        return box.top >= panel.top && box.bottom <= bottom + 1;
+      }).length;
+    });
+    await fresh.close();
+    expect(visible).toBeGreaterThanOrEqual(least);
+  });
+
+  it('when no page has every word, shows the pages with most of them and says so', async () => {
+    // Xylene is in the IHC protocol only, ECL in the Western blot protocol only.
+    const { status, results } = await search('xylene ECL');
+    expect(status).toMatch(/^No page has every word of “xylene ECL”; showing \d+ that have most of them\.$/);
+    expect(results.slice(0, 2).sort()).toEqual(['/protocols/ihc-ffpe/', '/protocols/western-blot-p-akt/']);
+  });
+
+  it('finds the step for bench shorthand with words no page has', async () => {
+    const { found } = await searchBox(page, 'anti rabbit HRP secondary 1 h RT');
+    expect(found[0]).toEqual({ path: '/protocols/western-blot-p-akt/', sections: expect.arrayContaining(['secondary-antibody']) });
+  });
+
+  it('offers the closest spelling when a misspelt word is left out beside a known one', async () => {
+    const { results } = await search('trastuzamab xylene');
+    expect(results[0]).toBe('/protocols/ihc-ffpe/');
+    const suggestion = page.locator('.search-suggestion');
+    expect(await suggestion.textContent()).toBe('Did you mean “trastuzumab xylene”?');
+    await suggestion.click();
+    await page.waitForFunction(() => document.getElementById('search-status')?.textContent?.includes('“trastuzumab xylene”'));
+    expect(await page.locator('#search-input').inputValue()).toBe('trastuzumab xylene');
   });
 
   it('marks in the excerpts the words that match, not words that merely start like a short part of the query', async () => {

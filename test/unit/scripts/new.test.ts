@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkContent } from '../../../scripts/check/content-checks';
+import { parse } from 'yaml';
+import { VocabularySchema } from '../../../src/schemas/vocabulary';
 
 const dir = mkdtempSync(join(tmpdir(), 'support-center-new-'));
 const content = join(dir, 'center');
@@ -82,8 +84,12 @@ describe('npm run new -- center', () => {
     const center = join(dir, 'fresh-center');
     const result = run('center', center, 'Flow Cytometry Support Center');
     expect(result.status, result.stderr).toBe(0);
-    for (const file of ['site.yaml', 'references.yaml', 'site/overview.mdx', 'site/how-to-cite.mdx', 'site/disclaimer.mdx'])
+    for (const file of ['site.yaml', 'references.yaml', 'vocabulary.yaml', 'site/overview.mdx', 'site/how-to-cite.mdx', 'site/disclaimer.mdx'])
       expect(existsSync(join(center, file)), file).toBe(true);
+    // Search understands the common lab shorthand from the start.
+    const vocabulary = VocabularySchema.parse(parse(readFileSync(join(center, 'vocabulary.yaml'), 'utf8')));
+    expect(vocabulary.shorthand.find((g) => g.canonical === 'room temperature')?.variants).toContain('RT');
+    expect(vocabulary.shorthand.find((g) => g.canonical === 'overnight')?.variants).toContain('O/N');
     const site = readFileSync(join(center, 'site.yaml'), 'utf8');
     expect(site).toContain('name: "Flow Cytometry Support Center"');
     expect(unexplained(site)).toEqual([]);

@@ -1,0 +1,216 @@
+/**
+ * The vocabulary shapes what is indexed, so every client of the index finds what the search box finds: before Pagefind reads a
+ * page, each run of text that holds a term of the vocabulary, or notation that folds to another spelling (notation.ts), gets the
+ * other spellings appended between ⟦ and ⟧ (in the copy Pagefind reads; the published page is unchanged). A raw
+ * `pagefind.search("MAPK1")` then finds the pages that say ERK2, and "CO2" the pages that print CO₂. The search box removes
+ * the bracketed words from what it shows; other clients see them as a short list of other spellings.
+ *
+ * The same table canonicalises a query in the box: every spelling becomes the group's canonical term, searched as an exact
+ * phrase, so a synonym never fuzzy-matches a different word.
+ */
+import type { SynonymGroup } from '../schemas/vocabulary.ts';
+import { foldedWords, foldNotation } from './notation.ts';
+
+export const ALIAS_OPEN = '⟦';
+export const ALIAS_CLOSE = '⟧';
+
+interface Group {
+  canonical: string;
+  /** Folded spellings, longest first. */
+  spellings: string[];
+  patterns: RegExp[];
+  /** The first word of each spelling: a text without any of them holds none. */
+  firstWords: string[];
+}
+
+/** The vocabulary, folded and compiled once. */
+export interface AliasTable {
+  groups: Group[];
+  /** Runs of text already seen (labels and units repeat from page to page): their folded form, words and aliases. */
+  seen: Map<string, { folded: string; words: string[]; aliases?: string[] }>;
+}
+
+/** Characters that notation folding changes (besides case and spacing): without one, a text has no notation aliases. */
+const NOTATION = /[\dµμ°º˚±×\u2010-\u2015\u2212\u0370-\u03ff\u2070-\u209f]/;
+
+/** Does a folded text hold this spelling as a whole word or phrase? A plain substring test first, the pattern only then. */
+function holds(folded: string, group: Group, i: number): boolean {
+  if (!folded.includes(group.spellings[i]!.split(' ')[0]!)) return false;
+  const pattern = group.patterns[i]!;
+  pattern.lastIndex = 0;
+  return pattern.test(folded);
+}
+
+/** A whole word or phrase of folded text (letters and digits must not continue it on either side). */
+function phrasePattern(folded: string): RegExp {
+  const body = folded.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '[\\s-]+');
+  return new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'gu');
+}
+
+export function aliasTable(groups: readonly SynonymGroup[]): AliasTable {
+  return {
+    groups: groups.map((group) => {
+      const spellings = [...new Set([group.canonical, ...group.variants].map(foldNotation))].filter(Boolean).sort((a, b) => b.length - a.length);
+      const firstWords = spellings.map((s) => foldedWords(s)[0] ?? s);
+      return { canonical: foldNotation(group.canonical), spellings, patterns: spellings.map(phrasePattern), firstWords };
+    }),
+    seen: new Map(),
+  };
+}
+
+/** The groups with a spelling somewhere in `folded` (a whole page's text), to test only those on each of its parts. */
+export function groupsIn(folded: string, table: AliasTable): Group[] {
+  return table.groups.filter((g) => g.spellings.some((_, i) => holds(folded, g, i)));
+}
+
+/** Other spellings of what `text` says: folded notation that differs from the words as printed, and the vocabulary's synonyms. */
+/** A text folded for matching: notation folded only where it has some (see NOTATION), otherwise lower case. */
+const foldFor = (text: string) => (NOTATION.test(text) ? foldNotation(text) : text.toLowerCase().replace(/\s+/g, ' ').trim());
+
+export function aliasesOf(text: string, groups: readonly Group[], folded = foldFor(text)): string[] {
+  const notation = NOTATION.test(text);
+  const out = new Set<string>();
+  if (notation) {
+    const printed = new Set(foldedWords(text.toLowerCase().replace(/\s+/g, ' ')));
+    for (const w of foldedWords(folded)) if (!printed.has(w) && /[\p{L}\p{N}]/u.test(w)) out.add(w);
+  }
+  for (const group of groups) {
+    const present = group.spellings.filter((_, i) => holds(folded, group, i));
+    if (present.length === 0) continue;
+    for (const spelling of group.spellings) if (!present.includes(spelling)) out.add(spelling);
+  }
+  return [...out];
+}
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", '#x27': "'", nbsp: ' ' };
+const decode = (html: string) => html.replace(/&(amp|lt|gt|quot|#39|#x27|nbsp);/g, (_, name: string) => ENTITIES[name]!);
+const encode = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Elements whose text gets no aliases: code and styles, and the headings that Pagefind shows as titles of pages and sections. */
+const SKIP = new Set(['script', 'style', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'title']);
+
+/**
+ * The page with aliases appended to the runs of text of its indexed body (`<main data-pagefind-body>`); read as text, which is
+ * quick on large sites. Returns the page unchanged when it has no indexed body.
+ */
+export function withSearchAliases(html: string, table: AliasTable): string {
+  const open = /<main\b[^>]*\sdata-pagefind-body\b[^>]*>/.exec(html);
+  if (!open) return html;
+  const start = open.index + open[0].length;
+  const end = html.indexOf('</main>', start);
+  if (end < 0) return html;
+  const parts = html.slice(start, end).split(/(<[^>]*>)/);
+  // First the runs of text to read (not in a skipped element), each folded once; the page's words tell which groups to test.
+  const skipping: string[] = [];
+  const runs: number[] = [];
+  const words = new Set<string>();
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.startsWith('<')) {
+      const tag = /^<(\/?)([a-zA-Z][\w-]*)/.exec(part);
+      const name = tag?.[2]!.toLowerCase();
+      if (!name || !SKIP.has(name)) continue;
+      if (tag![1]) {
+        const at = skipping.lastIndexOf(name);
+        if (at >= 0) skipping.length = at;
+      } else if (!part.endsWith('/>')) skipping.push(name);
+      continue;
+    }
+    if (skipping.length > 0 || !/[\p{L}\p{N}]/u.test(part)) continue;
+    let seen = table.seen.get(part);
+    if (!seen) {
+      const folded = foldFor(decode(part));
+      seen = { folded, words: foldedWords(folded) };
+      if (table.seen.size < 100_000) table.seen.set(part, seen);
+    }
+    for (const word of seen.words) words.add(word);
+    runs.push(i);
+  }
+  const groups = table.groups.filter((g) => g.firstWords.some((w) => words.has(w)));
+  // Each other spelling once per section (from one heading to the next): enough for any client to find the page and the
+  // section, without multiplying the index by every repeated unit.
+  let given = new Set<string>();
+  let next = 0;
+  for (let i = 0; i < parts.length && next < runs.length; i++) {
+    if (/^<h[1-6]\b/i.test(parts[i]!)) given = new Set();
+    if (i !== runs[next]) continue;
+    next++;
+    const part = parts[i]!;
+    const seen = table.seen.get(part) ?? { folded: foldFor(decode(part)), words: [] };
+    // The same run of text has the same aliases on every page (a group it names is on every page that has it).
+    seen.aliases ??= aliasesOf(decode(part), groups, seen.folded);
+    const fresh = seen.aliases.filter((a) => !given.has(a));
+    for (const a of fresh) given.add(a);
+    if (fresh.length > 0) parts[i] = `${part} ${ALIAS_OPEN} ${encode(fresh.join(' '))} ${ALIAS_CLOSE} `;
+  }
+  return html.slice(0, start) + parts.join('') + html.slice(end);
+}
+
+/** Text as Pagefind returns it, without the aliases (whole, or cut off at either end of an excerpt). */
+export function stripAliases(text: string): string {
+  return text
+    .replace(new RegExp(`\\s*${ALIAS_OPEN}[^${ALIAS_CLOSE}]*${ALIAS_CLOSE}`, 'g'), '')
+    .replace(new RegExp(`^[^${ALIAS_OPEN}]*${ALIAS_CLOSE}\\s*`), '')
+    .replace(new RegExp(`\\s*${ALIAS_OPEN}[^${ALIAS_CLOSE}]*$`), '');
+}
+
+/**
+ * A query for Pagefind in which every spelling of the vocabulary is replaced by its group's canonical term, in quotes (an exact
+ * phrase, so "inhibitory concentration" never matches "inhibitors"). Also returns the query's parts: the quoted terms and the
+ * other words, for a search by parts when the whole query matches nothing.
+ */
+export function canonicalQuery(query: string, table: AliasTable): { text: string; parts: string[] } {
+  let folded = foldNotation(query);
+  const terms: string[] = [];
+  // Longest spellings first across all groups, so "phosphorylated akt" wins over "akt" and "room temperature" over "rt".
+  const all = table.groups
+    .flatMap((g) => g.spellings.map((s, i) => ({ group: g, pattern: g.patterns[i]!, length: s.length })))
+    .sort((a, b) => b.length - a.length);
+  for (const { group, pattern } of all) {
+    pattern.lastIndex = 0;
+    folded = folded.replace(pattern, () => {
+      terms.push(group.canonical);
+      return `\u0000${terms.length - 1}\u0000`;
+    });
+  }
+  const parts = folded
+    .split(/(\u0000\d+\u0000)/)
+    .flatMap((piece) => {
+      const term = /^\u0000(\d+)\u0000$/.exec(piece);
+      return term ? [`"${terms[Number(term[1])]}"`] : foldedWords(piece);
+    })
+    .filter(Boolean);
+  return { text: parts.join(' '), parts };
+}
+
+/**
+ * Table header cells with an id (a troubleshooting guide's problems) as headings, in the copy Pagefind reads: Pagefind makes a
+ * sub-result of each heading with an id, so any client of the index is led to the problem, not just to its page.
+ */
+export function tableSectionsAsHeadings(html: string): string {
+  return html.replace(/<th\b([^>]*?)\sid="([^"]+)"([^>]*)>([\s\S]*?)<\/th>/g, '<th$1$3><h3 id="$2">$4</h3></th>');
+}
+
+/** The words of the language's stop-word list (the interface table's `search.stopWords`). */
+export const stopWordSet = (list: string): Set<string> => new Set(list.toLowerCase().split(/\s+/).filter(Boolean));
+
+/** A query without its stop words ("what is a melt curve" → "melt curve"); unchanged when nothing else would be left. */
+export function withoutStopWords(query: string, stopWords: ReadonlySet<string>): string {
+  const words = query.trim().split(/\s+/);
+  const kept = words.filter((w) => !stopWords.has(w.toLowerCase().replace(/[?!.,;:]+$/, '')));
+  return kept.length > 0 && kept.length < words.length ? kept.join(' ').replace(/[?!]+$/, '') : query;
+}
+
+/**
+ * The page as Pagefind reads it: table sections as headings, the other spellings of what it says, and the language's stop words
+ * once at the start of its body with almost no weight, so a question typed into any client of the index ("what is a melt curve")
+ * needs only its subject words to match, as in the search box.
+ */
+export function pageForIndex(html: string, table: AliasTable, stopWords: readonly string[] = []): string {
+  const indexed = withSearchAliases(tableSectionsAsHeadings(html), table);
+  if (stopWords.length === 0) return indexed;
+  return indexed.replace(
+    /(<main\b[^>]*\sdata-pagefind-body\b[^>]*>)/,
+    `$1<p data-pagefind-weight="0.1">${ALIAS_OPEN} ${encode(stopWords.join(' '))} ${ALIAS_CLOSE}</p>`,
+  );
+}
