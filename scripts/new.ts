@@ -4,16 +4,20 @@
  * entry, with every field explained, in the center given by --content <dir> (or
  * SITE_CONTENT_DIR; content/ by default). It refuses a slug or reference id that
  * already exists.
+ * `npm run new -- version <protocol-slug> ["what changed"]`: records a protocol's version. Without a summary it archives the
+ * current text as its current version (do this before the first edit); with one, after editing, it bumps the version, adds the
+ * history entry dated today and archives the new text (protocols/.versions/<slug>/<version>.yaml).
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import GithubSlugger from 'github-slugger';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
+import { fingerprint, protocolText, readSnapshot, snapshotFile } from '../src/lib/protocol-versions.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { CONTENT_FILES, MDX_COLLECTIONS } from '../src/content-model.ts';
 import { centerFiles } from './lib/center-template.ts';
 
-const TYPES = ['center', 'faq', 'protocol', 'troubleshooting', 'reference'] as const;
+const TYPES = ['center', 'faq', 'protocol', 'troubleshooting', 'reference', 'version'] as const;
 type EntryType = (typeof TYPES)[number];
 
 function fail(message: string): never {
@@ -46,6 +50,62 @@ if (type === 'center') {
     `[new] created the center "${name.trim()}" in ${shown(dir)}. Build it with: npm run build -- --content ${shown(dir)}  (or serve it: npm start -- --content ${shown(dir)})`,
   );
   process.exit(0);
+}
+
+if (type === 'version') {
+  recordVersion(args.contentDir, args.rest[1], args.rest[2]);
+  process.exit(0);
+}
+
+/** `npm run new -- version`: see the header. */
+function recordVersion(contentDir: string, slug: string | undefined, summary: string | undefined): void {
+  if (!slug) fail('usage: npm run new -- version <protocol-slug> ["what changed"] [--content <dir>]');
+  const protocolsDir = join(contentDir, MDX_COLLECTIONS.protocols.folder);
+  const file = join(protocolsDir, `${slug}.mdx`);
+  if (!existsSync(file)) fail(`${shown(file)} does not exist: give the slug of a protocol (its file name without .mdx).`);
+  const text = readFileSync(file, 'utf8');
+  const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(text);
+  if (!match) fail(`${shown(file)} has no frontmatter.`);
+  const doc = parseDocument(match[1]!);
+  const data = doc.toJSON() as Record<string, unknown>;
+  const version = String(data.version);
+  const today = new Date().toISOString().slice(0, 10);
+  const archive = (v: string, yaml: string) => {
+    const target = snapshotFile(protocolsDir, slug, v);
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(
+      target,
+      `# The text of ${slug} version ${v}, archived by npm run new -- version: keep it, it is what later versions are compared with.\n${yaml}\n`,
+    );
+    return target;
+  };
+  const archived = readSnapshot(protocolsDir, slug, version);
+  if (!summary) {
+    if (archived && fingerprint(archived) !== fingerprint(protocolText(data)))
+      fail(`version ${version} of ${slug} is archived and the text has changed since: record the change with npm run new -- version ${slug} "what changed".`);
+    if (!doc.has('history')) doc.set('history', [{ version, date: String(data.lastReviewed ?? today).slice(0, 10), summary: 'First version' }]);
+    writeFileSync(file, text.replace(match[1]!, doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd()));
+    console.log(`[new] archived ${slug} version ${version}: ${shown(archive(version, match[1]!))}`);
+    return;
+  }
+  if (!archived)
+    fail(
+      `version ${version} of ${slug} is not archived, so its changes cannot be shown. If its text is still that of ${version}, run npm run new -- version ${slug} first; otherwise restore that text from your records.`,
+    );
+  if (fingerprint(archived) === fingerprint(protocolText(data)))
+    fail(`${slug} has not changed since version ${version}: edit it first, then record the change.`);
+  const parts = version.split('.');
+  parts[parts.length - 1] = String(Number(parts[parts.length - 1]) + 1);
+  const next = parts.join('.');
+  const history = (doc.toJSON() as { history?: unknown[] }).history ?? [
+    { version, date: String(data.lastReviewed ?? today).slice(0, 10), summary: 'First version' },
+  ];
+  doc.set('version', next);
+  doc.set('lastReviewed', today);
+  doc.set('history', [...history, { version: next, date: today, summary }]);
+  const yaml = doc.toString({ lineWidth: 0, flowCollectionPadding: false }).trimEnd();
+  writeFileSync(file, text.replace(match[1]!, yaml));
+  console.log(`[new] ${slug} is now version ${next}; archived: ${shown(archive(next, yaml))}`);
 }
 
 const contentDir = args.contentDir;
@@ -82,7 +142,7 @@ const firstReference = (() => {
   return refs?.[0]?.id;
 })();
 
-const TEMPLATES: Record<Exclude<EntryType, 'reference' | 'center'>, { folder: string; body: () => string }> = {
+const TEMPLATES: Record<Exclude<EntryType, 'reference' | 'center' | 'version'>, { folder: string; body: () => string }> = {
   faq: {
     folder: MDX_COLLECTIONS.faq.folder,
     body: () => `---

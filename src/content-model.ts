@@ -89,6 +89,7 @@ export const SECTIONS: Record<Exclude<MdxCollectionName, 'site'>, SectionPage[]>
   protocols: [
     { pattern: '/protocols', entrypoint: 'protocols/index.astro' },
     { pattern: '/protocols/[slug]', entrypoint: 'protocols/[slug].astro' },
+    { pattern: '/check', entrypoint: 'protocols/check.astro' },
   ],
 };
 

@@ -5,7 +5,7 @@
  * rules and an example of each message.
  */
 import { existsSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import GithubSlugger, { slug as githubSlug } from 'github-slugger';
 import type { Heading, Image, Link, Root, RootContent, Text } from 'mdast';
 import { toString } from 'mdast-util-to-string';
@@ -19,6 +19,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as Y
 import { scanCitations } from '../../src/markdown/citation-syntax.ts';
 import { diagramCacheKey, readCachedDiagram } from '../../src/markdown/diagram-cache.ts';
 import { renderMissing } from '../../src/markdown/diagram-render.ts';
+import { compareVersions, fingerprint, protocolText, readSnapshot, snapshotFile } from '../../src/lib/protocol-versions.ts';
 import { ReferenceSchema } from '../../src/schemas/reference.ts';
 import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
 import { CONTENT_FILES, INTRO_ROUTES, MDX_COLLECTIONS, presentSections, REQUIRED_SITE_TEXTS } from '../../src/content-model.ts';
@@ -424,6 +425,52 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       routes.set(`/data/${file.slug}.csv`, new Set());
     }
     addAnchors(file.route, anchors);
+  }
+
+  // A protocol's versions: in order, the newest this text, each archived, and no change without a new version.
+  for (const file of files) {
+    if (!file.route?.startsWith('/protocols/') || !file.data) continue;
+    const data = file.data as { version: string; history?: { version: string }[] };
+    const protocolsDir = dirname(file.path);
+    const history = data.history ?? [];
+    history.forEach((entry, i) => {
+      const before = history[i - 1];
+      if (before && compareVersions(entry.version, before.version) <= 0)
+        report(
+          file.path,
+          () => placeOf(file, ['history', i, 'version']),
+          'version-order',
+          `version ${entry.version} does not come after ${before.version}`,
+          'List the versions oldest first, each higher than the one before.',
+        );
+      const archive = snapshotFile(protocolsDir, file.slug, entry.version);
+      if (!existsSync(archive))
+        report(
+          file.path,
+          () => placeOf(file, ['history', i]),
+          'version-archive',
+          `version ${entry.version} is not archived: ${relative(cwd, archive)} is missing`,
+          `npm run new -- version ${file.slug} archives the current text; an earlier text must be restored from your records.`,
+        );
+    });
+    const newest = history[history.length - 1];
+    if (newest && newest.version !== data.version)
+      report(
+        file.path,
+        () => placeOf(file, ['version']),
+        'version-history',
+        `version is "${data.version}" but the newest entry of the history is "${newest.version}"`,
+        'The last entry of the history is this text: give it the same version.',
+      );
+    const archived = readSnapshot(protocolsDir, file.slug, data.version);
+    if (archived && fingerprint(archived) !== fingerprint(protocolText(file.data)))
+      report(
+        file.path,
+        () => placeOf(file, ['version']),
+        'version-not-bumped',
+        `the protocol changed since version ${data.version} was archived, but its version was not bumped`,
+        `Record the change: npm run new -- version ${file.slug} "what changed" (it bumps the version, adds the history entry and archives the text).`,
+      );
   }
 
   // Per-file checks on the frontmatter strings and the body.

@@ -16,6 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
+import { printoutPayload, qrSvg } from '../lib/printout.ts';
 import { IDS } from '../contract.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
 
@@ -63,6 +64,8 @@ interface ProtocolMeta {
   objective: string;
   version: string;
   lastReviewed: string;
+  /** The fingerprint of the protocol's text (src/lib/protocol-versions.ts), printed and coded on every page. */
+  fingerprint: string;
   keywords: string[];
 }
 
@@ -87,7 +90,6 @@ export class BrowserMissingError extends Error {
   }
 }
 
-
 function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {
   const dir = join(siteDir, 'protocols');
   return readdirSync(dir, { withFileTypes: true })
@@ -101,8 +103,8 @@ function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {
     .sort((a, b) => a.meta.title.localeCompare(b.meta.title, 'en', { numeric: true }));
 }
 
-/** Running header and footer; `footer` is the text before the address and the page number. */
-function templates(title: string, footer: string, canonical: string, siteName: string, say: Translate) {
+/** Running header and footer; `footer` is the text before the address and the page number, `qr` a QR code at its start. */
+function templates(title: string, footer: string, canonical: string, siteName: string, say: Translate, qr = '') {
   const pageOf = escapeHtml(say('pdf.page', { page: '\u0000page\u0000', total: '\u0000total\u0000' }))
     .replace('\u0000page\u0000', '<span class="pageNumber"></span>')
     .replace('\u0000total\u0000', '<span class="totalPages"></span>');
@@ -110,7 +112,7 @@ function templates(title: string, footer: string, canonical: string, siteName: s
     'font-family: system-ui, sans-serif; font-size: 7.5px; color: #444; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between; gap: 8px;';
   return {
     headerTemplate: `<div style="${style}"><span>${escapeHtml(siteName)}</span><span>${escapeHtml(title)}</span></div>`,
-    footerTemplate: `<div style="${style}"><span>${escapeHtml(footer)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span><span style="white-space: nowrap">${pageOf}</span></div>`,
+    footerTemplate: `<div style="${style} align-items: center;">${qr ? `<span style="flex: none; line-height: 0">${qr}</span>` : ''}<span style="flex: 1">${escapeHtml(footer)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span><span style="white-space: nowrap">${pageOf}</span></div>`,
   };
 }
 
@@ -311,7 +313,14 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
           const pdf = await printPdf(
             page,
             paper,
-            templates(meta.title, say('pdf.footer', { version: meta.version, date: meta.lastReviewed }), canonical, siteName, say),
+            templates(
+              meta.title,
+              say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
+              canonical,
+              siteName,
+              say,
+              qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
+            ),
           );
           const { bytes, pages } = await withMetadata(pdf, {
             title: meta.title,

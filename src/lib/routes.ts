@@ -17,6 +17,8 @@ export const routes = {
   allProtocolsPdf: () => '/pdf/protocols.pdf',
   references: () => '/references/',
   ic50Calculator: () => '/tools/ic50/',
+  /** "Check a printout": is a printed protocol current? With `?f=<fingerprint>`, the answer for that printout. */
+  checkPrintout: () => '/check/',
   /** Citation download: name is "document", "references" or a reference id; format bib, ris or json. */
   cite: (name: string, format: 'bib' | 'ris' | 'json') => `/cite/${name}.${format}`,
   /** The offline zip, named after the center (see `bundleName` in site-config.ts). */

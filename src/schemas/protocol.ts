@@ -55,6 +55,19 @@ export const StepSchema = z
   })
   .strict();
 
+const VersionSchema = z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'expected a version such as "1.0"');
+
+/** One version of a protocol: its number, the day it took effect, and what changed, in one line. */
+export const VersionEntrySchema = z
+  .object({
+    version: VersionSchema,
+    /** The day this version took effect (YYYY-MM-DD). */
+    date: z.coerce.date(),
+    /** What changed from the version before, in one line ("Blocking extended to 2 hours"); for the first, what it is. */
+    summary: z.string().min(3),
+  })
+  .strict();
+
 /** Frontmatter of one protocol. The MDX body holds optional notes. */
 export const ProtocolSchema = z
   .object({
@@ -66,8 +79,13 @@ export const ProtocolSchema = z
     number: z.number().int().positive(),
     /** What the protocol achieves. */
     objective: z.string().min(10),
-    /** Content version; bump it when a step changes. */
-    version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'expected a version such as "1.0"'),
+    /** Content version; bump it when a step changes (npm run new -- version <slug> "what changed"). */
+    version: VersionSchema,
+    /**
+     * The protocol's versions, oldest first; the last is this text's `version`. Each version's text is archived in
+     * `protocols/.versions/<slug>/<version>.yaml`, so each page shows what changed. Without a history a protocol is version 1 of itself.
+     */
+    history: z.array(VersionEntrySchema).min(1).optional(),
     /** Date the protocol was last reviewed (YYYY-MM-DD). */
     lastReviewed: z.coerce.date(),
     /** Materials and reagents. */

@@ -337,8 +337,14 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
     .map((part) => (part === '\u0000page\u0000' ? 'counter(page)' : part === '\u0000total\u0000' ? 'counter(pages)' : cssString(part)))
     .join(' ');
   const margins = document.createElement('style');
-  margins.textContent = `@page run-sheet { margin: 14mm 14mm 18mm; @bottom-left { content: ${cssString(`${title.textContent} · ${t('protocols.versionLong', { version })}`)}; font: 8pt system-ui, sans-serif; color: #444; } @bottom-right { content: ${pageOf}; font: 8pt system-ui, sans-serif; color: #444; } }`;
-  sheet.append(margins, title, meta, fields, stuff, work, notesTitle, notes);
+  // …and its fingerprint, which the "Check a printout" page answers for; the QR code of the same goes at the top.
+  const fingerprint = document.querySelector<HTMLElement>('[data-run]')?.dataset.fingerprint;
+  const footer = [title.textContent, t('protocols.versionLong', { version }), ...(fingerprint ? [t('protocols.fingerprint', { fingerprint })] : [])].join(
+    ' · ',
+  );
+  margins.textContent = `@page run-sheet { margin: 14mm 14mm 18mm; @bottom-left { content: ${cssString(footer)}; font: 8pt system-ui, sans-serif; color: #444; } @bottom-right { content: ${pageOf}; font: 8pt system-ui, sans-serif; color: #444; } }`;
+  const printout = document.querySelector('.printout-check')?.cloneNode(true);
+  sheet.append(margins, title, meta, ...(printout ? [printout] : []), fields, stuff, work, notesTitle, notes);
   document.body.append(sheet);
   document.body.classList.add('print-run-sheet');
   window.addEventListener('afterprint', () => document.body.classList.remove('print-run-sheet'), { once: true });

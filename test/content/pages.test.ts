@@ -271,3 +271,21 @@ describe('the source document carried over', () => {
     expect(everything).not.toContain(phrase);
   });
 });
+
+describe('protocol versions of the default center', () => {
+  it('each protocol is version 1.0, archived, with a fingerprint, no invented changes, and known to the check page', () => {
+    const check = loadPage(distDir, '/check/');
+    for (const slug of ['resistant-cell-lines', 'western-blot-p-akt', 'ihc-ffpe']) {
+      const $ = loadPage(distDir, `/protocols/${slug}/`);
+      expect(
+        $('.versions > li')
+          .map((_, li) => $(li).attr('data-version'))
+          .get(),
+      ).toEqual(['1.0']);
+      expect($('.changes-block')).toHaveLength(0);
+      const print = $('.versions .fingerprint').text();
+      expect(print).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+      expect(check(`[data-answer="${print}"]`).text()).toContain('Current:');
+    }
+  });
+});

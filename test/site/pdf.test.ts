@@ -136,7 +136,10 @@ describe('pdf/protocols.pdf', () => {
   it('has a footer that does not run the protocols’ versions together ("Version 1.0, 1.0, 1.0"): each version is on its protocol', () => {
     const text = flat(pdfText(file));
     expect(text).not.toMatch(/Version [\d.]+, [\d.]+/);
-    const newest = protocols.map((p) => isoDate(p.lastReviewed)).sort().at(-1)!;
+    const newest = protocols
+      .map((p) => isoDate(p.lastReviewed))
+      .sort()
+      .at(-1)!;
     expect(text).toContain(`Each protocol’s version is on its first page and in the contents · newest review ${newest}`);
     for (const p of protocols) expect(text).toContain(`Protocol ${p.number}: ${p.title} Version ${p.version} · last reviewed`);
   });
@@ -197,7 +200,14 @@ describe('exporting', () => {
       const page = join(site, 'protocols', p.slug, 'index.html');
       const html = readFileSync(page, 'utf8');
       expect(html).toContain('rel="canonical"');
-      writeFileSync(page, html.replace(/<link rel="canonical"[^>]*>/, ''));
+      // As a center without a public address renders it: no canonical link, and the printout names the check page, not its address.
+      expect(html).toMatch(/type the fingerprint at https:[^<]*\/check\/\./);
+      writeFileSync(
+        page,
+        html
+          .replace(/<link rel="canonical"[^>]*>/, '')
+          .replace(/type the fingerprint at https:[^<]*\/check\/\./, 'type the fingerprint at the center’s “Check a printout” page.'),
+      );
     }
     await exportPdfs({ siteDir: site, siteName: SITE_NAME });
     for (const p of protocols) {

@@ -23,7 +23,10 @@ const site = parse(readFileSync(join(content, 'site.yaml'), 'utf8')) as {
 };
 const files = listFiles(dist);
 const fm = (file: string) => parse(/^---\n([\s\S]*?)\n---/.exec(readFileSync(join(content, file), 'utf8'))![1]!) as Record<string, unknown>;
-const entries = (folder: string) => readdirSync(join(content, folder)).map((f) => ({ slug: f.replace(/\.mdx$/, ''), data: fm(join(folder, f)) }));
+const entries = (folder: string) =>
+  readdirSync(join(content, folder))
+    .filter((f) => f.endsWith('.mdx'))
+    .map((f) => ({ slug: f.replace(/\.mdx$/, ''), data: fm(join(folder, f)) }));
 
 describe('a second center, built from its folder alone', () => {
   it('has a page for every entry, titled from the content and named after the center', () => {
