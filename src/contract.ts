@@ -51,10 +51,15 @@ export const IDS = {
   referencesHeading: 'references',
 } as const;
 
+/** The format tag of an exported run record (src/schemas/run-record.ts); a new shape gets a new tag. */
+export const RUN_RECORD_FORMAT = 'support-center/run-record@1';
+
 /** localStorage keys the pages and the scripts share. */
 export const STORAGE = {
   /** + a protocol's slug: its run in progress. */
   runPrefix: 'hrs-run:',
+  /** + a protocol's slug: its ended runs' records, newest last (see src/schemas/run-record.ts). */
+  recordsPrefix: 'hrs-records:',
 } as const;
 
 /** What the build writes, by path in the site. */

@@ -3,7 +3,7 @@
  * address of the center's "Check a printout" page with the fingerprint filled in when the center has a public address
  * (site.yaml `url`), else the fingerprint alone, which a reader types into the page of whatever copy they have.
  */
-import qrcode from 'qrcode-generator';
+import QRCode from 'qrcode';
 import { routes } from './routes.ts';
 
 /** What the QR code of a printout holds. */
@@ -16,20 +16,20 @@ export function printoutPayload(fingerprint: string, publicUrl: string | undefin
  * can be written into HTML as it is.
  */
 export function qrSvg(payload: string, label: string, sizeMm = 18): string {
-  const code = qrcode(0, 'M');
-  code.addData(payload, 'Byte');
-  code.make();
-  const n = code.getModuleCount();
+  // Medium error correction, the mask chosen for readability by the library.
+  const modules = QRCode.create(payload, { errorCorrectionLevel: 'M' }).modules;
+  const n = modules.size;
+  const dark = (y: number, x: number) => Boolean(modules.get(y, x));
   const quiet = 2;
   let path = '';
   for (let y = 0; y < n; y++) {
     for (let x = 0; x < n;) {
-      if (!code.isDark(y, x)) {
+      if (!dark(y, x)) {
         x++;
         continue;
       }
       let run = 1;
-      while (x + run < n && code.isDark(y, x + run)) run++;
+      while (x + run < n && dark(y, x + run)) run++;
       path += `M${x + quiet},${y + quiet}h${run}v1h-${run}z`;
       x += run;
     }

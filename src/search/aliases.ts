@@ -26,6 +26,8 @@ interface Group {
 /** The vocabulary, folded and compiled once. */
 export interface AliasTable {
   groups: Group[];
+  /** The groups a word can start a spelling of: a run of text is tested only against the groups its words start. */
+  byFirstWord: Map<string, Group[]>;
   /** Runs of text already seen (labels and units repeat from page to page): their folded form, words and aliases. */
   seen: Map<string, { folded: string; words: string[]; aliases?: string[] }>;
 }
@@ -48,14 +50,23 @@ function phrasePattern(folded: string): RegExp {
 }
 
 export function aliasTable(groups: readonly SynonymGroup[]): AliasTable {
-  return {
-    groups: groups.map((group) => {
-      const spellings = [...new Set([group.canonical, ...group.variants].map(foldNotation))].filter(Boolean).sort((a, b) => b.length - a.length);
-      const firstWords = spellings.map((s) => foldedWords(s)[0] ?? s);
-      return { canonical: foldNotation(group.canonical), spellings, patterns: spellings.map(phrasePattern), firstWords };
-    }),
-    seen: new Map(),
-  };
+  const compiled = groups.map((group) => {
+    const spellings = [...new Set([group.canonical, ...group.variants].map(foldNotation))].filter(Boolean).sort((a, b) => b.length - a.length);
+    const firstWords = spellings.map((s) => foldedWords(s)[0] ?? s);
+    return { canonical: foldNotation(group.canonical), spellings, patterns: spellings.map(phrasePattern), firstWords };
+  });
+  const byFirstWord = new Map<string, Group[]>();
+  for (const group of compiled) for (const word of new Set(group.firstWords)) byFirstWord.set(word, [...(byFirstWord.get(word) ?? []), group]);
+  return { groups: compiled, byFirstWord, seen: new Map() };
+}
+
+/** The groups that a run of text's words could hold a spelling of. */
+function candidates(words: readonly string[], table: AliasTable): Group[] {
+  const found = new Set<Group>();
+  // A hyphenated word ("room-temperature") may start a spelling written with a space.
+  for (const word of words)
+    for (const key of word.includes('-') ? [word, ...word.split('-')] : [word]) for (const group of table.byFirstWord.get(key) ?? []) found.add(group);
+  return [...found];
 }
 
 /** The groups with a spelling somewhere in `folded` (a whole page's text), to test only those on each of its parts. */
@@ -100,10 +111,9 @@ export function withSearchAliases(html: string, table: AliasTable): string {
   const end = html.indexOf('</main>', start);
   if (end < 0) return html;
   const parts = html.slice(start, end).split(/(<[^>]*>)/);
-  // First the runs of text to read (not in a skipped element), each folded once; the page's words tell which groups to test.
+  // First the runs of text to read (not in a skipped element), each folded once; a run's words tell which groups to test.
   const skipping: string[] = [];
   const runs: number[] = [];
-  const words = new Set<string>();
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (part.startsWith('<')) {
@@ -123,10 +133,8 @@ export function withSearchAliases(html: string, table: AliasTable): string {
       seen = { folded, words: foldedWords(folded) };
       if (table.seen.size < 100_000) table.seen.set(part, seen);
     }
-    for (const word of seen.words) words.add(word);
     runs.push(i);
   }
-  const groups = table.groups.filter((g) => g.firstWords.some((w) => words.has(w)));
   // Each other spelling once per section (from one heading to the next): enough for any client to find the page and the
   // section, without multiplying the index by every repeated unit.
   let given = new Set<string>();
@@ -138,7 +146,7 @@ export function withSearchAliases(html: string, table: AliasTable): string {
     const part = parts[i]!;
     const seen = table.seen.get(part) ?? { folded: foldFor(decode(part)), words: [] };
     // The same run of text has the same aliases on every page (a group it names is on every page that has it).
-    seen.aliases ??= aliasesOf(decode(part), groups, seen.folded);
+    seen.aliases ??= aliasesOf(decode(part), candidates(seen.words, table), seen.folded);
     const fresh = seen.aliases.filter((a) => !given.has(a));
     for (const a of fresh) given.add(a);
     if (fresh.length > 0) parts[i] = `${part} ${ALIAS_OPEN} ${encode(fresh.join(' '))} ${ALIAS_CLOSE} `;

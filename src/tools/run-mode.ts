@@ -7,6 +7,7 @@
  */
 
 import { STORAGE } from '../contract.ts';
+import { addEvent, exportRecord, isRecord, keepRecord, newRecord, printRecord, renderKept, type RunRecord } from './run-record.ts';
 import { textTable } from './text-table.ts';
 import { pageTranslator } from '../i18n/ui.ts';
 
@@ -38,6 +39,8 @@ interface RunState {
   started: string;
   /** Timers by `<step id>:<index>`. */
   timers?: Record<string, TimerState>;
+  /** What happened so far, for the run record. */
+  record?: RunRecord;
 }
 
 /** A stored run as this version of run mode can use it; anything else (an older format, a hand-edited value) is not. */
@@ -63,7 +66,8 @@ function isRunState(value: unknown): value is RunState {
     v.materials.every((m) => Number.isInteger(m)) &&
     Array.isArray(v.steps) &&
     v.steps.every((s) => typeof s === 'string') &&
-    timersOk
+    timersOk &&
+    (v.record === undefined || isRecord(v.record))
   );
 }
 
@@ -360,6 +364,24 @@ function setUp(bar: HTMLElement): void {
   const startButton = bar.querySelector<HTMLButtonElement>('[data-run-start]')!;
   const materials = [...article.querySelectorAll<HTMLElement>('.materials > li')];
   const steps = [...article.querySelectorAll<HTMLElement>('ol.steps > li[data-step]')];
+  const stepList = steps.map((li) => ({ id: li.dataset.step!, title: li.querySelector('h3')?.textContent?.trim() ?? li.dataset.step! }));
+  const materialName = (li: HTMLElement) => li.querySelector('strong')?.textContent?.trim() ?? li.textContent?.trim() ?? '';
+  const operatorInput = bar.querySelector<HTMLInputElement>('[data-run-operator]')!;
+  const keptList = bar.querySelector<HTMLElement>('[data-run-records] ol')!;
+  const protocol = {
+    slug,
+    title: bar.dataset.title ?? document.querySelector('h1')?.textContent?.trim() ?? slug,
+    version,
+    fingerprint: bar.dataset.fingerprint ?? '',
+    center: bar.dataset.center ?? '',
+    ...(bar.dataset.url ? { url: bar.dataset.url } : {}),
+  };
+  /** The record with the steps ticked now, in the protocol's order. */
+  const currentRecord = (): RunRecord | undefined => {
+    if (!state?.record) return undefined;
+    state.record.done = stepList.map((s) => s.id).filter((id) => state!.steps.includes(id));
+    return state.record;
+  };
   const stored = read(slug);
   let state = stored === 'unusable' ? undefined : stored;
   let versionChanged = false;
@@ -400,18 +422,36 @@ function setUp(bar: HTMLElement): void {
   const enter = (fresh: boolean) => {
     stopCountdowns();
     if (fresh || !state) state = { version, materials: [], steps: [], started: new Date().toISOString() };
+    state.record ??= newRecord(protocol, operatorInput.value.trim());
+    const record = state.record;
+    operatorInput.value = record.operator;
     save();
     document.body.classList.add('run-mode');
     startButton.hidden = true;
     bar.querySelector<HTMLElement>('[data-run-controls]')!.hidden = false;
     materials.forEach((li, i) => {
       li.querySelector('.run-check')?.remove();
+      li.querySelector('.run-lot')?.remove();
+      const name = materialName(li);
       li.prepend(
         checkbox(t('run.have', { material: li.textContent?.trim() ?? '' }), state!.materials.includes(i), (on) => {
           state!.materials = on ? [...new Set([...state!.materials, i])] : state!.materials.filter((m) => m !== i);
+          addEvent(record, { kind: on ? 'material-ready' : 'material-unready', material: name });
           save();
         }),
       );
+      const lot = document.createElement('input');
+      lot.type = 'text';
+      lot.className = 'run-lot';
+      lot.placeholder = t('record.lot');
+      lot.setAttribute('aria-label', t('record.lotFor', { material: name }));
+      lot.value = record.lots[name] ?? '';
+      lot.addEventListener('input', () => {
+        if (lot.value.trim()) record.lots[name] = lot.value.trim();
+        else delete record.lots[name];
+        save();
+      });
+      li.append(lot);
     });
     steps.forEach((li) => {
       const id = li.dataset.step!;
@@ -421,6 +461,7 @@ function setUp(bar: HTMLElement): void {
         checkbox(t('run.done', { step: heading.textContent?.trim() ?? id }), state!.steps.includes(id), (on) => {
           state!.steps = on ? [...new Set([...state!.steps, id])] : state!.steps.filter((s) => s !== id);
           li.classList.toggle('run-done', on);
+          addEvent(record, { kind: on ? 'step-done' : 'step-undone', step: id });
           save();
         }),
       );
@@ -433,6 +474,18 @@ function setUp(bar: HTMLElement): void {
         const key = `${id}:${index}`;
         const countdown = new Countdown(spec, alertBox, state!.timers?.[key], (timer) => {
           if (!state) return;
+          const before = state.timers?.[key];
+          const kind =
+            timer.round > (before?.round ?? 1) || (timer.remaining <= 0 && (before?.remaining ?? 1) > 0)
+              ? 'timer-finished'
+              : timer.endsAt !== undefined && before?.endsAt === undefined
+                ? 'timer-started'
+                : timer.endsAt === undefined && before?.endsAt !== undefined
+                  ? 'timer-paused'
+                  : timer.round === 1 && before && before.round > 1
+                    ? 'timer-reset'
+                    : undefined;
+          if (kind) addEvent(record, { kind, step: id, timer: spec.label, round: kind === 'timer-finished' ? (before?.round ?? timer.round) : timer.round });
           state.timers = { ...state.timers, [key]: timer };
           save();
         });
@@ -445,14 +498,43 @@ function setUp(bar: HTMLElement): void {
         note.textContent = t('run.reminder', { text: li.dataset.reminder });
         tools.append(note);
       }
-      if (tools.childElementCount > 0) li.append(tools);
+      const deviation = document.createElement('label');
+      deviation.className = 'run-deviation';
+      const input = document.createElement('input');
+      input.type = 'text';
+      input.placeholder = t('record.deviationHint');
+      input.setAttribute('aria-label', t('record.deviationFor', { step: heading.textContent?.trim() ?? id }));
+      input.value = record.deviations[id] ?? '';
+      input.addEventListener('input', () => {
+        if (input.value.trim()) record.deviations[id] = input.value.trim();
+        else delete record.deviations[id];
+        save();
+      });
+      deviation.append(`${t('record.deviation')} `, input);
+      tools.append(deviation);
+      li.append(tools);
     });
   };
+
+  operatorInput.addEventListener('input', () => {
+    if (!state?.record) return;
+    state.record.operator = operatorInput.value.trim();
+    save();
+  });
+  bar.querySelector('[data-record-export]')!.addEventListener('click', () => {
+    const record = currentRecord();
+    if (record) exportRecord(record);
+  });
+  bar.querySelector('[data-record-print]')!.addEventListener('click', () => {
+    const record = currentRecord();
+    if (record) printRecord(record, stepList);
+  });
+  renderKept(keptList, slug, stepList);
 
   const leave = () => {
     stopCountdowns();
     document.body.classList.remove('run-mode');
-    article.querySelectorAll('.run-check, .run-tools').forEach((el) => el.remove());
+    article.querySelectorAll('.run-check, .run-tools, .run-lot').forEach((el) => el.remove());
     steps.forEach((li) => li.classList.remove('run-done'));
     startButton.hidden = false;
     bar.querySelector<HTMLElement>('[data-run-controls]')!.hidden = true;
@@ -471,9 +553,21 @@ function setUp(bar: HTMLElement): void {
   });
   bar.querySelector('[data-run-end]')!.addEventListener('click', () => {
     if (countdowns.some((c) => c.running) && !confirm(t('run.confirmEnd'))) return;
+    // The run's record is kept in this browser, to export or print later.
+    const record = currentRecord();
+    if (record) {
+      record.ended = new Date().toISOString();
+      addEvent(record, { kind: 'ended' });
+      keepRecord(record);
+    }
     write(slug, undefined);
     state = undefined;
     leave();
+    renderKept(keptList, slug, stepList);
+    if (record) {
+      message.textContent = t('record.ended');
+      message.hidden = false;
+    }
   });
 
   // The alert is dismissed with a click or Escape, once it has been read.
