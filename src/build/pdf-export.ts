@@ -39,6 +39,8 @@ export interface PdfExportOptions {
 /** Paper cannot open a disclosure: the diagrams' text descriptions print open. */
 async function openForPrint(page: Page): Promise<void> {
   await page.evaluate(() => document.querySelectorAll('details.diagram-text').forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  // The page's own printed footer (for printing from the browser) gives way to the PDF's header and footer.
+  await page.addStyleTag({ content: 'main.page { page: auto !important; }' });
 }
 
 /**

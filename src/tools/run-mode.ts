@@ -7,6 +7,7 @@
  */
 
 import { STORAGE } from '../contract.ts';
+import { cssString, pageOfCss } from '../lib/print-css.ts';
 import { addEvent, exportRecord, isRecord, keepRecord, newRecord, printRecord, renderKept, type RunRecord } from './run-record.ts';
 import { textTable } from './text-table.ts';
 import { pageTranslator } from '../i18n/ui.ts';
@@ -286,7 +287,6 @@ function visibleText(element: Element | null): string {
 }
 
 /** A CSS string literal. */
-const cssString = (text: string) => `"${text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\n/g, ' ')}"`;
 
 /**
  * Builds the run sheet from the page itself (title, version, materials,
@@ -335,11 +335,7 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
   const notes = document.createElement('div');
   notes.className = 'sheet-notes';
   // Every printed page says what it is and which page it is: the protocol, its version, "page 2 of 3".
-  const pageOf = t('pdf.page', { page: '\u0000page\u0000', total: '\u0000total\u0000' })
-    .split(/(\u0000page\u0000|\u0000total\u0000)/)
-    .filter(Boolean)
-    .map((part) => (part === '\u0000page\u0000' ? 'counter(page)' : part === '\u0000total\u0000' ? 'counter(pages)' : cssString(part)))
-    .join(' ');
+  const pageOf = pageOfCss((vars) => t('pdf.page', vars));
   const margins = document.createElement('style');
   // …and its fingerprint, which the "Check a printout" page answers for; the QR code of the same goes at the top.
   const fingerprint = document.querySelector<HTMLElement>('[data-run]')?.dataset.fingerprint;

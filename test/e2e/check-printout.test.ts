@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadPage } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
 import { watchCsp } from '../helpers/csp';
+import { readPdf } from '../helpers/pdf';
 
 const distDir = inject('fixtureDistDir');
 const baseUrl = inject('fixtureBaseUrl');
@@ -104,5 +105,19 @@ describe('the QR code printed with a protocol', () => {
     await fresh.close();
     const decoded = jsQR(Uint8ClampedArray.from(pixels), 330, 330);
     expect(decoded?.data).toBe(`https://qpcr.example-lab.org/check/?f=${current}`);
+  });
+});
+
+describe('a protocol printed from the browser', () => {
+  it('carries its version, date and fingerprint on every page', async () => {
+    const fresh = await browser.newPage();
+    await fresh.goto(`${baseUrl}/protocols/primer-efficiency/`);
+    await fresh.emulateMedia({ media: 'print' });
+    const file = join(unzipped, 'browser-print.pdf');
+    writeFileSync(file, await fresh.pdf({ preferCSSPageSize: true }));
+    await fresh.close();
+    const { pages } = await readPdf(file);
+    expect(pages.length).toBeGreaterThan(1);
+    for (const text of pages) expect(text.replace(/\s+/g, ' ')).toContain(`Version 1.1 · 2026-11-01 · fingerprint ${current}`);
   });
 });
