@@ -46,10 +46,14 @@ const minimalHome = pathToFileURL(join(minimalSiteDir, 'index.html')).href;
 let browser: Browser;
 let page: Page;
 const requests: string[] = [];
+/** What the pages said went wrong (script errors, console errors), for the message of a failed assertion. */
+const problems: string[] = [];
 beforeAll(async () => {
   browser = await launchBrowser();
   page = await (await browser.newContext()).newPage();
   page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
 });
 afterAll(async () => {
   await browser?.close();
@@ -178,7 +182,13 @@ describe('its security policy', () => {
 
   it('blocks a script that was slipped into a page of the copy afterwards', async () => {
     const tampered = join(siteDir, 'tampered.html');
-    writeFileSync(tampered, readFileSync(join(siteDir, 'index.html'), 'utf8').replace('</main>', '<script>window.slipped = 1</script><img src="x" onerror="window.slipped = 2"></main>'));
+    writeFileSync(
+      tampered,
+      readFileSync(join(siteDir, 'index.html'), 'utf8').replace(
+        '</main>',
+        '<script>window.slipped = 1</script><img src="x" onerror="window.slipped = 2"></main>',
+      ),
+    );
     const fresh = await browser.newPage();
     const violations = await watchCsp(fresh);
     await fresh.goto(pathToFileURL(tampered).href);
@@ -289,9 +299,16 @@ describe('opened from disk in Chromium', () => {
     await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
     // Chromium hands localStorage writes to its browser process asynchronously: a reload right after can read the old state. Wait
     // until another page of the copy sees the run (a fixed half second was not always enough on a loaded CI machine).
-    await storageLanded('hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('dnase'));
+    await storageLanded('hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('"steps":["dnase"]'));
     await page.reload();
-    await page.waitForSelector('.run-check');
+    // Run mode comes back on its own: its code loads for the stored run. If it does not, say what the page saw.
+    await page.waitForSelector('.run-check', { timeout: 15_000 }).catch(async () => {
+      const seen = await page.evaluate(() => ({
+        stored: localStorage.getItem('hrs-run:two-step-rt-qpcr'),
+        ready: document.querySelector<HTMLElement>('[data-run]')?.dataset.runReady,
+      }));
+      throw new Error(`run mode did not come back after the reload: ${JSON.stringify(seen)}; ${problems.join('; ') || 'no page error'}`);
+    });
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
     expect(await page.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
     await page.getByRole('button', { name: 'Reset progress' }).click();
@@ -324,7 +341,10 @@ describe('opened from disk in Chromium', () => {
     await page.evaluate(() => (window as unknown as Search).hrsSearch!.ready);
     const marked = new Set(await page.locator('main mark.search-hit').allTextContents());
     expect(marked.size).toBeGreaterThan(0);
-    expect([...marked].every((text) => /melt|curve/i.test(text)), [...marked].join(', ')).toBe(true);
+    expect(
+      [...marked].every((text) => /melt|curve/i.test(text)),
+      [...marked].join(', '),
+    ).toBe(true);
     await page.locator('#search-input').fill('reference genes');
     await page.waitForSelector('#search-results a');
     expect(await page.locator('#search-results a').count()).toBeGreaterThan(0);
