@@ -209,7 +209,8 @@ export const hasChanges = (c: ProtocolChanges) => Boolean(c.title || c.objective
 
 /** One version as a page shows it. */
 export interface VersionView extends VersionEntry {
-  /** The fingerprint of the version's text, when its text is archived (always for the current one). */
+  /** The version's text, when it is archived (always for the current one), and its fingerprint. */
+  text?: ProtocolText;
   fingerprint?: string;
   /** What changed from the version before, when both texts are there. */
   changes?: ProtocolChanges;
@@ -234,7 +235,7 @@ export function protocolVersions(
     return {
       ...entry,
       current: i === history.length - 1,
-      ...(text ? { fingerprint: fingerprint(text) } : {}),
+      ...(text ? { text, fingerprint: fingerprint(text) } : {}),
       ...(text && previous ? { changes: diffProtocols(previous, text) } : {}),
     };
   });

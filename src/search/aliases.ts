@@ -69,11 +69,6 @@ function candidates(words: readonly string[], table: AliasTable): Group[] {
   return [...found];
 }
 
-/** The groups with a spelling somewhere in `folded` (a whole page's text), to test only those on each of its parts. */
-export function groupsIn(folded: string, table: AliasTable): Group[] {
-  return table.groups.filter((g) => g.spellings.some((_, i) => holds(folded, g, i)));
-}
-
 /** Other spellings of what `text` says: folded notation that differs from the words as printed, and the vocabulary's synonyms. */
 /** A text folded for matching: notation folded only where it has some (see NOTATION), otherwise lower case. */
 const foldFor = (text: string) => (NOTATION.test(text) ? foldNotation(text) : text.toLowerCase().replace(/\s+/g, ' ').trim());

@@ -5,17 +5,12 @@
  */
 import { foldNotation } from './notation.ts';
 import type { AliasTable } from './aliases.ts';
+import { commonPrefix } from './marks.ts';
 
 /** How much a title that names every part of the query multiplies a page's score; a heading counts a third of that. */
 export const TITLE_BOOST = 2;
 /** The reference list's score is multiplied by this: it matches most queries through the titles it lists. */
 export const REFERENCE_FACTOR = 0.2;
-
-function commonPrefix(a: string, b: string): number {
-  let n = 0;
-  while (n < a.length && n < b.length && a[n] === b[n]) n++;
-  return n;
-}
 
 /** Does a folded text hold this part of a query: a quoted vocabulary term in any of its spellings, or a word or its stem? */
 export function textHas(folded: string, part: string, table: AliasTable): boolean {

@@ -3,15 +3,14 @@
  * the unzipped offline copy over file://, a current, a superseded and an unknown fingerprint each get their answer; the QR code
  * printed with a protocol reads back as the check page's address with the fingerprint filled in.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { unzipSync } from 'fflate';
 import jsQR from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadPage } from '../helpers/built-site';
+import { loadPage, unpackOfflineCopy } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
 import { watchCsp } from '../helpers/csp';
 import { readPdf } from '../helpers/pdf';
@@ -19,13 +18,7 @@ import { readPdf } from '../helpers/pdf';
 const distDir = inject('fixtureDistDir');
 const baseUrl = inject('fixtureBaseUrl');
 const unzipped = mkdtempSync(join(tmpdir(), 'check-offline-'));
-const zip = readdirSync(join(distDir, 'downloads')).find((f) => f.endsWith('.zip'))!;
-for (const [name, data] of Object.entries(unzipSync(readFileSync(join(distDir, 'downloads', zip))))) {
-  if (name.endsWith('/')) continue;
-  mkdirSync(dirname(join(unzipped, name)), { recursive: true });
-  writeFileSync(join(unzipped, name), data);
-}
-const offlineRoot = join(unzipped, readdirSync(unzipped)[0]!);
+const offlineRoot = unpackOfflineCopy(distDir, unzipped);
 
 const protocol = loadPage(distDir, '/protocols/primer-efficiency/');
 const [current, older] = protocol('.versions .fingerprint')

@@ -4,13 +4,13 @@
  * run mode (the RT-qPCR fixture center's bundle) and the IC50 calculator (the
  * minimal center's) work, and nothing goes to the network.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { unzipSync } from 'fflate';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { unpackOfflineCopy } from '../helpers/built-site';
 import { doseResponse } from '../helpers/dose-response';
 import { findFirefox } from '../helpers/system-browsers';
 
@@ -18,13 +18,7 @@ const FIREFOX = findFirefox();
 const unzipped = mkdtempSync(join(tmpdir(), 'hrs-firefox-'));
 /** Unzips a center's offline bundle into its own folder; returns the file: URL of a path in the copy. */
 function unzipBundle(distDir: string, into: string): (path: string) => string {
-  const zip = readdirSync(join(distDir, 'downloads'))[0]!;
-  for (const [name, data] of Object.entries(unzipSync(readFileSync(join(distDir, 'downloads', zip))))) {
-    if (name.endsWith('/')) continue;
-    mkdirSync(dirname(join(unzipped, into, name)), { recursive: true });
-    writeFileSync(join(unzipped, into, name), data);
-  }
-  const siteDir = join(unzipped, into, readdirSync(join(unzipped, into))[0]!);
+  const siteDir = unpackOfflineCopy(distDir, join(unzipped, into));
   return (path: string) => pathToFileURL(join(siteDir, path)).href;
 }
 const at = unzipBundle(inject('fixtureDistDir'), 'qpcr');

@@ -4,16 +4,15 @@
  * (it parses against its schema), end the run (it is kept and listed), and print the record (its PDF holds the version and
  * the fingerprint).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { unzipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RunRecordSchema } from '../../src/schemas/run-record';
 import { launchBrowser } from '../helpers/browser';
-import { loadPage } from '../helpers/built-site';
+import { loadPage, unpackOfflineCopy } from '../helpers/built-site';
 import { readPdf } from '../helpers/pdf';
 
 const baseUrl = inject('fixtureBaseUrl');
@@ -110,14 +109,7 @@ describe('a run record', () => {
 
 describe('a run record from the offline copy, over file://', () => {
   it('is kept and exported as JSON of its schema, with no network', async () => {
-    const zip = readdirSync(join(distDir, 'downloads')).find((f) => f.endsWith('.zip'))!;
-    const root = join(scratch, 'offline');
-    for (const [name, data] of Object.entries(unzipSync(readFileSync(join(distDir, 'downloads', zip))))) {
-      if (name.endsWith('/')) continue;
-      mkdirSync(dirname(join(root, name)), { recursive: true });
-      writeFileSync(join(root, name), data);
-    }
-    const site = join(root, readdirSync(root)[0]!);
+    const site = unpackOfflineCopy(distDir, join(scratch, 'offline'));
     const offline = await (await browser.newContext({ acceptDownloads: true })).newPage();
     const outside: string[] = [];
     offline.on('request', (r) => !r.url().startsWith('file:') && !r.url().startsWith('blob:') && !r.url().startsWith('data:') && outside.push(r.url()));

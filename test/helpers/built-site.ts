@@ -1,6 +1,7 @@
 /** Reading the built site from disk, for tests that check its files. */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { unzipSync } from 'fflate';
 import { load, type CheerioAPI } from 'cheerio';
 import { parse as parseYaml } from 'yaml';
 
@@ -46,4 +47,15 @@ export function frontmatter(path: string): Record<string, unknown> {
   const match = /^---\r?\n([\s\S]*?)\r?\n---/.exec(source);
   if (!match) throw new Error(`${path} has no frontmatter`);
   return parseYaml(match[1]!) as Record<string, unknown>;
+}
+
+/** Unpacks a built center's offline zip (dist/downloads/*.zip) into `into`, as a reader unzips it; returns the copy's folder. */
+export function unpackOfflineCopy(distDir: string, into: string): string {
+  const zip = readdirSync(join(distDir, 'downloads')).find((f) => f.endsWith('.zip'))!;
+  for (const [name, data] of Object.entries(unzipSync(readFileSync(join(distDir, 'downloads', zip))))) {
+    if (name.endsWith('/')) continue;
+    mkdirSync(dirname(join(into, name)), { recursive: true });
+    writeFileSync(join(into, name), data);
+  }
+  return join(into, readdirSync(into)[0]!);
 }
