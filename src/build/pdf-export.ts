@@ -1,8 +1,9 @@
 /**
- * Post-build step: one PDF per protocol (`pdf/<slug>.pdf`) and all of them in
- * one (`pdf/protocols.pdf`, with a contents page and bookmarks), printed by
- * headless Chromium from the built pages themselves with the site's print
- * stylesheet. One browser serves every PDF; pages render two at a time.
+ * Post-build step: one PDF per protocol (`pdf/<slug>.pdf`), printed by headless
+ * Chromium from the built pages themselves with the site's print stylesheet
+ * (one browser, two pages at a time), and all of them in one
+ * (`pdf/protocols.pdf`): a printed contents page followed by the protocols' own
+ * PDFs, page for page (src/build/pdf-merge.ts), so nothing is printed twice.
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load } from 'cheerio';
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
+import { PDFDocument } from 'pdf-lib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
@@ -19,6 +20,7 @@ import { translator, type Translate } from '../i18n/ui.ts';
 import { printoutPayload, qrSvg } from '../lib/printout.ts';
 import { IDS } from '../contract.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
+import { CONTENTS_LINK, mergePdfs, restoreOutlineTitles } from './pdf-merge.ts';
 
 /** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
 export type Paper = 'A4' | 'Letter';
@@ -31,9 +33,8 @@ export interface PdfExportOptions {
   paper?: Paper;
   /** The center's public address: links to its pages point there. Without one they stay in the document or become plain text. */
   publicUrl?: string | undefined;
-  /** The center's interface words (headers, footers, the contents page) and its language. */
+  /** The center's interface words (headers, footers, the contents page). */
   say?: Translate;
-  language?: string;
 }
 
 /** Paper cannot open a disclosure: the diagrams' text descriptions print open. */
@@ -49,12 +50,20 @@ async function openForPrint(page: Page): Promise<void> {
  */
 async function publicLinks(page: Page, publicUrl: string | undefined): Promise<void> {
   await page.evaluate((site) => {
-    for (const a of document.querySelectorAll<HTMLAnchorElement>('a[href]')) {
-      const url = new URL(a.getAttribute('href')!, location.href);
+    const XLINK = 'http://www.w3.org/1999/xlink';
+    // HTML links, and a diagram's SVG links, which Mermaid writes as xlink:href.
+    for (const a of document.querySelectorAll<Element>('a[href], a[*|href]')) {
+      const set = (value: string) => (a.hasAttribute('href') ? a.setAttribute('href', value) : a.setAttributeNS(XLINK, 'xlink:href', value));
+      const href = a.getAttribute('href') ?? a.getAttributeNS(XLINK, 'href');
+      if (href === null) continue;
+      const url = new URL(href, location.href);
       if (url.origin !== location.origin) continue;
-      if (url.hash && url.pathname === location.pathname) a.setAttribute('href', url.hash);
-      else if (site) a.setAttribute('href', new URL(url.pathname + url.search + url.hash, site).href);
-      else a.removeAttribute('href');
+      if (url.hash && url.pathname === location.pathname) set(url.hash);
+      else if (site) set(new URL(url.pathname + url.search + url.hash, site).href);
+      else {
+        a.removeAttribute('href');
+        a.removeAttributeNS(XLINK, 'href');
+      }
     }
   }, publicUrl ?? null);
 }
@@ -105,16 +114,18 @@ function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {
     .sort((a, b) => a.meta.title.localeCompare(b.meta.title, 'en', { numeric: true }));
 }
 
-/** Running header and footer; `footer` is the text before the address and the page number, `qr` a QR code at its start. */
-function templates(title: string, footer: string, canonical: string, siteName: string, say: Translate, qr = '') {
+/**
+ * Running header and footer; `footer` is the text before the address and the page number, `qr` a QR code at its start. The
+ * header keeps its middle free: the combined document writes its own page numbers there (src/build/pdf-merge.ts).
+ */
+function templates(title: string, footer: string, canonical: string, siteName: string, say: Translate, qr = '', pageNumbers = true) {
   const pageOf = escapeHtml(say('pdf.page', { page: '\u0000page\u0000', total: '\u0000total\u0000' }))
     .replace('\u0000page\u0000', '<span class="pageNumber"></span>')
     .replace('\u0000total\u0000', '<span class="totalPages"></span>');
-  const style =
-    'font-family: system-ui, sans-serif; font-size: 7.5px; color: #444; width: 100%; padding: 0 14mm; display: flex; justify-content: space-between; gap: 8px;';
+  const style = 'font-family: system-ui, sans-serif; font-size: 7.5px; color: #444; width: 100%; padding: 0 14mm;';
   return {
-    headerTemplate: `<div style="${style}"><span>${escapeHtml(siteName)}</span><span>${escapeHtml(title)}</span></div>`,
-    footerTemplate: `<div style="${style} align-items: center;">${qr ? `<span style="flex: none; line-height: 0">${qr}</span>` : ''}<span style="flex: 1">${escapeHtml(footer)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span><span style="white-space: nowrap">${pageOf}</span></div>`,
+    headerTemplate: `<div style="${style} display: grid; grid-template-columns: 1fr 40mm 1fr; align-items: start;"><span>${escapeHtml(siteName)}</span><span></span><span style="text-align: right">${escapeHtml(title)}</span></div>`,
+    footerTemplate: `<div style="${style} display: flex; justify-content: space-between; gap: 8px; align-items: center;">${qr ? `<span style="flex: none; line-height: 0">${qr}</span>` : ''}<span style="flex: 1">${escapeHtml(footer)}${canonical ? ` · ${escapeHtml(canonical)}` : ''}</span>${pageNumbers ? `<span style="white-space: nowrap">${pageOf}</span>` : ''}</div>`,
   };
 }
 
@@ -132,8 +143,7 @@ async function printPdf(page: Page, paper: Paper, header: { headerTemplate: stri
 }
 
 /** Sets the document metadata; dates follow the content version, not the clock. */
-async function withMetadata(pdf: Uint8Array, meta: { title: string; subject: string; keywords: string[]; date: string; author: string }) {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+async function withMetadata(doc: PDFDocument, meta: { title: string; subject: string; keywords: string[]; date: string; author: string }) {
   const date = new Date(`${meta.date}T00:00:00Z`);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
@@ -146,30 +156,6 @@ async function withMetadata(pdf: Uint8Array, meta: { title: string; subject: str
   return { bytes: await doc.save(), pages: doc.getPageCount() };
 }
 
-/** Page number (1-based) of each top-level bookmark Chromium wrote from the h1 headings, by title without white space. */
-export async function bookmarkPages(pdf: Uint8Array): Promise<Map<string, number>> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-  const pages = doc.getPages().map((p) => p.ref);
-  const out = new Map<string, number>();
-  const outlines = doc.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict);
-  let item = outlines?.lookupMaybe(PDFName.of('First'), PDFDict);
-  while (item) {
-    const title = item.lookup(PDFName.of('Title'));
-    const dest = item.lookupMaybe(PDFName.of('Dest'), PDFArray) ?? item.lookupMaybe(PDFName.of('A'), PDFDict)?.lookupMaybe(PDFName.of('D'), PDFArray);
-    const target = dest?.get(0);
-    if ((title instanceof PDFString || title instanceof PDFHexString) && target instanceof PDFRef) {
-      const index = pages.findIndex((ref) => ref === target || (ref.objectNumber === target.objectNumber && ref.generationNumber === target.generationNumber));
-      // Chromium drops the space where a heading wraps, so titles are compared without white space.
-      if (index >= 0) out.set(title.decodeText().replace(/\s+/g, ''), index + 1);
-    }
-    item = item.lookupMaybe(PDFName.of('Next'), PDFDict);
-  }
-  return out;
-}
-
-/** Outline titles compared without white space: Chromium drops the space where a heading wraps. */
-const key = (title: string) => title.replace(/\s+/g, '');
-
 /** Fails with the protocol's name when its page did not render as a protocol. */
 async function assertProtocolPage(page: Page, response: { status(): number } | null, title: string, url: string) {
   const status = response?.status() ?? 0;
@@ -181,70 +167,22 @@ async function assertProtocolPage(page: Page, response: { status(): number } | n
 }
 
 /**
- * The combined document: a contents page, then each protocol's main content,
- * each starting on a new page, with ids prefixed so they stay unique.
+ * The contents pages of the combined document, printed on their own; the protocols' pages follow them as their own PDFs
+ * printed them (src/build/pdf-merge.ts). Each entry links to where its protocol starts.
  */
-function combinedHtml(siteDir: string, protocols: { url: string; meta: ProtocolMeta }[], siteName: string, say: Translate): string {
+function contentsHtml(siteDir: string, protocols: { url: string; meta: ProtocolMeta }[], starts: number[], siteName: string, say: Translate): string {
   const first = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
   const head = first('head');
   head.find('script, meta[data-pagefind-filter], link[rel="canonical"]').remove();
   head.find('title').text(`${say('nav.protocols')} · ${siteName}`);
   const lang = first('html').attr('lang') ?? 'en';
-  const articles = protocols.map(({ url, meta }, i) => {
-    const $ = load(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
-    const main = $('main');
-    main.find('.toc, .prev-next, .pdf-download, script').remove();
-    const prefix = `p${i + 1}-`;
-    const ids = new Set(
-      main
-        .find('[id]')
-        .map((_, el) => $(el).attr('id')!)
-        .get(),
-    );
-    const renamed = (id: string) => (ids.has(id) ? prefix + id : id);
-    main.find('[id]').each((_, el) => void $(el).attr('id', prefix + $(el).attr('id')));
-    // A diagram styles itself by its own id and points at its arrowheads with url(#…): both follow the new ids, or the
-    // shapes print in the default black and the arrows lose their heads.
-    main.find('*').each((_, el) => {
-      for (const [name, value] of Object.entries((el as { attribs?: Record<string, string> }).attribs ?? {}))
-        if (value.includes('url(#'))
-          $(el).attr(
-            name,
-            value.replace(/url\(#([^)]+)\)/g, (_whole, id: string) => `url(#${renamed(id)})`),
-          );
-    });
-    main.find('style').each(
-      (_, el) =>
-        void $(el).text(
-          $(el)
-            .text()
-            .replace(/#([A-Za-z][\w-]*)/g, (_whole, id: string) => `#${renamed(id)}`),
-        ),
-    );
-    main.find('[href^="#"]').each((_, el) => void $(el).attr('href', `#${prefix}${$(el).attr('href')!.slice(1)}`));
-    main.find('[aria-labelledby], [aria-describedby]').each((_, el) => {
-      for (const attr of ['aria-labelledby', 'aria-describedby']) {
-        const value = $(el).attr(attr);
-        if (value)
-          $(el).attr(
-            attr,
-            value
-              .split(/\s+/)
-              .map((id) => prefix + id)
-              .join(' '),
-          );
-      }
-    });
-    return `<article class="combined-protocol" id="${prefix}protocol" data-slug="${escapeHtml(meta.slug)}">${main.html()}</article>`;
-  });
   const contents = protocols
     .map(
       ({ meta }, i) =>
-        `<li><a href="#p${i + 1}-protocol">${escapeHtml(meta.title)}</a> <span class="contents-version">${escapeHtml(say('protocols.version', { version: meta.version }))}</span><span class="contents-page" data-title="${escapeHtml(meta.title)}"></span></li>`,
+        `<li><a href="${CONTENTS_LINK}${i + 1}">${escapeHtml(meta.title)}</a> <span class="contents-version">${escapeHtml(say('protocols.version', { version: meta.version }))}</span><span class="contents-page">${starts[i]}</span></li>`,
     )
     .join('');
   return `<!doctype html><html lang="${escapeHtml(lang)}"><head>${head.html()}<style>
-    .combined-protocol { break-before: page; }
     .contents ol { padding-left: 1.2rem; }
     .contents li { display: flex; gap: 0.5rem; align-items: baseline; margin: 0.4rem 0; }
     .contents li a::after { content: none !important; }
@@ -253,7 +191,7 @@ function combinedHtml(siteDir: string, protocols: { url: string; meta: ProtocolM
     .contents-page::before { content: ${JSON.stringify(`${say('pdf.contentsPage')} `)}; color: #444; font-size: 0.85em; }
   </style></head><body><main class="page contents"><h1>${escapeHtml(say('pdf.combinedHeading', { site: siteName }))}</h1>
   <p>${escapeHtml(say('pdf.combinedIntro'))}</p>
-  <h2>${escapeHtml(say('pdf.contents'))}</h2><ol>${contents}</ol></main>${articles.join('')}</body></html>`;
+  <h2>${escapeHtml(say('pdf.contents'))}</h2><ol>${contents}</ol></main></body></html>`;
 }
 
 async function serve(siteDir: string): Promise<{ server: Server; base: string }> {
@@ -312,6 +250,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
           await openForPrint(page);
           // A center without a public address has no canonical link: the footer then names no address (never this temporary server).
           const canonical = await page.evaluate(() => document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
+          const headings = await page.evaluate(() => [...document.querySelectorAll('main :is(h1, h2, h3, h4, h5, h6)')].map((h) => h.textContent ?? ''));
           const pdf = await printPdf(
             page,
             paper,
@@ -324,7 +263,9 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
               qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
             ),
           );
-          const { bytes, pages } = await withMetadata(pdf, {
+          const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+          restoreOutlineTitles(doc, headings);
+          const { bytes, pages } = await withMetadata(doc, {
             title: meta.title,
             subject: meta.objective,
             keywords: meta.keywords,
@@ -340,45 +281,45 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       }),
     );
 
+    // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
+    // keeps its protocol's version, date, fingerprint and QR code. Only the contents are printed here.
     const t0 = performance.now();
-    const combinedPath = join(outDir, '.combined.html');
-    await writeFile(combinedPath, combinedHtml(siteDir, protocols, siteName, say));
+    const contentsPath = join(outDir, '.contents.html');
     const page = await context.newPage();
     try {
-      await page.goto(`${base}/pdf/.combined.html`, { waitUntil: 'load' });
-      await publicLinks(page, publicUrl);
-      await openForPrint(page);
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
         .sort()
         .at(-1)!;
-      const firstCanonical = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'))('link[rel="canonical"]').attr('href');
+      const firstPage = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
+      const firstCanonical = firstPage('link[rel="canonical"]').attr('href');
       const canonical = firstCanonical ? new URL('/protocols/', firstCanonical).href : '';
-      const header = templates(say('pdf.combinedHeader', { count: protocols.length }), say('pdf.combinedFooter', { date: newest }), canonical, siteName, say);
-      const number = (starts: ReadonlyMap<string, number>) =>
-        page.evaluate(
-          (numbers) => document.querySelectorAll<HTMLElement>('.contents-page').forEach((el) => (el.textContent = String(numbers[el.dataset.title!]))),
-          Object.fromEntries(protocols.map((p) => [p.meta.title, starts.get(key(p.meta.title))!])),
-        );
-
-      // The contents are numbered ahead from the single PDFs: after the contents pages, each protocol starts on a new page and
-      // paginates as in its own PDF. The outline of the print says where each protocol really starts; only if a number is wrong
-      // is the document numbered from the outline and printed a second time.
-      const hide = await page.addStyleTag({ content: '.combined-protocol { display: none !important; }' });
-      const contentsPages = (await PDFDocument.load(await printPdf(page, paper, header), { updateMetadata: false })).getPageCount();
-      await hide.evaluate((el) => (el as Element).remove());
-      const predicted = new Map<string, number>();
-      protocols.reduce((start, p, i) => (predicted.set(key(p.meta.title), start), start + files[i]!.pages), contentsPages + 1);
-      await number(predicted);
-      let pdf = await printPdf(page, paper, header);
-      const starts = await bookmarkPages(pdf);
-      const missing = protocols.filter((p) => !starts.has(key(p.meta.title))).map((p) => p.meta.title);
-      if (missing.length > 0) throw new Error(`PDF export could not find where these protocols start in protocols.pdf: ${missing.join('; ')}`);
-      if (protocols.some((p) => starts.get(key(p.meta.title)) !== predicted.get(key(p.meta.title)))) {
-        await number(starts);
-        pdf = await printPdf(page, paper, header);
+      const header = templates(
+        say('pdf.combinedHeader', { count: protocols.length }),
+        say('pdf.combinedFooter', { date: newest }),
+        canonical,
+        siteName,
+        say,
+        '',
+        false,
+      );
+      // Each protocol starts after the contents and the protocols before it; the contents' own length is known once printed.
+      let contents: Uint8Array | undefined;
+      for (let assumed = 1, tries = 0; !contents; tries++) {
+        const starts = files.reduce<number[]>((list, _file, i) => (list.push(i === 0 ? assumed + 1 : list[i - 1]! + files[i - 1]!.pages), list), []);
+        await writeFile(contentsPath, contentsHtml(siteDir, protocols, starts, siteName, say));
+        await page.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
+        const pdf = await printPdf(page, paper, header);
+        const printed = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
+        if (printed === assumed) contents = pdf;
+        else if (tries >= 2) throw new Error(`PDF export: the contents of protocols.pdf came out at ${printed} page(s) after numbering them for ${assumed}.`);
+        else assumed = printed;
       }
-      const { bytes, pages } = await withMetadata(pdf, {
+      const merged = await mergePdfs([{ bytes: contents }, ...files.map((f) => ({ bytes: readFileSync(join(outDir, f.file)) }))], {
+        pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
+        language: firstPage('html').attr('lang') ?? 'en',
+      });
+      const { bytes, pages } = await withMetadata(merged, {
         title: say('pdf.combinedHeading', { site: siteName }),
         subject: protocols.map((p) => p.meta.title).join('; '),
         keywords: [...new Set(protocols.flatMap((p) => p.meta.keywords))],
@@ -389,7 +330,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: performance.now() - t0 });
     } finally {
       await page.close();
-      await rm(combinedPath, { force: true });
+      await rm(contentsPath, { force: true });
     }
     await context.close();
     const outside = [...new Set(blocked)];

@@ -313,7 +313,8 @@ export const EN = {
   'pdf.footer': 'Version {version} · {date} · fingerprint {fingerprint}',
   'pdf.page': 'Page {page} of {total}',
   'pdf.combinedHeader': 'Protocols ({count})',
-  'pdf.combinedFooter': 'Each protocol’s version is on its first page and in the contents · newest review {date}',
+  'pdf.combinedFooter': 'Every page of a protocol carries its version, date and fingerprint · newest review {date}',
+  'pdf.documentPage': 'Document page {page} of {total}',
   'pdf.combinedHeading': '{site}: protocols',
   'pdf.combinedIntro':
     'All protocols of the site in one document. Each keeps its own version and review date; the running footer gives the web address of the source page.',

@@ -9,6 +9,8 @@ import { parse as parseHtml } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
 import { EXCLUDED_BOILERPLATE, SOURCE_FACTS, type SourceFact } from './source-facts';
 import { frontmatter, listFiles, loadPage, normalise, normalisedText, urlOf } from '../helpers/built-site';
+import { readPdf } from '../helpers/pdf';
+import { loadSiteConfig } from '../../src/lib/site-config';
 
 const distDir = inject('distDir');
 const files = listFiles(distDir);
@@ -221,6 +223,17 @@ describe('diagrams', () => {
     expect(figure.find('figcaption').text().length).toBeGreaterThan(20);
     expect(figure.find('details.diagram-text p').text()).toBe(svg.find('desc').text());
     expect(figure.find('svg a').length).toBeGreaterThan(3);
+  });
+
+  it('in the PDFs, the workflow box that opens a troubleshooting guide does not point at the build’s server (no public address yet: no link)', async () => {
+    expect(loadSiteConfig('content').url).toBeUndefined();
+    for (const file of ['resistant-cell-lines.pdf', 'protocols.pdf']) {
+      const { links } = await readPdf(join(distDir, 'pdf', file));
+      expect(
+        links.filter((l) => !l.startsWith('#')),
+        file,
+      ).toEqual([]);
+    }
   });
 
   it('ships no mermaid code to readers', () => {

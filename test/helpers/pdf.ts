@@ -4,6 +4,7 @@
  * the document information, page size, tagging and fonts.
  */
 import { readFileSync } from 'node:fs';
+import jsQR from 'jsqr';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
 export interface PdfFacts {
@@ -19,6 +20,10 @@ export interface PdfFacts {
   fonts: { name: string; embedded: boolean }[];
   /** Every link annotation: its address, or `#…` for a destination inside the document. */
   links: string[];
+  /** Links to a place inside the document: the page they are on and the page they lead to (1-based). */
+  jumps: { from: number; to: number }[];
+  /** The bookmarks at the top of the outline: title and the page they open (1-based). */
+  outline: { title: string; page: number; children: number }[];
 }
 
 /** "D:20261101000000Z" → "2026-11-01T00:00:00Z". */
@@ -30,10 +35,19 @@ export async function readPdf(file: string): Promise<PdfFacts> {
     const pages: string[] = [];
     const fonts = new Map<string, boolean>();
     const links: string[] = [];
+    const jumps: { from: number; to: number }[] = [];
+    /** The page a destination (a name or an explicit array) opens. */
+    const pageOf = async (dest: unknown): Promise<number> => {
+      const array = typeof dest === 'string' ? await doc.getDestination(dest) : (dest as unknown[] | null);
+      return array ? (await doc.getPageIndex(array[0] as never)) + 1 : 0;
+    };
     for (let n = 1; n <= doc.numPages; n++) {
       const page = await doc.getPage(n);
-      for (const a of (await page.getAnnotations()) as { subtype: string; url?: string; unsafeUrl?: string; dest?: unknown }[])
-        if (a.subtype === 'Link') links.push(a.url ?? a.unsafeUrl ?? `#${JSON.stringify(a.dest)}`);
+      for (const a of (await page.getAnnotations()) as { subtype: string; url?: string; unsafeUrl?: string; dest?: unknown }[]) {
+        if (a.subtype !== 'Link') continue;
+        links.push(a.url ?? a.unsafeUrl ?? `#${JSON.stringify(a.dest)}`);
+        if (a.dest) jumps.push({ from: n, to: await pageOf(a.dest) });
+      }
       // Unnormalised: pdf.js would otherwise turn the micro sign of µg/mL into a Greek mu, and the tests check the units as typed.
       const content = await page.getTextContent({ disableNormalization: true });
       // Typographic ligatures (ﬁ, ﬀ) are spelled out, as a reader copying the text gets them.
@@ -61,6 +75,10 @@ export async function readPdf(file: string): Promise<PdfFacts> {
       tagged: Boolean(((await doc.getMarkInfo()) as { Marked?: boolean } | null)?.Marked),
       fonts: [...fonts].map(([name, embedded]) => ({ name, embedded })),
       links,
+      jumps,
+      outline: await Promise.all(
+        ((await doc.getOutline()) ?? []).map(async (item) => ({ title: item.title, page: await pageOf(item.dest), children: item.items.length })),
+      ),
     };
   } finally {
     await doc.destroy();
@@ -98,6 +116,43 @@ export async function darkShares(file: string): Promise<number[]> {
       shares.push(dark / (data.length / 4));
     }
     return shares;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/**
+ * What the QR code in each page's footer says (decoded with jsQR from the bottom strip of the page rendered by pdf.js at 288 dpi),
+ * or '' where a page has none that reads.
+ */
+export async function qrCodesPerPage(file: string): Promise<string[]> {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const out: string[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const page = await doc.getPage(n);
+      const scale = 4;
+      const strip = 100; // points from the foot of the page: the bottom margin and a little more
+      const full = page.getViewport({ scale });
+      const viewport = page.getViewport({ scale, offsetY: -(full.height - strip * scale) });
+      const width = Math.round(full.width / 3);
+      const height = strip * scale;
+      const factory = doc.canvasFactory as { create(width: number, height: number): unknown };
+      const { canvas, context } = factory.create(width, height) as {
+        canvas: { width: number; height: number };
+        context: {
+          fillStyle: string;
+          fillRect(x: number, y: number, w: number, h: number): void;
+          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+        };
+      };
+      context.fillStyle = '#fff';
+      context.fillRect(0, 0, width, height);
+      await page.render({ canvasContext: context as never, viewport, canvas: canvas as never }).promise;
+      const { data } = context.getImageData(0, 0, width, height);
+      out.push(jsQR(data, width, height)?.data ?? '');
+    }
+    return out;
   } finally {
     await doc.destroy();
   }

@@ -12,8 +12,9 @@ import { parse } from 'yaml';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { exportPdfs } from '../../src/build/pdf-export';
 import { loadSiteConfig } from '../../src/lib/site-config';
+import { IDS } from '../../src/contract';
 import { frontmatter, loadPage } from '../helpers/built-site';
-import { darkShares, paperOf, readPdf, type PdfFacts } from '../helpers/pdf';
+import { darkShares, paperOf, qrCodesPerPage, readPdf, type PdfFacts } from '../helpers/pdf';
 
 const distDir = inject('fixtureDistDir');
 const contentDir = inject('fixtureContentDir');
@@ -37,6 +38,8 @@ const protocols = readdirSync(join(contentDir, 'protocols'))
 const references = parse(readFileSync(join(contentDir, 'references.yaml'), 'utf8')) as { id: string; number: number; title?: string; site: string }[];
 const SITE = loadSiteConfig(contentDir);
 const SITE_NAME = SITE.name;
+/** The facts a protocol page hands its PDF (its fingerprint among them). */
+const pdfMeta = (slug: string) => JSON.parse(loadPage(distDir, `/protocols/${slug}/`)(`script#${IDS.pdfMeta}`).text()) as { fingerprint: string };
 const isoDate = (d: Date | string) => (d instanceof Date ? d.toISOString().slice(0, 10) : d);
 /** pdf.js keeps the glyphs; join lines and squeeze spaces so phrases can be found. */
 const flat = (s: string) => s.replace(/\s+/g, ' ');
@@ -50,7 +53,7 @@ const pdfText = (file: string, first?: number, last?: number) => {
   return (first ? pages.slice(first - 1, last ?? first) : pages).join('\n');
 };
 
-describe.each(protocols)('pdf/$slug.pdf', (protocol) => {
+describe.each(protocols.map((p) => [p.slug, p] as const))('pdf/%s.pdf', (_slug, protocol) => {
   const file = join(distDir, 'pdf', `${protocol.slug}.pdf`);
   const text = flat(pdfText(file));
   const { info, size, tagged, fonts } = pdfs.get(file)!;
@@ -90,6 +93,19 @@ describe.each(protocols)('pdf/$slug.pdf', (protocol) => {
     expect(text).toContain(`Version ${protocol.version} · ${isoDate(protocol.lastReviewed)}`);
     expect(text).toContain(`${SITE.url}/protocols/${protocol.slug}/`);
     expect(text).not.toMatch(/127\.0\.0\.1|localhost/);
+  });
+
+  it('has a bookmark that names the protocol as its heading does (Chromium drops the space where a heading wraps), with its sections inside', () => {
+    const { outline } = pdfs.get(file)!;
+    expect(outline.map((o) => o.title)).toEqual([`Protocol ${protocol.number}: ${protocol.title}`]);
+    expect(outline[0]!.page).toBe(1);
+    expect(outline[0]!.children).toBeGreaterThan(2);
+  });
+
+  it('has on every page a QR code that reads as its fingerprint', async () => {
+    const qrs = await qrCodesPerPage(file);
+    expect(qrs.length).toBe(Number(info.Pages));
+    for (const [i, qr] of qrs.entries()) expect(qr, `page ${i + 1}`).toContain(pdfMeta(protocol.slug).fingerprint);
   });
 
   it('has its metadata, dated by the content, a sane page count, A4 paper, tagged', () => {
@@ -133,15 +149,39 @@ describe('pdf/protocols.pdf', () => {
     }
   });
 
-  it('has a footer that does not run the protocols’ versions together ("Version 1.0, 1.0, 1.0"): each version is on its protocol', () => {
+  it('carries on every page of a protocol that protocol’s version, date, fingerprint and QR code, and the document’s page number', async () => {
+    // It once had one running footer for the whole document ("Version 1.0, 1.0, 1.0", later a line pointing at each first page).
+    const { pages, outline } = await readPdf(file);
     const text = flat(pdfText(file));
     expect(text).not.toMatch(/Version [\d.]+, [\d.]+/);
-    const newest = protocols
-      .map((p) => isoDate(p.lastReviewed))
-      .sort()
-      .at(-1)!;
-    expect(text).toContain(`Each protocol’s version is on its first page and in the contents · newest review ${newest}`);
-    for (const p of protocols) expect(text).toContain(`Protocol ${p.number}: ${p.title} Version ${p.version} · last reviewed`);
+    pages.forEach((page, i) => expect(flat(page), `page ${i + 1}`).toContain(`Document page ${i + 1} of ${pages.length}`));
+    const qrs = await qrCodesPerPage(file);
+    for (const p of protocols) {
+      const meta = pdfMeta(p.slug);
+      const start = outline.find((o) => o.title === `Protocol ${p.number}: ${p.title}`)!.page;
+      const own = Number((await readPdf(join(distDir, 'pdf', `${p.slug}.pdf`))).info.Pages);
+      for (let n = start; n < start + own; n++) {
+        expect(flat(pages[n - 1]!), `${p.slug}, page ${n}`).toContain(`Version ${p.version} · ${isoDate(p.lastReviewed)} · fingerprint ${meta.fingerprint}`);
+        expect(flat(pages[n - 1]!), `${p.slug}, page ${n}`).toContain(`Page ${n - start + 1} of ${own}`);
+        expect(qrs[n - 1], `${p.slug}, page ${n}`).toContain(meta.fingerprint);
+      }
+    }
+  });
+
+  it('has bookmarks that name each protocol as its heading does and open its first page, and contents entries that link there', async () => {
+    const { outline, jumps, pages } = await readPdf(file);
+    const contents = flat(pdfText(file, 1));
+    expect(outline.map((o) => o.title)).toEqual(protocols.map((p) => `Protocol ${p.number}: ${p.title}`));
+    for (const [i, p] of protocols.entries()) {
+      const page = Number(new RegExp(`Protocol ${p.number}: .*? version ${p.version} page (\\d+)`).exec(contents)![1]);
+      expect(outline[i]!.page).toBe(page);
+      expect(outline[i]!.children, 'its section headings inside').toBeGreaterThan(2);
+      expect(jumps.filter((j) => j.from === 1).map((j) => j.to)).toContain(page);
+    }
+    // Every link to a step or a reference inside a protocol still leads somewhere in the document.
+    expect(jumps.length).toBeGreaterThan(protocols.length);
+    for (const jump of jumps) expect(jump.to, JSON.stringify(jump)).toBeGreaterThan(0);
+    expect(jumps.every((j) => j.to <= pages.length)).toBe(true);
   });
 
   it('prints each protocol as its own PDF does: page for page, no diagram turned into solid black shapes', async () => {
