@@ -31,6 +31,7 @@ import { findBrowser } from '../../src/lib/find-browser.ts';
 import type { Finding } from './report.ts';
 import { mermaidLinkProblems, safetyProblems } from '../../src/markdown/content-safety.ts';
 import { decodeContent } from '../../src/lib/text-encoding.ts';
+import { issuePath, YamlPositions } from '../../src/lib/yaml-place.ts';
 
 /** One parser for every body: building a processor per file cost more than parsing on large sites. */
 const mdxParser = unified().use(remarkParse).use(remarkMdx).use(remarkGfm).freeze();
@@ -199,16 +200,24 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     if (isSeq(refDoc.contents)) {
       refDoc.contents.items.forEach((item, i) => {
         const place = isMap(item) && item.range ? lineOf(refLines, item.range[0]) : { line: 1, column: 1 };
-        const parsed = ReferenceSchema.safeParse((item as { toJSON(): unknown }).toJSON());
+        const raw = (item as { toJSON(): unknown }).toJSON();
+        const parsed = ReferenceSchema.safeParse(raw);
         if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          report(
-            refFile,
-            place,
-            'schema',
-            `reference ${i + 1}, field "${issue.path.join('.') || '(entry)'}": ${issue.message}`,
-            'See src/schemas/reference.ts for the fields.',
-          );
+          for (const issue of parsed.error.issues) {
+            const path = issuePath(issue);
+            // The field's own line, not the entry's.
+            const node = isMap(item) ? (item.getIn(path as (string | number)[], true) as { range?: [number, number, number] } | undefined) : undefined;
+            report(
+              refFile,
+              node?.range ? lineOf(refLines, node.range[0]) : place,
+              'schema',
+              `reference ${i + 1}, field "${path.join('.') || '(entry)'}": ${issue.message}`,
+              'See src/schemas/reference.ts for the fields.',
+            );
+          }
+          // Its id still counts as known, so the places that cite it are not reported as citing an unknown reference too.
+          const id = (raw as { id?: unknown } | null)?.id;
+          if (typeof id === 'string' && !refIds.has(id)) refIds.set(id, { line: place.line });
           return;
         }
         const { id, number } = parsed.data;
@@ -235,11 +244,13 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   }
   const vocabularyFile = join(contentDir, CONTENT_FILES.vocabulary);
   if (existsSync(vocabularyFile)) {
-    const parsed = VocabularySchema.safeParse(parseDocument(readFileSync(vocabularyFile, 'utf8')).toJSON());
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      report(vocabularyFile, { line: 1, column: 1 }, 'schema', `field "${issue.path.join('.')}": ${issue.message}`, 'See src/schemas/vocabulary.ts.');
-    }
+    const positions = new YamlPositions(readFileSync(vocabularyFile, 'utf8'));
+    const parsed = VocabularySchema.safeParse(positions.doc.toJSON());
+    if (!parsed.success)
+      for (const issue of parsed.error.issues) {
+        const path = issuePath(issue);
+        report(vocabularyFile, positions.placeOf(path), 'schema', `field "${path.join('.')}": ${issue.message}`, 'See src/schemas/vocabulary.ts.');
+      }
   }
 
   // Read and parse every MDX file.
@@ -350,11 +361,12 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
       if (!parsed.success) {
         for (const issue of parsed.error.issues) {
           const isStepless = folder === 'protocols' && issue.path[0] === 'steps' && issue.path.length <= 1;
+          const at = issuePath(issue);
           report(
             path,
-            placeOf(file, issue.path),
+            placeOf(file, at),
             isStepless ? 'protocol-no-steps' : 'schema',
-            isStepless ? 'a protocol needs at least one step' : `field "${issue.path.join('.') || '(frontmatter)'}": ${issue.message}`,
+            isStepless ? 'a protocol needs at least one step' : `field "${at.join('.') || '(frontmatter)'}": ${issue.message}`,
             isStepless
               ? 'Add steps: [{ id, title, text }] (see npm run new -- protocol).'
               : `See src/schemas/ for the field; ${folder} entries are described in CONTRIBUTING.md.`,

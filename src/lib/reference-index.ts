@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isSeq, isMap } from 'yaml';
+import { issuePath } from './yaml-place.ts';
 import { ReferenceSchema } from '../schemas/reference.ts';
 
 /** A problem in the references file, with its place. */
@@ -30,8 +31,10 @@ export function loadReferenceIndex(file: string): Map<string, number> {
     const line = isMap(item) && item.range ? lines.linePos(item.range[0]).line : 1;
     const parsed = ReferenceSchema.safeParse((item as { toJSON(): unknown }).toJSON());
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ReferenceFileError(file, line, `field "${issue.path.join('.') || '(entry)'}": ${issue.message}`);
+      const path = issuePath(parsed.error.issues[0]!);
+      const node = isMap(item) ? (item.getIn(path as (string | number)[], true) as { range?: [number, number, number] } | undefined) : undefined;
+      const at = node?.range ? lines.linePos(node.range[0]).line : line;
+      throw new ReferenceFileError(file, at, `field "${path.join('.') || '(entry)'}": ${parsed.error.issues[0]!.message}`);
     }
     const { id, number } = parsed.data;
     if (index.has(id)) throw new ReferenceFileError(file, line, `duplicate reference id "${id}"`);

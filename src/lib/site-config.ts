@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { SiteConfigSchema, type SiteConfig } from '../schemas/site-config.ts';
-import { YamlPositions } from './yaml-place.ts';
+import { YamlPositions, issuePath } from './yaml-place.ts';
 import { contentDir as defaultContentDir } from './paths.ts';
 
 /** A site.yaml that is missing or invalid: the message names the file, line and field, and what to do. */
@@ -41,11 +41,10 @@ export function siteConfigProblems(dir: string, cwd = process.cwd()): { line: nu
   }
   const parsed = SiteConfigSchema.safeParse(positions.doc.toJSON() ?? {});
   if (parsed.success) return [];
-  return parsed.error.issues.map((issue) => ({
-    file: shown,
-    ...positions.placeOf(issue.path),
-    message: `field "${issue.path.join('.') || '(file)'}": ${issue.message}`,
-  }));
+  return parsed.error.issues.map((issue) => {
+    const path = issuePath(issue);
+    return { file: shown, ...positions.placeOf(path), message: `field "${path.join('.') || '(file)'}": ${issue.message}` };
+  });
 }
 
 /** The validated `site.yaml` of a content folder; throws {@link SiteConfigError} with every problem's place. */

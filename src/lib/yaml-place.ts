@@ -28,3 +28,11 @@ export class YamlPositions {
     return { line: 1 + this.lineOffset, column: 1 };
   }
 }
+
+/**
+ * The path a schema issue is about: for a key the schema does not know (zod's `unrecognized_keys`), the key itself rather than
+ * the map that holds it, so the message names the key's own line and field.
+ */
+export function issuePath(issue: { code?: string; path: readonly PropertyKey[]; keys?: readonly string[] }): PropertyKey[] {
+  return issue.code === 'unrecognized_keys' && issue.keys?.length ? [...issue.path, issue.keys[0]!] : [...issue.path];
+}

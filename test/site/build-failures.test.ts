@@ -4,7 +4,8 @@
  * line, exits non-zero, and leaves the previous site untouched.
  */
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, type Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -36,6 +37,8 @@ interface Fixture {
   file: string;
   /** Text on the line the message must point at; omitted for line 1. */
   marker?: string;
+  /** Text on that line whose first character is the column the message must name; without it any column passes. */
+  at?: string;
   edit: (content: string) => void;
 }
 
@@ -79,7 +82,7 @@ const FIXTURES: Fixture[] = [
     name: 'a malformed reference',
     rule: 'schema',
     file: 'references.yaml',
-    marker: 'id: pfaffl-2001',
+    marker: 'doi: https://doi.org/10.1093',
     edit: (c) => replaceIn(join(c, 'references.yaml'), 'doi: 10.1093/nar/29.9.e45', 'doi: https://doi.org/10.1093/nar/29.9.e45'),
   },
   {
@@ -205,7 +208,8 @@ const FIXTURES: Fixture[] = [
     name: 'a javascript: address for a reference',
     rule: 'schema',
     file: 'references.yaml',
-    marker: 'id: livak-2001',
+    // The url's own line, not the entry's; and the places citing the entry are not reported as citing an unknown reference.
+    marker: 'url: "javascript:',
     edit: (c) => replaceIn(join(c, 'references.yaml'), 'doi: 10.1006/meth.2001.1262', 'url: "javascript:alert(1)"'),
   },
   {
@@ -256,7 +260,27 @@ const FIXTURES: Fixture[] = [
     rule: 'encoding',
     file: 'faq/melt-curve.mdx',
     marker: 'order: 4\u0000',
+    at: '\u0000',
     edit: (c) => replaceIn(join(c, 'faq/melt-curve.mdx'), 'order: 4', 'order: 4\u0000'),
+  },
+  {
+    name: 'a NUL byte in an MDX body',
+    rule: 'encoding',
+    file: 'faq/melt-curve.mdx',
+    marker: 'pasted from a binary\u0000',
+    at: '\u0000',
+    edit: (c) => appendTo(join(c, 'faq/melt-curve.mdx'), '\nText pasted from a binary\u0000 file.\n'),
+  },
+  {
+    name: 'bytes that are not UTF-8 in an MDX body',
+    rule: 'encoding',
+    file: 'faq/melt-curve.mdx',
+    marker: 'Saved as Latin-1: caf',
+    at: '\u00e9',
+    edit: (c) => {
+      const file = join(c, 'faq/melt-curve.mdx');
+      writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('\nSaved as Latin-1: caf'), Buffer.from([0xe9]), Buffer.from('.\n')]));
+    },
   },
   {
     name: 'bytes that are not UTF-8 in references.yaml',
@@ -299,6 +323,20 @@ const FIXTURES: Fixture[] = [
     edit: (c) => replaceIn(join(c, 'site.yaml'), /^url: .*$/m, 'url: javascript:alert(1)'),
   },
   {
+    name: 'a key site.yaml does not know',
+    rule: 'site-config',
+    file: 'site.yaml',
+    marker: 'colour: blue',
+    edit: (c) => appendTo(join(c, 'site.yaml'), '\ncolour: blue\n'),
+  },
+  {
+    name: 'a key a protocol does not know',
+    rule: 'schema',
+    file: 'protocols/primer-efficiency.mdx',
+    marker: 'reagent_lot: 42',
+    edit: (c) => replaceIn(join(c, 'protocols/primer-efficiency.mdx'), /^number: 2$/m, 'number: 2\nreagent_lot: 42'),
+  },
+  {
     name: 'a missing site.yaml',
     rule: 'site-config',
     file: 'site.yaml',
@@ -331,6 +369,20 @@ interface Outcome {
   code: number | null;
   output: string;
   previousSite: string;
+  /** Every file of the output folder, path and bytes, as before the build. */
+  outputUnchanged: boolean;
+}
+
+/** A digest of every file under `dir`: its path and its bytes. */
+function treeDigest(dir: string): string {
+  const hash = createHash('sha256');
+  for (const file of (readdirSync(dir, { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile())
+    .map((d) => join(d.parentPath, d.name))
+    .sort()) {
+    hash.update(`${file}\0`).update(readFileSync(file));
+  }
+  return hash.digest('hex');
 }
 
 function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
@@ -339,8 +391,11 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
   const outDir = join(dir, 'dist');
   cpSync(CENTER, content, { recursive: true });
   fixture.edit(content);
-  mkdirSync(outDir, { recursive: true });
+  mkdirSync(join(outDir, 'faq/old-entry'), { recursive: true });
   writeFileSync(join(outDir, 'index.html'), 'previous good site');
+  writeFileSync(join(outDir, 'faq/old-entry/index.html'), '<h1>An entry of the previous site</h1>');
+  writeFileSync(join(outDir, 'previous.bin'), Buffer.from([0, 1, 2, 255]));
+  const before = treeDigest(outDir);
   return new Promise((done) => {
     const child = spawn(process.execPath, ['scripts/build.ts'], {
       env: {
@@ -355,7 +410,13 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
     child.stdout.on('data', (c: Buffer) => (output += c));
     child.stderr.on('data', (c: Buffer) => (output += c));
     child.on('close', (code) =>
-      done({ code, output: stripVTControlCharacters(output), previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'), content }),
+      done({
+        code,
+        output: stripVTControlCharacters(output),
+        previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'),
+        outputUnchanged: treeDigest(outDir) === before,
+        content,
+      }),
     );
   });
 }
@@ -374,12 +435,17 @@ describe('a build with broken content fails, names the rule, file and line, and 
       fixture.rule === 'slug-duplicate' || !existsSync(join(result.content, fixture.file)) ? '' : readFileSync(join(result.content, fixture.file), 'latin1');
     const line = fixture.marker ? text.split('\n').findIndex((l) => l.includes(fixture.marker!)) + 1 : 1;
     expect(line, 'marker found in the fixture').toBeGreaterThan(0);
-    expect(result.output).toMatch(new RegExp(`${escape(fixture.file)}:${line}:\\d+  ${fixture.rule}  `));
+    const column = fixture.at ? text.split('\n')[line - 1]!.indexOf(fixture.at) + 1 : 0;
+    if (fixture.at) expect(column, 'column marker found on its line').toBeGreaterThan(0);
+    expect(result.output).toMatch(new RegExp(`${escape(fixture.file)}:${line}:${column || '\\d+'}  ${fixture.rule}  `));
     expect(result.output).toMatch(/\n {4}hint: /);
     expect(result.output).toContain('[build] FAILED');
     expect(result.previousSite).toBe('previous good site');
+    expect(result.outputUnchanged, 'the output folder, byte for byte').toBe(true);
     // A clear message, not a stack trace from deep inside a step.
     expect(result.output).not.toMatch(/^\s+at .*\.(ts|js|mjs):\d+:\d+\)?$/m);
+    // One problem, one message: a reference with a bad field does not also make its citations "unknown".
+    if (fixture.file === 'references.yaml' && fixture.rule === 'schema') expect(result.output).not.toContain('citation-unknown');
     // Nothing a content file tried to read or run reached the output.
     expect(result.output).not.toMatch(/root:x:0:0/);
   });

@@ -3,6 +3,7 @@ import { DatasetSchema, MeasurementRowSchema } from '../../../src/schemas/datase
 import { FaqSchema } from '../../../src/schemas/faq';
 import { ProtocolSchema } from '../../../src/schemas/protocol';
 import { ReferenceSchema } from '../../../src/schemas/reference';
+import { SiteConfigSchema } from '../../../src/schemas/site-config';
 import { SiteTextSchema } from '../../../src/schemas/site-text';
 import { TroubleshootingSchema } from '../../../src/schemas/troubleshooting';
 
@@ -179,5 +180,26 @@ describe('SiteTextSchema', () => {
   it('requires a full URL in the structured citation', () => {
     const citation = { author: 'Example Lab', title: 'T', publisher: 'Example Lab', year: 2025, medium: 'Online PDF', url: 'example.org' };
     expect(firstIssue(SiteTextSchema.safeParse({ title: 'How to cite', citation })).path).toBe('citation.url');
+  });
+});
+
+describe('SiteConfigSchema', () => {
+  const minimal = { name: 'ADC Assay Support Center', shortName: 'ADC Assays', description: 'Support for ADC in vitro assays.' };
+
+  it('gives a center that says nothing about the dose–response tool the neutral words the contract names, and switches it on', () => {
+    const { doseResponse } = SiteConfigSchema.parse(minimal);
+    expect(doseResponse).toEqual({ enabled: true, concentrationLabel: 'Concentration', lineA: 'Line A', lineB: 'Line B', ratioLabel: 'Fold change' });
+    expect(doseResponse.unit).toBeUndefined();
+  });
+
+  it('keeps the neutral words for what a center leaves out, and its own for what it gives', () => {
+    const { doseResponse } = SiteConfigSchema.parse({ ...minimal, doseResponse: { lineA: 'Parental', unit: 'nM' } });
+    expect(doseResponse).toMatchObject({ enabled: true, lineA: 'Parental', lineB: 'Line B', unit: 'nM', concentrationLabel: 'Concentration' });
+    expect(SiteConfigSchema.parse({ ...minimal, doseResponse: { enabled: false } }).doseResponse.enabled).toBe(false);
+  });
+
+  it('refuses a unit that is not a lab unit it knows, and a key it does not know', () => {
+    expect(SiteConfigSchema.safeParse({ ...minimal, doseResponse: { unit: 'furlongs' } }).success).toBe(false);
+    expect(SiteConfigSchema.safeParse({ ...minimal, colour: 'blue' }).success).toBe(false);
   });
 });
