@@ -27,7 +27,7 @@ export default defineConfig({
   ...(site ? { site } : {}),
   // scripts/build.ts points these at a staging folder and swaps it in on success.
   outDir: process.env.SITE_OUT_DIR ?? './dist',
-  cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.astro',
+  cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.cache/astro',
   trailingSlash: 'always',
   // Two pages at a time: the machines we target have two cores.
   build: { format: 'directory', concurrency: 2 },
