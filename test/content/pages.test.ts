@@ -236,6 +236,13 @@ describe('diagrams', () => {
     }
   });
 
+  it('in the PDF, the workflow’s text description starts on the page of its heading (the heading was once left alone at the foot of the diagram’s page)', async () => {
+    const { pages } = await readPdf(join(distDir, 'pdf', 'resistant-cell-lines.pdf'));
+    const at = pages.findIndex((page) => page.includes('Text description of the diagram'));
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(pages[at]!.replace(/\s+/g, ' ')).toContain('Start from a parental HER2-positive cell line');
+  });
+
   it('ships no mermaid code to readers', () => {
     const scripts = files.filter((f) => /\.(m?js)$/.test(f));
     for (const file of scripts) expect(readFileSync(join(distDir, file), 'utf8'), file).not.toMatch(/mermaid/i);
