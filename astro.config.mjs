@@ -29,6 +29,8 @@ export default defineConfig({
   outDir: process.env.SITE_OUT_DIR ?? './dist',
   cacheDir: process.env.SITE_CACHE_DIR ?? './node_modules/.cache/astro',
   trailingSlash: 'always',
+  // Two content files with one id ("my new faq.mdx" beside "my-new-faq.mdx") fail the build instead of one page going missing with a warning.
+  prerenderConflictBehavior: 'error',
   // Two pages at a time: the machines we target have two cores.
   build: { format: 'directory', concurrency: 2 },
   // optimize: static MDX becomes HTML strings instead of JSX calls (about 0.8 s less at 1000 protocols). A diagram's <style> is left

@@ -40,3 +40,21 @@ it('writes pages, scripts, search, PDFs, the offline zip and _headers, and fails
   expect(broken.status).not.toBe(0);
   expect(broken.stdout + broken.stderr).toMatch(/broken link[\s\S]*\/faq\/no-such-page\//);
 }, 180_000);
+
+it('fails, naming both files, when two content files give one address: one page would otherwise be missing with only a warning', () => {
+  // `astro build` alone runs no content checks; Astro's own duplicate-id rule must stop the build.
+  const content = join(dir, 'center-duplicate');
+  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
+  const faq = join(content, 'faq/melt-curve.mdx');
+  writeFileSync(join(content, 'faq/melt curve.mdx'), `${readFileSync(faq, 'utf8')}\nA second text under the same address.\n`);
+  const result = spawnSync(process.execPath, ['scripts/astro.ts', 'build'], {
+    env: { ...process.env, SITE_CONTENT_DIR: content, SITE_OUT_DIR: join(dir, 'dist-duplicate'), SITE_CACHE_DIR: join(dir, 'cache-duplicate'), SITE_PDF: 'skip' },
+    encoding: 'utf8',
+  });
+  const output = result.stdout + result.stderr;
+  expect(result.status, output).not.toBe(0);
+  expect(output).toMatch(/same slug: `melt-curve`/);
+  expect(output).toContain('faq/melt curve.mdx');
+  expect(output).toContain('faq/melt-curve.mdx');
+  expect(existsSync(join(dir, 'dist-duplicate', 'index.html'))).toBe(false);
+}, 120_000);
