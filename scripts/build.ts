@@ -42,6 +42,8 @@ function basename(path: string): string {
  */
 let astroProcess: ReturnType<typeof spawn> | undefined;
 const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
+/** Stops that Astro process when this script is killed outright (scripts/lib/end-with-parent.ts). */
+const endWithParent = new URL('./lib/end-with-parent.ts', import.meta.url).href;
 /**
  * Astro's output is held back while the content checks run beside it: when they fail, Astro fails on the same
  * content with a stack trace of its own, and the author should read only the checks' `file:line:col` lines.
@@ -60,7 +62,7 @@ async function astroBuild(): Promise<void> {
   if (checksFailed) return astroDone();
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
-    const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, astroCli, 'build'], {
+    const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, '--import', endWithParent, astroCli, 'build'], {
       cwd: root,
       env: { ...process.env, SITE_OUT_DIR: staging, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

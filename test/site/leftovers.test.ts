@@ -1,6 +1,6 @@
 /** A build killed half-way leaves its staging folder; the next build removes it, and keeps a running build's own. */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -29,3 +29,41 @@ it('removes the staging folders of builds that are gone, and only those', () => 
   expect(existsSync(running)).toBe(true);
   expect(existsSync(join(dir, 'dist/index.html'))).toBe(true);
 });
+
+it('stops Astro when the build script is killed outright (kill -9), instead of leaving it to write on', async () => {
+  const content = join(dir, 'center-killed');
+  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
+  const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
+    // With PDFs, so that Astro has seconds of work left when its build script dies.
+    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-killed'), SITE_CACHE_DIR: join(dir, 'cache-killed') },
+    stdio: 'ignore',
+  });
+  // Astro is the build script's child running Astro's own CLI; wait until it has started.
+  const astroPid = async (): Promise<number | undefined> => {
+    for (let i = 0; i < 400; i++) {
+      const children = spawnSync('pgrep', ['-P', String(build.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+      const astro = children.find((pid) => /astro\.mjs/.test(spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout));
+      if (astro) return astro;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return undefined;
+  };
+  const astro = await astroPid();
+  expect(astro, 'Astro started').toBeDefined();
+  build.kill('SIGKILL');
+  // Running, as opposed to gone or ended and waiting to be reaped (a zombie, state Z, which init reaps in its own time).
+  const alive = (pid: number) => {
+    try {
+      return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  let gone = false;
+  for (let i = 0; i < 15 && !gone; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    gone = !alive(astro!);
+  }
+  if (!gone) process.kill(astro!, 'SIGKILL');
+  expect(gone, 'Astro stopped within 1.5 s of its build script').toBe(true);
+}, 60_000);
