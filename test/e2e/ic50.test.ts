@@ -126,6 +126,37 @@ describe('IC50 calculator', () => {
     expect(await page.locator('.ic50-warnings').textContent()).toMatch(warning);
   });
 
+  it('gives a resistant line that never falls below about 60 % a bound, its ratio to the parental line a bound, and warns that its bottom is not defined', async () => {
+    // The reported case: triplicates over 0.01–30 falling from about 97 % to about 63 % (a curve whose bottom would float at 45 %);
+    // the offsets cancel in each row, so the row means lie on the curve. It was shown as "IC50 21.2, CI 1.24–362", ratio 18.
+    const offsets = [-1.5, 0.5, 1];
+    const rowsIn = doseResponse(15, 1, 98, 45)
+      .split('\n')
+      .slice(0, 8)
+      .map((row, i) => {
+        const [x, y] = row.split('\t').map(Number) as [number, number];
+        return [x, ...offsets.map((d) => Number((y + (i % 2 ? -d : d)).toFixed(2)))];
+      });
+    expect(Math.min(...rowsIn.flatMap(([, ...viabilities]) => viabilities))).toBeGreaterThan(60);
+    const resistant = rowsIn.map((r) => r.join('\t')).join('\n');
+    await fit(doseResponse(2.5), resistant);
+    // The minimal center names no unit, so the bound stands alone, in the table as in the plot's legend.
+    const header = await page.$$eval('.ic50-results thead th', (ths) => ths.map((th) => th.textContent!));
+    expect(header[1]).toBe('IC₅₀, 50 % viability');
+    const rows = await page.$$eval('.ic50-results tbody tr', (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows[1]!.slice(0, 4)).toEqual(['Line B', '> 30', 'not defined by the data', '—']);
+    expect(await page.locator('.ic50-plot svg text').allTextContents()).toContain('Line B: IC₅₀ > 30');
+    // The parental line's IC50 is 2.5 × (50 / 45)^(1 / 1.2) = 2.73, so the ratio is at least 30 / 2.73 = 11.
+    expect(Number(rows[0]![1])).toBeCloseTo(2.73, 2);
+    expect(await page.locator('.ic50-index').textContent()).toBe('Fold change (IC₅₀ Line B / IC₅₀ Line A): > 11');
+    const warnings = await page.locator('.ic50-warnings li').allTextContents();
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^Line B: The curve has not levelled off at the highest concentration \(6[2-4] % viability there\): its bottom plateau \(4[3-7] %\) and its midpoint are extrapolated\.$/,
+      ),
+    ]);
+  });
+
   it('refuses 200,000 pasted rows with one clear message and stays responsive', async () => {
     const rows = Array.from({ length: 200_000 }, (_, i) => `${i + 1}\t${50 + (i % 7)}`).join('\n');
     await page.goto(`${baseUrl}/tools/ic50/`);

@@ -1,6 +1,7 @@
 /**
  * Run-mode timers keep their deadline across a reload and a visit elsewhere, and announce their end where the reader
- * is looking, under a fake clock (the second-topic fixture's 15-minute DNase timer).
+ * is looking, on the page and as a system notification where the reader allowed one, under a fake clock (the second-topic
+ * fixture's 15-minute DNase timer).
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -60,9 +61,54 @@ describe('run-mode timers', () => {
   });
 
   it('start clean, and say so, from a stored run they cannot use', async () => {
+    // On the protocol's own page first: run alone, the test would otherwise write to about:blank's storage, which has none.
+    await page.goto(url);
     await page.evaluate(() => localStorage.setItem('hrs-run:two-step-rt-qpcr', JSON.stringify({ version: '1.0' })));
     await page.reload();
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/could not be read .* a new run starts clean/);
     expect(await page.getByRole('checkbox', { name: 'Done: Check the RNA' }).count()).toBe(1);
+  });
+});
+
+describe('run-mode timers and system notifications', () => {
+  /** A fresh page on the protocol under a fake clock, its Notification constructor wrapped to record what it is asked to show. */
+  async function openWith(allowNotifications: boolean) {
+    const context = await browser.newContext();
+    if (allowNotifications) await context.grantPermissions(['notifications'], { origin: new URL(url).origin });
+    await context.addInitScript(() => {
+      const Real = window.Notification;
+      const seen = { attempted: [] as string[], shown: [] as string[] };
+      (window as unknown as { notifications: typeof seen }).notifications = seen;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          seen.attempted.push(title);
+          super(title, options);
+          seen.shown.push(title);
+        }
+      };
+    });
+    const page = await context.newPage();
+    await page.clock.install({ time: new Date('2026-05-04T09:00:00Z') });
+    await page.goto(url);
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.getByRole('group', { name: 'Timer: DNase treatment' }).getByRole('button', { name: 'Start' }).click();
+    await page.clock.fastForward('15:10');
+    await expect.poll(() => page.getByRole('alert').isVisible()).toBe(true);
+    const seen = await page.evaluate(() => (window as unknown as { notifications: { attempted: string[]; shown: string[] } }).notifications);
+    const permission = await page.evaluate(() => Notification.permission);
+    await context.close();
+    return { seen, permission };
+  }
+
+  it('show a system notification naming the step when the timer ends, where the reader allowed notifications', async () => {
+    const { seen, permission } = await openWith(true);
+    expect(permission).toBe('granted');
+    expect(seen.shown).toEqual([expect.stringMatching(/^Time is up: DNase treatment\b/)]);
+  });
+
+  it('do not try to show one where the reader has not allowed notifications', async () => {
+    const { seen, permission } = await openWith(false);
+    expect(permission).not.toBe('granted');
+    expect(seen.attempted).toEqual([]);
   });
 });
