@@ -7,7 +7,7 @@
  */
 
 import { STORAGE } from '../contract.ts';
-import { cssString, pageOfCss } from '../lib/print-css.ts';
+import { FOOTER_QR_MM, pageFooterCss, pageOfCss } from '../lib/print-css.ts';
 import { addEvent, exportRecord, isRecord, keepRecord, newRecord, printRecord, renderKept, type RunRecord } from './run-record.ts';
 import { textTable } from './text-table.ts';
 import { pageTranslator } from '../i18n/ui.ts';
@@ -286,8 +286,6 @@ function visibleText(element: Element | null): string {
   return (copy.textContent ?? '').replace(/\s+/g, ' ').trim();
 }
 
-/** A CSS string literal. */
-
 /**
  * Builds the run sheet from the page itself (title, version, materials,
  * steps with their conditions) with blanks to fill in by hand, and prints it.
@@ -334,15 +332,20 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
   notesTitle.textContent = t('run.sheetNotes');
   const notes = document.createElement('div');
   notes.className = 'sheet-notes';
-  // Every printed page says what it is and which page it is: the protocol, its version, "page 2 of 3".
-  const pageOf = pageOfCss((vars) => t('pdf.page', vars));
-  const margins = document.createElement('style');
-  // …and its fingerprint, which the "Check a printout" page answers for; the QR code of the same goes at the top.
+  // Every printed page says what it is and which page it is: the protocol, its version, "page 2 of 3", its fingerprint (which
+  // the "Check a printout" page answers for) and the QR code of the same, the one the page prints at the top, drawn smaller.
   const fingerprint = document.querySelector<HTMLElement>('[data-run]')?.dataset.fingerprint;
-  const footer = [title.textContent, t('protocols.versionLong', { version }), ...(fingerprint ? [t('protocols.fingerprint', { fingerprint })] : [])].join(
-    ' · ',
-  );
-  margins.textContent = `@page run-sheet { margin: 14mm 14mm 18mm; @bottom-left { content: ${cssString(footer)}; font: 8pt system-ui, sans-serif; color: #444; } @bottom-right { content: ${pageOf}; font: 8pt system-ui, sans-serif; color: #444; } }`;
+  const versionLine = [t('protocols.versionLong', { version }), ...(fingerprint ? [t('protocols.fingerprint', { fingerprint })] : [])].join(' · ');
+  const qr = document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined;
+  qr?.setAttribute('width', `${FOOTER_QR_MM}mm`);
+  qr?.setAttribute('height', `${FOOTER_QR_MM}mm`);
+  const margins = document.createElement('style');
+  margins.textContent = pageFooterCss('run-sheet', {
+    lines: [title.textContent ?? '', versionLine],
+    pageOf: pageOfCss((vars) => t('pdf.page', vars)),
+    qrSvg: qr && new XMLSerializer().serializeToString(qr),
+    font: '8pt system-ui, sans-serif',
+  });
   const printout = document.querySelector('.printout-check')?.cloneNode(true);
   sheet.append(margins, title, meta, ...(printout ? [printout] : []), fields, stuff, work, notesTitle, notes);
   document.body.append(sheet);

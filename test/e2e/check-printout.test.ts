@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadPage, unpackOfflineCopy } from '../helpers/built-site';
 import { launchBrowser } from '../helpers/browser';
 import { watchCsp } from '../helpers/csp';
-import { readPdf } from '../helpers/pdf';
+import { qrCodesPerPage, readPdf } from '../helpers/pdf';
 
 const distDir = inject('fixtureDistDir');
 const baseUrl = inject('fixtureBaseUrl');
@@ -101,16 +101,25 @@ describe('the QR code printed with a protocol', () => {
   });
 });
 
-describe('a protocol printed from the browser', () => {
-  it('carries its version, date and fingerprint on every page', async () => {
+describe.each([
+  ['online', () => `${baseUrl}/protocols/primer-efficiency/`],
+  ['from the offline copy, over file://', () => pathToFileURL(join(offlineRoot, 'protocols/primer-efficiency/index.html')).href],
+])('a protocol printed from the browser (%s)', (where, url) => {
+  it('carries its version, date and fingerprint on every page, and the QR code of the same', async () => {
     const fresh = await browser.newPage();
-    await fresh.goto(`${baseUrl}/protocols/primer-efficiency/`);
+    const csp = await watchCsp(fresh);
+    await fresh.goto(url());
     await fresh.emulateMedia({ media: 'print' });
-    const file = join(unzipped, 'browser-print.pdf');
+    // As the browser prints it: the page's own @page margins and margin boxes, no header or footer of the PDF export's.
+    const file = join(unzipped, `browser-print-${where.length}.pdf`);
     writeFileSync(file, await fresh.pdf({ preferCSSPageSize: true }));
+    // The QR code is a data: image in a margin box, which the policy (online, and the offline copy's own) allows.
+    expect(await csp()).toEqual([]);
     await fresh.close();
     const { pages } = await readPdf(file);
     expect(pages.length).toBeGreaterThan(1);
     for (const text of pages) expect(text.replace(/\s+/g, ' ')).toContain(`Version 1.1 · 2026-11-01 · fingerprint ${current}`);
+    // Every page's foot, the first page's too (the offline copy's banner prints on it, not on a page of its own).
+    expect(await qrCodesPerPage(file)).toEqual(pages.map(() => `https://qpcr.example-lab.org/check/?f=${current}`));
   });
 });

@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
 import { launchBrowser } from '../helpers/browser';
-import { readPdf } from '../helpers/pdf';
+import { qrCodesPerPage, readPdf } from '../helpers/pdf';
 
 const scratch = mkdtempSync(join(tmpdir(), 'run-sheet-'));
 
@@ -166,7 +166,9 @@ describe('run mode', () => {
     await page.emulateMedia({ media: 'print' });
     expect(await sheet.isVisible()).toBe(true);
     expect(await page.locator('main').isVisible()).toBe(false);
-    // Printed, every page names the protocol and its version and says which page it is.
+    // Printed, every page names the protocol, its version and fingerprint, says which page it is, and carries the QR code.
+    const fingerprint = await page.locator('[data-run]').getAttribute('data-fingerprint');
+    expect(fingerprint).toMatch(/^[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     const file = join(scratch, 'run-sheet.pdf');
     writeFileSync(file, await page.pdf({ format: 'A4' }));
     const pdf = await readPdf(file);
@@ -174,8 +176,10 @@ describe('run mode', () => {
     pdf.pages.forEach((page, i) => {
       const text = page.replace(/\s+/g, ' ');
       expect(text).toContain(`Page ${i + 1} of ${pdf.pages.length}`);
-      expect(text).toMatch(/Run sheet: Protocol 1: Two-step RT-qPCR with an intercalating dye · Version 1\.0/);
+      // What it is on one line, its version and fingerprint on the next.
+      expect(text).toMatch(new RegExp(`Run sheet: Protocol 1: Two-step RT-qPCR with an intercalating dye(?: ·)? Version 1\\.0 · fingerprint ${fingerprint}`));
     });
+    expect(await qrCodesPerPage(file)).toEqual(pdf.pages.map(() => `https://qpcr.example-lab.org/check/?f=${fingerprint}`));
     await page.context().close();
   });
 
