@@ -14,6 +14,10 @@ export const RunEventSchema = z
   .object({
     /** When it happened (ISO 8601). */
     at: Instant,
+    /**
+     * What happened. `timer-paused` is a timer stopped with its time left kept; `timer-reset` a timer set back to its first
+     * round's full time (stopped, running or not); `timer-finished` a round's time ran out.
+     */
     kind: z.enum([
       'started',
       'material-ready',
@@ -30,7 +34,7 @@ export const RunEventSchema = z
     step: z.string().optional(),
     /** The material's name, for material events. */
     material: z.string().optional(),
-    /** The timer's label and round, for timer events. */
+    /** The timer's label and round, for timer events (for a reset or a finish, the round it ended). */
     timer: z.string().optional(),
     round: z.number().int().positive().optional(),
   })

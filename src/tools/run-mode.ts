@@ -157,7 +157,8 @@ class Countdown {
     private readonly spec: TimerSpec,
     private readonly alertBox: HTMLElement,
     saved: TimerState | undefined,
-    private readonly onChange: (state: TimerState) => void,
+    /** Called with the timer's new state each time it changes; `reset` when the reader reset it (not paused it). */
+    private readonly onChange: (state: TimerState, cause?: 'reset') => void,
   ) {
     this.remaining = spec.minutes * 60_000;
     this.element = document.createElement('div');
@@ -203,8 +204,8 @@ class Countdown {
     return this.endsAt !== undefined;
   }
 
-  private save(): void {
-    this.onChange({ remaining: this.remaining, round: this.round, ...(this.endsAt !== undefined ? { endsAt: this.endsAt } : {}) });
+  private save(cause?: 'reset'): void {
+    this.onChange({ remaining: this.remaining, round: this.round, ...(this.endsAt !== undefined ? { endsAt: this.endsAt } : {}) }, cause);
   }
 
   start(): void {
@@ -237,13 +238,14 @@ class Countdown {
     clearInterval(this.tick);
   }
 
+  /** Back to the first round's full time, stopped: saved once, as a reset (a running timer is not paused first). */
   reset(): void {
-    this.pause();
+    this.pause(true);
     this.round = 1;
     this.remaining = this.spec.minutes * 60_000;
     this.element.classList.remove('done', 'next-round');
     this.render();
-    this.save();
+    this.save('reset');
   }
 
   private update(): void {
@@ -471,20 +473,25 @@ function setUp(bar: HTMLElement): void {
       const timers = JSON.parse(li.dataset.timers ?? '[]') as TimerSpec[];
       for (const [index, spec] of timers.entries()) {
         const key = `${id}:${index}`;
-        const countdown = new Countdown(spec, alertBox, state!.timers?.[key], (timer) => {
+        const countdown = new Countdown(spec, alertBox, state!.timers?.[key], (timer, cause) => {
           if (!state) return;
           const before = state.timers?.[key];
+          // A reset is logged as one, with the round it interrupted, unless there was nothing to reset (a timer never started).
+          const unchanged = !before || (before.endsAt === undefined && before.round === timer.round && before.remaining === timer.remaining);
           const kind =
-            timer.round > (before?.round ?? 1) || (timer.remaining <= 0 && (before?.remaining ?? 1) > 0)
-              ? 'timer-finished'
-              : timer.endsAt !== undefined && before?.endsAt === undefined
-                ? 'timer-started'
-                : timer.endsAt === undefined && before?.endsAt !== undefined
-                  ? 'timer-paused'
-                  : timer.round === 1 && before && before.round > 1
-                    ? 'timer-reset'
+            cause === 'reset'
+              ? unchanged
+                ? undefined
+                : 'timer-reset'
+              : timer.round > (before?.round ?? 1) || (timer.remaining <= 0 && (before?.remaining ?? 1) > 0)
+                ? 'timer-finished'
+                : timer.endsAt !== undefined && before?.endsAt === undefined
+                  ? 'timer-started'
+                  : timer.endsAt === undefined && before?.endsAt !== undefined
+                    ? 'timer-paused'
                     : undefined;
-          if (kind) addEvent(record, { kind, step: id, timer: spec.label, round: kind === 'timer-finished' ? (before?.round ?? timer.round) : timer.round });
+          const round = kind === 'timer-finished' || kind === 'timer-reset' ? (before?.round ?? timer.round) : timer.round;
+          if (kind) addEvent(record, { kind, step: id, timer: spec.label, round });
           state.timers = { ...state.timers, [key]: timer };
           save();
         });

@@ -2,7 +2,7 @@
  * A full run record in Chromium, on the RT-qPCR fixture's two-step protocol: start a run, name the operator, tick a material
  * and a step, run a timer, type a lot number and a deviation, reload (all of it is still there), export the record as JSON
  * (it parses against its schema), end the run (it is kept and listed), and print the record (its PDF holds the version and
- * the fingerprint).
+ * the fingerprint); a running timer reset is recorded as a reset.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,6 +104,25 @@ describe('a run record', () => {
     expect(text).toContain('LOT-4711');
     expect(text).toContain('50 µL instead of 100 µL');
     expect(text).toContain('Timer started: DNase treatment, round 1');
+  });
+});
+
+describe('a timer reset while it runs', () => {
+  it('is recorded as a reset, not as a pause', async () => {
+    const fresh = await (await browser.newContext({ acceptDownloads: true })).newPage();
+    await fresh.goto(url);
+    await fresh.getByRole('button', { name: 'Start run' }).click();
+    const timer = fresh.getByRole('group', { name: 'Timer: DNase treatment' });
+    await timer.getByRole('button', { name: 'Start' }).click();
+    await timer.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(() => timer.getByRole('button', { name: 'Start' }).count()).toBe(1);
+    const [download] = await Promise.all([fresh.waitForEvent('download'), fresh.getByRole('button', { name: 'Export record (JSON)' }).first().click()]);
+    const file = join(scratch, 'reset.json');
+    await download.saveAs(file);
+    const record = RunRecordSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+    expect(record.events.map((e) => e.kind)).toEqual(['started', 'timer-started', 'timer-reset']);
+    expect(record.events.at(-1)).toMatchObject({ step: 'dnase', timer: 'DNase treatment', round: 1 });
+    await fresh.context().close();
   });
 });
 
