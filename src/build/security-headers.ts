@@ -3,13 +3,15 @@
  * with a Content-Security-Policy the site really satisfies: scripts only from
  * the site itself plus the SHA-256 of each inline script it ships, no other
  * origin, WebAssembly for Pagefind. README.md gives the same headers for
- * nginx and Apache.
+ * nginx and Apache. Every page also carries the policy as a meta element, for
+ * hosts that do not read `_headers`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { MARKERS } from '../contract.ts';
+import { escapeHtml } from '../lib/escape-html.ts';
 
 
 /**
@@ -69,8 +71,11 @@ export function offlinePolicy(scriptHashes: string[]): string {
   ].join('; ');
 }
 
-/** The Content-Security-Policy for the public site. */
-export function contentSecurityPolicy(scriptHashes: string[]): string {
+/**
+ * The Content-Security-Policy for the public site; `meta` leaves out what a `<meta http-equiv>` policy cannot say
+ * (frame-ancestors, which a browser ignores there with a warning).
+ */
+export function contentSecurityPolicy(scriptHashes: string[], { meta = false } = {}): string {
   return [
     "default-src 'self'",
     `script-src 'self' 'wasm-unsafe-eval' ${scriptHashes.join(' ')}`,
@@ -83,8 +88,20 @@ export function contentSecurityPolicy(scriptHashes: string[]): string {
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
-    "frame-ancestors 'none'",
+    ...(meta ? [] : ["frame-ancestors 'none'"]),
   ].join('; ');
+}
+
+/**
+ * A page with its own policy as a `<meta http-equiv>` right after its charset, its inline scripts by hash: a host that does
+ * not read `_headers` (GitHub Pages, a plain file server) still serves every page under the policy.
+ */
+export function withPagePolicy(html: string, path: string): string {
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(pageScripts(html).hashes, { meta: true }))}">`;
+  let placed = false;
+  const out = html.replace(/<meta charset="?utf-8"?\s*\/?>/i, (charset) => ((placed = true), `${charset}${meta}`));
+  if (!placed) throw new Error(`${path}: no <meta charset="utf-8"> to put the security policy after.`);
+  return out;
 }
 
 /** The headers every response of the public site carries. */
@@ -97,9 +114,14 @@ export function securityHeaders(siteDir: string): Record<string, string> {
   };
 }
 
-/** Writes `_headers` into the built site and returns the headers. */
+/** Writes `_headers` into the built site, gives every page its policy as a meta element too, and returns the headers. */
 export async function writeSecurityHeaders(siteDir: string): Promise<Record<string, string>> {
   const headers = securityHeaders(siteDir);
+  for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
+    const file = join(entry.parentPath, entry.name);
+    writeFileSync(file, withPagePolicy(readFileSync(file, 'utf8'), relative(siteDir, file)));
+  }
   const body = Object.entries(headers)
     .map(([name, value]) => `  ${name}: ${value}`)
     .join('\n');

@@ -112,6 +112,21 @@ describe('security headers', () => {
     await page.close();
   });
 
+  it.each(qpcr.pages)('%s, from a host that sends no headers, still runs under its own policy (a meta element): no violation, and a slipped-in script is blocked', async (path) => {
+    // The global setup's server sends no headers at all, as GitHub Pages or a plain file server would.
+    const page = await browser.newPage();
+    const violations = await watchCsp(page);
+    const response = await page.goto(inject('fixtureBaseUrl') + path);
+    expect(response?.headers()['content-security-policy']).toBeUndefined();
+    await page.waitForLoadState('networkidle');
+    expect(await violations()).toEqual([]);
+    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+    expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
+    await page.addScriptTag({ content: 'window.slippedIn = true;' }).catch(() => undefined);
+    expect(await page.evaluate(() => (window as { slippedIn?: boolean }).slippedIn)).toBeUndefined();
+    await page.close();
+  });
+
   it('searching, opening a result and switching the theme raise no violation', async () => {
     const page = await browser.newPage();
     const violations = await watchCsp(page);
