@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { defineCollection } from 'astro:content';
 import { file, glob, type Loader } from 'astro/loaders';
-import { CONTENT_FILES, MDX_COLLECTIONS, type MdxCollectionName } from './content-model.ts';
+import { CONTENT_FILES, ENTRY_GLOB, MDX_COLLECTIONS, type MdxCollectionName } from './content-model.ts';
 import { ReferenceSchema } from './schemas/reference.ts';
 import { contentDir } from './lib/paths.ts';
 import { loadReferenceIndex } from './lib/reference-index.ts';
@@ -9,10 +9,10 @@ import { loadReferenceIndex } from './lib/reference-index.ts';
 /** Nothing to load: a section the center leaves out, or an empty reference list, without the loaders' warnings about it. */
 const nothing: Loader = { name: 'nothing', load: async () => {} };
 
-/** The MDX files of one collection of the content model. */
+/** The MDX files of one collection of the content model; the checks report every other file (unreadFiles in content-model.ts). */
 function mdx(name: MdxCollectionName): Loader {
   const base = `${contentDir}/${MDX_COLLECTIONS[name].folder}`;
-  return existsSync(base) ? glob({ pattern: '*.mdx', base }) : nothing;
+  return existsSync(base) ? glob({ pattern: ENTRY_GLOB, base }) : nothing;
 }
 
 const referencesFile = `${contentDir}/${CONTENT_FILES.references}`;

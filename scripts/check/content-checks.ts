@@ -19,10 +19,22 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node as Y
 import { scanCitations } from '../../src/markdown/citation-syntax.ts';
 import { diagramCacheKey, readCachedDiagram } from '../../src/markdown/diagram-cache.ts';
 import { renderMissing } from '../../src/markdown/diagram-render.ts';
-import { compareVersions, fingerprint, protocolText, readSnapshot, snapshotFile } from '../../src/lib/protocol-versions.ts';
+import { compareVersions, fingerprint, protocolText, readSnapshot, snapshotFile, VERSIONS_DIR } from '../../src/lib/protocol-versions.ts';
 import { ReferenceSchema } from '../../src/schemas/reference.ts';
 import { VocabularySchema } from '../../src/schemas/vocabulary.ts';
-import { CONTENT_FILES, INTRO_ROUTES, MDX_COLLECTIONS, presentSections, REQUIRED_SITE_TEXTS } from '../../src/content-model.ts';
+import {
+  CONTENT_FILES,
+  DIAGRAM_CACHE_FOLDER,
+  ENTRY_GLOB,
+  INTRO_ROUTES,
+  isEntryFile,
+  MDX_COLLECTIONS,
+  presentSections,
+  REQUIRED_SITE_TEXTS,
+  SECTION_INTROS,
+  unreadFiles,
+  type UnreadFile,
+} from '../../src/content-model.ts';
 import { routes as siteRoutes } from '../../src/lib/routes.ts';
 import { bundleName, siteConfigProblems, loadSiteConfig } from '../../src/lib/site-config.ts';
 import { unknownUiKeys } from '../../src/i18n/ui.ts';
@@ -120,6 +132,61 @@ function frontmatterStrings(value: unknown, path: (string | number)[] = []): { p
   if (Array.isArray(value)) return value.flatMap((item, i) => frontmatterStrings(item, [...path, i]));
   if (value && typeof value === 'object' && !(value instanceof Date)) return Object.entries(value).flatMap(([k, v]) => frontmatterStrings(v, [...path, k]));
   return [];
+}
+
+const SECTION_FOLDERS = Object.values(MDX_COLLECTIONS).map((c) => `${c.folder}/`);
+const andList = (items: readonly string[]) => `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+/** What a file no loader reads is, and what to do with it. */
+function unreadMessage({ path, reason, folder }: UnreadFile): { message: string; hint: string } {
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const stem = name.replace(/\.[^.]*$/, '');
+  const elsewhere = 'or move it out of the content folder';
+  switch (reason) {
+    case 'top': {
+      const meant = Object.values(CONTENT_FILES).find((f) => f.replace(/\.yaml$/, '') === stem.toLowerCase());
+      return {
+        message: `"${name}" is not read: the top of a content folder holds ${andList(Object.values(CONTENT_FILES))}`,
+        hint: meant
+          ? `Rename it to ${meant}.`
+          : name.endsWith('.mdx')
+            ? `Move it into its section's folder (${andList(SECTION_FOLDERS)}), ${elsewhere}.`
+            : `Move it out of the content folder (a README or LICENSE may stay).`,
+      };
+    }
+    case 'folder':
+      return {
+        message: `"${path}" is not read: ${path.slice(0, path.indexOf('/'))}/ is not a folder the site is built from`,
+        hint: `Entries go in ${andList(SECTION_FOLDERS)}: move the file there, ${elsewhere}.`,
+      };
+    case 'not-entry':
+      return name.startsWith('.')
+        ? {
+            message: `"${name}" is not read: ${folder}/ entries are its ${ENTRY_GLOB} files, and a name that starts with a dot is hidden`,
+            hint: `Rename it to ${name.replace(/^\.+/, '')} to publish it, ${elsewhere}.`,
+          }
+        : {
+            message: `"${name}" is not read: ${folder}/ entries are its ${ENTRY_GLOB} files`,
+            hint: /\.(md|markdown|txt)$/i.test(name)
+              ? `Rename it to ${stem}.mdx to publish it, ${elsewhere}.`
+              : `Only entries, and images they show, belong in ${folder}/: move it out of the content folder.`,
+          };
+    case 'subfolder':
+      return {
+        message: `"${path}" is not read: ${folder}/ entries are the ${ENTRY_GLOB} files in ${folder}/ itself, not in a folder under it`,
+        hint: isEntryFile(name) ? `Move it to ${folder}/${name} (the file name is the page address), ${elsewhere}.` : `Move it out of the content folder.`,
+      };
+    case 'site-text':
+      return {
+        message: `"${name}" is not a site text that any page shows`,
+        hint: `${folder}/ holds ${andList(REQUIRED_SITE_TEXTS)}, and the section intros ${andList(SECTION_INTROS)}: rename it to one of them, ${elsewhere}.`,
+      };
+    case 'archive':
+      return {
+        message: `"${path}" is not read: archived versions are ${MDX_COLLECTIONS.protocols.folder}/${VERSIONS_DIR}/<slug>/<version>.yaml`,
+        hint: `npm run new -- version <slug> archives a protocol's text; move anything else out of the content folder.`,
+      };
+  }
 }
 
 /** Runs every content check over `contentDir`. Errors and warnings come back sorted by file and line. */
@@ -279,9 +346,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
             'Every center needs the overview, how to cite and the disclaimer; see npm run new -- center.',
           );
     const seen = new Map<string, string>();
-    for (const name of readdirSync(dir)
-      .filter((f) => f.endsWith('.mdx'))
-      .sort()) {
+    for (const name of readdirSync(dir).filter(isEntryFile).sort()) {
       const path = join(dir, name);
       const slug = slugOf(name);
       if (seen.has(slug)) {
@@ -388,6 +453,12 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
             );
         });
     }
+  }
+
+  // Every other file: no loader reads it, so it would be left out of the site without a word.
+  for (const file of unreadFiles(contentDir)) {
+    const { message, hint } = unreadMessage(file);
+    report(join(contentDir, file.path), { line: 1, column: 1 }, 'unread-file', message, hint);
   }
 
   // The pages and anchors the site will have, for link checks.
@@ -611,7 +682,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   }
 
   // Diagrams: cached ones parsed when they were rendered; others are parsed now, in a browser.
-  const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, '.diagram-cache'));
+  const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, DIAGRAM_CACHE_FOLDER));
   const unchecked = diagrams.filter((d) => !readCachedDiagram(cacheDir, diagramCacheKey(d.code)));
   if (unchecked.length > 0 && options.diagrams !== false) {
     if (!findBrowser()) {

@@ -355,6 +355,30 @@ const FIXTURES: Fixture[] = [
     // A second spelling of an existing file: it sorts first, so the original is the duplicate.
     edit: (c) => cpSync(join(c, 'faq/melt-curve.mdx'), join(c, 'faq/MELT-CURVE.mdx')),
   },
+  {
+    name: 'a Markdown file in a folder of MDX entries',
+    rule: 'unread-file',
+    file: 'faq/note.md',
+    edit: (c) => cpSync(join(c, 'faq/melt-curve.mdx'), join(c, 'faq/note.md')),
+  },
+  {
+    name: 'an entry in a subfolder of its section',
+    rule: 'unread-file',
+    file: 'faq/sub/other.mdx',
+    edit: (c) => {
+      mkdirSync(join(c, 'faq/sub'));
+      cpSync(join(c, 'faq/melt-curve.mdx'), join(c, 'faq/sub/other.mdx'));
+    },
+  },
+  {
+    name: 'an entry in a folder that is no section',
+    rule: 'unread-file',
+    file: 'blog/post.mdx',
+    edit: (c) => {
+      mkdirSync(join(c, 'blog'));
+      cpSync(join(c, 'faq/melt-curve.mdx'), join(c, 'blog/post.mdx'));
+    },
+  },
   { name: 'an empty file', rule: 'empty-file', file: 'faq/empty.mdx', edit: (c) => writeFileSync(join(c, 'faq/empty.mdx'), '') },
   {
     name: 'a non-UTF-8 file, reported at the bad byte',
