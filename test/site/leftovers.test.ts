@@ -30,11 +30,12 @@ it('removes the staging folders of builds that are gone, and only those', () => 
   expect(existsSync(join(dir, 'dist/index.html'))).toBe(true);
 });
 
+// Before scripts/lib/end-with-parent.ts, Astro mostly died too, but only when it next wrote to the dead script's pipe (EPIPE):
+// through a silent stretch it wrote on into the staging folder. This guards the deterministic stop.
 it('stops Astro when the build script is killed outright (kill -9), instead of leaving it to write on', async () => {
   const content = join(dir, 'center-killed');
   cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
   const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
-    // With PDFs, so that Astro has seconds of work left when its build script dies.
     env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-killed'), SITE_CACHE_DIR: join(dir, 'cache-killed') },
     stdio: 'ignore',
   });
@@ -60,10 +61,10 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
     }
   };
   let gone = false;
-  for (let i = 0; i < 15 && !gone; i++) {
+  for (let i = 0; i < 50 && !gone; i++) {
     await new Promise((r) => setTimeout(r, 100));
     gone = !alive(astro!);
   }
   if (!gone) process.kill(astro!, 'SIGKILL');
-  expect(gone, 'Astro stopped within 1.5 s of its build script').toBe(true);
+  expect(gone, 'Astro stopped within 5 s of its build script').toBe(true);
 }, 60_000);
