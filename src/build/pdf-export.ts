@@ -37,21 +37,17 @@ export interface PdfExportOptions {
   say?: Translate;
 }
 
-/** Paper cannot open a disclosure: the diagrams' text descriptions print open. */
-async function openForPrint(page: Page): Promise<void> {
-  await page.evaluate(() => document.querySelectorAll('details.diagram-text').forEach((d) => ((d as HTMLDetailsElement).open = true)));
-  // The page's own printed footer (for printing from the browser) gives way to the PDF's header and footer.
-  await page.addStyleTag({ content: 'main.page { page: auto !important; }' });
-}
-
 /**
- * Links as a PDF needs them: a link to this page's own anchor stays in the document; a link to another page of the site
- * points at the public site, or, when the center has no public address, becomes plain text. Never at this temporary server.
+ * Readies a loaded page for paper in one round trip, and says what the PDF needs to know of it:
+ * - links as a PDF needs them: a link to this page's own anchor stays in the document; a link to another page of the site points
+ *   at the public site, or, when the center has no public address, becomes plain text — never at this temporary server (HTML
+ *   links, and a diagram's SVG links, which Mermaid writes as xlink:href);
+ * - paper cannot open a disclosure: the diagrams' text descriptions print open;
+ * - the page's own printed footer (for printing from the browser) gives way to the PDF's header and footer.
  */
-async function publicLinks(page: Page, publicUrl: string | undefined): Promise<void> {
-  await page.evaluate((site) => {
+async function preparePage(page: Page, publicUrl: string | undefined) {
+  return page.evaluate((site) => {
     const XLINK = 'http://www.w3.org/1999/xlink';
-    // HTML links, and a diagram's SVG links, which Mermaid writes as xlink:href.
     for (const a of document.querySelectorAll<Element>('a[href], a[*|href]')) {
       const set = (value: string) => (a.hasAttribute('href') ? a.setAttribute('href', value) : a.setAttributeNS(XLINK, 'xlink:href', value));
       const href = a.getAttribute('href') ?? a.getAttributeNS(XLINK, 'href');
@@ -65,6 +61,17 @@ async function publicLinks(page: Page, publicUrl: string | undefined): Promise<v
         a.removeAttributeNS(XLINK, 'href');
       }
     }
+    document.querySelectorAll('details.diagram-text').forEach((d) => ((d as HTMLDetailsElement).open = true));
+    const style = document.createElement('style');
+    style.textContent = 'main.page { page: auto !important; }';
+    document.head.append(style);
+    return {
+      titles: document.querySelectorAll('main h1').length,
+      steps: document.querySelectorAll('main ol.steps > li').length,
+      // A center without a public address has no canonical link: the footer then names no address.
+      canonical: document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '',
+      headings: [...document.querySelectorAll('main :is(h1, h2, h3, h4, h5, h6)')].map((h) => h.textContent ?? ''),
+    };
   }, publicUrl ?? null);
 }
 
@@ -129,8 +136,8 @@ function templates(title: string, footer: string, canonical: string, siteName: s
   };
 }
 
+/** Prints a page that {@link printMedia} has set up. */
 async function printPdf(page: Page, paper: Paper, header: { headerTemplate: string; footerTemplate: string }): Promise<Uint8Array> {
-  await page.emulateMedia({ media: 'print', colorScheme: 'light' });
   return page.pdf({
     format: paper,
     printBackground: true,
@@ -140,6 +147,12 @@ async function printPdf(page: Page, paper: Paper, header: { headerTemplate: stri
     tagged: true,
     outline: true,
   });
+}
+
+/** A page of the printing browser, with print media and the light scheme, kept for every page it prints. */
+async function printMedia(page: Page): Promise<Page> {
+  await page.emulateMedia({ media: 'print', colorScheme: 'light' });
+  return page;
 }
 
 /** Sets the document metadata; dates follow the content version, not the clock. */
@@ -157,12 +170,9 @@ async function withMetadata(doc: PDFDocument, meta: { title: string; subject: st
 }
 
 /** Fails with the protocol's name when its page did not render as a protocol. */
-async function assertProtocolPage(page: Page, response: { status(): number } | null, title: string, url: string) {
-  const status = response?.status() ?? 0;
-  const steps = await page.locator('main ol.steps > li').count();
-  const h1 = await page.locator('main h1').count();
-  if (status !== 200 || steps === 0 || h1 !== 1) {
-    throw new Error(`PDF export failed for "${title}" (${url}): the page answered ${status} with ${h1} title(s) and ${steps} step(s).`);
+function assertProtocolPage(status: number, facts: { titles: number; steps: number }, title: string, url: string): void {
+  if (status !== 200 || facts.steps === 0 || facts.titles !== 1) {
+    throw new Error(`PDF export failed for "${title}" (${url}): the page answered ${status} with ${facts.titles} title(s) and ${facts.steps} step(s).`);
   }
 }
 
@@ -200,17 +210,18 @@ async function serve(siteDir: string): Promise<{ server: Server; base: string }>
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Runs `tasks` with at most `limit` at a time, keeping the order of the results. */
-async function inParallel<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+/** Runs `tasks` on `workers` (each with its own page), each worker taking the next task when it is done; results keep the order. */
+async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[]): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  await Promise.all(
+    workers.map(async (worker) => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!(worker);
+      }
+    }),
+  );
   return results;
 }
 
@@ -238,54 +249,48 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       return route.abort('blockedbyclient');
     });
 
-    const files = await inParallel(
-      2,
-      protocols.map(({ url, meta }) => async (): Promise<PdfFileReport> => {
+    // Two pages print at a time (two cores), each page reused from protocol to protocol.
+    const pages = await Promise.all([0, 1].slice(0, Math.min(2, protocols.length)).map(async () => printMedia(await context.newPage())));
+    const files = await onWorkers(
+      pages,
+      protocols.map(({ url, meta }) => async (page: Page): Promise<PdfFileReport> => {
         const t0 = performance.now();
-        const page = await context.newPage();
-        try {
-          const response = await page.goto(base + url, { waitUntil: 'load' });
-          await assertProtocolPage(page, response, meta.title, url);
-          await publicLinks(page, publicUrl);
-          await openForPrint(page);
-          // A center without a public address has no canonical link: the footer then names no address (never this temporary server).
-          const canonical = await page.evaluate(() => document.querySelector('link[rel="canonical"]')?.getAttribute('href') ?? '');
-          const headings = await page.evaluate(() => [...document.querySelectorAll('main :is(h1, h2, h3, h4, h5, h6)')].map((h) => h.textContent ?? ''));
-          const pdf = await printPdf(
-            page,
-            paper,
-            templates(
-              meta.title,
-              say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
-              canonical,
-              siteName,
-              say,
-              qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
-            ),
-          );
-          const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-          restoreOutlineTitles(doc, headings);
-          const { bytes, pages } = await withMetadata(doc, {
-            title: meta.title,
-            subject: meta.objective,
-            keywords: meta.keywords,
-            date: meta.lastReviewed,
-            author: siteName,
-          });
-          const file = `${meta.slug}.pdf`;
-          await writeFile(join(outDir, file), bytes);
-          return { file, title: meta.title, pages, bytes: bytes.length, ms: performance.now() - t0 };
-        } finally {
-          await page.close();
-        }
+        const response = await page.goto(base + url, { waitUntil: 'load' });
+        const facts = await preparePage(page, publicUrl);
+        assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
+        const pdf = await printPdf(
+          page,
+          paper,
+          templates(
+            meta.title,
+            say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
+            facts.canonical,
+            siteName,
+            say,
+            qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
+          ),
+        );
+        const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+        restoreOutlineTitles(doc, facts.headings);
+        const { bytes, pages: count } = await withMetadata(doc, {
+          title: meta.title,
+          subject: meta.objective,
+          keywords: meta.keywords,
+          date: meta.lastReviewed,
+          author: siteName,
+        });
+        const file = `${meta.slug}.pdf`;
+        await writeFile(join(outDir, file), bytes);
+        return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0 };
       }),
     );
+    await Promise.all(pages.map((p) => p.close()));
 
     // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
     // keeps its protocol's version, date, fingerprint and QR code. Only the contents are printed here.
     const t0 = performance.now();
     const contentsPath = join(outDir, '.contents.html');
-    const page = await context.newPage();
+    const page = await printMedia(await context.newPage());
     try {
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
@@ -309,6 +314,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
         const starts = files.reduce<number[]>((list, _file, i) => (list.push(i === 0 ? assumed + 1 : list[i - 1]! + files[i - 1]!.pages), list), []);
         await writeFile(contentsPath, contentsHtml(siteDir, protocols, starts, siteName, say));
         await page.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
+        await preparePage(page, publicUrl);
         const pdf = await printPdf(page, paper, header);
         const printed = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
         if (printed === assumed) contents = pdf;
