@@ -7,6 +7,7 @@ import type { RunEvent, RunRecord } from '../schemas/run-record.ts';
 import { RUN_RECORD_FORMAT, STORAGE } from '../contract.ts';
 import { pageTranslator } from '../i18n/ui.ts';
 import { textTable } from './text-table.ts';
+import { FOOTER_QR_MM, pageFooterCss, pageOfCss } from '../lib/print-css.ts';
 
 const t = pageTranslator();
 
@@ -155,7 +156,21 @@ export function printRecord(record: RunRecord, steps: { id: string; title: strin
     'sheet',
   );
   const printout = document.querySelector('.printout-check')?.cloneNode(true);
-  section.append(title, summary, times, ...(printout ? [printout] : []), lots, work, log);
+  // Every printed page of the record says what it is, with the protocol's version, fingerprint and QR code, as the run sheet does.
+  const qr = document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined;
+  qr?.setAttribute('width', `${FOOTER_QR_MM}mm`);
+  qr?.setAttribute('height', `${FOOTER_QR_MM}mm`);
+  const margins = document.createElement('style');
+  margins.textContent = pageFooterCss('run-record', {
+    lines: [
+      title.textContent ?? '',
+      [t('protocols.versionLong', { version: record.protocol.version }), t('protocols.fingerprint', { fingerprint: record.protocol.fingerprint })].join(' · '),
+    ],
+    pageOf: pageOfCss((vars) => t('pdf.page', vars)),
+    qrSvg: qr && new XMLSerializer().serializeToString(qr),
+    font: '8pt system-ui, sans-serif',
+  });
+  section.append(margins, title, summary, times, ...(printout ? [printout] : []), lots, work, log);
   document.body.append(section);
   document.body.classList.add('print-run-record');
   window.addEventListener('afterprint', () => document.body.classList.remove('print-run-record'), { once: true });

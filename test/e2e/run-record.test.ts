@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { RunRecordSchema } from '../../src/schemas/run-record';
 import { launchBrowser } from '../helpers/browser';
 import { loadPage, unpackOfflineCopy } from '../helpers/built-site';
-import { readPdf } from '../helpers/pdf';
+import { qrCodesPerPage, readPdf } from '../helpers/pdf';
 
 const baseUrl = inject('fixtureBaseUrl');
 const distDir = inject('fixtureDistDir');
@@ -104,6 +104,10 @@ describe('a run record', () => {
     expect(text).toContain('LOT-4711');
     expect(text).toContain('50 µL instead of 100 µL');
     expect(text).toContain('Timer started: DNase treatment, round 1');
+    // Every printed page says what it is, with the version and fingerprint, and carries the QR code of the same in its foot.
+    const { pages } = await readPdf(file);
+    pages.forEach((p, i) => expect(p.replace(/\s+/g, ' '), `page ${i + 1}`).toContain(`Version 1.0 · fingerprint ${fingerprint}`));
+    for (const [i, qr] of (await qrCodesPerPage(file)).entries()) expect(qr, `page ${i + 1}`).toContain(fingerprint);
   });
 });
 
