@@ -166,13 +166,102 @@ const UNSAFE_IN_DIAGRAMS = new Set([
   'listener',
 ]);
 
+/** Print geometry of a tall diagram: the text column and the height a slice may take on a page, in millimetres. */
+const PRINT = { columnMm: 180, sliceMm: 215, fontPx: 16, minPt: 7, targetPt: 8.5 };
+const PT_PER_MM = 72 / 25.4;
+
+/** The vertical extents (in the SVG's units) of a diagram's boxes and edge labels: where a slice must not cut. */
+export function boxBands(svg: Element): [number, number][] {
+  const bands: [number, number][] = [];
+  const walk = (node: Element, y: number, inBox: boolean) => {
+    const translate = /translate\(\s*[-\d.e]+[\s,]+([-\d.e]+)\s*\)/.exec(String(node.properties.transform ?? ''));
+    const at = y + (translate ? Number(translate[1]) : 0);
+    const classes = ([] as unknown[]).concat(node.properties.className ?? []).map(String);
+    const box = inBox || classes.includes('node') || classes.includes('edgeLabel');
+    if (box && node.tagName === 'rect') {
+      const top = at + Number(node.properties.y ?? 0);
+      bands.push([top, top + Number(node.properties.height ?? 0)]);
+    }
+    if (box && node.tagName === 'polygon') {
+      const ys = String(node.properties.points ?? '')
+        .trim()
+        .split(/\s+/)
+        .map((pair) => at + Number(pair.split(',')[1]));
+      if (ys.length > 0) bands.push([Math.min(...ys), Math.max(...ys)]);
+    }
+    for (const child of node.children) if (child.type === 'element') walk(child, at, box);
+  };
+  walk(svg, 0, false);
+  return bands;
+}
+
+/**
+ * Where to cut a diagram of height `height` (from `top`) into slices no taller than `maxSlice`: each cut as low as it can be,
+ * in a gap between boxes (never through a step or a label), or, where a box is taller than a slice, at the slice's limit.
+ */
+export function sliceCuts(top: number, height: number, maxSlice: number, bands: [number, number][]): number[] {
+  const end = top + height;
+  const cuts = [top];
+  const margin = 4;
+  const blocked = (y: number) => bands.find(([t, b]) => y > t - margin && y < b + margin);
+  while (end - cuts.at(-1)! > maxSlice) {
+    const start = cuts.at(-1)!;
+    let y = start + maxSlice;
+    for (let band = blocked(y); band && y > start + maxSlice / 3; band = blocked(y)) y = band[0] - margin - 0.5;
+    cuts.push(y > start + maxSlice / 3 ? y : start + maxSlice);
+  }
+  cuts.push(end);
+  return cuts;
+}
+
+/**
+ * A diagram too tall to print legibly on one page (a long workflow: text under about 7 pt at the page's height) is also written
+ * in slices for paper: copies of the drawing, each showing a band of it no taller than a page, cut between its boxes, with the
+ * text at about 8.5 pt. Each copy has its own ids, so its arrowheads and styles are its own. The screen never shows them.
+ */
+function printSlices(svgText: string, width: number, height: number, top: number, left: number, bands: [number, number][]): Element[] {
+  const fit = Math.min(PRINT.columnMm / width, PRINT.sliceMm / height);
+  if (PRINT.fontPx * fit * PT_PER_MM >= PRINT.minPt) return [];
+  const wanted = PRINT.targetPt / PT_PER_MM / PRINT.fontPx;
+  const pages = Math.ceil((height * wanted) / PRINT.sliceMm);
+  const scale = Math.min(PRINT.columnMm / width, (pages * PRINT.sliceMm) / height);
+  const cuts = sliceCuts(top, height, PRINT.sliceMm / scale, bands);
+  const id = /<svg\b[^>]*\sid="([^"]+)"/.exec(svgText)?.[1];
+  return cuts.slice(0, -1).map((from, i) => {
+    const to = cuts[i + 1]!;
+    const own = id ? svgText.split(id).join(`${id}-print-${i + 1}`) : svgText;
+    const slice = withAttributeNames(fromHtml(own, { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);
+    const properties: Element['properties'] = { ...slice.properties, viewBox: `${left} ${from} ${width} ${to - from}` };
+    for (const name of ['role', 'aria-roledescription', 'aria-describedby', 'aria-labelledby', 'width', 'height']) delete properties[name];
+    properties.style = `width: ${(width * scale).toFixed(1)}mm; max-width: 100%; height: auto;`;
+    properties.preserveAspectRatio = 'xMidYMin meet';
+    return {
+      ...slice,
+      properties,
+      children: slice.children.filter((c) => c.type !== 'element' || !['title', 'desc'].includes(c.tagName)),
+    };
+  });
+}
+
 function figure(key: string, diagram: RenderedDiagram, caption: string, say: Translate, n = 1): Element {
-  const svg = withAttributeNames(fromHtml(themeSvg(diagram.svg), { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);
+  const themed = themeSvg(diagram.svg);
+  const svg = withAttributeNames(fromHtml(themed, { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);
   const id = `figure-${key.slice(0, 12)}${n > 1 ? `-${n}` : ''}`;
   // Wide diagrams keep a legible minimum width on phones and scroll; narrow ones just scale.
-  const [width, height] = (/viewBox="[\d.-]+ [\d.-]+ ([\d.]+) ([\d.]+)/.exec(diagram.svg) ?? []).slice(1).map(Number) as [number?, number?];
-  // A tall one (a long workflow) prints on a page of its own, as large as the page allows.
-  const classes = [...(width && width > 600 ? ['diagram', 'diagram-wide'] : ['diagram']), ...(width && height && height / width > 1.5 ? ['diagram-tall'] : [])];
+  const [left, top, width, height] = (/viewBox="([\d.-]+) ([\d.-]+) ([\d.]+) ([\d.]+)/.exec(diagram.svg) ?? []).slice(1).map(Number) as [
+    number?,
+    number?,
+    number?,
+    number?,
+  ];
+  // A tall one (a long workflow) prints on a page of its own, as large as the page allows, or in slices when that is too small.
+  const tall = Boolean(width && height && height / width > 1.5);
+  const slices = tall ? printSlices(themed, width!, height!, top ?? 0, left ?? 0, boxBands(svg)) : [];
+  const classes = [
+    ...(width && width > 600 ? ['diagram', 'diagram-wide'] : ['diagram']),
+    ...(tall ? ['diagram-tall'] : []),
+    ...(slices.length > 1 ? ['diagram-sliced'] : []),
+  ];
   const e = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
   // On a phone a wide diagram first fits the screen, whole; this button enlarges it to a legible size that scrolls sideways.
   const zoom = classes.includes('diagram-wide')
@@ -185,6 +274,7 @@ function figure(key: string, diagram: RenderedDiagram, caption: string, say: Tra
   return e('figure', { className: classes, id }, [
     ...zoom,
     e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: say('diagram.label', { title: diagram.title ?? '' }) }, [svg]),
+    ...(slices.length > 1 ? [e('div', { className: ['diagram-print'], ariaHidden: 'true', dataPagefindIgnore: '' }, slices)] : []),
     e('figcaption', {}, [{ type: 'text', value: caption }]),
     e('details', { className: ['diagram-text'] }, [
       e('summary', {}, [{ type: 'text', value: say('diagram.textDescription') }]),

@@ -107,13 +107,17 @@ describe('the data page', () => {
         await page.goto(baseUrl + '/data/');
         const table = page.locator('table.data').first();
         expect(await table.evaluate((t) => getComputedStyle(t).display)).toBe('table');
-        const rows = await table.locator('tbody tr').evaluateAll((trs) =>
-          trs.map((tr) => [...tr.children].slice(0, 3).map((cell) => ({ text: cell.textContent!.trim(), right: cell.getBoundingClientRect().right }))),
-        );
+        const rows = await table
+          .locator('tbody tr')
+          .evaluateAll((trs) =>
+            trs.map((tr) => [...tr.children].slice(0, 3).map((cell) => ({ text: cell.textContent!.trim(), right: cell.getBoundingClientRect().right }))),
+          );
         expect(rows.length).toBeGreaterThanOrEqual(4);
         for (const row of rows) for (const cell of row) expect(cell.right, cell.text).toBeLessThanOrEqual(360);
         // One row per line: the cells of a row share a top edge.
-        expect(new Set(await table.locator('tbody tr:first-child > *').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().top)))).size).toBe(1);
+        expect(
+          new Set(await table.locator('tbody tr:first-child > *').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().top)))).size,
+        ).toBe(1);
       },
       { viewport: { width: 360, height: 740 } },
     );
@@ -182,6 +186,33 @@ describe('the IC50 calculator in the center’s words', () => {
 });
 
 describe('diagrams', () => {
+  it('the long workflow shows once on screen, and prints in slices instead, each with its arrowheads', async () => {
+    await withPage(async (page) => {
+      await page.goto(baseUrl + '/protocols/resistant-cell-lines/');
+      const shown = () =>
+        page.evaluate(() => {
+          const figure = document.querySelector('figure.diagram-sliced')!;
+          const visible = (el: Element) => getComputedStyle(el).display !== 'none' && el.getBoundingClientRect().height > 0;
+          const slices = [...figure.querySelectorAll('.diagram-print svg')];
+          return {
+            whole: visible(figure.querySelector('.diagram-scroll svg')!),
+            slices: slices.filter(visible).length,
+            arrowheads: slices.map(
+              (svg) => [...svg.querySelectorAll('[marker-end]')].filter((p) => svg.querySelector(p.getAttribute('marker-end')!.slice(4, -1))).length,
+            ),
+          };
+        });
+      const screen = await shown();
+      expect(screen.whole).toBe(true);
+      expect(screen.slices).toBe(0);
+      await page.emulateMedia({ media: 'print' });
+      const paper = await shown();
+      expect(paper.whole).toBe(false);
+      expect(paper.slices).toBeGreaterThanOrEqual(2);
+      for (const count of paper.arrowheads) expect(count).toBeGreaterThan(0);
+    });
+  });
+
   /** Computed colours of every node shape with its label, and of every edge label against the diagram background. */
   const diagramColours = (page: Page) =>
     page.evaluate(() => {

@@ -9,7 +9,7 @@ import { parse as parseHtml } from 'parse5';
 import { describe, expect, inject, it } from 'vitest';
 import { EXCLUDED_BOILERPLATE, SOURCE_FACTS, type SourceFact } from './source-facts';
 import { frontmatter, listFiles, loadPage, normalise, normalisedText, urlOf } from '../helpers/built-site';
-import { readPdf } from '../helpers/pdf';
+import { readPdf, textSizes } from '../helpers/pdf';
 import { loadSiteConfig } from '../../src/lib/site-config';
 
 const distDir = inject('distDir');
@@ -241,6 +241,15 @@ describe('diagrams', () => {
     const at = pages.findIndex((page) => page.includes('Text description of the diagram'));
     expect(at).toBeGreaterThanOrEqual(0);
     expect(pages[at]!.replace(/\s+/g, ' ')).toContain('Start from a parental HER2-positive cell line');
+  });
+
+  it('in the PDF, the long workflow prints at a legible size, in slices cut between its boxes (it printed at about 4.5 pt on one page)', async () => {
+    const file = join(distDir, 'pdf', 'resistant-cell-lines.pdf');
+    for (const label of ['Logarithmic', 'Parental']) {
+      const sizes = await textSizes(file, label);
+      expect(sizes.length, label).toBeGreaterThan(0);
+      for (const { pt } of sizes) expect(pt, label).toBeGreaterThanOrEqual(8);
+    }
   });
 
   it('ships no mermaid code to readers', () => {

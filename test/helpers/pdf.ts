@@ -157,3 +157,19 @@ export async function qrCodesPerPage(file: string): Promise<string[]> {
     await doc.destroy();
   }
 }
+
+/** The size in points at which each piece of text containing `needle` is printed, with its page (1-based). */
+export async function textSizes(file: string, needle: string): Promise<{ page: number; pt: number }[]> {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const out: { page: number; pt: number }[] = [];
+    for (let n = 1; n <= doc.numPages; n++) {
+      const content = await (await doc.getPage(n)).getTextContent({ disableNormalization: true });
+      for (const item of content.items)
+        if ('str' in item && item.str.includes(needle)) out.push({ page: n, pt: Math.hypot(item.transform[2] as number, item.transform[3] as number) });
+    }
+    return out;
+  } finally {
+    await doc.destroy();
+  }
+}

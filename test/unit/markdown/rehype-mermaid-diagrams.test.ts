@@ -9,7 +9,7 @@ import { VFile } from 'vfile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unthemedColours } from '../../../src/markdown/diagram-theme';
 import { closeMermaidRenderer, rendererStats } from '../../../src/markdown/mermaid-renderer';
-import { diagramStats, rehypeMermaidDiagrams } from '../../../src/markdown/rehype-mermaid-diagrams';
+import { diagramStats, rehypeMermaidDiagrams, sliceCuts } from '../../../src/markdown/rehype-mermaid-diagrams';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'diagram-cache-'));
 afterAll(closeMermaidRenderer);
@@ -121,5 +121,56 @@ describe('rehype-mermaid-diagrams', () => {
 
   it('fails a diagram without a caption', async () => {
     await expect(render(diagram('  accTitle: t\n  accDescr: d\n  A --> B', ''))).rejects.toMatchObject({ ruleId: 'missing-caption' });
+  });
+});
+
+describe('a diagram too tall for one printed page', () => {
+  const steps = Array.from({ length: 12 }, (_, i) => `  S${i}["Step ${i + 1}: a step of a long workflow, described in a few words"]`);
+  const tall = diagram(
+    [
+      '  accTitle: A long workflow',
+      '  accDescr: Twelve steps, one after another.',
+      ...steps,
+      `  ${steps.map((_, i) => `S${i}`).join(' --> ')}`,
+      '  click S0 href "#first"',
+    ].join('\n'),
+    'caption="Twelve steps."',
+  );
+
+  it('is also written in slices for paper, hidden from screens and search, each with its own ids and arrowheads, cut between boxes', async () => {
+    const html = await render(tall);
+    expect(html).toMatch(/<figure class="diagram diagram-tall diagram-sliced"/);
+    const print = /<div class="diagram-print" aria-hidden="true" data-pagefind-ignore="">([\s\S]*?)<\/div><figcaption>/.exec(html)?.[1];
+    expect(print).toBeDefined();
+    const slices = [...print!.matchAll(/<svg\b[^>]*>[\s\S]*?<\/svg>/g)].map((m) => m[0]);
+    expect(slices.length).toBeGreaterThanOrEqual(2);
+    // Together the slices cover the drawing from top to bottom, each a band of it.
+    const original = /viewBox="([\d.-]+) ([\d.-]+) ([\d.]+) ([\d.]+)"/.exec(html)!.slice(1).map(Number);
+    const bands = slices.map((s) => /viewBox="([\d.-]+) ([\d.-]+) ([\d.]+) ([\d.]+)"/.exec(s)!.slice(1).map(Number));
+    expect(bands[0]![1]).toBeCloseTo(original[1]!, 3);
+    bands.slice(1).forEach((b, i) => expect(b[1]).toBeCloseTo(bands[i]![1]! + bands[i]![3]!, 3));
+    expect(bands.at(-1)![1]! + bands.at(-1)![3]!).toBeCloseTo(original[1]! + original[3]!, 3);
+    // No id twice in the page, and every arrowhead a slice points at is its own.
+    const ids = [...html.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const slice of slices) {
+      const own = new Set([...slice.matchAll(/\sid="([^"]+)"/g)].map((m) => m[1]));
+      const used = [...slice.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);
+      expect(used.length).toBeGreaterThan(0);
+      for (const ref of used) expect(own.has(ref), ref).toBe(true);
+      expect(slice).not.toMatch(/<title|<desc|role="graphics-document/);
+    }
+  });
+
+  it('cuts only in the gaps between boxes, and each slice fits its page', () => {
+    // Boxes 100 high with gaps of 50: 0–100, 150–250, … A slice may be 420 high.
+    const boxes: [number, number][] = Array.from({ length: 10 }, (_, i) => [i * 150, i * 150 + 100]);
+    const cuts = sliceCuts(0, 1450, 420, boxes);
+    expect(cuts[0]).toBe(0);
+    expect(cuts.at(-1)).toBe(1450);
+    for (let i = 1; i < cuts.length; i++) expect(cuts[i]! - cuts[i - 1]!).toBeLessThanOrEqual(420);
+    for (const cut of cuts.slice(1, -1)) for (const [top, bottom] of boxes) expect(cut <= top || cut >= bottom, `cut at ${cut}`).toBe(true);
+    // A box taller than a slice is cut at the slice's limit rather than never.
+    expect(sliceCuts(0, 1000, 300, [[0, 1000]])).toEqual([0, 300, 600, 900, 1000]);
   });
 });
