@@ -195,6 +195,36 @@ export function boxBands(svg: Element): [number, number][] {
   return bands;
 }
 
+/** The y offset an element's `transform="translate(x, y)"` adds. */
+const translateY = (node: Element) => Number(/translate\(\s*[-\d.e]+[\s,]+([-\d.e]+)\s*\)/.exec(String(node.properties.transform ?? ''))?.[1] ?? 0);
+
+/**
+ * A slice without the boxes, labels and edges that lie wholly outside its band (from..to): they would be clipped anyway, and
+ * each slice would otherwise carry the whole drawing.
+ */
+function cullOutside(node: Element, y: number, from: number, to: number): Element {
+  const at = y + translateY(node);
+  const classes = ([] as unknown[]).concat(node.properties.className ?? node.properties.class ?? []).flatMap((c) => String(c).split(/\s+/));
+  const inBand = ([top, bottom]: [number, number]) => bottom >= from && top <= to;
+  const children = node.children.filter((child) => {
+    if (child.type !== 'element') return true;
+    // A box or an edge label (a node may sit in a link that carries its position): its own extent decides.
+    if (classes.includes('nodes') || classes.includes('edgeLabels')) {
+      const bands = boxBands({ ...child, properties: { ...child.properties, className: ['node'] } }).map(([t, b]) => [t + at, b + at] as [number, number]);
+      return bands.length === 0 || bands.some(inBand);
+    }
+    // An edge: the heights its path passes through.
+    const childClasses = String(child.properties.class ?? child.properties.className ?? '');
+    if (child.tagName === 'path' && childClasses.includes('flowchart-link')) {
+      const numbers = (String(child.properties.d ?? '').match(/-?[\d.]+(?:e-?\d+)?/g) ?? []).map(Number);
+      const ys = numbers.filter((_, i) => i % 2 === 1).map((n) => n + at + translateY(child));
+      return ys.length === 0 || inBand([Math.min(...ys), Math.max(...ys)]);
+    }
+    return true;
+  });
+  return { ...node, children: children.map((c) => (c.type === 'element' ? cullOutside(c, at, from, to) : c)) };
+}
+
 /**
  * Where to cut a diagram of height `height` (from `top`) into slices no taller than `maxSlice`: each cut as low as it can be,
  * in a gap between boxes (never through a step or a label), or, where a box is taller than a slice, at the slice's limit.
@@ -235,11 +265,8 @@ function printSlices(svgText: string, width: number, height: number, top: number
     for (const name of ['role', 'aria-roledescription', 'aria-describedby', 'aria-labelledby', 'width', 'height']) delete properties[name];
     properties.style = `width: ${(width * scale).toFixed(1)}mm; max-width: 100%; height: auto;`;
     properties.preserveAspectRatio = 'xMidYMin meet';
-    return {
-      ...slice,
-      properties,
-      children: slice.children.filter((c) => c.type !== 'element' || !['title', 'desc'].includes(c.tagName)),
-    };
+    const culled = cullOutside(slice, 0, from - 8, to + 8);
+    return { ...culled, properties, children: culled.children.filter((c) => c.type !== 'element' || !['title', 'desc'].includes(c.tagName)) };
   });
 }
 
