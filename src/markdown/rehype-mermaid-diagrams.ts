@@ -253,8 +253,10 @@ function printSlices(svgText: string, width: number, height: number, top: number
   const fit = Math.min(PRINT.columnMm / width, PRINT.sliceMm / height);
   if (PRINT.fontPx * fit * PT_PER_MM >= PRINT.minPt) return [];
   const wanted = PRINT.targetPt / PT_PER_MM / PRINT.fontPx;
-  const pages = Math.ceil((height * wanted) / PRINT.sliceMm);
-  const scale = Math.min(PRINT.columnMm / width, (pages * PRINT.sliceMm) / height);
+  // As many pages as the text size needs, then the largest size those pages hold, with room to cut between boxes.
+  const room = PRINT.sliceMm * 0.85;
+  const pages = Math.ceil((height * wanted) / room);
+  const scale = Math.min(PRINT.columnMm / width, (pages * room) / height);
   const cuts = sliceCuts(top, height, PRINT.sliceMm / scale, bands);
   const id = /<svg\b[^>]*\sid="([^"]+)"/.exec(svgText)?.[1];
   return cuts.slice(0, -1).map((from, i) => {
