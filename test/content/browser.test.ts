@@ -16,6 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
+import { readPdf } from '../helpers/pdf';
 import { launchBrowser } from '../helpers/browser';
 import { contrastRatio } from '../helpers/contrast';
 import { doseResponse } from '../helpers/dose-response';
@@ -246,4 +247,32 @@ describe('diagrams', () => {
       );
     },
   );
+});
+
+describe('the run sheet of the default center', () => {
+  it('prints the IHC protocol’s steps with no step left alone on a page (step 9 once printed alone on page 3)', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'run-sheet-'));
+    try {
+      await withPage(async (page) => {
+        await page.addInitScript(() => (window.print = () => undefined));
+        await page.goto(baseUrl + '/protocols/ihc-ffpe/');
+        await page.getByRole('button', { name: 'Print run sheet' }).click();
+        await page.locator('.run-sheet').waitFor({ state: 'attached' });
+        const steps = (await page.locator('.run-sheet table').nth(2).locator('tbody tr > :first-child').allTextContents()).map((t) => t.trim().slice(0, 22));
+        expect(steps.length).toBe(9);
+        await page.emulateMedia({ media: 'print' });
+        const file = join(scratch, 'ihc-run-sheet.pdf');
+        writeFileSync(file, await page.pdf({ format: 'A4' }));
+        const pages = (await readPdf(file)).pages.map((text) => text.replace(/\s+/g, ' '));
+        const perPage = pages.map((text) => steps.filter((step) => text.includes(step)).length);
+        expect(
+          perPage.reduce((a, b) => a + b, 0),
+          JSON.stringify(perPage),
+        ).toBe(9);
+        for (const count of perPage) expect(count, JSON.stringify(perPage)).not.toBe(1);
+      });
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
 });
