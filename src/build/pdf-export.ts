@@ -6,14 +6,16 @@
  * PDFs, page for page (src/build/pdf-merge.ts), so nothing is printed twice.
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { load } from 'cheerio';
 import { PDFDocument } from 'pdf-lib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
@@ -35,6 +37,8 @@ export interface PdfExportOptions {
   publicUrl?: string | undefined;
   /** The center's interface words (headers, footers, the contents page). */
   say?: Translate;
+  /** Where finished PDFs are kept between builds; without it every PDF is printed. */
+  cacheDir?: string | undefined;
 }
 
 /**
@@ -88,6 +92,8 @@ interface ProtocolMeta {
 }
 
 export interface PdfFileReport {
+  /** Copied from an earlier build's print (the same page, paper and words). */
+  cached?: boolean;
   file: string;
   title: string;
   pages: number;
@@ -98,6 +104,10 @@ export interface PdfFileReport {
 export interface PdfExportReport {
   files: PdfFileReport[];
   totalMs: number;
+  /** Pages printed by the browser (protocols and the contents); the rest came from the cache. */
+  printed: number;
+  /** Browser launches: 0 when the cache held everything. */
+  launches: number;
 }
 
 /** No browser to print with; the message is the one line telling how to provide one. */
@@ -225,36 +235,105 @@ async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[
   return results;
 }
 
-/** Writes every protocol PDF and the combined one into `siteDir/pdf/`. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator() }: PdfExportOptions): Promise<PdfExportReport> {
+/**
+ * Finished PDFs kept between builds, by what they were printed from: the page's HTML (its styles and scripts are named by their
+ * content), the paper, the center's name and address, the words of the header and footer, this exporter's own code and the
+ * browser's build. A build that changed none of that for a protocol copies its PDF and starts no browser for it.
+ */
+class PrintCache {
+  private readonly base: string;
+  private readonly dir: string | undefined;
+  constructor(dir: string | undefined, parts: unknown[]) {
+    this.dir = dir;
+    this.base = createHash('sha256')
+      .update(JSON.stringify(parts))
+      .update(readFileSync(fileURLToPath(import.meta.url)))
+      .digest('hex');
+  }
+  key(source: string): string {
+    return createHash('sha256').update(this.base).update(source).digest('hex').slice(0, 32);
+  }
+  get(key: string): { bytes: Uint8Array; pages: number } | undefined {
+    if (!this.dir) return undefined;
+    try {
+      const { pages } = JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as { pages: number };
+      return { bytes: readFileSync(join(this.dir, `${key}.pdf`)), pages };
+    } catch {
+      return undefined;
+    }
+  }
+  /** Kept whole or not at all: each file is written aside and renamed into place, the PDF before the note that vouches for it. */
+  put(key: string, bytes: Uint8Array, pages: number): void {
+    if (!this.dir) return;
+    mkdirSync(this.dir, { recursive: true });
+    for (const [name, data] of [
+      [`${key}.pdf`, bytes],
+      [`${key}.json`, JSON.stringify({ pages })],
+    ] as const) {
+      const temporary = join(this.dir, `.${name}.${process.pid}`);
+      writeFileSync(temporary, data);
+      renameSync(temporary, join(this.dir, name));
+    }
+  }
+}
+
+/** The identity of a browser build, without starting it: its executable's path, size and time. */
+function browserIdentity(executablePath: string): string {
+  const { size, mtimeMs } = statSync(executablePath);
+  return `${executablePath}:${size}:${Math.round(mtimeMs)}`;
+}
+
+/** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
+export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir }: PdfExportOptions): Promise<PdfExportReport> {
   const started = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
   const executablePath = findBrowser();
   if (!executablePath) throw new BrowserMissingError();
+  const cache = new PrintCache(cacheDir, [
+    browserIdentity(executablePath),
+    paper,
+    siteName,
+    publicUrl ?? '',
+    ...(['pdf.footer', 'pdf.page', 'printout.qrLabel', 'pdf.combinedHeader', 'pdf.combinedFooter', 'pdf.contentsPage'] as const).map((k) => say(k)),
+  ]);
 
   const outDir = join(siteDir, 'pdf');
   await mkdir(outDir, { recursive: true });
   const { server, base } = await serve(siteDir);
-  let browser: Browser | undefined;
+  // The browser starts only for the first PDF the cache does not hold.
+  let session: Promise<{ browser: Browser; context: BrowserContext; blocked: string[] }> | undefined;
+  const open = () =>
+    (session ??= (async () => {
+      const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      const context = await browser.newContext();
+      // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
+      const blocked: string[] = [];
+      await context.route('**/*', (route) => {
+        const url = route.request().url();
+        if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+        blocked.push(url);
+        return route.abort('blockedbyclient');
+      });
+      return { browser, context, blocked };
+    })());
+  const newPage = async () => printMedia(await (await open()).context.newPage());
+  let printed = 0;
   try {
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    const context = await browser.newContext();
-    // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
-    const blocked: string[] = [];
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-      blocked.push(url);
-      return route.abort('blockedbyclient');
-    });
-
     // Two pages print at a time (two cores), each page reused from protocol to protocol.
-    const pages = await Promise.all([0, 1].slice(0, Math.min(2, protocols.length)).map(async () => printMedia(await context.newPage())));
+    const workers = [0, 1].slice(0, Math.min(2, protocols.length)).map(() => ({ page: undefined as Promise<Page> | undefined }));
     const files = await onWorkers(
-      pages,
-      protocols.map(({ url, meta }) => async (page: Page): Promise<PdfFileReport> => {
+      workers,
+      protocols.map(({ url, meta }) => async (worker): Promise<PdfFileReport> => {
         const t0 = performance.now();
+        const file = `${meta.slug}.pdf`;
+        const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
+        const kept = cache.get(key);
+        if (kept) {
+          await writeFile(join(outDir, file), kept.bytes);
+          return { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true };
+        }
+        const page = await (worker.page ??= newPage());
         const response = await page.goto(base + url, { waitUntil: 'load' });
         const facts = await preparePage(page, publicUrl);
         assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
@@ -270,6 +349,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
             qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
           ),
         );
+        printed++;
         const doc = await PDFDocument.load(pdf, { updateMetadata: false });
         restoreOutlineTitles(doc, facts.headings);
         const { bytes, pages: count } = await withMetadata(doc, {
@@ -279,18 +359,18 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
           date: meta.lastReviewed,
           author: siteName,
         });
-        const file = `${meta.slug}.pdf`;
         await writeFile(join(outDir, file), bytes);
-        return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0 };
+        cache.put(key, bytes, count);
+        return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
       }),
     );
-    await Promise.all(pages.map((p) => p.close()));
+    await Promise.all(workers.map(async (w) => (await w.page)?.close()));
 
     // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
     // keeps its protocol's version, date, fingerprint and QR code. Only the contents are printed here.
     const t0 = performance.now();
     const contentsPath = join(outDir, '.contents.html');
-    const page = await printMedia(await context.newPage());
+    let page: Promise<Page> | undefined;
     try {
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
@@ -312,14 +392,23 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       let contents: Uint8Array | undefined;
       for (let assumed = 1, tries = 0; !contents; tries++) {
         const starts = files.reduce<number[]>((list, _file, i) => (list.push(i === 0 ? assumed + 1 : list[i - 1]! + files[i - 1]!.pages), list), []);
-        await writeFile(contentsPath, contentsHtml(siteDir, protocols, starts, siteName, say));
-        await page.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
-        await preparePage(page, publicUrl);
-        const pdf = await printPdf(page, paper, header);
-        const printed = (await PDFDocument.load(pdf, { updateMetadata: false })).getPageCount();
-        if (printed === assumed) contents = pdf;
-        else if (tries >= 2) throw new Error(`PDF export: the contents of protocols.pdf came out at ${printed} page(s) after numbering them for ${assumed}.`);
-        else assumed = printed;
+        const html = contentsHtml(siteDir, protocols, starts, siteName, say);
+        const key = cache.key(html + JSON.stringify(header));
+        let print = cache.get(key);
+        if (!print) {
+          await writeFile(contentsPath, html);
+          const tab = await (page ??= newPage());
+          await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
+          await preparePage(tab, publicUrl);
+          const bytes = await printPdf(tab, paper, header);
+          printed++;
+          print = { bytes, pages: (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount() };
+          cache.put(key, print.bytes, print.pages);
+        }
+        if (print.pages === assumed) contents = print.bytes;
+        else if (tries >= 2)
+          throw new Error(`PDF export: the contents of protocols.pdf came out at ${print.pages} page(s) after numbering them for ${assumed}.`);
+        else assumed = print.pages;
       }
       const merged = await mergePdfs([{ bytes: contents }, ...files.map((f) => ({ bytes: readFileSync(join(outDir, f.file)) }))], {
         pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
@@ -333,20 +422,19 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
         author: siteName,
       });
       await writeFile(join(outDir, 'protocols.pdf'), bytes);
-      files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: performance.now() - t0 });
+      files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: performance.now() - t0, cached: false });
     } finally {
-      await page.close();
+      await (await page)?.close();
       await rm(contentsPath, { force: true });
     }
-    await context.close();
-    const outside = [...new Set(blocked)];
+    const outside = [...new Set(session ? (await session).blocked : [])];
     if (outside.length > 0)
       throw new Error(
         `PDF export: a protocol page asked for ${outside.length} address(es) outside the site, which were blocked: ${outside.slice(0, 5).join(', ')}`,
       );
-    return { files, totalMs: performance.now() - started };
+    return { files, totalMs: performance.now() - started, printed, launches: session ? 1 : 0 };
   } finally {
-    await browser?.close();
+    if (session) await (await session.catch(() => undefined))?.browser.close();
     server.close();
   }
 }

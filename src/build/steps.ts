@@ -6,7 +6,7 @@
  */
 import { stopWordSet } from '../search/aliases.ts';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import type { SiteConfig } from '../schemas/site-config.ts';
 import type { Translate } from '../i18n/ui.ts';
@@ -44,16 +44,23 @@ export const searchIndexStep: Step = async ({ siteDir, contentDir, say }) => {
  * PDFs need a browser. Without one the build fails with one line on how to provide it; SITE_PDF=optional (what `npm start`
  * sets) builds the rest and says so, SITE_PDF=skip makes none.
  */
-export const pdfStep: Step = async ({ siteDir, contentDir, center, say, log, warn }) => {
+export const pdfStep: Step = async ({ siteDir, contentDir, root, center, say, log, warn }) => {
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
   if (!presentSections(contentDir).has('protocols')) return { summary: 'the center has no protocols: no PDFs' };
   const paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
   // Loaded here: the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, paper, publicUrl: publicUrl(center), say });
-    for (const f of report.files) log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${(f.ms / 1000).toFixed(2)} s`);
-    return { summary: `${report.files.length} PDFs` };
+    // Finished PDFs are kept with the build's other caches: a rebuild reprints only the protocols whose pages changed.
+    const cacheDir = process.env.SITE_CACHE_DIR ? resolve(root, process.env.SITE_CACHE_DIR, 'pdf') : join(root, 'node_modules/.cache/support-center/pdf');
+    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, paper, publicUrl: publicUrl(center), say, cacheDir });
+    for (const f of report.files)
+      log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
+    const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
+    const kept = singles.filter((f) => f.cached).length;
+    return {
+      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}`,
+    };
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
       warn(`skipped: ${error.message} The site is built without PDFs.`);

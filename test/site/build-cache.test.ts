@@ -5,11 +5,12 @@
  * still builds the site.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, expect, inject, it } from 'vitest';
+import { findBrowser } from '../../src/lib/find-browser';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,7 +45,9 @@ it('with no browser, npm start still builds the site with every diagram from the
   const result = build({ SITE_PDF: 'optional' });
   expect(result.status, result.stdout + result.stderr).toBe(0);
   expect(result.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches/);
-  expect(result.stderr + result.stdout).toMatch(/\[support-center:outputs\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/);
+  expect(result.stderr + result.stdout).toMatch(
+    /\[support-center:outputs\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/,
+  );
   const page = readFileSync(join(dir, 'dist/protocols/two-step-rt-qpcr/index.html'), 'utf8');
   expect(page).toContain('<svg');
   expect(page).toContain('PDF export was not available when this copy was built.');
@@ -60,3 +63,32 @@ it('with no browser, npm run build fails with one line on how to provide one', (
   expect(result.stderr).toContain('[build] FAILED: PDF export needs a browser. No Chromium or Chrome found: set CHROME_PATH');
   expect(result.stderr).not.toMatch(/\n\s+at /);
 });
+
+it('a rebuild prints only the protocols whose pages changed: with nothing changed it starts no browser and writes the same PDFs', () => {
+  const center = join(dir, 'printed');
+  cpSync(inject('fixtureContentDir'), center, { recursive: true });
+  const env = (n: number) => ({
+    SITE_CONTENT_DIR: center,
+    SITE_OUT_DIR: join(dir, `printed-dist-${n}`),
+    SITE_CACHE_DIR: join(dir, 'printed-cache'),
+    CHROME_PATH: findBrowser()!,
+    SITE_PDF: '',
+  });
+  const pdfLine = (stdout: string) => /pdf export: [\d.]+ s · (.*)/.exec(stdout)?.[1];
+  const first = build(env(1));
+  expect(first.status, first.stdout + first.stderr).toBe(0);
+  expect(pdfLine(first.stdout)).toBe('3 protocol PDFs (3 printed, 0 from the print cache) and protocols.pdf, 1 browser launch');
+
+  const second = build(env(2));
+  expect(second.status, second.stdout + second.stderr).toBe(0);
+  expect(pdfLine(second.stdout)).toBe('3 protocol PDFs (0 printed, 3 from the print cache) and protocols.pdf, 0 browser launches');
+  for (const file of readdirSync(join(dir, 'printed-dist-1/pdf')))
+    expect(readFileSync(join(dir, 'printed-dist-2/pdf', file)).equals(readFileSync(join(dir, 'printed-dist-1/pdf', file))), file).toBe(true);
+
+  // One protocol's text changes: that one is printed again, with the change, and the others come from the cache.
+  const protocol = join(center, 'protocols/rna-isolation.mdx');
+  writeFileSync(protocol, readFileSync(protocol, 'utf8').replace(/^objective: (.*)$/m, 'objective: $1 Changed for the print cache test.'));
+  const third = build(env(3));
+  expect(third.status, third.stdout + third.stderr).toBe(0);
+  expect(pdfLine(third.stdout)).toBe('3 protocol PDFs (1 printed, 2 from the print cache) and protocols.pdf, 1 browser launch');
+}, 180_000);
