@@ -7,6 +7,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
+import { gunzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { describe, expect, inject, it } from 'vitest';
 import { listFiles, loadPage } from '../helpers/built-site';
@@ -195,7 +196,7 @@ describe('a second center, built from its folder alone', () => {
     expect(files.filter((f) => f.startsWith('downloads/'))).toEqual(['downloads/rt-qpcr-gene-expression-support-center-offline.zip']);
   });
 
-  it('carries no trace of the default center: pages, scripts, PDFs (text and metadata), the zip’s names and files', async () => {
+  it('carries no trace of the default center: pages, scripts, the search index, PDFs (text and metadata), the zip’s names and files', async () => {
     const traces: string[] = [];
     const scan = (where: string, text: string) => {
       const m = TOPIC_LITERALS.exec(text);
@@ -210,9 +211,14 @@ describe('a second center, built from its folder alone', () => {
       } else if (file.endsWith('.zip')) {
         for (const [name, data] of Object.entries(unzipSync(readFileSync(path)))) {
           scan(`zip entry name ${name}`, name);
-          if (!name.endsWith('.pdf')) scan(`zip: ${name}`, new TextDecoder().decode(data));
+          // A PDF in the copy is the site's own, scanned above; anything else is read as text.
+          if (name.endsWith('.pdf')) expect(Buffer.from(data).equals(readFileSync(join(dist, name.slice(name.indexOf('/') + 1)))), name).toBe(true);
+          else scan(`zip: ${name}`, new TextDecoder().decode(data));
         }
-      } else if (!/\.(png|woff2?|pf_\w+|wasm|ico)$/.test(file) && !file.startsWith('pagefind/')) {
+      } else if (/^pagefind\/.*\.pf_\w+$/.test(file)) {
+        // The search index: gzip-compressed fragments, words and metadata.
+        scan(file, new TextDecoder().decode(gunzipSync(readFileSync(path))));
+      } else if (!/\.(png|woff2?|wasm|ico)$/.test(file) && !file.startsWith('pagefind/')) {
         scan(file, readFileSync(path, 'utf8'));
       }
     }
