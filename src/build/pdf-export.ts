@@ -7,7 +7,8 @@
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -224,11 +225,18 @@ async function serve(siteDir: string): Promise<{ server: Server; base: string }>
 async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[]): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
+  // After one task fails, the other workers take no new task: nothing more is written for a build that has failed.
+  let failed = false;
   await Promise.all(
     workers.map(async (worker) => {
-      while (next < tasks.length) {
+      while (next < tasks.length && !failed) {
         const i = next++;
-        results[i] = await tasks[i]!(worker);
+        try {
+          results[i] = await tasks[i]!(worker);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
       }
     }),
   );
@@ -245,10 +253,13 @@ class PrintCache {
   private readonly dir: string | undefined;
   constructor(dir: string | undefined, parts: unknown[]) {
     this.dir = dir;
-    this.base = createHash('sha256')
-      .update(JSON.stringify(parts))
-      .update(readFileSync(fileURLToPath(import.meta.url)))
-      .digest('hex');
+    const hash = createHash('sha256').update(JSON.stringify(parts));
+    // The code that shapes a PDF: this exporter, the QR code and its payload, the outline and merge, the browser's flags; and the
+    // versions of the PDF library and the browser driver.
+    for (const module of ['./pdf-export.ts', './pdf-merge.ts', '../lib/printout.ts', '../lib/find-browser.ts'])
+      hash.update(readFileSync(fileURLToPath(new URL(module, import.meta.url))));
+    for (const pkg of ['pdf-lib', 'playwright-core', 'qrcode']) hash.update(`${pkg}@${packageVersion(pkg)}`);
+    this.base = hash.digest('hex');
   }
   key(source: string): string {
     return createHash('sha256').update(this.base).update(source).digest('hex').slice(0, 32);
@@ -262,25 +273,49 @@ class PrintCache {
       return undefined;
     }
   }
-  /** Kept whole or not at all: each file is written aside and renamed into place, the PDF before the note that vouches for it. */
+  private readonly pending: { key: string; bytes: Uint8Array; pages: number }[] = [];
+  /** Noted now, kept by {@link commit} once the export has passed every check (a page that reached outside is never kept). */
   put(key: string, bytes: Uint8Array, pages: number): void {
+    this.pending.push({ key, bytes, pages });
+  }
+  /**
+   * Keeps what was printed, each file whole or not at all: written aside and renamed into place, the PDF before the note that
+   * vouches for it. A cache that cannot be written (a read-only folder, a full disk) costs the next build time, never this one.
+   */
+  commit(): void {
     if (!this.dir) return;
-    mkdirSync(this.dir, { recursive: true });
-    for (const [name, data] of [
-      [`${key}.pdf`, bytes],
-      [`${key}.json`, JSON.stringify({ pages })],
-    ] as const) {
-      const temporary = join(this.dir, `.${name}.${process.pid}`);
-      writeFileSync(temporary, data);
-      renameSync(temporary, join(this.dir, name));
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      for (const { key, bytes, pages } of this.pending)
+        for (const [name, data] of [
+          [`${key}.pdf`, bytes],
+          [`${key}.json`, JSON.stringify({ pages })],
+        ] as const) {
+          const temporary = join(this.dir, `.${name}.${process.pid}`);
+          writeFileSync(temporary, data);
+          renameSync(temporary, join(this.dir, name));
+        }
+    } catch {
+      // Not kept: the next build prints again.
     }
   }
 }
 
+/** The installed version of a package, from its package.json. */
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+const require = createRequire(import.meta.url);
+
 /** The identity of a browser build, without starting it: its executable's path, size and time. */
 function browserIdentity(executablePath: string): string {
-  const { size, mtimeMs } = statSync(executablePath);
-  return `${executablePath}:${size}:${Math.round(mtimeMs)}`;
+  const real = realpathSync(executablePath);
+  const { size, mtimeMs } = statSync(real);
+  return `${real}:${size}:${Math.round(mtimeMs)}`;
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
@@ -306,16 +341,21 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
   const open = () =>
     (session ??= (async () => {
       const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-      const context = await browser.newContext();
-      // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
-      const blocked: string[] = [];
-      await context.route('**/*', (route) => {
-        const url = route.request().url();
-        if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-        blocked.push(url);
-        return route.abort('blockedbyclient');
-      });
-      return { browser, context, blocked };
+      try {
+        const context = await browser.newContext();
+        // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
+        const blocked: string[] = [];
+        await context.route('**/*', (route) => {
+          const url = route.request().url();
+          if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+          blocked.push(url);
+          return route.abort('blockedbyclient');
+        });
+        return { browser, context, blocked };
+      } catch (error) {
+        await browser.close();
+        throw error;
+      }
     })());
   const newPage = async () => printMedia(await (await open()).context.newPage());
   let printed = 0;
@@ -432,6 +472,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       throw new Error(
         `PDF export: a protocol page asked for ${outside.length} address(es) outside the site, which were blocked: ${outside.slice(0, 5).join(', ')}`,
       );
+    cache.commit();
     return { files, totalMs: performance.now() - started, printed, launches: session ? 1 : 0 };
   } finally {
     if (session) await (await session.catch(() => undefined))?.browser.close();

@@ -13,7 +13,6 @@ import { join, relative } from 'node:path';
 import { MARKERS } from '../contract.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
 
-
 /**
  * Hashes of the generator's inline scripts, as CSP sources, read as text, byte for byte, as browsers hash them. Any other
  * executable inline script in the output is an error: it is not the generator's, so the policy must not trust it.
@@ -96,12 +95,12 @@ export function contentSecurityPolicy(scriptHashes: string[], { meta = false } =
  * A page with its own policy as a `<meta http-equiv>` right after its charset, its inline scripts by hash: a host that does
  * not read `_headers` (GitHub Pages, a plain file server) still serves every page under the policy.
  */
-export function withPagePolicy(html: string, path: string): string {
+export function withPagePolicy(html: string): string {
   const meta = `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy(pageScripts(html).hashes, { meta: true }))}">`;
   let placed = false;
   const out = html.replace(/<meta charset="?utf-8"?\s*\/?>/i, (charset) => ((placed = true), `${charset}${meta}`));
-  if (!placed) throw new Error(`${path}: no <meta charset="utf-8"> to put the security policy after.`);
-  return out;
+  // A page without a charset (a host's verification file, say) takes the policy at the start of its head, or goes as it is.
+  return placed ? out : html.replace(/<head\b[^>]*>/i, (head) => `${head}${meta}`);
 }
 
 /** The headers every response of the public site carries. */
@@ -120,7 +119,7 @@ export async function writeSecurityHeaders(siteDir: string): Promise<Record<stri
   for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
     const file = join(entry.parentPath, entry.name);
-    writeFileSync(file, withPagePolicy(readFileSync(file, 'utf8'), relative(siteDir, file)));
+    writeFileSync(file, withPagePolicy(readFileSync(file, 'utf8')));
   }
   const body = Object.entries(headers)
     .map(([name, value]) => `  ${name}: ${value}`)

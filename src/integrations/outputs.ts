@@ -20,13 +20,15 @@ export interface OutputsOptions {
 }
 
 const stepsProcess = fileURLToPath(new URL('../build/steps-process.ts', import.meta.url));
+/** The steps stop when Astro is gone (killed with the build script), instead of writing on into a folder about to go. */
+const endWithParent = new URL('../../scripts/lib/end-with-parent.ts', import.meta.url).href;
 
 /**
  * The steps' process, started when Astro's build starts so that Node and the steps' modules load while Astro renders; it waits
  * on its standard input for the built site's folder, and leaves quietly if the build ends without one.
  */
 function startSteps(contentDir: string, root: string, failureFile: string): { child: ChildProcess; closed: Promise<number | null> } {
-  const child = spawn(process.execPath, [stepsProcess, contentDir, root], {
+  const child = spawn(process.execPath, ['--import', endWithParent, stepsProcess, contentDir, root], {
     stdio: ['pipe', 'inherit', 'inherit'],
     env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile },
   });

@@ -177,10 +177,15 @@ export function boxBands(svg: Element): [number, number][] {
     const translate = /translate\(\s*[-\d.e]+[\s,]+([-\d.e]+)\s*\)/.exec(String(node.properties.transform ?? ''));
     const at = y + (translate ? Number(translate[1]) : 0);
     const classes = ([] as unknown[]).concat(node.properties.className ?? []).map(String);
-    const box = inBox || classes.includes('node') || classes.includes('edgeLabel');
+    const box = inBox || classes.includes('node') || classes.includes('edgeLabel') || classes.includes('cluster-label');
     if (box && node.tagName === 'rect') {
       const top = at + Number(node.properties.y ?? 0);
       bands.push([top, top + Number(node.properties.height ?? 0)]);
+    }
+    if (box && (node.tagName === 'circle' || node.tagName === 'ellipse')) {
+      const cy = at + Number(node.properties.cy ?? 0);
+      const r = Number(node.properties.r ?? node.properties.ry ?? 0);
+      bands.push([cy - r, cy + r]);
     }
     if (box && node.tagName === 'polygon') {
       const ys = String(node.properties.points ?? '')

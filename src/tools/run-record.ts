@@ -155,9 +155,12 @@ export function printRecord(record: RunRecord, steps: { id: string; title: strin
     record.events.map((e) => [stamp(e.at), eventText(e, stepTitle)]),
     'sheet',
   );
-  const printout = document.querySelector('.printout-check')?.cloneNode(true);
+  // The page's printout block and QR code are the current version's: a record of a run of an earlier version carries neither,
+  // so nothing on it vouches for a version that was not run.
+  const current = document.querySelector<HTMLElement>('[data-run]')?.dataset.fingerprint === record.protocol.fingerprint;
+  const printout = current ? document.querySelector('.printout-check')?.cloneNode(true) : undefined;
   // Every printed page of the record says what it is, with the protocol's version, fingerprint and QR code, as the run sheet does.
-  const qr = document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined;
+  const qr = current ? (document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined) : undefined;
   qr?.setAttribute('width', `${FOOTER_QR_MM}mm`);
   qr?.setAttribute('height', `${FOOTER_QR_MM}mm`);
   const margins = document.createElement('style');
