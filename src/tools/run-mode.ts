@@ -7,8 +7,7 @@
  */
 
 import { STORAGE } from '../contract.ts';
-import { FOOTER_QR_MM, pageFooterCss, pageOfCss } from '../lib/print-css.ts';
-import { addEvent, exportRecord, isRecord, keepRecord, newRecord, printRecord, renderKept, type RunRecord } from './run-record.ts';
+import { addEvent, exportRecord, isRecord, keepRecord, newRecord, printedFooter, printRecord, renderKept, type RunRecord } from './run-record.ts';
 import { textTable } from './text-table.ts';
 import { pageTranslator } from '../i18n/ui.ts';
 
@@ -338,16 +337,7 @@ function printRunSheet(article: HTMLElement, materials: HTMLElement[], steps: HT
   // the "Check a printout" page answers for) and the QR code of the same, the one the page prints at the top, drawn smaller.
   const fingerprint = document.querySelector<HTMLElement>('[data-run]')?.dataset.fingerprint;
   const versionLine = [t('protocols.versionLong', { version }), ...(fingerprint ? [t('protocols.fingerprint', { fingerprint })] : [])].join(' · ');
-  const qr = document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined;
-  qr?.setAttribute('width', `${FOOTER_QR_MM}mm`);
-  qr?.setAttribute('height', `${FOOTER_QR_MM}mm`);
-  const margins = document.createElement('style');
-  margins.textContent = pageFooterCss('run-sheet', {
-    lines: [title.textContent ?? '', versionLine],
-    pageOf: pageOfCss((vars) => t('pdf.page', vars)),
-    qrSvg: qr && new XMLSerializer().serializeToString(qr),
-    font: '8pt system-ui, sans-serif',
-  });
+  const margins = printedFooter('run-sheet', [title.textContent ?? '', versionLine], true);
   const printout = document.querySelector('.printout-check')?.cloneNode(true);
   sheet.append(margins, title, meta, ...(printout ? [printout] : []), fields, stuff, work, notesTitle, notes);
   document.body.append(sheet);

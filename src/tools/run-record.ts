@@ -112,6 +112,24 @@ function eventText(event: RunEvent, stepTitle: (id: string) => string): string {
 }
 
 /**
+ * The footer of every printed page of a named page (`@page name`): its lines, "page X of Y", and, with `qr`, the page's printout
+ * QR code drawn small beside them.
+ */
+export function printedFooter(page: string, lines: string[], qr: boolean): HTMLStyleElement {
+  const code = qr ? (document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined) : undefined;
+  code?.setAttribute('width', `${FOOTER_QR_MM}mm`);
+  code?.setAttribute('height', `${FOOTER_QR_MM}mm`);
+  const style = document.createElement('style');
+  style.textContent = pageFooterCss(page, {
+    lines,
+    pageOf: pageOfCss((vars) => t('pdf.page', vars)),
+    qrSvg: code && new XMLSerializer().serializeToString(code),
+    font: '8pt system-ui, sans-serif',
+  });
+  return style;
+}
+
+/**
  * Prints the record: the protocol with its version and fingerprint, who and when, the lots, each step with the time it was
  * done and its deviation, and the log. The page's printout block (its QR code) goes at the top.
  */
@@ -160,19 +178,14 @@ export function printRecord(record: RunRecord, steps: { id: string; title: strin
   const current = document.querySelector<HTMLElement>('[data-run]')?.dataset.fingerprint === record.protocol.fingerprint;
   const printout = current ? document.querySelector('.printout-check')?.cloneNode(true) : undefined;
   // Every printed page of the record says what it is, with the protocol's version, fingerprint and QR code, as the run sheet does.
-  const qr = current ? (document.querySelector('.printout-check svg')?.cloneNode(true) as SVGSVGElement | undefined) : undefined;
-  qr?.setAttribute('width', `${FOOTER_QR_MM}mm`);
-  qr?.setAttribute('height', `${FOOTER_QR_MM}mm`);
-  const margins = document.createElement('style');
-  margins.textContent = pageFooterCss('run-record', {
-    lines: [
+  const margins = printedFooter(
+    'run-record',
+    [
       title.textContent ?? '',
       [t('protocols.versionLong', { version: record.protocol.version }), t('protocols.fingerprint', { fingerprint: record.protocol.fingerprint })].join(' · '),
     ],
-    pageOf: pageOfCss((vars) => t('pdf.page', vars)),
-    qrSvg: qr && new XMLSerializer().serializeToString(qr),
-    font: '8pt system-ui, sans-serif',
-  });
+    current,
+  );
   section.append(margins, title, summary, times, ...(printout ? [printout] : []), lots, work, log);
   document.body.append(section);
   document.body.classList.add('print-run-record');

@@ -93,83 +93,77 @@ export function paperOf(size: { width: number; height: number }): string {
   return `${size.width.toFixed(1)} × ${size.height.toFixed(1)} pt`;
 }
 
+type PdfDoc = Awaited<ReturnType<typeof getDocument>['promise']>;
+type PdfPage = Awaited<ReturnType<PdfDoc['getPage']>>;
+
+/** Runs `each` on every page of a PDF read with pdf.js, in order, and returns what it gave. */
+async function perPage<T>(file: string, each: (page: PdfPage, n: number, doc: PdfDoc) => Promise<T>): Promise<T[]> {
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
+  try {
+    const out: T[] = [];
+    for (let n = 1; n <= doc.numPages; n++) out.push(await each(await doc.getPage(n), n, doc));
+    return out;
+  } finally {
+    await doc.destroy();
+  }
+}
+
+/** The pixels (RGBA) of a page rendered on white at `scale` (1 = 72 dpi), shifted up by `offsetY` device pixels, `width` × `height`. */
+async function pixels(doc: PdfDoc, page: PdfPage, scale: number, size?: { width: number; height: number; offsetY: number }) {
+  const viewport = page.getViewport({ scale, offsetY: size ? -size.offsetY : 0 });
+  const width = size?.width ?? viewport.width;
+  const height = size?.height ?? viewport.height;
+  const { canvas, context } = (doc.canvasFactory as { create(width: number, height: number): unknown }).create(width, height) as {
+    canvas: unknown;
+    context: {
+      fillStyle: string;
+      fillRect(x: number, y: number, w: number, h: number): void;
+      getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
+    };
+  };
+  context.fillStyle = '#fff';
+  context.fillRect(0, 0, width, height);
+  await page.render({ canvasContext: context as never, viewport, canvas: canvas as never }).promise;
+  return { data: context.getImageData(0, 0, width, height).data, width, height };
+}
+
 /**
  * The share of near-black pixels on each page, rendered by pdf.js at 36 dpi: a diagram that lost its styles prints its shapes
  * solid black, which this sees where the text cannot.
  */
-export async function darkShares(file: string): Promise<number[]> {
-  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
-  try {
-    const shares: number[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const viewport = page.getViewport({ scale: 0.5 });
-      const factory = doc.canvasFactory as { create(width: number, height: number): unknown };
-      const { canvas, context } = factory.create(viewport.width, viewport.height) as {
-        canvas: { width: number; height: number };
-        context: { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
-      };
-      await page.render({ canvasContext: context as never, viewport, canvas: canvas as never }).promise;
-      const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
-      let dark = 0;
-      for (let i = 0; i < data.length; i += 4) if (0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]! < 60) dark++;
-      shares.push(dark / (data.length / 4));
-    }
-    return shares;
-  } finally {
-    await doc.destroy();
-  }
+export function darkShares(file: string): Promise<number[]> {
+  return perPage(file, async (page, _n, doc) => {
+    const { data } = await pixels(doc, page, 0.5);
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) if (0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]! < 60) dark++;
+    return dark / (data.length / 4);
+  });
 }
 
 /**
- * What the QR code in each page's footer says (decoded with jsQR from the bottom strip of the page rendered by pdf.js at 288 dpi),
+ * What the QR code in each page's footer says (decoded with jsQR from the bottom-left of the page rendered by pdf.js at 288 dpi),
  * or '' where a page has none that reads.
  */
-export async function qrCodesPerPage(file: string): Promise<string[]> {
-  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
-  try {
-    const out: string[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      const page = await doc.getPage(n);
-      const scale = 4;
-      const strip = 100; // points from the foot of the page: the bottom margin and a little more
-      const full = page.getViewport({ scale });
-      const viewport = page.getViewport({ scale, offsetY: -(full.height - strip * scale) });
-      const width = Math.round(full.width / 3);
-      const height = strip * scale;
-      const factory = doc.canvasFactory as { create(width: number, height: number): unknown };
-      const { canvas, context } = factory.create(width, height) as {
-        canvas: { width: number; height: number };
-        context: {
-          fillStyle: string;
-          fillRect(x: number, y: number, w: number, h: number): void;
-          getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray };
-        };
-      };
-      context.fillStyle = '#fff';
-      context.fillRect(0, 0, width, height);
-      await page.render({ canvasContext: context as never, viewport, canvas: canvas as never }).promise;
-      const { data } = context.getImageData(0, 0, width, height);
-      out.push(jsQR(data, width, height)?.data ?? '');
-    }
-    return out;
-  } finally {
-    await doc.destroy();
-  }
+export function qrCodesPerPage(file: string): Promise<string[]> {
+  const scale = 4;
+  const strip = 100; // points from the foot of the page: the bottom margin and a little more
+  return perPage(file, async (page, _n, doc) => {
+    const full = page.getViewport({ scale });
+    const { data, width, height } = await pixels(doc, page, scale, {
+      width: Math.round(full.width / 3),
+      height: strip * scale,
+      offsetY: full.height - strip * scale,
+    });
+    return jsQR(data, width, height)?.data ?? '';
+  });
 }
 
 /** The size in points at which each piece of text containing `needle` is printed, with its page (1-based). */
 export async function textSizes(file: string, needle: string): Promise<{ page: number; pt: number }[]> {
-  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
-  try {
-    const out: { page: number; pt: number }[] = [];
-    for (let n = 1; n <= doc.numPages; n++) {
-      const content = await (await doc.getPage(n)).getTextContent({ disableNormalization: true });
-      for (const item of content.items)
-        if ('str' in item && item.str.includes(needle)) out.push({ page: n, pt: Math.hypot(item.transform[2] as number, item.transform[3] as number) });
-    }
-    return out;
-  } finally {
-    await doc.destroy();
-  }
+  const pages = await perPage(file, async (page, n) =>
+    (await page.getTextContent({ disableNormalization: true })).items
+      .filter((item) => 'str' in item && item.str.includes(needle))
+      .map((item) => ({ page: n, pt: Math.hypot((item as { transform: number[] }).transform[2]!, (item as { transform: number[] }).transform[3]!) })),
+  );
+  return pages.flat();
 }
