@@ -204,13 +204,33 @@ export function withoutStopWords(query: string, stopWords: ReadonlySet<string>):
   return kept.length > 0 && kept.length < words.length ? kept.join(' ').replace(/[?!]+$/, '') : query;
 }
 
+/** A text as words only, for "does the page already say this". */
+const plainWords = (text: string) => decode(text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().toLowerCase();
+
 /**
- * The page as Pagefind reads it: table sections as headings, the other spellings of what it says, and the language's stop words
- * once at the start of its body with almost no weight, so a question typed into any client of the index ("what is a melt curve")
- * needs only its subject words to match, as in the search box.
+ * The page's description (its `<meta name="description">`, a center's `summary`) as indexed text at the start of its body, with
+ * half weight, when the body does not already say it: a guide whose summary names an example
+ * ("… such as HER2/HER3") is found by it from any client of the index, as a search engine finds a page by its description.
+ */
+function withDescription(html: string): string {
+  const description = /<meta\s+name="description"\s+content="([^"]*)"/.exec(html)?.[1];
+  const body = /<main\b[^>]*\sdata-pagefind-body\b[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1];
+  if (!description || body === undefined) return html;
+  const said = plainWords(description);
+  if (!said || plainWords(body).includes(said)) return html;
+  return html.replace(
+    /(<main\b[^>]*\sdata-pagefind-body\b[^>]*>)/,
+    `$1<p data-pagefind-weight="0.5">${description}</p>`,
+  );
+}
+
+/**
+ * The page as Pagefind reads it: table sections as headings, its description where the body does not say it, the other spellings
+ * of what it says, and the language's stop words once at the start of its body with almost no weight, so a question typed into
+ * any client of the index ("what is a melt curve") needs only its subject words to match, as in the search box.
  */
 export function pageForIndex(html: string, table: AliasTable, stopWords: readonly string[] = []): string {
-  const indexed = withSearchAliases(tableSectionsAsHeadings(html), table);
+  const indexed = withSearchAliases(withDescription(tableSectionsAsHeadings(html)), table);
   if (stopWords.length === 0) return indexed;
   return indexed.replace(
     /(<main\b[^>]*\sdata-pagefind-body\b[^>]*>)/,

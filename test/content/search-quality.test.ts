@@ -2,9 +2,9 @@
  * Search quality on the default center, measured: every query of search-queries.ts through the site's search box in Chromium
  * and through Pagefind's raw API. Reports recall@3 (the expected page, and section where one is given, among the first three)
  * and the mean reciprocal rank (over the first eight) for both, by kind of query; fails below 95% recall@3 through the box or
- * 85% through the raw API. The raw API is held to 85%, not 90%: it requires every word of a query and corrects no spelling, so
- * the set's typos and the questions with a word that no page has ("how do I make cells …") stay out of its reach however the
- * index is written. SEARCH_QUALITY_RECORD=1 writes the figures to bench/search-quality.json for BENCHMARKS.md.
+ * 88% through the raw API. The raw API is held to 88%, not the 90% asked for: it requires every word of a query and corrects no
+ * spelling, so 4 typos and 4 questions with a word that no page has ("how do I make cells …") stay out of its reach however the
+ * index is written, and 61 of 69 (88.4%) is its ceiling on this set. SEARCH_QUALITY_RECORD=1 writes the figures to bench/search-quality.json for BENCHMARKS.md.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -76,7 +76,7 @@ describe(`search quality over ${SEARCH_CASES.length} researcher queries`, () => 
     expect(f.recallAt3, f.misses.join('\n')).toBeGreaterThanOrEqual(0.95);
   }, 240_000);
 
-  it("Pagefind's raw API, with no help from the box, does so for at least 85% of them", async () => {
+  it("Pagefind's raw API, with no help from the box, does so for at least 88% of them", async () => {
     const raw = await browser.newPage();
     await raw.goto(baseUrl + '/references/');
     const answers = await searchRaw(
@@ -86,7 +86,7 @@ describe(`search quality over ${SEARCH_CASES.length} researcher queries`, () => 
     await raw.close();
     const f = (measured.raw = figures(SEARCH_CASES.map((c, i) => placeOf(answers[i]!, c.page, c.section))));
     report('raw Pagefind API', f);
-    expect(f.recallAt3, f.misses.join('\n')).toBeGreaterThanOrEqual(0.85);
+    expect(f.recallAt3, f.misses.join('\n')).toBeGreaterThanOrEqual(0.88);
   }, 120_000);
 
   afterAll(() => {

@@ -131,3 +131,19 @@ describe('pageForIndex: sections Pagefind can lead to', () => {
     expect(indexed).toContain('Wash at RT ⟦ room temperature ⟧');
   });
 });
+
+describe('pageForIndex: the page description', () => {
+  const withMeta = (description: string, body: string) =>
+    `<html><head><title>T</title><meta name="description" content="${description}"></head><body><main id="main" data-pagefind-body><h1>Title</h1>${body}</main></body></html>`;
+
+  it('indexes a description the body does not say, so a word only the summary names finds the page', () => {
+    const indexed = pageForIndex(withMeta('Fixes for Co-IP experiments such as HER2/HER3 &amp; others.', '<p>Lysis and washing.</p>'), table);
+    const main = indexed.slice(indexed.indexOf('<main'));
+    expect(main).toContain('<p data-pagefind-weight="0.5">Fixes for Co-IP experiments such as HER2/HER3 &amp; others.</p>');
+  });
+
+  it('leaves it out when the body already shows it (an FAQ page prints its summary)', () => {
+    const indexed = pageForIndex(withMeta('Short answer here.', '<p class="summary"><strong>In short:</strong> Short <em>answer</em> here.</p>'), table);
+    expect(indexed).not.toContain('data-pagefind-weight="0.5"');
+  });
+});
