@@ -210,7 +210,7 @@ const plainWords = (text: string) => decode(text.replace(/<[^>]*>/g, ' ')).repla
 /**
  * The page's description (its `<meta name="description">`, a center's `summary`) as indexed text at the start of its body, with
  * half weight, when the body does not already say it: a guide whose summary names an example
- * ("… such as HER2/HER3") is found by it from any client of the index, as a search engine finds a page by its description.
+ * ("… such as A/B") is found by it from any client of the index, as a search engine finds a page by its description.
  */
 function withDescription(html: string): string {
   const description = /<meta\s+name="description"\s+content="([^"]*)"/.exec(html)?.[1];
