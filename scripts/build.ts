@@ -11,7 +11,7 @@
 // Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -28,6 +28,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
 const { contentDir } = contentArg(process.argv.slice(2), root);
 const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
+/**
+ * Where Astro writes, the same folder for every build of this output: Astro keeps its content store (each body's rendered HTML)
+ * only while its settings are unchanged, the output folder among them. Builds take turns with Astro (astroTurn), and each moves
+ * this folder to its own staging folder before giving the turn back.
+ */
+const astroOut = join(dirname(outDir), `.astro-staging-${basename(outDir)}`);
 /** Where the outputs integration writes why a step failed (src/integrations/outputs.ts), for one clear line here. */
 const stepFailure = `${staging}.failure`;
 
@@ -60,11 +66,13 @@ let astroDone: () => void = () => undefined;
 async function astroBuild(): Promise<void> {
   astroDone = await astroTurn(root, () => checksFailed);
   if (checksFailed) return astroDone();
+  // Left by a build that was killed while it held the turn.
+  rmSync(astroOut, { recursive: true, force: true });
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
     const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, '--import', endWithParent, astroCli, 'build'], {
       cwd: root,
-      env: { ...process.env, SITE_OUT_DIR: staging, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' },
+      env: { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     }));
     let sawError = false;
@@ -73,7 +81,7 @@ async function astroBuild(): Promise<void> {
       const text = chunk.toString();
       if (/\[ERROR\]/.test(text)) sawError = true;
       // The content layer warns, and builds on, when it drops an entry (a duplicate id, say): lost content is an error here.
-      contentWarning ??= /^.*\[WARN\] \[(?:glob-loader|file-loader|content)\].*$/m.exec(text)?.[0];
+      contentWarning ??= /^.*\[WARN\] \[(?:glob-loader|file-loader|mdx-html|content)\].*$/m.exec(text)?.[0];
       if (heldOutput) heldOutput.push({ text, sink });
       else if (!checksFailed) sink.write(text);
     };
@@ -81,7 +89,13 @@ async function astroBuild(): Promise<void> {
     child.stderr.on('data', (c: Buffer) => watch(c, process.stderr));
     child.on('error', fail);
     child.on('close', (code) => {
-      astroDone();
+      // The output becomes this build's own before another build may start Astro.
+      try {
+        if (code === 0 && existsSync(astroOut)) renameSync(astroOut, staging);
+        else rmSync(astroOut, { recursive: true, force: true });
+      } finally {
+        astroDone();
+      }
       if (code !== 0 && existsSync(stepFailure)) fail(new Error(readFileSync(stepFailure, 'utf8')));
       else if (code !== 0) fail(new Error(`astro build failed (exit code ${code}); see the messages above.`));
       else if (sawError) fail(new Error('astro build logged [ERROR] (see above) although it exited 0; treating the build as failed.'));

@@ -4,6 +4,7 @@ import type { AstroIntegration } from 'astro';
 import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
 import { renderMissing, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
 import { contentMermaidBlocks } from '../markdown/diagram-sources.ts';
+import { diagramCacheKey } from '../markdown/diagram-cache.ts';
 import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer.ts';
 
 /** Options of {@link diagrams}. */
@@ -24,13 +25,17 @@ export interface DiagramsOptions {
 export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
   let checked: Promise<RenderFailure[]> = Promise.resolve([]);
   let done: Promise<unknown> = Promise.resolve();
+  /** The cache keys of the content's diagrams, as the build found them when it started. */
+  let inContent = new Set<string>();
   return {
     name: 'diagrams',
     hooks: {
       // Started with the build, so the browser works while Astro syncs the content and collects its pages.
       'astro:config:setup': ({ command, logger }) => {
         if (command !== 'build') return;
-        const early = renderMissing(contentMermaidBlocks(contentDir), cacheDir);
+        const blocks = contentMermaidBlocks(contentDir);
+        inContent = new Set(blocks.map((b) => diagramCacheKey(b.code)));
+        const early = renderMissing(blocks, cacheDir);
         // The plugin renders, or reports, whatever did not come back.
         const fallBack = (error: unknown) => {
           logger.warn(`rendering ahead failed (${error instanceof Error ? error.message : String(error)}); the pages render their own`);
@@ -58,14 +63,18 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
         await done;
         await closeMermaidRenderer();
         const launches = rendererStats.launches + workerStats.launches;
-        logger.info(`${diagramStats.rendered} rendered, ${diagramStats.fromCache} from cache, ${launches} browser launch${launches === 1 ? '' : 'es'}`);
+        // A body whose file and renderer are unchanged keeps its HTML from the last build (src/markdown/mdx-html.ts), diagrams included.
+        const kept = [...inContent].filter((key) => !diagramStats.used.has(key)).length;
+        logger.info(
+          `${diagramStats.rendered} rendered, ${diagramStats.fromCache} from cache, ${launches} browser launch${launches === 1 ? '' : 'es'}${kept ? `, ${kept} in pages kept from the last build` : ''}`,
+        );
         let files: string[] = [];
         try {
           files = readdirSync(cacheDir).filter((f) => f.endsWith('.json'));
         } catch {
           // No cache folder yet: nothing to report.
         }
-        const stale = files.filter((f) => !diagramStats.used.has(f.replace(/\.json$/, '')));
+        const stale = files.filter((f) => !diagramStats.used.has(f.replace(/\.json$/, '')) && !inContent.has(f.replace(/\.json$/, '')));
         if (stale.length > 0)
           logger.info(`${stale.length} cache entr${stale.length === 1 ? 'y is' : 'ies are'} no longer used in ${cacheDir}: ${stale.join(', ')}`);
       },

@@ -21,7 +21,7 @@ export interface SafetyProblem {
 export const ALLOWED_COMPONENTS: Readonly<Record<string, readonly string[]>> = {};
 
 /** The one expression content may write: reading a field of its own frontmatter, e.g. `{frontmatter.question}`; no call, no operator. */
-const FRONTMATTER_READ = /^\s*frontmatter(?:\.[A-Za-z_$][\w$]*|\[\d+\])+\s*$/;
+export const FRONTMATTER_READ = /^\s*frontmatter(?:\.[A-Za-z_$][\w$]*|\[\d+\])+\s*$/;
 
 /** HTML elements that run, embed or restyle code or other documents, or submit data. */
 const UNSAFE_ELEMENTS = new Set([

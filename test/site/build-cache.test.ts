@@ -16,8 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The fixture center as its build in the global setup left it (its diagram cache filled), but for one body that reads its own
-// frontmatter, which MDX allows: the build keeps that file's fields in its compiled module (src/markdown/blank-frontmatter.ts) while
-// it leaves them out of every other one.
+// frontmatter, which MDX allows (the content loader gives it the field's text, src/markdown/mdx-html.ts).
 const content = join(dir, 'content');
 cpSync(inject('fixtureContentDir'), content, { recursive: true });
 appendFileSync(join(content, 'faq/melt-curve.mdx'), '\nThis page answers: {frontmatter.question}\n');
@@ -91,4 +90,31 @@ it('a rebuild prints only the protocols whose pages changed: with nothing change
   const third = build(env(3));
   expect(third.status, third.stdout + third.stderr).toBe(0);
   expect(pdfLine(third.stdout)).toBe('3 protocol PDFs (1 printed, 2 from the print cache) and protocols.pdf, 1 browser launch');
+}, 180_000);
+
+it('a rebuild keeps the HTML of the bodies that did not change, and renders again what an edit or the interface words change', () => {
+  const center = join(dir, 'kept');
+  cpSync(inject('fixtureContentDir'), center, { recursive: true });
+  const env = { SITE_CONTENT_DIR: center, SITE_OUT_DIR: join(dir, 'kept-dist'), SITE_CACHE_DIR: join(dir, 'kept-cache'), SITE_PDF: 'skip' };
+  const page = (path: string) => readFileSync(join(dir, 'kept-dist', path, 'index.html'), 'utf8');
+  const first = build(env);
+  expect(first.status, first.stdout + first.stderr).toBe(0);
+  expect(first.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches\n/);
+
+  // One FAQ's text changes: the page shows the new text; the protocol with the diagram was not rendered again.
+  const faq = join(center, 'faq/melt-curve.mdx');
+  writeFileSync(faq, `${readFileSync(faq, 'utf8')}\nA sentence added between two builds.\n`);
+  const second = build(env);
+  expect(second.status, second.stdout + second.stderr).toBe(0);
+  expect(page('faq/melt-curve')).toContain('A sentence added between two builds.');
+  expect(second.stdout).toMatch(/\[diagrams\] 0 rendered, 0 from cache, 0 browser launches, 1 in pages kept from the last build/);
+  expect(second.stdout).not.toMatch(/no longer used/);
+
+  // The center's interface words change what a body's diagram says: every body is rendered again.
+  const site = join(center, 'site.yaml');
+  writeFileSync(site, `${readFileSync(site, 'utf8')}\nui:\n  diagram.enlarge: Show the diagram larger\n`);
+  const third = build(env);
+  expect(third.status, third.stdout + third.stderr).toBe(0);
+  expect(page('protocols/two-step-rt-qpcr')).toContain('Show the diagram larger');
+  expect(third.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches\n/);
 }, 180_000);
