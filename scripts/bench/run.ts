@@ -8,7 +8,7 @@
  * bench/analysis.md; exits non-zero when a budget is exceeded.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -40,7 +40,11 @@ export const BUDGETS = {
   cssGzip: 8 * 1024,
   layoutShift: 0,
   build1000Seconds: 20.6,
-  pdfSecondsEach: 0.5,
+  pdfSecondsEach: 0.3,
+  /** Against Starlight's cold build of the same content, in the same run. */
+  vsStarlight: 0.8,
+  /** A rebuild after editing one FAQ, against the cold build of the same size. */
+  warmEditFraction: 0.25,
   /** Marginal build time per protocol from 100 to 1000 at most this multiple of that from 10 to 100. */
   linearFactor: 2,
 };
@@ -66,6 +70,8 @@ interface Run {
   page: Record<'html' | 'js' | 'css', { raw: number; gzip: number }>;
   layoutShift: number;
   warm?: { wallSeconds: number; phases: Record<string, number>; diagrams: string };
+  /** The rebuild after one FAQ's text changed (caches kept, no PDFs). */
+  warmEdit?: { wallSeconds: number; phases: Record<string, number>; diagrams: string; file: string };
   /** Built after each cold build with Astro's cache emptied but the diagram renders kept, and without PDFs. */
   freshClone?: { runsSeconds: number[]; medianSeconds: number; peakMemoryMiB: number | null; diagrams: string };
   /** The Starlight reference, built cold after each of this size's cold builds. */
@@ -223,6 +229,12 @@ async function benchOne(n: number): Promise<Run> {
       console.log(`[bench] N=${n}: building warm…`);
       const warm = build(env);
       run.warm = { wallSeconds: warm.wall, phases: phases(warm.stdout), diagrams: /\[diagrams\] ([^\n]+)/.exec(warm.stdout)?.[1] ?? '' };
+      // One FAQ's text changes, as an author's edit would: the rebuild after it.
+      const faq = readdirSync(join(content, 'faq')).filter((f) => f.endsWith('.mdx')).sort()[0]!;
+      appendFileSync(join(content, 'faq', faq), '\nA sentence added by the benchmark between two builds.\n');
+      console.log(`[bench] N=${n}: building warm after editing faq/${faq}…`);
+      const edited = build(env);
+      run.warmEdit = { wallSeconds: edited.wall, phases: phases(edited.stdout), diagrams: /\[diagrams\] ([^\n]+)/.exec(edited.stdout)?.[1] ?? '', file: `faq/${faq}` };
     }
     console.log(`[bench] N=${n}: ${run.wallSeconds.toFixed(1)} s, ${run.pages} pages, peak ${run.peakMemoryMiB?.toFixed(0)} MiB`);
     return run;
@@ -303,6 +315,43 @@ if (r10 && r100 && r1000) {
     late <= BUDGETS.linearFactor * Math.max(early, 0.001),
   );
 }
+
+// Against the Starlight reference measured in the same run: time (cold, and as from a fresh clone with the diagram renders kept)
+// and peak memory.
+for (const r of runs) {
+  if (!r.starlight) continue;
+  const ratio = r.wallSeconds / r.starlight.medianSeconds;
+  check(
+    `Cold build, N=${r.n}, against Starlight's`,
+    `≤ ${BUDGETS.vsStarlight}×`,
+    `${r.wallSeconds.toFixed(1)} s / ${r.starlight.medianSeconds.toFixed(1)} s = ${ratio.toFixed(2)}×`,
+    ratio <= BUDGETS.vsStarlight,
+  );
+  if (r.freshClone) {
+    const kept = r.freshClone.medianSeconds / r.starlight.medianSeconds;
+    check(
+      `Build with the diagram renders kept, N=${r.n}, against Starlight's cold build`,
+      `≤ ${BUDGETS.vsStarlight}×`,
+      `${r.freshClone.medianSeconds.toFixed(1)} s / ${r.starlight.medianSeconds.toFixed(1)} s = ${kept.toFixed(2)}×`,
+      kept <= BUDGETS.vsStarlight,
+    );
+  }
+  if (r.n === 1000 && r.peakMemoryMiB && r.starlight.peakMemoryMiB)
+    check(
+      `Peak memory, N=${r.n}, against Starlight's`,
+      '≤ 1×',
+      `${r.peakMemoryMiB.toFixed(0)} MiB / ${r.starlight.peakMemoryMiB.toFixed(0)} MiB = ${(r.peakMemoryMiB / r.starlight.peakMemoryMiB).toFixed(2)}×`,
+      r.peakMemoryMiB <= r.starlight.peakMemoryMiB,
+    );
+}
+for (const r of runs.filter((r) => r.warmEdit))
+  check(
+    `Rebuild after editing one FAQ, N=${r.n}, against the cold build`,
+    `≤ ${BUDGETS.warmEditFraction}×`,
+    `${r.warmEdit!.wallSeconds.toFixed(1)} s / ${r.wallSeconds.toFixed(1)} s = ${(r.warmEdit!.wallSeconds / r.wallSeconds).toFixed(2)}×`,
+    r.warmEdit!.wallSeconds <= BUDGETS.warmEditFraction * r.wallSeconds,
+  );
+for (const [name, limit, value, ok] of budgetRows) console.log(`[bench] ${ok ? 'met ' : 'MISS'} ${name}: ${value} (budget ${limit})`);
 
 const starlightMeasured = saved ? saved.starlight === STARLIGHT_MEASURED : Boolean(starlightDir);
 const versions = saved?.versions ?? Object.fromEntries(
@@ -441,7 +490,10 @@ ${runs
   .filter((r) => r.warm)
   .map(
     (r) =>
-      `\nWarm rebuild, N=${r.n} (same content, caches kept, no PDFs): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.`,
+      `\nWarm rebuild, N=${r.n} (same content, caches kept, no PDFs): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.` +
+      (r.warmEdit
+        ? `\n\nRebuild after editing one FAQ (${r.warmEdit.file}), N=${r.n}: ${r.warmEdit.wallSeconds.toFixed(1)} s, ${(r.warmEdit.wallSeconds / r.wallSeconds).toFixed(2)}× the cold build; ${phaseNames.map((p) => `${p} ${r.warmEdit!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warmEdit.diagrams}.`
+        : ''),
   )
   .join('\n')}
 
