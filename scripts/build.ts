@@ -33,7 +33,7 @@ const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir
  * only while its settings are unchanged, the output folder among them. Builds take turns with Astro (astroTurn), and each moves
  * this folder to its own staging folder before giving the turn back.
  */
-const astroOut = join(dirname(outDir), `.astro-staging-${basename(outDir)}`);
+const astroOut = join(dirname(outDir), `.astro.staging-${basename(outDir)}`);
 /** Where the outputs integration writes why a step failed (src/integrations/outputs.ts), for one clear line here. */
 const stepFailure = `${staging}.failure`;
 

@@ -43,6 +43,8 @@ export const BUDGETS = {
   pdfSecondsEach: 0.3,
   /** Against Starlight's cold build of the same content, in the same run. */
   vsStarlight: 0.8,
+  /** At 10,000 protocols and more, where Starlight's sidebar on every page makes each page slower to render. */
+  vsStarlightLarge: 0.2,
   /** A rebuild after editing one FAQ, against the cold build of the same size. */
   warmEditFraction: 0.25,
   /** Marginal build time per protocol from 100 to 1000 at most this multiple of that from 10 to 100. */
@@ -321,22 +323,23 @@ if (r10 && r100 && r1000) {
 for (const r of runs) {
   if (!r.starlight) continue;
   const ratio = r.wallSeconds / r.starlight.medianSeconds;
+  const limit = r.n >= 10_000 ? BUDGETS.vsStarlightLarge : BUDGETS.vsStarlight;
   check(
     `Cold build, N=${r.n}, against Starlight's`,
-    `≤ ${BUDGETS.vsStarlight}×`,
+    `≤ ${limit}×`,
     `${r.wallSeconds.toFixed(1)} s / ${r.starlight.medianSeconds.toFixed(1)} s = ${ratio.toFixed(2)}×`,
-    ratio <= BUDGETS.vsStarlight,
+    ratio <= limit,
   );
   if (r.freshClone) {
     const kept = r.freshClone.medianSeconds / r.starlight.medianSeconds;
     check(
       `Build with the diagram renders kept, N=${r.n}, against Starlight's cold build`,
-      `≤ ${BUDGETS.vsStarlight}×`,
+      `≤ ${limit}×`,
       `${r.freshClone.medianSeconds.toFixed(1)} s / ${r.starlight.medianSeconds.toFixed(1)} s = ${kept.toFixed(2)}×`,
-      kept <= BUDGETS.vsStarlight,
+      kept <= limit,
     );
   }
-  if (r.n === 1000 && r.peakMemoryMiB && r.starlight.peakMemoryMiB)
+  if ((r.n === 1000 || r.n >= 10_000) && r.peakMemoryMiB && r.starlight.peakMemoryMiB)
     check(
       `Peak memory, N=${r.n}, against Starlight's`,
       '≤ 1×',
