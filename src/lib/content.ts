@@ -36,6 +36,8 @@ export interface Site {
   referenceById: ReadonlyMap<string, Reference>;
   /** Reference id → every place citing it, in site order. */
   citedFrom: ReadonlyMap<string, CitingPlace[]>;
+  /** The in-page addresses (`#cite-…`) where one page cites a reference, in order, without repeats: its reference list's back links. */
+  citedOn: (page: string, id: string) => readonly string[];
   siteText: (id: 'overview' | 'how-to-cite' | 'disclaimer') => SiteTextEntry;
   /** The optional intro of a section's index page (`site/<section>.mdx`), if the center has one. */
   intro: (section: SectionIntro) => SiteTextEntry | undefined;
@@ -146,6 +148,7 @@ async function build(): Promise<Site> {
     references,
     referenceById,
     citedFrom,
+    citedOn: (page, id) => citedOnPage(citedFrom).get(page)?.get(id) ?? [],
     siteText: (id) => {
       const entry = textById.get(id);
       if (!entry) throw new Error(`site/${id}.mdx is missing from the content folder: every center needs it.`);
@@ -153,6 +156,26 @@ async function build(): Promise<Site> {
     },
     intro: (section) => textById.get(section),
   };
+}
+
+/** citedFrom by page: page path → reference id → its in-page addresses. Built once, so a page's list does not scan every citation of the site. */
+const byPage = new WeakMap<ReadonlyMap<string, CitingPlace[]>, Map<string, Map<string, string[]>>>();
+function citedOnPage(citedFrom: ReadonlyMap<string, CitingPlace[]>): Map<string, Map<string, string[]>> {
+  let pages = byPage.get(citedFrom);
+  if (pages) return pages;
+  pages = new Map();
+  for (const [id, places] of citedFrom)
+    for (const { href } of places) {
+      const at = href.indexOf('#');
+      if (at < 0) continue;
+      const page = pages.get(href.slice(0, at)) ?? new Map<string, string[]>();
+      pages.set(href.slice(0, at), page);
+      const hashes = page.get(id) ?? [];
+      page.set(id, hashes);
+      if (!hashes.includes(href.slice(at))) hashes.push(href.slice(at));
+    }
+  byPage.set(citedFrom, pages);
+  return pages;
 }
 
 /** The references a page cites, by number, from its typed fields and its MDX body. */

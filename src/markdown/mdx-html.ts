@@ -15,7 +15,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isUnifiedProcessor, parseFrontmatter, rehypeHeadingIds, rehypeShiki } from '@astrojs/markdown-remark';
+import { isUnifiedProcessor, rehypeHeadingIds, rehypeShiki } from '@astrojs/markdown-remark';
 import type { AstroConfig } from 'astro';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { h } from 'hastscript';
@@ -88,6 +88,18 @@ const remarkMdxToMarkdown: Plugin<[], Root> = () => (tree, file) => {
   });
 };
 
+/** YAML frontmatter at the very start of a file (after an optional byte-order mark), fences included. */
+const FRONTMATTER = /^\uFEFF?---[ \t]*\r?\n(?:[\s\S]*?\r?\n)?---[ \t]*(?=\r?\n|$)/;
+
+/**
+ * The file with its frontmatter as empty lines, so the body keeps its line numbers. The fields were parsed once already (Astro's
+ * entry type, then the schema); this does not parse the YAML again.
+ */
+export function withoutFrontmatter(contents: string): string {
+  const found = FRONTMATTER.exec(contents);
+  return found ? found[0].replace(/[^\n]/g, '') + contents.slice(found[0].length) : contents;
+}
+
 /** A body's HTML and what the page needs from it. */
 export interface RenderedBody {
   html: string;
@@ -124,8 +136,7 @@ export function mdxHtmlRenderer(config: Pick<AstroConfig, 'markdown'>) {
     .use(rehypeHeadingIds)
     .use(rehypeStringify);
   return async (path: string, contents: string, frontmatter: Record<string, unknown>): Promise<RenderedBody> => {
-    // The frontmatter as blank lines: the body keeps its line numbers.
-    const { content } = parseFrontmatter(contents, { frontmatter: 'empty-with-lines' });
+    const content = withoutFrontmatter(contents);
     const file = new VFile({ value: content, path, data: { astro: { frontmatter } } });
     const tree = processor.parse(file);
     const html = processor.stringify((await processor.run(tree, file)) as never, file);

@@ -5,7 +5,7 @@
 import { markdownConfigDefaults, unified } from '@astrojs/markdown-remark';
 import { describe, expect, it } from 'vitest';
 import { contentPlugins } from '../../../src/markdown/content-plugins';
-import { computeRendererKey, mdxHtmlRenderer } from '../../../src/markdown/mdx-html';
+import { computeRendererKey, mdxHtmlRenderer, withoutFrontmatter } from '../../../src/markdown/mdx-html';
 import { loadSiteConfig } from '../../../src/lib/site-config';
 
 const contentDir = 'test/fixtures/centers/qpcr';
@@ -63,5 +63,14 @@ describe('MDX bodies rendered to HTML by the content loader', () => {
     expect(computeRendererKey(process.cwd(), 'src', [refs])).toBe(before);
     writeFileSync(refs, '- id: b\n');
     expect(computeRendererKey(process.cwd(), 'src', [refs])).not.toBe(before);
+  });
+});
+
+describe('withoutFrontmatter', () => {
+  it('empties the frontmatter line by line and leaves the body as written', () => {
+    expect(withoutFrontmatter('---\ntitle: A\nlist:\n  - b\n---\n\nBody --- text\n---\n')).toBe('\n\n\n\n\n\nBody --- text\n---\n');
+    expect(withoutFrontmatter('\uFEFF---\r\ntitle: A\r\n---\r\nBody')).toBe('\n\n\r\nBody');
+    expect(withoutFrontmatter('---\n---\nBody')).toBe('\n\nBody');
+    expect(withoutFrontmatter('No frontmatter\n---\n')).toBe('No frontmatter\n---\n');
   });
 });
