@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { crc32, deflateRaw } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { formatSize } from './format-size.ts';
 import { relativizeCss, relativizeHtml } from './relative-links.ts';
@@ -92,6 +93,8 @@ function pagefindPack(siteDir: string): string {
   return `window.${GLOBALS.pagefindPack}=${JSON.stringify(files)};\n`;
 }
 
+const deflate = promisify(deflateRaw);
+
 /** Writes `downloads/<name>.zip` and returns what it holds. */
 export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, publicUrl, buildDate, searchReady, say = translator() }: BundleOptions): Promise<BundleReport> {
   const version = contentVersion(contentDir);
@@ -111,7 +114,10 @@ export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, pu
   const mtime = new Date(`${buildDate}T00:00:00`);
   let files = 0;
   let unzippedBytes = 0;
-  const add = (path: string, data: Uint8Array) => {
+  // Compression runs on libuv's threads, beside the page rewriting here and the search indexing in its own process; a few files
+  // at a time keep the memory flat. fflate writes the entries in the order they were added, whichever finishes first.
+  const compressing = new Set<Promise<void>>();
+  const add = async (path: string, data: Uint8Array) => {
     const name = `${bundle}/${path}`;
     if (/\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path)) {
       // Already compressed: stored as they are.
@@ -123,25 +129,32 @@ export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, pu
       // Deflated by Node's zlib, about three times quicker than fflate's own deflate at the same level.
       const entry: ZipInputFile = { filename: name, size: data.length, crc: crc32(data), compression: 8, mtime };
       zip.add(entry);
-      entry.ondata!(null, deflateRawSync(data, { level: 6 }), true);
+      const job = deflate(data, { level: 6 }).then(
+        (compressed) => entry.ondata!(null, compressed, true),
+        (error: Error) => void (zipFailure ??= error),
+      );
+      compressing.add(job);
+      void job.finally(() => compressing.delete(job));
+      if (compressing.size >= 8) await Promise.race(compressing);
     }
     files++;
     unzippedBytes += data.length;
   };
-  const addFiles = (filter: (path: string) => boolean) => {
+  const addFiles = async (filter: (path: string) => boolean) => {
     for (const path of listFiles(siteDir).filter(filter)) {
       const data = readFileSync(join(siteDir, path));
-      if (path.endsWith('.html')) add(path, Buffer.from(offlinePage(data.toString('utf8'), path, banner)));
-      else if (path.endsWith('.css')) add(path, Buffer.from(relativizeCss(data.toString('utf8'), path)));
-      else add(path, data);
+      if (path.endsWith('.html')) await add(path, Buffer.from(offlinePage(data.toString('utf8'), path, banner)));
+      else if (path.endsWith('.css')) await add(path, Buffer.from(relativizeCss(data.toString('utf8'), path)));
+      else await add(path, data);
     }
   };
   // The zip does not hold itself; Pagefind's files travel in search/pagefind-pack.js instead.
   const isSearch = (path: string) => path.startsWith('search/') || path.startsWith('pagefind/');
-  addFiles((path) => !path.startsWith('downloads/') && !isSearch(path));
+  await addFiles((path) => !path.startsWith('downloads/') && !isSearch(path));
   await searchReady;
-  addFiles((path) => path.startsWith('search/'));
-  add(SEARCH_FILES.pagefindPack, Buffer.from(pagefindPack(siteDir)));
+  await addFiles((path) => path.startsWith('search/'));
+  await add(SEARCH_FILES.pagefindPack, Buffer.from(pagefindPack(siteDir)));
+  await Promise.all(compressing);
 
   zip.end();
   if (zipFailure) throw zipFailure;
