@@ -19,6 +19,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CHROMIUM_ARGS, findBrowser } from '../../src/lib/find-browser.ts';
 import { measureNode } from './measure.ts';
+import { devReloadSeconds } from './dev-reload.ts';
 import { buildStarlight, installStarlight, type StarlightBuild } from './starlight.ts';
 import { writeSyntheticProtocols } from './synthetic.ts';
 
@@ -74,6 +75,8 @@ interface Run {
   warm?: { wallSeconds: number; phases: Record<string, number>; diagrams: string };
   /** The rebuild after one FAQ's text changed (caches kept, no PDFs). */
   warmEdit?: { wallSeconds: number; phases: Record<string, number>; diagrams: string; file: string };
+  /** `npm run dev`: seconds from saving an edit to a protocol to the open page showing it, per edit. */
+  devReload?: number[] | string;
   /** Built after each cold build with Astro's cache emptied but the diagram renders kept, and without PDFs. */
   freshClone?: { runsSeconds: number[]; medianSeconds: number; peakMemoryMiB: number | null; diagrams: string };
   /** The Starlight reference, built cold after each of this size's cold builds. */
@@ -236,6 +239,8 @@ async function benchOne(n: number): Promise<Run> {
       appendFileSync(join(content, 'faq', faq), '\nA sentence added by the benchmark between two builds.\n');
       console.log(`[bench] N=${n}: building warm after editing faq/${faq}…`);
       const edited = build(env);
+      console.log(`[bench] N=${n}: npm run dev, editing a protocol…`);
+      run.devReload = await devReloadSeconds(root, content, 'synthetic-0001').catch((error: Error) => `not measured: ${error.message.split('\n')[0]}`);
       run.warmEdit = { wallSeconds: edited.wall, phases: phases(edited.stdout), diagrams: /\[diagrams\] ([^\n]+)/.exec(edited.stdout)?.[1] ?? '', file: `faq/${faq}` };
     }
     console.log(`[bench] N=${n}: ${run.wallSeconds.toFixed(1)} s, ${run.pages} pages, peak ${run.peakMemoryMiB?.toFixed(0)} MiB`);
@@ -496,6 +501,11 @@ ${runs
       `\nWarm rebuild, N=${r.n} (same content, caches kept, no PDFs): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.` +
       (r.warmEdit
         ? `\n\nRebuild after editing one FAQ (${r.warmEdit.file}), N=${r.n}: ${r.warmEdit.wallSeconds.toFixed(1)} s, ${(r.warmEdit.wallSeconds / r.wallSeconds).toFixed(2)}× the cold build; ${phaseNames.map((p) => `${p} ${r.warmEdit!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warmEdit.diagrams}.`
+        : '') +
+      (r.devReload
+        ? `\n\n\`npm run dev\`, N=${r.n}: from saving an edit to a protocol to the open page showing it, ${
+            typeof r.devReload === 'string' ? r.devReload : `${r.devReload.map((t) => t.toFixed(2)).join(', ')} s (three edits in a row, the server started and the page open)`
+          }.`
         : ''),
   )
   .join('\n')}

@@ -1,0 +1,71 @@
+/**
+ * `npm run dev`: the time from saving an edit to a protocol to the browser showing it. Starts the dev server on a center, opens the
+ * protocol's page in Chromium, appends a sentence to the protocol's file and waits until the open page shows it (the dev server
+ * reloads the page itself); the time of each edit after the first page load, in seconds.
+ */
+import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, findBrowser } from '../../src/lib/find-browser.ts';
+
+/** A port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export async function devReloadSeconds(root: string, contentDir: string, protocol: string, edits = 3): Promise<number[]> {
+  const executablePath = findBrowser();
+  if (!executablePath) throw new Error('no Chromium for the dev-server measurement');
+  const port = await freePort();
+  const server = spawn(process.execPath, ['scripts/astro.ts', 'dev', '--port', String(port), '--host', '127.0.0.1'], {
+    cwd: root,
+    env: { ...process.env, SITE_CONTENT_DIR: contentDir, FORCE_COLOR: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the dev server did not start:\n${output}`)), 120_000);
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      const found = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(output);
+      if (found) {
+        clearTimeout(timer);
+        resolve(found[1]!);
+      }
+    };
+    server.stdout!.on('data', read);
+    server.stderr!.on('data', read);
+    server.on('exit', () => reject(new Error(`the dev server stopped:\n${output}`)));
+  });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}/protocols/${protocol}/`, { waitUntil: 'load', timeout: 120_000 });
+    const times: number[] = [];
+    for (let i = 1; i <= edits; i++) {
+      const marker = `Edited for the dev-server measurement, round ${i}.`;
+      const started = performance.now();
+      appendFileSync(join(contentDir, 'protocols', `${protocol}.mdx`), `\n${marker}\n`);
+      await page.waitForFunction((text) => document.body?.innerText.includes(text), marker, { timeout: 120_000, polling: 50 });
+      times.push((performance.now() - started) / 1000);
+    }
+    return times;
+  } finally {
+    await browser.close();
+    try {
+      process.kill(-server.pid!, 'SIGTERM');
+    } catch {
+      // Already gone.
+    }
+  }
+}
