@@ -15,10 +15,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isUnifiedProcessor, rehypeHeadingIds, rehypeShiki } from '@astrojs/markdown-remark';
+import { isUnifiedProcessor, rehypeHeadingIds, rehypeShiki, remarkCollectImages } from '@astrojs/markdown-remark';
 import type { AstroConfig } from 'astro';
 import { glob, type Loader, type LoaderContext } from 'astro/loaders';
 import { h } from 'hastscript';
+import type { Element, Root as HastRoot } from 'hast';
 import type { Nodes, Root } from 'mdast';
 import rehypeStringify from 'rehype-stringify';
 import remarkMdx from 'remark-mdx';
@@ -29,6 +30,7 @@ import { unified, type PluggableList, type Plugin } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { FRONTMATTER_READ } from './content-safety.ts';
+import { escapeHtml } from '../lib/escape-html.ts';
 
 /** What a content loader's render function is given by Astro's glob loader. */
 interface EntryToRender {
@@ -62,7 +64,27 @@ function frontmatterValue(frontmatter: Record<string, unknown>, expression: stri
     .filter((part) => part !== undefined && part !== '');
   let value: unknown = frontmatter;
   for (const key of path) value = value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? (value as Record<string, unknown>)[key] : undefined;
-  return value === undefined || value === null ? '' : String(value);
+  // As MDX prints them: a list's items one after the other.
+  return value === undefined || value === null ? '' : Array.isArray(value) ? value.join('') : String(value);
+}
+
+/**
+ * As MDX does (its remark-mark-and-unravel step): a paragraph that holds only HTML elements and expressions, with white space
+ * between them, is not a paragraph; its elements stand on their own (`<div>` on a line of its own is not wrapped in `<p>`).
+ */
+function unravel(tree: Root): void {
+  visit(tree, 'paragraph', (node, index, parent) => {
+    if (!parent || index === undefined) return;
+    const onlyElements =
+      node.children.some((c) => c.type === 'mdxJsxTextElement' || c.type === 'mdxTextExpression') &&
+      node.children.every((c) => c.type === 'mdxJsxTextElement' || c.type === 'mdxTextExpression' || (c.type === 'text' && /^\s*$/.test(c.value)));
+    if (!onlyElements) return;
+    const flow = node.children
+      .filter((c) => c.type !== 'text')
+      .map((c) => ({ ...c, type: c.type === 'mdxJsxTextElement' ? 'mdxJsxFlowElement' : 'mdxFlowExpression' }));
+    parent.children.splice(index, 1, ...(flow as never[]));
+    return index;
+  });
 }
 
 /**
@@ -71,6 +93,7 @@ function frontmatterValue(frontmatter: Record<string, unknown>, expression: stri
  */
 const remarkMdxToMarkdown: Plugin<[], Root> = () => (tree, file) => {
   const frontmatter = (file.data.astro as { frontmatter?: Record<string, unknown> } | undefined)?.frontmatter ?? {};
+  unravel(tree);
   visit(tree, (node: Nodes, index, parent) => {
     if (node.type === 'mdxFlowExpression' || node.type === 'mdxTextExpression') {
       if (!parent || index === undefined) return;
@@ -100,6 +123,34 @@ export function withoutFrontmatter(contents: string): string {
   return found ? found[0].replace(/[^\n]/g, '') + contents.slice(found[0].length) : contents;
 }
 
+/**
+ * As Astro's own Markdown pipeline does (its rehype-images step): an image of the body that remark-collect-images found (a file
+ * beside the entry, or an allowed remote one) is marked for Astro, which puts the optimised image in its place when the page
+ * renders.
+ */
+const rehypeImageReferences: Plugin<[], HastRoot> = () => (tree, file) => {
+  const astro = file.data.astro as { localImagePaths?: string[]; remoteImagePaths?: string[] } | undefined;
+  const local = astro?.localImagePaths ?? [];
+  const remote = astro?.remoteImagePaths ?? [];
+  if (local.length === 0 && remote.length === 0) return;
+  const seen = new Map<string, number>();
+  visit(tree, 'element', (node: Element) => {
+    if (node.tagName !== 'img' || typeof node.properties.src !== 'string') return;
+    const src = decodeURI(node.properties.src);
+    const isRemote = remote.includes(src);
+    if (!local.includes(src) && !isRemote) return;
+    const { className, htmlFor, ...rest } = node.properties;
+    const index = seen.get(node.properties.src) ?? 0;
+    seen.set(node.properties.src, index + 1);
+    const inferSize = isRemote && !('width' in rest && 'height' in rest) ? { inferSize: true } : {};
+    node.properties = {
+      ...(className !== undefined ? { className } : {}),
+      ...(htmlFor !== undefined ? { htmlFor } : {}),
+      __ASTRO_IMAGE_: JSON.stringify({ ...inferSize, ...rest, src, index }),
+    };
+  });
+};
+
 /** A body's HTML and what the page needs from it. */
 export interface RenderedBody {
   html: string;
@@ -120,7 +171,7 @@ export function configuredPlugins(config: Pick<AstroConfig, 'markdown'>): { rema
 }
 
 /** Renders one MDX body to HTML; `file` is the whole file as written, so positions in messages are the file's own. */
-export function mdxHtmlRenderer(config: Pick<AstroConfig, 'markdown'>) {
+export function mdxHtmlRenderer(config: Pick<AstroConfig, 'markdown'> & Partial<Pick<AstroConfig, 'image'>>) {
   const { remarkPlugins, rehypePlugins } = configuredPlugins(config);
   const highlight = config.markdown.syntaxHighlight;
   const shiki = highlight && (typeof highlight === 'string' ? highlight : highlight.type) === 'shiki';
@@ -130,9 +181,12 @@ export function mdxHtmlRenderer(config: Pick<AstroConfig, 'markdown'>) {
     .use(remarkSmartypants)
     .use(remarkPlugins)
     .use(remarkMdxToMarkdown)
+    // Astro's image settings: which remote images may be optimised.
+    .use(remarkCollectImages, config.image as Parameters<typeof remarkCollectImages>[0])
     .use(remarkRehype)
     .use(shiki ? [[rehypeShiki, config.markdown.shikiConfig, typeof highlight === 'object' ? highlight.excludeLangs : undefined]] : [])
     .use(rehypePlugins)
+    .use(rehypeImageReferences)
     .use(rehypeHeadingIds)
     .use(rehypeStringify);
   return async (path: string, contents: string, frontmatter: Record<string, unknown>): Promise<RenderedBody> => {
@@ -140,8 +194,9 @@ export function mdxHtmlRenderer(config: Pick<AstroConfig, 'markdown'>) {
     const file = new VFile({ value: content, path, data: { astro: { frontmatter } } });
     const tree = processor.parse(file);
     const html = processor.stringify((await processor.run(tree, file)) as never, file);
-    const astro = file.data.astro as { headings?: RenderedBody['metadata']['headings'] };
-    return { html: String(html), metadata: { headings: astro.headings ?? [], frontmatter, imagePaths: [] } };
+    const astro = file.data.astro as { headings?: RenderedBody['metadata']['headings']; localImagePaths?: string[]; remoteImagePaths?: string[] };
+    const imagePaths = [...(astro.localImagePaths ?? []), ...(astro.remoteImagePaths ?? [])];
+    return { html: String(html), metadata: { headings: astro.headings ?? [], frontmatter, imagePaths } };
   };
 }
 
@@ -177,7 +232,8 @@ function filesUnder(dir: string): string[] {
  */
 export function computeRendererKey(root: string, srcDir: string, dependsOn: readonly string[]): string {
   const hash = createHash('sha256');
-  for (const file of [...filesUnder(srcDir), ...dependsOn]) {
+  // The lockfile pins every package that parses, renders or highlights; astro.config.mjs chooses the plugins.
+  for (const file of [...filesUnder(srcDir), ...dependsOn, join(root, 'package-lock.json'), join(root, 'astro.config.mjs')]) {
     hash.update(file);
     try {
       hash.update(readFileSync(file));
@@ -220,6 +276,7 @@ export function mdxHtml(options: MdxHtmlOptions): Loader {
       // Astro's own duplicate-id rule compares with entries already stored; two new files with one id render at the same time,
       // before either is stored, so the ids rendered in this load are compared here.
       const rendered = new Map<string, string>();
+      const failed: string[] = [];
       const asHtml: EntryType = {
         getEntryInfo: mdx.getEntryInfo,
         getRenderFunction: async () => async (entry: EntryToRender) => {
@@ -236,7 +293,13 @@ export function mdxHtml(options: MdxHtmlOptions): Loader {
             return await render(path, await readFile(path, 'utf8'), entry.data);
           } catch (error) {
             const failure = bodyError(path, error);
+            // The dev server shows the problem on the page itself, until the file (or what it depends on) is fixed.
+            if (context.watcher) {
+              context.logger.error(failure.message);
+              return { html: `<div class="content-error" role="alert"><p><strong>This text could not be rendered.</strong></p><pre>${escapeHtml(failure.message)}</pre></div>`, metadata: { headings: [], frontmatter: entry.data, imagePaths: [] } };
+            }
             failures.push(failure);
+            failed.push(entry.id);
             throw failure;
           }
         },
@@ -248,6 +311,8 @@ export function mdxHtml(options: MdxHtmlOptions): Loader {
         entryTypes: new Map([...entryTypes, ['.mdx', asHtml]]),
       } as LoaderContext);
       if (failures.length > 0 && !context.watcher) {
+        // Astro's glob loader stores an entry whose render failed, without HTML: gone from the store, it is rendered next time.
+        for (const id of failed) context.store.delete(id);
         const failure = new Error(failures.map((f) => f.message).join('\n'));
         failure.stack = failure.message;
         throw failure;

@@ -213,15 +213,13 @@ const plainWords = (text: string) => decode(text.replace(/<[^>]*>/g, ' ')).repla
  * ("… such as A/B") is found by it from any client of the index, as a search engine finds a page by its description.
  */
 function withDescription(html: string): string {
-  const description = /<meta\s+name="description"\s+content="([^"]*)"/.exec(html)?.[1];
+  const attribute = /<meta\s+name="description"\s+content="([^"]*)"/.exec(html)?.[1];
   const body = /<main\b[^>]*\sdata-pagefind-body\b[^>]*>([\s\S]*?)<\/main>/.exec(html)?.[1];
-  if (!description || body === undefined) return html;
-  const said = plainWords(description);
-  if (!said || plainWords(body).includes(said)) return html;
-  return html.replace(
-    /(<main\b[^>]*\sdata-pagefind-body\b[^>]*>)/,
-    `$1<p data-pagefind-weight="0.5">${description}</p>`,
-  );
+  if (!attribute || body === undefined) return html;
+  // An attribute's text: its character references decoded, and nothing in it read as markup ("at <4 °C" stays text).
+  const description = decode(attribute).replace(/\s+/g, ' ').trim();
+  if (!description || plainWords(body).includes(description.toLowerCase())) return html;
+  return html.replace(/(<main\b[^>]*\sdata-pagefind-body\b[^>]*>)/, `$1<p data-pagefind-weight="0.5">${encode(description)}</p>`);
 }
 
 /**

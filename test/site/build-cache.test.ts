@@ -118,3 +118,16 @@ it('a rebuild keeps the HTML of the bodies that did not change, and renders agai
   expect(page('protocols/two-step-rt-qpcr')).toContain('Show the diagram larger');
   expect(third.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches\n/);
 }, 180_000);
+
+it('an image beside an entry is optimised by Astro and shown on its page, as CONTRIBUTING.md allows', () => {
+  const center = join(dir, 'image');
+  cpSync(inject('fixtureContentDir'), center, { recursive: true });
+  // A 1 × 1 PNG.
+  writeFileSync(join(center, 'faq/dot.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+  appendFileSync(join(center, 'faq/melt-curve.mdx'), '\n![A single dot](./dot.png)\n');
+  const result = build({ SITE_CONTENT_DIR: center, SITE_OUT_DIR: join(dir, 'image-dist'), SITE_CACHE_DIR: join(dir, 'image-cache'), SITE_PDF: 'skip' });
+  expect(result.status, result.stdout + result.stderr).toBe(0);
+  const img = /<img [^>]*alt="A single dot"[^>]*>/.exec(readFileSync(join(dir, 'image-dist/faq/melt-curve/index.html'), 'utf8'))?.[0];
+  expect(img).toMatch(/src="\/_astro\/dot\.[^"]+\.webp"/);
+  expect(img).toMatch(/width="1"/);
+}, 120_000);

@@ -40,6 +40,33 @@ describe('MDX bodies rendered to HTML by the content loader', () => {
     expect(metadata.headings).toEqual([{ depth: 2, slug: 'two-peaks', text: 'Two peaks' }]);
   });
 
+  it('leaves an HTML element on a line of its own unwrapped, as MDX does, and prints a list field as MDX does', async () => {
+    const body = [
+      '<div class="note">A note.</div>',
+      '',
+      '<details open>',
+      '<summary>More</summary>',
+      '',
+      'Hidden text.',
+      '',
+      '</details>',
+      '',
+      'Steps: {frontmatter.steps}',
+    ].join('\n');
+    const { html } = await render('content/faq/x.mdx', FRONTMATTER + body, { steps: ['a', 'b'] });
+    expect(html).toContain('<div class="note">A note.</div>');
+    expect(html).not.toMatch(/<p>\s*<(div|summary)/);
+    expect(html).toMatch(/<details open>\s*<summary>More<\/summary>\s*<p>Hidden text.<\/p>\s*<\/details>/);
+    expect(html).toContain('<p>Steps: ab</p>');
+  });
+
+  it('marks an image beside the entry for Astro to optimise, and tells the store which files it uses', async () => {
+    const { html, metadata } = await render('content/faq/x.mdx', `${FRONTMATTER}![A melt curve with one peak](./melt.png)`, {});
+    expect(metadata.imagePaths).toEqual(['./melt.png']);
+    expect(html).toMatch(/<img __ASTRO_IMAGE_="[^"]*&#x22;src&#x22;:&#x22;.\/melt.png&#x22;/);
+    expect(html).toContain('A melt curve with one peak');
+  });
+
   it('numbers a citation from the center’s references, as Astro’s own Markdown pipeline does', async () => {
     const { html } = await render('content/faq/x.mdx', `${FRONTMATTER}Efficiency should be 90–110% [@bustin-2009-miqe].`, {});
     expect(html).toMatch(/<sup class="cite">\[<a href="#ref-bustin-2009-miqe"[^>]*>\d+<\/a>\]<\/sup>/);

@@ -142,6 +142,13 @@ describe('pageForIndex: the page description', () => {
     expect(main).toContain('<p data-pagefind-weight="0.5">Fixes for Co-IP experiments such as HER2/HER3 &amp; others.</p>');
   });
 
+  it('keeps a description with < and > as text, and finds it said in a body that prints it escaped', () => {
+    const indexed = pageForIndex(withMeta('Store at <4 °C & use when x > 3', '<p>Lysis.</p>'), table);
+    expect(indexed).toContain('<p data-pagefind-weight="0.5">Store at &lt;4 °C &amp; use when x &gt; 3 ');
+    const said = pageForIndex(withMeta('Store at <4 °C when x > 3', '<p>Store at &lt;4 °C when x &gt; 3</p>'), table);
+    expect(said).not.toContain('data-pagefind-weight="0.5"');
+  });
+
   it('leaves it out when the body already shows it (an FAQ page prints its summary)', () => {
     const indexed = pageForIndex(withMeta('Short answer here.', '<p class="summary"><strong>In short:</strong> Short <em>answer</em> here.</p>'), table);
     expect(indexed).not.toContain('data-pagefind-weight="0.5"');
