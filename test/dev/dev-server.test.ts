@@ -3,7 +3,7 @@
  * is served from a copy, with its own Astro cache, on a port of its own.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -89,6 +89,24 @@ describe('astro dev', () => {
     await page.reload();
     await expect.poll(() => page.getByRole('checkbox', { name: 'Done: Check the RNA' }).isChecked(), { timeout: 10_000 }).toBe(true);
     await page.close();
+  });
+
+  it('shows an edit to a body, shows a body with an error as that error on its page, and recovers when it is fixed', { timeout: 120_000 }, async () => {
+    const content = join(dir, 'edited');
+    cpSync(inject('fixtureContentDir'), content, { recursive: true });
+    const base = await dev(content, 6000 + Math.floor(Math.random() * 900));
+    const file = join(content, 'faq/melt-curve.mdx');
+    const original = readFileSync(file, 'utf8');
+    const body = async () => (await fetch(`${base}/faq/melt-curve/`)).text();
+    expect(await body()).not.toContain('A sentence written while the server runs.');
+    writeFileSync(file, `${original}\nA sentence written while the server runs.\n`);
+    await expect.poll(body, { timeout: 20_000 }).toContain('A sentence written while the server runs.');
+    // An element never closed: the page says what is wrong and where, instead of showing an empty text.
+    writeFileSync(file, `${original}\nBroken <div class="x">never closed.\n`);
+    await expect.poll(body, { timeout: 20_000 }).toMatch(/role="alert"[\s\S]*melt-curve\.mdx:\d+:\d+ +Expected a closing tag/);
+    writeFileSync(file, original);
+    await expect.poll(body, { timeout: 20_000 }).not.toContain('role="alert"');
+    expect(await body()).toContain('<div class="prose"><p>');
   });
 
   it('runs the dose–response calculator', { timeout: 120_000 }, async () => {
