@@ -95,6 +95,9 @@ function build(env: NodeJS.ProcessEnv): { wall: number; peak: number | null; std
   return { wall: run.wall, peak: run.peak, stdout: run.stdout + run.stderr };
 }
 
+/** What the build's diagrams integration said it did. */
+const diagramsLine = (stdout: string) => /\[diagrams\] ([^\n]+)/.exec(stdout)?.[1] ?? '';
+
 function phases(stdout: string): Record<string, number> {
   // scripts/build.ts logs its own phases as "[build] name: 1.23 s"; Astro's logger prints the output steps' as
   // "12:00:00 [support-center:outputs] name: 1.23 s · what it did".
@@ -202,7 +205,7 @@ async function benchOne(n: number): Promise<Run> {
       coldRunsSeconds: colds.map((c) => Number(c.wall.toFixed(2))),
       peakMemoryMiB: peaks.length ? Math.max(...peaks) : null,
       phases: { ...phases(cold.stdout), 'pdf export': pdfPhase },
-      diagrams: /\[diagrams\] ([^\n]+)/.exec(cold.stdout)?.[1] ?? '',
+      diagrams: diagramsLine(cold.stdout),
       pdfs: pdfs.slice(0, 3),
       // The PDF phase over the protocols it printed (every PDF but the combined one, which is assembled from them).
       pdfSecondsEach: withPdfs ? pdfPhase / Math.max(1, pdfFiles(dist) - 1) : null,
@@ -218,7 +221,7 @@ async function benchOne(n: number): Promise<Run> {
       runsSeconds: cloneTimes.map((t) => Number(t.toFixed(2))),
       medianSeconds: [...cloneTimes].sort((a, b) => a - b)[Math.floor(cloneTimes.length / 2)]!,
       peakMemoryMiB: Math.max(0, ...clones.map((c) => c.peak ?? 0)) || null,
-      diagrams: /\[diagrams\] ([^\n]+)/.exec(clones[0]!.stdout)?.[1] ?? '',
+      diagrams: diagramsLine(clones[0]!.stdout),
     };
     if (references.length > 0) {
       const times = references.map((r) => r.wall);
@@ -233,7 +236,7 @@ async function benchOne(n: number): Promise<Run> {
     if (n === 100) {
       console.log(`[bench] N=${n}: building warm…`);
       const warm = build(env);
-      run.warm = { wallSeconds: warm.wall, phases: phases(warm.stdout), diagrams: /\[diagrams\] ([^\n]+)/.exec(warm.stdout)?.[1] ?? '' };
+      run.warm = { wallSeconds: warm.wall, phases: phases(warm.stdout), diagrams: diagramsLine(warm.stdout) };
       // One FAQ's text changes, as an author's edit would: the rebuild after it.
       const faq = readdirSync(join(content, 'faq')).filter((f) => f.endsWith('.mdx')).sort()[0]!;
       appendFileSync(join(content, 'faq', faq), '\nA sentence added by the benchmark between two builds.\n');
@@ -241,7 +244,7 @@ async function benchOne(n: number): Promise<Run> {
       const edited = build(env);
       console.log(`[bench] N=${n}: npm run dev, editing a protocol…`);
       run.devReload = await devReloadSeconds(root, content, 'synthetic-0001').catch((error: Error) => `not measured: ${error.message.split('\n')[0]}`);
-      run.warmEdit = { wallSeconds: edited.wall, phases: phases(edited.stdout), diagrams: /\[diagrams\] ([^\n]+)/.exec(edited.stdout)?.[1] ?? '', file: `faq/${faq}` };
+      run.warmEdit = { wallSeconds: edited.wall, phases: phases(edited.stdout), diagrams: diagramsLine(edited.stdout), file: `faq/${faq}` };
     }
     console.log(`[bench] N=${n}: ${run.wallSeconds.toFixed(1)} s, ${run.pages} pages, peak ${run.peakMemoryMiB?.toFixed(0)} MiB`);
     return run;

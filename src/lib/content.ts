@@ -78,6 +78,8 @@ async function build(): Promise<Site> {
   const referenceById = new Map(references.map((r) => [r.id, r]));
 
   const citedFrom = new Map<string, CitingPlace[]>(references.map((r) => [r.id, []]));
+  /** Built on first use (a page's reference list), from citedFrom once it is complete. */
+  let byPage: Map<string, Map<string, string[]>> | undefined;
   const cite = (file: string | undefined, field: string, ids: string[], place: CitingPlace) => {
     for (const id of ids) {
       const places = citedFrom.get(id);
@@ -148,7 +150,7 @@ async function build(): Promise<Site> {
     references,
     referenceById,
     citedFrom,
-    citedOn: (page, id) => citedOnPage(citedFrom).get(page)?.get(id) ?? [],
+    citedOn: (page, id) => (byPage ??= citationsByPage(citedFrom)).get(page)?.get(id) ?? [],
     siteText: (id) => {
       const entry = textById.get(id);
       if (!entry) throw new Error(`site/${id}.mdx is missing from the content folder: every center needs it.`);
@@ -158,12 +160,9 @@ async function build(): Promise<Site> {
   };
 }
 
-/** citedFrom by page: page path → reference id → its in-page addresses. Built once, so a page's list does not scan every citation of the site. */
-const byPage = new WeakMap<ReadonlyMap<string, CitingPlace[]>, Map<string, Map<string, string[]>>>();
-function citedOnPage(citedFrom: ReadonlyMap<string, CitingPlace[]>): Map<string, Map<string, string[]>> {
-  let pages = byPage.get(citedFrom);
-  if (pages) return pages;
-  pages = new Map();
+/** citedFrom by page: page path → reference id → its in-page addresses, so a page's list does not scan every citation of the site. */
+function citationsByPage(citedFrom: ReadonlyMap<string, CitingPlace[]>): Map<string, Map<string, string[]>> {
+  const pages = new Map<string, Map<string, string[]>>();
   for (const [id, places] of citedFrom)
     for (const { href } of places) {
       const at = href.indexOf('#');
@@ -174,7 +173,6 @@ function citedOnPage(citedFrom: ReadonlyMap<string, CitingPlace[]>): Map<string,
       page.set(id, hashes);
       if (!hashes.includes(href.slice(at))) hashes.push(href.slice(at));
     }
-  byPage.set(citedFrom, pages);
   return pages;
 }
 

@@ -1,11 +1,14 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadReferenceIndex } from '../../../src/lib/reference-index';
 
+const dir = mkdtempSync(join(tmpdir(), 'refs-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 function write(yaml: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'refs-')), 'references.yaml');
+  const file = join(mkdtempSync(join(dir, 'case-')), 'references.yaml');
   writeFileSync(file, yaml);
   return file;
 }

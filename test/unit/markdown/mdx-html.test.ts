@@ -80,7 +80,7 @@ describe('MDX bodies rendered to HTML by the content loader', () => {
   });
 
   it('gives the same key while nothing it depends on changes, and another when a file it depends on does', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(join(tmpdir(), 'renderer-key-'));
@@ -90,6 +90,7 @@ describe('MDX bodies rendered to HTML by the content loader', () => {
     expect(computeRendererKey(process.cwd(), 'src', [refs])).toBe(before);
     writeFileSync(refs, '- id: b\n');
     expect(computeRendererKey(process.cwd(), 'src', [refs])).not.toBe(before);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
 
