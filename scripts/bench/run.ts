@@ -471,7 +471,7 @@ ${[
   .join('\n')}
 ${quality.box.misses.length + quality.raw.misses.length > 0 ? `\nMissed: ${[...quality.box.misses.map((m) => `box: ${m}`), ...quality.raw.misses.map((m) => `raw: ${m}`)].join('; ')}.\n` : ''}`
   : '';
-const phaseNames = ['content checks', 'astro', 'pdf export', 'pdf links', 'search index', 'offline bundle', 'link check', 'security headers'];
+const phaseNames = ['content checks', 'astro', 'pdf export', 'pages', 'search index', 'offline bundle', 'link check', 'security headers'];
 const md = `# Benchmarks
 
 Written by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures in \`bench/results.json\`.

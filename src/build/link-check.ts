@@ -2,6 +2,9 @@
  * Post-build link check over the whole output: every link, asset, anchor,
  * PDF, CSV and download of every page, for the public site (root-absolute
  * links) and for the offline bundle (relative links to files).
+ *
+ * Two halves, so the build reads each page once: `readPageLinks` takes what a page points at and the ids it holds while the
+ * page is in memory anyway (src/build/page-pass.ts), and `resolveLinks` checks them once every file is written.
  */
 import { posix } from 'node:path';
 import { URL_ATTRIBUTES } from '../contract.ts';
@@ -26,34 +29,38 @@ function decode(text: string): string {
     .replace(/&#39;/g, "'");
 }
 
+/** What one page points at (its URLs within the site, in order) and the ids a link may name. */
+export interface PageLinks {
+  urls: string[];
+  ids: Set<string>;
+}
+
 /** What the check found: broken links as "page: url (reason)", and how many links it followed. */
 export interface LinkReport {
   broken: string[];
   checked: number;
 }
 
-/** Checks every link of every page in `files`. */
-export function checkLinks(files: SiteFiles, mode: 'site' | 'bundle'): LinkReport {
+/** The links of one page that stay within the site, and its ids. */
+export function readPageLinks(html: string): PageLinks {
+  const urls: string[] = [];
+  for (const [, tag, attributes] of html.matchAll(TAG)) {
+    if (tag === 'link' && /\srel="[^"]*\b(canonical|alternate)\b/.test(attributes!)) continue;
+    const found = ATTRIBUTE.exec(attributes!);
+    if (!found) continue;
+    const url = decode(found[2]!);
+    if (/^(https?:|mailto:|data:|blob:|javascript:)/i.test(url)) continue;
+    urls.push(url);
+  }
+  return { urls, ids: new Set([...html.matchAll(ID)].map((m) => decode(m[1]!))) };
+}
+
+/** Checks the links of `pages` against the files that exist (`exists`, by site path) and the ids of the pages. */
+export function resolveLinks(pages: ReadonlyMap<string, PageLinks>, exists: (path: string) => boolean, mode: 'site' | 'bundle'): LinkReport {
   const broken: string[] = [];
   let checked = 0;
-  const ids = new Map<string, Set<string>>();
-  const text = (path: string) => Buffer.from(files.get(path)!).toString('utf8');
-  const idsOf = (path: string) => {
-    let set = ids.get(path);
-    if (!set) {
-      set = new Set([...text(path).matchAll(ID)].map((m) => decode(m[1]!)));
-      ids.set(path, set);
-    }
-    return set;
-  };
-  for (const page of files.keys()) {
-    if (!page.endsWith('.html')) continue;
-    for (const [, tag, attributes] of text(page).matchAll(TAG)) {
-      if (tag === 'link' && /\srel="[^"]*\b(canonical|alternate)\b/.test(attributes!)) continue;
-      const found = ATTRIBUTE.exec(attributes!);
-      if (!found) continue;
-      const url = decode(found[2]!);
-      if (/^(https?:|mailto:|data:|blob:|javascript:)/i.test(url)) continue;
+  for (const [page, { urls }] of pages) {
+    for (const url of urls) {
       checked++;
       const [rawPath = '', hash] = url.split('#');
       const pathOnly = rawPath.split('?')[0]!;
@@ -73,9 +80,17 @@ export function checkLinks(files: SiteFiles, mode: 'site' | 'bundle'): LinkRepor
         target = (posix.normalize(posix.join(posix.dirname(page), pathOnly)) + (pathOnly.endsWith('/') ? '/index.html' : '')).replace(/\/\/+/g, '/');
       }
       target = decodeURIComponent(target);
-      if (!files.has(target)) broken.push(`${page}: ${url} (no file ${target})`);
-      else if (hash && target.endsWith('.html') && !idsOf(target).has(decodeURIComponent(hash))) broken.push(`${page}: ${url} (no #${hash} in ${target})`);
+      if (!exists(target) && !pages.has(target)) broken.push(`${page}: ${url} (no file ${target})`);
+      else if (hash && target.endsWith('.html') && !pages.get(target)?.ids.has(decodeURIComponent(hash)))
+        broken.push(`${page}: ${url} (no #${hash} in ${target})`);
     }
   }
   return { broken, checked };
+}
+
+/** Checks every link of every page in `files`. */
+export function checkLinks(files: SiteFiles, mode: 'site' | 'bundle'): LinkReport {
+  const pages = new Map<string, PageLinks>();
+  for (const [path, bytes] of files) if (path.endsWith('.html')) pages.set(path, readPageLinks(Buffer.from(bytes).toString('utf8')));
+  return resolveLinks(pages, (path) => files.has(path), mode);
 }

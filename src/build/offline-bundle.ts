@@ -14,7 +14,7 @@ import { crc32, deflateRaw } from 'node:zlib';
 import { Zip, ZipPassThrough, type ZipInputFile } from 'fflate';
 import { formatSize } from './format-size.ts';
 import { relativizeCss, relativizeHtml } from './relative-links.ts';
-import { offlinePolicy, pageScripts } from './security-headers.ts';
+import { offlinePolicy, pageScripts, withoutPagePolicy } from './security-headers.ts';
 import { GLOBALS, MARKERS, SEARCH_FILES } from '../contract.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
@@ -23,7 +23,6 @@ import { escapeHtml } from '../lib/escape-html.ts';
 export const BUNDLE_BUDGET_BYTES = Number(process.env.SITE_BUNDLE_BUDGET_KB ?? 1536) * 1024;
 
 export interface BundleOptions {
-  siteDir: string;
   contentDir: string;
   /** Name of the zip and of the folder it unzips into (`bundleName` of the center). */
   name: string;
@@ -33,11 +32,6 @@ export interface BundleOptions {
   buildDate: string;
   /** The center's interface words, for the banner. */
   say?: Translate;
-  /**
-   * Resolves when search/ and pagefind/ are written. The pages are made
-   * offline-ready meanwhile, while Pagefind (a separate process) indexes.
-   */
-  searchReady?: Promise<unknown>;
 }
 
 export interface BundleReport {
@@ -48,7 +42,8 @@ export interface BundleReport {
   contentVersion: string;
 }
 
-function listFiles(dir: string): string[] {
+/** Every file under `dir`, as sorted paths with forward slashes. */
+export function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .map((d) => relative(dir, join(d.parentPath, d.name)).split(sep).join('/'))
@@ -67,10 +62,12 @@ export function contentVersion(contentDir: string): string {
   return hash.digest('hex').slice(0, 8);
 }
 
-
 /** The offline form of one page: relative links, the freshness banner, no download link to itself. */
 function offlinePage(html: string, path: string, banner: string): string {
-  const withBanner = html.replace(/<body([^>]*)>/, (open) => `${open}${banner}`).replace(new RegExp(`<p[^>]*\\s${MARKERS.bundleDownload}[\\s\\S]*?<\\/p>`), '');
+  // The public site's own policy (withPagePolicy) would forbid the file: scripts of the copy: the copy's takes its place.
+  const withBanner = withoutPagePolicy(html)
+    .replace(/<body([^>]*)>/, (open) => `${open}${banner}`)
+    .replace(new RegExp(`<p[^>]*\\s${MARKERS.bundleDownload}[\\s\\S]*?<\\/p>`), '');
   // Opened from disk, a page has no server to send it a policy: it carries its own, right after its charset.
   const { hashes, strangers } = pageScripts(withBanner);
   if (strangers.length > 0) throw new Error(`${path}: inline script(s) that are not the generator's: ${strangers.join('; ')}`);
@@ -95,77 +92,115 @@ function pagefindPack(siteDir: string): string {
 
 const deflate = promisify(deflateRaw);
 
-/** Writes `downloads/<name>.zip` and returns what it holds. */
-export async function buildOfflineBundle({ siteDir, contentDir, name: bundle, publicUrl, buildDate, searchReady, say = translator() }: BundleOptions): Promise<BundleReport> {
+/** The zip being packed: each built file goes in as it is read (`add`), the search files when they are written (`finish`). */
+export interface OfflineBundle {
+  /** Packs one built file, by its site path, in its offline form; for a page, returns that form (for the link check). */
+  add(path: string, data: Uint8Array): Promise<string | undefined>;
+  /** Takes back a file packed by `add` (the build found it different on disk, and packs it again from there). */
+  remove(path: string): void;
+  /** Packs the search files of the site in `siteDir` (written by then), writes its `downloads/<name>.zip`; returns what it holds. */
+  finish(siteDir: string): Promise<BundleReport>;
+  /** The paths the zip holds so far, inside its one folder. */
+  readonly paths: ReadonlySet<string>;
+}
+
+/** Whether a built file goes into the zip as it is read: not the zip itself, and not the search files, which `finish` packs. */
+export const packedAsRead = (path: string) => !path.startsWith('downloads/') && !path.startsWith('search/') && !path.startsWith('pagefind/');
+
+/** One file of the zip, compressed (or stored) as soon as it is added. */
+interface Packed {
+  size: number;
+  crc: number;
+  /** Deflated, or stored as it is for files that are compressed already. */
+  deflated: boolean;
+  data: Promise<Uint8Array>;
+}
+
+/**
+ * Starts the offline bundle of a site. Files come in any order (the pages as Astro renders them, src/build/page-pass.ts)
+ * and are compressed at once, on libuv's threads; the zip lists them in the order of their paths, so two builds of the same site
+ * write the same bytes.
+ */
+export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildDate, say = translator() }: BundleOptions): OfflineBundle {
   const version = contentVersion(contentDir);
   const banner =
     `<p class="offline-banner" role="note" data-pagefind-ignore>${escapeHtml(say('offline.banner', { date: buildDate, version }))}` +
     (publicUrl ? ` ${escapeHtml(say('offline.updates'))} <a href="${escapeHtml(publicUrl)}">${escapeHtml(publicUrl)}</a>` : '') +
     `</p>`;
-
-  // Each file is compressed as it is added, so the pages are packed while Pagefind is still indexing.
-  const chunks: Uint8Array[] = [];
-  let zipFailure: Error | null = null;
-  const zip = new Zip((error, chunk) => {
-    if (error) zipFailure = error;
-    else chunks.push(chunk);
-  });
-  // Zip times are local times: midnight of the build date in this machine's zone writes the same bytes in every zone.
-  const mtime = new Date(`${buildDate}T00:00:00`);
-  let files = 0;
-  let unzippedBytes = 0;
-  // Compression runs on libuv's threads, beside the page rewriting here and the search indexing in its own process; a few files
-  // at a time keep the memory flat. fflate writes the entries in the order they were added, whichever finishes first.
-  const compressing = new Set<Promise<void>>();
-  const add = async (path: string, data: Uint8Array) => {
-    const name = `${bundle}/${path}`;
-    if (/\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path)) {
-      // Already compressed: stored as they are.
-      const entry = new ZipPassThrough(name);
-      entry.mtime = mtime;
-      zip.add(entry);
-      entry.push(data, true);
-    } else {
-      // Deflated by Node's zlib, about three times quicker than fflate's own deflate at the same level.
-      const entry: ZipInputFile = { filename: name, size: data.length, crc: crc32(data), compression: 8, mtime };
-      zip.add(entry);
-      const job = deflate(data, { level: 6 }).then(
-        (compressed) => entry.ondata!(null, compressed, true),
-        (error: Error) => void (zipFailure ??= error),
-      );
-      compressing.add(job);
-      void job.finally(() => compressing.delete(job));
-      if (compressing.size >= 8) await Promise.race(compressing);
-    }
-    files++;
-    unzippedBytes += data.length;
+  const packed = new Map<string, Packed>();
+  // A few files in compression at a time keep the memory flat.
+  const compressing = new Set<Promise<unknown>>();
+  const pack = async (path: string, data: Uint8Array) => {
+    // Already compressed: stored as they are. The rest deflated by Node's zlib, about three times quicker than fflate's own.
+    const deflated = !/\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path);
+    const entry: Packed = { size: data.length, crc: crc32(data), deflated, data: deflated ? deflate(data, { level: 6 }) : Promise.resolve(data) };
+    entry.data.catch(() => undefined);
+    packed.set(path, entry);
+    if (!deflated) return;
+    const job = entry.data.finally(() => compressing.delete(job));
+    compressing.add(job);
+    if (compressing.size >= 8) await Promise.race(compressing).catch(() => undefined);
   };
-  const addFiles = async (filter: (path: string) => boolean) => {
-    for (const path of listFiles(siteDir).filter(filter)) {
-      const data = readFileSync(join(siteDir, path));
-      if (path.endsWith('.html')) await add(path, Buffer.from(offlinePage(data.toString('utf8'), path, banner)));
-      else if (path.endsWith('.css')) await add(path, Buffer.from(relativizeCss(data.toString('utf8'), path)));
-      else await add(path, data);
+  const add = async (path: string, data: Uint8Array): Promise<string | undefined> => {
+    if (path.endsWith('.html')) {
+      const page = offlinePage(Buffer.from(data).toString('utf8'), path, banner);
+      await pack(path, Buffer.from(page));
+      return page;
     }
+    await pack(path, path.endsWith('.css') ? Buffer.from(relativizeCss(Buffer.from(data).toString('utf8'), path)) : data);
+    return undefined;
   };
-  // The zip does not hold itself; Pagefind's files travel in search/pagefind-pack.js instead.
-  const isSearch = (path: string) => path.startsWith('search/') || path.startsWith('pagefind/');
-  await addFiles((path) => !path.startsWith('downloads/') && !isSearch(path));
-  await searchReady;
-  await addFiles((path) => path.startsWith('search/'));
-  await add(SEARCH_FILES.pagefindPack, Buffer.from(pagefindPack(siteDir)));
-  await Promise.all(compressing);
+  const finish = async (siteDir: string): Promise<BundleReport> => {
+    // Pagefind's files travel in search/pagefind-pack.js instead of as files.
+    const search = listFiles(siteDir).filter((p) => p.startsWith('search/'));
+    for (const path of search) await add(path, readFileSync(join(siteDir, path)));
+    await pack(SEARCH_FILES.pagefindPack, Buffer.from(pagefindPack(siteDir)));
+    const first = [...packed.keys()].filter((p) => !p.startsWith('search/')).sort();
+    const order = [...first, ...search, SEARCH_FILES.pagefindPack];
 
-  zip.end();
-  if (zipFailure) throw zipFailure;
-  const zipped = Buffer.concat(chunks);
-  if (zipped.length > BUNDLE_BUDGET_BYTES) {
-    throw new Error(`The offline bundle is ${(zipped.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
-  }
-  const zipPath = join(siteDir, 'downloads', `${bundle}.zip`);
-  await mkdir(join(siteDir, 'downloads'), { recursive: true });
-  await writeFile(zipPath, zipped);
-  return { zipPath, zipBytes: zipped.length, files, unzippedBytes, contentVersion: version };
+    const chunks: Uint8Array[] = [];
+    let zipFailure: Error | null = null;
+    const zip = new Zip((error, chunk) => {
+      if (error) zipFailure = error;
+      else chunks.push(chunk);
+    });
+    // Zip times are local times: midnight of the build date in this machine's zone writes the same bytes in every zone.
+    const mtime = new Date(`${buildDate}T00:00:00`);
+    let unzippedBytes = 0;
+    for (const path of order) {
+      const { size, crc, deflated, data } = packed.get(path)!;
+      const name = `${bundle}/${path}`;
+      if (deflated) {
+        const entry: ZipInputFile = { filename: name, size, crc, compression: 8, mtime };
+        zip.add(entry);
+        entry.ondata!(null, (await data) as Uint8Array<ArrayBuffer>, true);
+      } else {
+        const entry = new ZipPassThrough(name);
+        entry.mtime = mtime;
+        zip.add(entry);
+        entry.push(await data, true);
+      }
+      unzippedBytes += size;
+    }
+    zip.end();
+    if (zipFailure) throw zipFailure;
+    const zipped = Buffer.concat(chunks);
+    if (zipped.length > BUNDLE_BUDGET_BYTES) {
+      throw new Error(`The offline bundle is ${(zipped.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
+    }
+    const zipPath = join(siteDir, 'downloads', `${bundle}.zip`);
+    await mkdir(join(siteDir, 'downloads'), { recursive: true });
+    await writeFile(zipPath, zipped);
+    return { zipPath, zipBytes: zipped.length, files: order.length, unzippedBytes, contentVersion: version };
+  };
+  return {
+    add,
+    remove: (path) => void packed.delete(path),
+    finish,
+    get paths() {
+      return new Set(packed.keys());
+    },
+  };
 }
 
 /** Fills in the size and build date after the home page's download link (the layout's own empty span, found as text). */

@@ -8,11 +8,11 @@
  *   the site's words for spelling suggestions, as a classic script.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as pagefind from 'pagefind';
 import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '../search/index-parts.ts';
-import { aliasTable, pageForIndex } from '../search/aliases.ts';
+import { aliasTable, pageForIndex, type AliasTable } from '../search/aliases.ts';
 import { searchGroups } from '../schemas/vocabulary.ts';
 import { CONTENT_FILES } from '../content-model.ts';
 import { SEARCH_FILES } from '../contract.ts';
@@ -40,57 +40,79 @@ export interface SearchIndexReport {
   words: number;
 }
 
-/** Reads and checks the vocabulary; errors name the file and the field. */
-function htmlFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((d) => d.isFile() && d.name.endsWith('.html'))
-    .map((d) => join(d.parentPath, d.name));
-}
-
 function dirBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
     .reduce((sum, d) => sum + readFileSync(join(d.parentPath, d.name)).length, 0);
 }
 
-/** Builds the search index and assets into `siteDir`. */
-export async function buildSearchIndex(siteDir: string, contentDir: string, stopWords: readonly string[] = []): Promise<SearchIndexReport> {
-  const vocabulary = loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary));
+/** Which pages of the built site the search index must read from disk, and which it was given that are not there. */
+export interface SearchChanges {
+  reread: string[];
+  gone: string[];
+}
 
-  // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
-  const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(contentDir).language });
-  if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
-  try {
-    const table = aliasTable(searchGroups(vocabulary));
-    const counts = new Map<string, number>();
-    let pages = 0;
-    // Pagefind indexes pages in its own process while the next ones are read and given their aliases; a few are in flight at once.
-    const inFlight = new Set<Promise<unknown>>();
-    for (const file of htmlFiles(siteDir).sort()) {
-      const html = await readFile(file, 'utf8');
-      countPageWords(html, counts);
-      const sourcePath = relative(siteDir, file).split(sep).join('/');
-      // Only pages with an indexed body are searched (Pagefind leaves the others out once any page has one).
-      if (/<main\b[^>]*\sdata-pagefind-body\b/.test(html)) pages++;
-      const adding = index.addHTMLFile({ sourcePath, content: pageForIndex(html, table, stopWords) }).then(({ errors }) => {
-        if (errors.length > 0) throw new Error(`Pagefind could not index ${sourcePath}: ${errors.join('; ')}`);
-      });
-      const tracked = adding.finally(() => inFlight.delete(tracked));
-      tracked.catch(() => undefined);
-      inFlight.add(tracked);
-      if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
+/**
+ * The search index, built as the pages come: each page is read for the spelling suggestions' words and kept as Pagefind is to
+ * read it (with its search aliases, src/search/aliases.ts); `finish` gives Pagefind the pages in the order of their paths,
+ * whatever the order they came in, and writes the index into the built site.
+ */
+export class SearchIndexBuilder {
+  private readonly contentDir: string;
+  private readonly stopWords: readonly string[];
+  private readonly table: AliasTable;
+  private readonly counts = new Map<string, number>();
+  /** The pages given so far, by site path: each as Pagefind is to read it, and whether it has an indexed body. */
+  private readonly given = new Map<string, { html: string; indexed: boolean }>();
+
+  constructor(contentDir: string, stopWords: readonly string[] = []) {
+    this.contentDir = contentDir;
+    this.stopWords = stopWords;
+    this.table = aliasTable(searchGroups(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary))));
+  }
+
+  /** One built page, by its site path ("faq/x/index.html"). */
+  add(path: string, html: string): void {
+    countPageWords(html, this.counts);
+    // Only pages with an indexed body are searched (Pagefind leaves the others out once any page has one).
+    this.given.set(path, { html: pageForIndex(html, this.table, this.stopWords), indexed: /<main\b[^>]*\sdata-pagefind-body\b/.test(html) });
+  }
+
+  /**
+   * Indexes the pages given, with `changes` read again from `siteDir` (or left out), and writes `pagefind/` and the search
+   * vocabulary into `siteDir`.
+   */
+  async finish(siteDir: string, changes: SearchChanges): Promise<SearchIndexReport> {
+    for (const path of changes.gone) this.given.delete(path);
+    for (const path of changes.reread) this.add(path, readFileSync(join(siteDir, path), 'utf8'));
+    const vocabulary = loadVocabulary(join(this.contentDir, CONTENT_FILES.vocabulary));
+    // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
+    const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(this.contentDir).language });
+    if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+    try {
+      // In the order of their paths, not as they came: Pagefind's output depends on the order, and so two builds of the same
+      // site write the same index on any machine (Pagefind's own folder walk follows the file system's order).
+      const inFlight = new Set<Promise<unknown>>();
+      for (const path of [...this.given.keys()].sort()) {
+        const adding = index.addHTMLFile({ sourcePath: path, content: this.given.get(path)!.html }).then(({ errors }) => {
+          if (errors.length > 0) throw new Error(`Pagefind could not index ${path}: ${errors.join('; ')}`);
+        });
+        const tracked = adding.finally(() => inFlight.delete(tracked));
+        tracked.catch(() => undefined);
+        inFlight.add(tracked);
+        if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
+      }
+      await Promise.all(inFlight);
+      const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
+      if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+    } finally {
+      await pagefind.close();
     }
-    await Promise.all(inFlight);
-    const words = byFrequency(counts);
-    const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
-    if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
     // The site has its own search box: Pagefind's prebuilt UIs would only weigh down the site and the offline zip.
     for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
-
+    const words = byFrequency(this.counts);
     await mkdir(join(siteDir, 'search'), { recursive: true });
     await writeFile(join(siteDir, SEARCH_FILES.vocabulary), vocabularyScript(vocabulary, words));
-    return { pages, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
-  } finally {
-    await pagefind.close();
+    return { pages: [...this.given.values()].filter((p) => p.indexed).length, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
   }
 }

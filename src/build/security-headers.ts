@@ -7,7 +7,7 @@
  * hosts that do not read `_headers`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { MARKERS } from '../contract.ts';
@@ -26,11 +26,16 @@ export function inlineScriptHashes(siteDir: string): string[] {
     page.hashes.forEach((hash) => hashes.add(hash));
     strangers.push(...page.strangers.map((script) => `${relative(siteDir, join(entry.parentPath, entry.name))}: ${script}`));
   }
+  refuseStrangers(strangers);
+  return [...hashes].sort();
+}
+
+/** Fails on inline scripts that are not the generator's ("page: start of the script"), naming the first five. */
+export function refuseStrangers(strangers: readonly string[]): void {
   if (strangers.length > 0)
     throw new Error(
       `${strangers.length} inline script(s) that are not the generator's, which the security policy will not trust:\n  ${strangers.slice(0, 5).join('\n  ')}`,
     );
-  return [...hashes].sort();
 }
 
 /** One page's executable inline scripts: the hashes of the generator's, and the start of any other. */
@@ -103,24 +108,31 @@ export function withPagePolicy(html: string): string {
   return placed ? out : html.replace(/<head\b[^>]*>/i, (head) => `${head}${meta}`);
 }
 
-/** The headers every response of the public site carries. */
-export function securityHeaders(siteDir: string): Record<string, string> {
+/** The page's own policy meta element (withPagePolicy), as it writes it. */
+const PAGE_POLICY = /<meta http-equiv="Content-Security-Policy" content="[^"]*">/;
+
+/** Whether the page carries its policy already (withPagePolicy). */
+export const hasPagePolicy = (html: string): boolean => PAGE_POLICY.test(html);
+
+/** The page without the policy withPagePolicy gave it: the offline copy gives each page a policy of its own. */
+export const withoutPagePolicy = (html: string): string => html.replace(PAGE_POLICY, '');
+
+/** The headers every response of the public site carries, given the hashes of every inline script of the site. */
+export function securityHeaders(scriptHashes: string[]): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy(inlineScriptHashes(siteDir)),
+    'Content-Security-Policy': contentSecurityPolicy(scriptHashes),
     'Referrer-Policy': 'strict-origin-when-cross-origin',
     'X-Content-Type-Options': 'nosniff',
     'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()',
   };
 }
 
-/** Writes `_headers` into the built site, gives every page its policy as a meta element too, and returns the headers. */
-export async function writeSecurityHeaders(siteDir: string): Promise<Record<string, string>> {
-  const headers = securityHeaders(siteDir);
-  for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
-    const file = join(entry.parentPath, entry.name);
-    writeFileSync(file, withPagePolicy(readFileSync(file, 'utf8')));
-  }
+/**
+ * Writes `_headers` into the built site and returns the headers. Each page got its policy as a meta element too (withPagePolicy,
+ * in src/build/page-pass.ts), which also gathered `scriptHashes`.
+ */
+export async function writeSecurityHeaders(siteDir: string, scriptHashes: string[]): Promise<Record<string, string>> {
+  const headers = securityHeaders(scriptHashes);
   const body = Object.entries(headers)
     .map(([name, value]) => `  ${name}: ${value}`)
     .join('\n');

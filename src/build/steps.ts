@@ -1,17 +1,23 @@
 /**
  * The outputs that Astro's pages alone are not: the search index, the PDFs, their links' sizes, the offline bundle, the link
- * check and the security headers. Each step has one signature — the build's context in, a report out — and says what it did
- * through the context's logger; src/integrations/outputs.ts runs them in order from Astro's `astro:build:done` hook, so
- * `astro build` alone writes the complete site.
+ * check and the security headers, run by the outputs integration (src/integrations/outputs.ts) in the steps' process, so
+ * `astro build` alone writes the complete site. Most of the work on the pages is done while Astro renders them (`PageSteps.add`,
+ * each page as Astro writes it); `PageSteps.run`, once Astro has written the site, finishes each output in order, each timed
+ * and logged through the context's logger.
  */
 import { stopWordSet } from '../search/aliases.ts';
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import { unzipSync } from 'fflate';
+import { join, resolve } from 'node:path';
 import type { SiteConfig } from '../schemas/site-config.ts';
 import type { Translate } from '../i18n/ui.ts';
 import { bundleName, publicUrl } from '../lib/site-config.ts';
 import { presentSections } from '../content-model.ts';
+import { Worker } from 'node:worker_threads';
+import type { SearchIndexReport } from './search-index.ts';
+import { listFiles, startOfflineBundle, type OfflineBundle } from './offline-bundle.ts';
+import { PagePass } from './page-pass.ts';
+import { printsPdfs } from './page-handoff.ts';
+import { resolveLinks } from './link-check.ts';
+import { writeSecurityHeaders } from './security-headers.ts';
 
 export interface StepContext {
   /** The built site, written in place. */
@@ -33,12 +39,6 @@ export interface StepReport {
 }
 
 export type Step = (context: StepContext) => Promise<StepReport>;
-
-export const searchIndexStep: Step = async ({ siteDir, contentDir, say }) => {
-  const { buildSearchIndex } = await import('./search-index.ts');
-  const report = await buildSearchIndex(siteDir, contentDir, [...stopWordSet(say('search.stopWords'))]);
-  return { summary: `indexed ${report.pages} pages, ${report.words} words for suggestions` };
-};
 
 /**
  * PDFs need a browser. Without one the build fails with one line on how to provide it; SITE_PDF=optional (what `npm start`
@@ -70,79 +70,110 @@ export const pdfStep: Step = async ({ siteDir, contentDir, root, center, say, lo
   }
 };
 
-export const pdfLinksStep: Step = async ({ siteDir, say }) => {
-  const { annotatePdfLinks } = await import('./pdf-links.ts');
-  const { pages } = await annotatePdfLinks(siteDir, say);
-  return { summary: `${pages} pages with a PDF link` };
-};
+/**
+ * The steps' work on the pages while Astro renders them: each page, as Astro writes it, goes to the search index (on its own
+ * thread, search-index-worker.ts) and to the pass that packs the offline bundle and reads the links (page-pass.ts).
+ */
+export class PageSteps {
+  readonly bundle: OfflineBundle;
+  readonly pass: PagePass;
+  private readonly search: Worker;
+  private readonly searchDone: Promise<SearchIndexReport>;
+  /** The first error while pages came in, raised when the build's steps run. */
+  private failure: unknown;
 
-/** The offline bundle. It packs the pages while the search index (`searchReady`) is still being written. */
-export function offlineBundleStep(searchReady: Promise<unknown>): Step {
-  return async ({ siteDir, contentDir, center, say, buildDate }) => {
-    const offline = await import('./offline-bundle.ts');
-    const report = await offline.buildOfflineBundle({
-      siteDir,
-      contentDir,
-      name: bundleName(center),
-      publicUrl: publicUrl(center),
-      buildDate,
-      searchReady,
-      say,
+  constructor(context: Omit<StepContext, 'siteDir'>) {
+    const { contentDir, center, say, buildDate } = context;
+    this.bundle = startOfflineBundle({ contentDir, name: bundleName(center), publicUrl: publicUrl(center), buildDate, say });
+    this.pass = new PagePass(this.bundle, say, printsPdfs(contentDir));
+    this.search = new Worker(new URL('./search-index-worker.ts', import.meta.url), {
+      workerData: { contentDir, stopWords: [...stopWordSet(say('search.stopWords'))] },
     });
-    await offline.annotateBundleLink(siteDir, report, buildDate, say);
-    return {
-      summary: `${report.files} files, ${(report.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(report.zipBytes / 1024).toFixed(0)} KB zipped, content version ${report.contentVersion}`,
-    };
-  };
-}
-
-/** Every link, anchor and asset of the site and of the offline bundle must resolve. */
-export const linkCheckStep: Step = async ({ siteDir }) => {
-  const { checkLinks } = await import('./link-check.ts');
-  const site = new Map<string, Uint8Array>();
-  for (const entry of readdirSync(siteDir, { recursive: true, withFileTypes: true })) {
-    if (entry.isFile()) site.set(relative(siteDir, join(entry.parentPath, entry.name)).split(sep).join('/'), readFileSync(join(entry.parentPath, entry.name)));
+    this.searchDone = new Promise<SearchIndexReport>((done, fail) => {
+      this.search.once('message', done);
+      this.search.once('error', fail);
+      this.search.once('exit', (code) => fail(new Error(`the search index's thread stopped (exit code ${code}) before it finished.`)));
+    });
+    this.searchDone.catch(() => undefined);
   }
-  const zipPath = [...site.keys()].find((p) => p.startsWith('downloads/') && p.endsWith('.zip'));
-  if (!zipPath) throw new Error('the link check found no offline bundle under downloads/.');
-  const bundle = new Map(
-    Object.entries(unzipSync(site.get(zipPath)!))
-      .filter(([name]) => !name.endsWith('/'))
-      .map(([name, data]) => [name.slice(name.indexOf('/') + 1), data]),
-  );
-  const [onSite, inBundle] = [checkLinks(site, 'site'), checkLinks(bundle, 'bundle')];
-  const broken = [...onSite.broken, ...inBundle.broken.map((b) => `offline bundle: ${b}`)];
-  const pages = [...site.keys(), ...bundle.keys()].filter((p) => p.endsWith('.html')).length;
-  if (broken.length > 0) throw new Error(`${broken.length} broken link${broken.length === 1 ? '' : 's'}:\n  ${broken.join('\n  ')}`);
-  return { summary: `${onSite.checked + inBundle.checked} links on ${pages} pages (site and offline bundle): all resolve` };
-};
 
-export const securityHeadersStep: Step = async ({ siteDir }) => {
-  const { writeSecurityHeaders } = await import('./security-headers.ts');
-  const headers = await writeSecurityHeaders(siteDir);
-  return { summary: `_headers: ${Object.keys(headers).join(', ')}` };
-};
+  /** One page as Astro wrote it, by its site path. */
+  async add(path: string, html: string): Promise<void> {
+    if (this.failure) return;
+    this.search.postMessage({ page: path, html });
+    await this.pass.add(path, html).catch((error: unknown) => void (this.failure ??= error));
+  }
 
-/** Runs every step on the built site, in order, each timed; the first error stops the build. */
-export async function runSteps(context: StepContext): Promise<void> {
-  const timed = async (name: string, step: Step): Promise<void> => {
-    const started = performance.now();
-    const { summary } = await step(context);
-    context.log(`${name}: ${((performance.now() - started) / 1000).toFixed(2)} s · ${summary}`);
-  };
-  // Pagefind indexes in its own process while the PDFs print: what the PDF-link step rewrites is ignored by search, and it
-  // replaces each page whole.
-  const search = timed('search index', searchIndexStep);
-  search.catch(() => undefined);
-  try {
-    await timed('pdf export', pdfStep);
-    await timed('pdf links', pdfLinksStep);
-    await timed('offline bundle', offlineBundleStep(search));
-    await search;
-    await timed('link check', linkCheckStep);
-    await timed('security headers', securityHeadersStep);
-  } finally {
-    // A failed step must not leave Pagefind writing into a folder that is about to go.
-    await Promise.allSettled([search]);
+  /** Runs every step on the built site in `siteDir`, in order, each timed; the first error stops the build. */
+  async run(context: StepContext): Promise<void> {
+    const { siteDir, buildDate, say } = context;
+    const time = async <T>(name: string, run: () => Promise<T>, summary: (result: T) => string): Promise<T> => {
+      const started = performance.now();
+      const result = await run();
+      context.log(`${name}: ${((performance.now() - started) / 1000).toFixed(2)} s · ${summary(result)}`);
+      return result;
+    };
+    if (this.failure) throw this.failure;
+    const changes = this.pass.compare(siteDir);
+    // Pagefind indexes in its own process while the PDFs print and the pages are finished: what the pass changes on a page
+    // (PDF sizes) is ignored by search, and it replaces each page whole.
+    this.search.postMessage({ finish: siteDir, changes: { reread: changes.reread, gone: changes.gone } });
+    const search = time(
+      'search index',
+      () => this.searchDone,
+      (r) => `indexed ${r.pages} pages, ${r.words} words for suggestions`,
+    );
+    search.catch(() => undefined);
+    try {
+      await time(
+        'pdf export',
+        () => pdfStep(context),
+        (r) => r.summary,
+      );
+      const pass = await time(
+        'pages',
+        () => this.pass.finish(siteDir, changes.stale),
+        (r) => `${r.pages} pages, ${r.asRendered} of them packed and read for links as Astro rendered them`,
+      );
+      const { annotateBundleLink } = await import('./offline-bundle.ts');
+      await time(
+        'offline bundle',
+        async () => {
+          await search;
+          const report = await this.bundle.finish(siteDir);
+          await annotateBundleLink(siteDir, report, buildDate, say);
+          return report;
+        },
+        (r) =>
+          `${r.files} files, ${(r.unzippedBytes / 1024).toFixed(0)} KB unzipped, ${(r.zipBytes / 1024).toFixed(0)} KB zipped, content version ${r.contentVersion}`,
+      );
+      await time(
+        'link check',
+        async () => {
+          const site = new Set(listFiles(siteDir));
+          const onSite = resolveLinks(pass.siteLinks, (path) => site.has(path), 'site');
+          const zipped = this.bundle.paths;
+          const inBundle = resolveLinks(pass.bundleLinks, (path) => zipped.has(path), 'bundle');
+          const broken = [...onSite.broken, ...inBundle.broken.map((b) => `offline bundle: ${b}`)];
+          if (broken.length > 0) throw new Error(`${broken.length} broken link${broken.length === 1 ? '' : 's'}:\n  ${broken.join('\n  ')}`);
+          return onSite.checked + inBundle.checked;
+        },
+        (checked) => `${checked} links on ${pass.siteLinks.size + pass.bundleLinks.size} pages (site and offline bundle): all resolve`,
+      );
+      await time(
+        'security headers',
+        () => writeSecurityHeaders(siteDir, pass.scriptHashes),
+        (headers) => `_headers: ${Object.keys(headers).join(', ')}`,
+      );
+    } finally {
+      // A failed step must not leave Pagefind writing into a folder that is about to go.
+      await Promise.allSettled([search]);
+      await this.search.terminate();
+    }
+  }
+
+  /** Stops the search thread of a build that ends without a site. */
+  async stop(): Promise<void> {
+    await this.search.terminate();
   }
 }

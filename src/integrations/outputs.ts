@@ -1,8 +1,10 @@
 /**
- * Owns the outputs beyond the pages: after Astro has written the site (and the client scripts' integration its scripts), the
- * search index, the PDFs, the offline bundle, the link check and the security headers (src/build/steps.ts), run in a process of
- * their own (src/build/steps-process.ts, started with the build so its modules load meanwhile) so they neither share Astro's
- * large heap nor add to its peak memory. So `astro build`
+ * Owns the outputs beyond the pages: the search index, the PDFs, the offline bundle, the link check and the security headers
+ * (src/build/steps.ts), made in a process of their own (src/build/steps-process.ts) so they neither share Astro's large heap nor
+ * add to its peak memory. That process starts with the build and takes each page as Astro renders it, through the middleware
+ * this integration adds (src/integrations/page-middleware.ts, src/build/page-handoff.ts): the pages are indexed, packed and
+ * read for links on the second core while Astro renders the next, and once Astro has written the site (and the client
+ * scripts' integration its scripts) the steps finish. So `astro build`
  * alone, as a static host runs it, produces the complete site; `npm run build` adds only what Astro cannot do (the content
  * checks beside it, the staging folder and the swap into dist/). A failed step fails Astro's build, with its reason in one line.
  */
@@ -12,6 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { PAGE_HANDOFF, pageHandoff, printsPdfs } from '../build/page-handoff.ts';
+import { translator } from '../i18n/ui.ts';
+import { loadSiteConfig } from '../lib/site-config.ts';
 
 export interface OutputsOptions {
   contentDir: string;
@@ -47,10 +52,16 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
   return {
     name: 'support-center:outputs',
     hooks: {
+      'astro:config:setup': ({ addMiddleware }) => {
+        addMiddleware({ order: 'post', entrypoint: new URL('./page-middleware.ts', import.meta.url) });
+      },
       'astro:build:start': () => {
         steps = startSteps(contentDir, root, failureFile);
+        const say = translator(loadSiteConfig(contentDir).ui);
+        (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF] = pageHandoff(steps.child.stdin!, { pdfs: printsPdfs(contentDir), say });
       },
       'astro:build:done': async ({ dir }) => {
+        delete (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF];
         const { child, closed } = steps ?? startSteps(contentDir, root, failureFile);
         steps = undefined;
         child.stdin!.end(`${JSON.stringify({ siteDir: fileURLToPath(dir) })}\n`);

@@ -105,48 +105,53 @@ export function withSearchAliases(html: string, table: AliasTable): string {
   const start = open.index + open[0].length;
   const end = html.indexOf('</main>', start);
   if (end < 0) return html;
-  const parts = html.slice(start, end).split(/(<[^>]*>)/);
-  // First the runs of text to read (not in a skipped element), each folded once; a run's words tell which groups to test.
+  // The body as runs of text between tags, walked once (a thousand pages of thirty kilobytes each: no regular expression per
+  // piece). `skipping` holds the open elements whose text gets no aliases.
+  const out: string[] = [html.slice(0, start)];
   const skipping: string[] = [];
-  const runs: number[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i]!;
-    if (part.startsWith('<')) {
-      const tag = /^<(\/?)([a-zA-Z][\w-]*)/.exec(part);
-      const name = tag?.[2]!.toLowerCase();
-      if (!name || !SKIP.has(name)) continue;
-      if (tag![1]) {
-        const at = skipping.lastIndexOf(name);
-        if (at >= 0) skipping.length = at;
-      } else if (!part.endsWith('/>')) skipping.push(name);
-      continue;
-    }
-    if (skipping.length > 0 || !/[\p{L}\p{N}]/u.test(part)) continue;
-    let seen = table.seen.get(part);
-    if (!seen) {
-      const folded = foldFor(decode(part));
-      seen = { folded, words: foldedWords(folded) };
-      if (table.seen.size < 100_000) table.seen.set(part, seen);
-    }
-    runs.push(i);
-  }
   // Each other spelling once per section (from one heading to the next): enough for any client to find the page and the
   // section, without multiplying the index by every repeated unit.
   let given = new Set<string>();
-  let next = 0;
-  for (let i = 0; i < parts.length && next < runs.length; i++) {
-    if (/^<h[1-6]\b/i.test(parts[i]!)) given = new Set();
-    if (i !== runs[next]) continue;
-    next++;
-    const part = parts[i]!;
-    const seen = table.seen.get(part) ?? { folded: foldFor(decode(part)), words: [] };
-    // The same run of text has the same aliases on every page (a group it names is on every page that has it).
-    seen.aliases ??= aliasesOf(decode(part), candidates(seen.words, table), seen.folded);
-    const fresh = seen.aliases.filter((a) => !given.has(a));
-    for (const a of fresh) given.add(a);
-    if (fresh.length > 0) parts[i] = `${part} ${ALIAS_OPEN} ${encode(fresh.join(' '))} ${ALIAS_CLOSE} `;
+  let at = start;
+  while (at < end) {
+    const lt = html.indexOf('<', at);
+    const gt = lt < 0 || lt >= end ? -1 : html.indexOf('>', lt);
+    const textEnd = gt < 0 || gt >= end ? end : lt;
+    if (textEnd > at) out.push(withRunAliases(html.slice(at, textEnd), skipping.length > 0, given, table));
+    if (textEnd >= end) break;
+    const tag = html.slice(lt, gt + 1);
+    out.push(tag);
+    at = gt + 1;
+    // Only script, style, title and the headings matter here: a tag whose name starts with another letter is passed by.
+    const first = tag.charCodeAt(1) === 47 ? tag.charCodeAt(2) | 32 : tag.charCodeAt(1) | 32;
+    if (first !== 104 && first !== 115 && first !== 116) continue;
+    if (/^<h[1-6]\b/i.test(tag)) given = new Set();
+    const name = /^<(\/?)([a-zA-Z][\w-]*)/.exec(tag);
+    const lower = name?.[2]!.toLowerCase();
+    if (!lower || !SKIP.has(lower)) continue;
+    if (name![1]) {
+      const open = skipping.lastIndexOf(lower);
+      if (open >= 0) skipping.length = open;
+    } else if (!tag.endsWith('/>')) skipping.push(lower);
   }
-  return html.slice(0, start) + parts.join('') + html.slice(end);
+  out.push(html.slice(end));
+  return out.join('');
+}
+
+/** A run of text with the other spellings of what it says that its section has not had yet (`given`, updated). */
+function withRunAliases(part: string, skipped: boolean, given: Set<string>, table: AliasTable): string {
+  if (skipped || !/[\p{L}\p{N}]/u.test(part)) return part;
+  let seen = table.seen.get(part);
+  if (!seen) {
+    const folded = foldFor(decode(part));
+    seen = { folded, words: foldedWords(folded) };
+    if (table.seen.size < 100_000) table.seen.set(part, seen);
+  }
+  // The same run of text has the same aliases on every page (a group it names is on every page that has it).
+  seen.aliases ??= aliasesOf(decode(part), candidates(seen.words, table), seen.folded);
+  const fresh = seen.aliases.filter((a) => !given.has(a));
+  for (const a of fresh) given.add(a);
+  return fresh.length > 0 ? `${part} ${ALIAS_OPEN} ${encode(fresh.join(' '))} ${ALIAS_CLOSE} ` : part;
 }
 
 /** Text as Pagefind returns it, without the aliases (whole, or cut off at either end of an excerpt). */
