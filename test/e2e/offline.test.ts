@@ -313,7 +313,7 @@ describe('opened from disk in Chromium', () => {
     expect(await page.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
     await page.getByRole('button', { name: 'Reset progress' }).click();
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
-    await page.waitForTimeout(500);
+    await storageLanded('hrs-run:two-step-rt-qpcr', (value) => value !== null && !value.includes('"steps":["dnase"]'));
     await page.reload();
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
@@ -356,9 +356,9 @@ describe('opened from disk in Chromium', () => {
     const expected = before === 'dark' ? 'light' : 'dark';
     await page.locator('[data-theme-toggle]').click();
     await page.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
-    // Chromium hands a page's localStorage writes to the browser process asynchronously; a reload within milliseconds (which
-    // no reader does) can start before they land, and under load it did once. Half a second is what a person's click takes anyway.
-    await page.waitForTimeout(500);
+    // Chromium hands a page's localStorage writes to the browser process asynchronously, and a reload can start before they land
+    // (it did, twice, under load, after a fixed half second). A second tab of the same copy sees the choice only once it is stored.
+    await storageLanded('theme', (value) => value === expected);
     await page.reload({ waitUntil: 'load' });
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
   });
