@@ -3,7 +3,8 @@
  * search aliases is about two seconds of JavaScript at 1,000 pages, done here while Astro renders the next pages and the steps'
  * own thread packs the offline bundle. Pagefind itself indexes in its own process.
  *
- * Messages in: `{ page, html }` for each page, then `{ finish: siteDir, changes }`; out: the report, once the index is written.
+ * Messages in: `{ page, html }` for each page, then `{ finish: siteDir, changes }`; out: `{ taken: path }` once a page is read
+ * (the steps send only a few pages ahead, so pages never pile up here), then `{ report }` once the index is written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SearchIndexBuilder, type SearchChanges } from './search-index.ts';
@@ -13,10 +14,12 @@ type Message = { page: string; html: string } | { finish: string; changes: Searc
 const { contentDir, stopWords } = workerData as { contentDir: string; stopWords: string[] };
 const builder = new SearchIndexBuilder(contentDir, stopWords);
 parentPort!.on('message', (message: Message) => {
-  if ('page' in message) builder.add(message.page, message.html);
-  else
+  if ('page' in message) {
+    builder.add(message.page, message.html);
+    parentPort!.postMessage({ taken: message.page });
+  } else
     void builder.finish(message.finish, message.changes).then(
-      (report) => parentPort!.postMessage(report),
+      (report) => parentPort!.postMessage({ report }),
       (error: unknown) => {
         // Raised on the thread, so the step sees it as the thread's error, with its message.
         setImmediate(() => {
@@ -25,3 +28,4 @@ parentPort!.on('message', (message: Message) => {
       },
     );
 });
+process.on('exit', () => builder.discard());

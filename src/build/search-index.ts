@@ -7,7 +7,9 @@
  * - `search/vocabulary.js`: the synonym groups of content/vocabulary.yaml and
  *   the site's words for spelling suggestions, as a classic script.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
@@ -62,8 +64,15 @@ export class SearchIndexBuilder {
   private readonly stopWords: readonly string[];
   private readonly table: AliasTable;
   private readonly counts = new Map<string, number>();
-  /** The pages given so far, by site path: each as Pagefind is to read it, and whether it has an indexed body. */
-  private readonly given = new Map<string, { html: string; indexed: boolean }>();
+  /** The pages given so far, by site path: where each is in `file` as Pagefind is to read it, and whether it has an indexed body. */
+  private readonly given = new Map<string, { at: number; bytes: number; indexed: boolean }>();
+  /**
+   * The pages as Pagefind is to read them, one after the other in one temporary file: at 10,000 pages they are 300 MB, which
+   * in memory would make this the build's largest process.
+   */
+  private readonly file = join(tmpdir(), `support-center-search-${process.pid}-${randomUUID()}.html`);
+  private readonly fd = openSync(this.file, 'w+');
+  private written = 0;
 
   constructor(contentDir: string, stopWords: readonly string[] = []) {
     this.contentDir = contentDir;
@@ -74,8 +83,28 @@ export class SearchIndexBuilder {
   /** One built page, by its site path ("faq/x/index.html"). */
   add(path: string, html: string): void {
     countPageWords(html, this.counts);
+    const bytes = writeSync(this.fd, pageForIndex(html, this.table, this.stopWords), this.written);
     // Only pages with an indexed body are searched (Pagefind leaves the others out once any page has one).
-    this.given.set(path, { html: pageForIndex(html, this.table, this.stopWords), indexed: /<main\b[^>]*\sdata-pagefind-body\b/.test(html) });
+    this.given.set(path, { at: this.written, bytes, indexed: /<main\b[^>]*\sdata-pagefind-body\b/.test(html) });
+    this.written += bytes;
+  }
+
+  /** A page given, as Pagefind is to read it. */
+  private page(path: string): string {
+    const { at, bytes } = this.given.get(path)!;
+    const buffer = Buffer.allocUnsafe(bytes);
+    readSync(this.fd, buffer, 0, bytes, at);
+    return buffer.toString('utf8');
+  }
+
+  /** Removes the pages' temporary file (`finish` does; a build that stops before it calls this). */
+  discard(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Closed already.
+    }
+    rmSync(this.file, { force: true });
   }
 
   /**
@@ -83,36 +112,42 @@ export class SearchIndexBuilder {
    * vocabulary into `siteDir`.
    */
   async finish(siteDir: string, changes: SearchChanges): Promise<SearchIndexReport> {
-    for (const path of changes.gone) this.given.delete(path);
-    for (const path of changes.reread) this.add(path, readFileSync(join(siteDir, path), 'utf8'));
-    const vocabulary = loadVocabulary(join(this.contentDir, CONTENT_FILES.vocabulary));
-    // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
-    const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(this.contentDir).language });
-    if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
     try {
-      // In the order of their paths, not as they came: Pagefind's output depends on the order, and so two builds of the same
-      // site write the same index on any machine (Pagefind's own folder walk follows the file system's order).
-      const inFlight = new Set<Promise<unknown>>();
-      for (const path of [...this.given.keys()].sort()) {
-        const adding = index.addHTMLFile({ sourcePath: path, content: this.given.get(path)!.html }).then(({ errors }) => {
-          if (errors.length > 0) throw new Error(`Pagefind could not index ${path}: ${errors.join('; ')}`);
-        });
-        const tracked = adding.finally(() => inFlight.delete(tracked));
-        tracked.catch(() => undefined);
-        inFlight.add(tracked);
-        if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
+      for (const path of changes.gone) this.given.delete(path);
+      // A page read again that was given before counts its words twice for the suggestions' ranking: only a page changed after
+      // Astro rendered it is read again, which none of the build's own steps do (the PDF sizes come after this comparison).
+      for (const path of changes.reread) this.add(path, readFileSync(join(siteDir, path), 'utf8'));
+      const vocabulary = loadVocabulary(join(this.contentDir, CONTENT_FILES.vocabulary));
+      // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
+      const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(this.contentDir).language });
+      if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+      try {
+        // In the order of their paths, not as they came: Pagefind's output depends on the order, and so two builds of the same
+        // site write the same index on any machine (Pagefind's own folder walk follows the file system's order).
+        const inFlight = new Set<Promise<unknown>>();
+        for (const path of [...this.given.keys()].sort()) {
+          const adding = index.addHTMLFile({ sourcePath: path, content: this.page(path) }).then(({ errors }) => {
+            if (errors.length > 0) throw new Error(`Pagefind could not index ${path}: ${errors.join('; ')}`);
+          });
+          const tracked = adding.finally(() => inFlight.delete(tracked));
+          tracked.catch(() => undefined);
+          inFlight.add(tracked);
+          if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
+        }
+        await Promise.all(inFlight);
+        const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
+        if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+      } finally {
+        await pagefind.close();
       }
-      await Promise.all(inFlight);
-      const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
-      if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
+      // The site has its own search box: Pagefind's prebuilt UIs would only weigh down the site and the offline zip.
+      for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
+      const words = byFrequency(this.counts);
+      await mkdir(join(siteDir, 'search'), { recursive: true });
+      await writeFile(join(siteDir, SEARCH_FILES.vocabulary), vocabularyScript(vocabulary, words));
+      return { pages: [...this.given.values()].filter((p) => p.indexed).length, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
     } finally {
-      await pagefind.close();
+      this.discard();
     }
-    // The site has its own search box: Pagefind's prebuilt UIs would only weigh down the site and the offline zip.
-    for (const unused of UNUSED_PAGEFIND_FILES) await rm(join(siteDir, 'pagefind', unused), { force: true });
-    const words = byFrequency(this.counts);
-    await mkdir(join(siteDir, 'search'), { recursive: true });
-    await writeFile(join(siteDir, SEARCH_FILES.vocabulary), vocabularyScript(vocabulary, words));
-    return { pages: [...this.given.values()].filter((p) => p.indexed).length, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
   }
 }

@@ -13,7 +13,7 @@ import { bundleName, publicUrl } from '../lib/site-config.ts';
 import { presentSections } from '../content-model.ts';
 import { Worker } from 'node:worker_threads';
 import type { SearchIndexReport } from './search-index.ts';
-import { listFiles, startOfflineBundle, type OfflineBundle } from './offline-bundle.ts';
+import { annotateBundleLink, listFiles, startOfflineBundle, type OfflineBundle } from './offline-bundle.ts';
 import { PagePass } from './page-pass.ts';
 import { printsPdfs } from './page-handoff.ts';
 import { resolveLinks } from './link-check.ts';
@@ -70,17 +70,23 @@ export const pdfStep: Step = async ({ siteDir, contentDir, root, center, say, lo
   }
 };
 
+/** Pages the search thread may be behind by. */
+const SEARCH_AHEAD = 16;
+
 /**
  * The steps' work on the pages while Astro renders them: each page, as Astro writes it, goes to the search index (on its own
  * thread, search-index-worker.ts) and to the pass that packs the offline bundle and reads the links (page-pass.ts).
  */
 export class PageSteps {
-  readonly bundle: OfflineBundle;
-  readonly pass: PagePass;
+  private readonly bundle: OfflineBundle;
+  private readonly pass: PagePass;
   private readonly search: Worker;
   private readonly searchDone: Promise<SearchIndexReport>;
   /** The first error while pages came in, raised when the build's steps run. */
   private failure: unknown;
+  /** Pages sent to the search thread and not yet read there, and what a page waiting for it to take one resumes. */
+  private searchAhead = 0;
+  private searchTook: (() => void) | undefined;
 
   constructor(context: Omit<StepContext, 'siteDir'>) {
     const { contentDir, center, say, buildDate } = context;
@@ -90,7 +96,10 @@ export class PageSteps {
       workerData: { contentDir, stopWords: [...stopWordSet(say('search.stopWords'))] },
     });
     this.searchDone = new Promise<SearchIndexReport>((done, fail) => {
-      this.search.once('message', done);
+      this.search.on('message', (message: { taken: string } | { report: SearchIndexReport }) => {
+        if ('report' in message) done(message.report);
+        else if (--this.searchAhead < SEARCH_AHEAD) this.searchTook?.();
+      });
       this.search.once('error', fail);
       this.search.once('exit', (code) => fail(new Error(`the search index's thread stopped (exit code ${code}) before it finished.`)));
     });
@@ -100,6 +109,11 @@ export class PageSteps {
   /** One page as Astro wrote it, by its site path. */
   async add(path: string, html: string): Promise<void> {
     if (this.failure) return;
+    // A few pages ahead of the search thread at most: when it falls behind, this waits, the pipe from Astro fills, and Astro
+    // waits for it, instead of the pages piling up in memory (they did, by a gigabyte, at 10,000 pages).
+    if (this.searchAhead >= SEARCH_AHEAD) await new Promise<void>((took) => (this.searchTook = took));
+    this.searchTook = undefined;
+    this.searchAhead++;
     this.search.postMessage({ page: path, html });
     await this.pass.add(path, html).catch((error: unknown) => void (this.failure ??= error));
   }
@@ -135,7 +149,6 @@ export class PageSteps {
         () => this.pass.finish(siteDir, changes.stale),
         (r) => `${r.pages} pages, ${r.asRendered} of them packed and read for links as Astro rendered them`,
       );
-      const { annotateBundleLink } = await import('./offline-bundle.ts');
       await time(
         'offline bundle',
         async () => {

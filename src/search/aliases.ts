@@ -145,7 +145,8 @@ function withRunAliases(part: string, skipped: boolean, given: Set<string>, tabl
   if (!seen) {
     const folded = foldFor(decode(part));
     seen = { folded, words: foldedWords(folded) };
-    if (table.seen.size < 100_000) table.seen.set(part, seen);
+    // Copies: the run is cut from its page, and a kept substring keeps the whole page in memory (V8's sliced strings).
+    if (table.seen.size < 100_000) table.seen.set(structuredClone(part), (seen = structuredClone(seen)));
   }
   // The same run of text has the same aliases on every page (a group it names is on every page that has it).
   seen.aliases ??= aliasesOf(decode(part), candidates(seen.words, table), seen.folded);
@@ -210,7 +211,11 @@ export function withoutStopWords(query: string, stopWords: ReadonlySet<string>):
 }
 
 /** A text as words only, for "does the page already say this". */
-const plainWords = (text: string) => decode(text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().toLowerCase();
+const plainWords = (text: string) =>
+  decode(text.replace(/<[^>]*>/g, ' '))
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
 
 /**
  * The page's description (its `<meta name="description">`, a center's `summary`) as indexed text at the start of its body, with

@@ -33,7 +33,11 @@ export function countPageWords(html: string, counts: Map<string, number>): void 
     .replace(/<[^>]+>/g, ' ')
     .toLowerCase();
   for (const word of text.match(/\p{L}[\p{L}\p{N}-]*\p{L}/gu) ?? []) {
-    if (word.length >= 4) counts.set(word, (counts.get(word) ?? 0) + 1);
+    if (word.length < 4) continue;
+    const count = counts.get(word);
+    // A new word is kept as a copy: cut from the page's text, it would keep the whole text in memory (V8's sliced strings).
+    if (count === undefined) counts.set(structuredClone(word), 1);
+    else counts.set(word, count + 1);
   }
 }
 
