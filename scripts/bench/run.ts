@@ -482,7 +482,7 @@ Written by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures in \`b
   .join(', ')}
 - Content: the real site plus N synthetic protocols (objective, 10 materials, 12 steps with figures and units, one table, three citations, a Mermaid diagram in every tenth), built cold into a temporary folder: empty Astro cache, empty diagram cache.
 - The timed cold builds make no PDFs. For N ≤ ${PDF_MAX} one more build (Astro's cache empty, the diagram renders kept) exports them: its wall time is "with PDFs", its PDF phase is the "pdf export" column and the time per protocol. Above that size the cost per protocol comes from the smaller runs.
-- Phases overlap: the content checks and the diagram renders (one browser for the whole build) run alongside Astro, which reads the renders from the cache; Pagefind indexes alongside the PDF export, the PDF links and the offline bundle. "content checks" is the time until both checks and renders finished.
+- Phases overlap: the content checks and the diagram renders (one browser for the whole build) run alongside Astro, which reads the renders from the cache; the pages are read for the search index, packed for the zip and read for links as Astro renders them, so "astro" holds most of that work. After Astro: "pages" reads what did not come as it is on disk and fills in the PDF sizes; "search index" is Pagefind indexing the pages in path order and writing its index, beside the PDF export; "offline bundle" ends when the zip is written, after the index it carries. "content checks" is the time until both checks and renders finished.
 
 ## Build
 
