@@ -186,7 +186,14 @@ describe('IC50 calculator', () => {
     await page.goto(`${baseUrl}/tools/ic50/`);
     await page.locator('#line-a').fill('0.1\t98\n1\t50');
     await page.locator('#line-b').fill('0.3\t97');
-    await page.waitForTimeout(500); // Chromium's storage writes land asynchronously, as in the offline tests
+    // Chromium hands localStorage writes to its browser process asynchronously: wait until another tab sees them, as the
+    // offline tests do, instead of a fixed half second.
+    const other = await page.context().newPage();
+    await other.goto(`${baseUrl}/tools/ic50/`);
+    await expect
+      .poll(() => other.evaluate(() => JSON.parse(localStorage.getItem(`ic50-input:${location.pathname}`) ?? '{}')['line-b']), { timeout: 10_000 })
+      .toBe('0.3\t97');
+    await other.close();
     await page.reload();
     expect(await page.locator('#line-a').inputValue()).toBe('0.1\t98\n1\t50');
     expect(await page.locator('#line-b').inputValue()).toBe('0.3\t97');
