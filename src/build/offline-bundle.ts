@@ -100,8 +100,8 @@ export interface OfflineBundle {
   remove(path: string): void;
   /** Packs the search files of the site in `siteDir` (written by then), writes its `downloads/<name>.zip`; returns what it holds. */
   finish(siteDir: string): Promise<BundleReport>;
-  /** The paths the zip holds so far, inside its one folder. */
-  readonly paths: ReadonlySet<string>;
+  /** Whether the zip holds this path (inside its one folder). */
+  holds(path: string): boolean;
 }
 
 /** Whether a built file goes into the zip as it is read: not the zip itself, and not the search files, which `finish` packs. */
@@ -197,9 +197,7 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
     add,
     remove: (path) => void packed.delete(path),
     finish,
-    get paths() {
-      return new Set(packed.keys());
-    },
+    holds: (path) => packed.has(path),
   };
 }
 

@@ -8,7 +8,7 @@
  *   the site's words for spelling suggestions, as a classic script.
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readFileSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -45,7 +45,7 @@ export interface SearchIndexReport {
 function dirBytes(dir: string): number {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((d) => d.isFile())
-    .reduce((sum, d) => sum + readFileSync(join(d.parentPath, d.name)).length, 0);
+    .reduce((sum, d) => sum + statSync(join(d.parentPath, d.name)).size, 0);
 }
 
 /** Which pages of the built site the search index must read from disk, and which it was given that are not there. */

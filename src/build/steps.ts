@@ -165,8 +165,7 @@ export class PageSteps {
         async () => {
           const site = new Set(listFiles(siteDir));
           const onSite = resolveLinks(pass.siteLinks, (path) => site.has(path), 'site');
-          const zipped = this.bundle.paths;
-          const inBundle = resolveLinks(pass.bundleLinks, (path) => zipped.has(path), 'bundle');
+          const inBundle = resolveLinks(pass.bundleLinks, (path) => this.bundle.holds(path), 'bundle');
           const broken = [...onSite.broken, ...inBundle.broken.map((b) => `offline bundle: ${b}`)];
           if (broken.length > 0) throw new Error(`${broken.length} broken link${broken.length === 1 ? '' : 's'}:\n  ${broken.join('\n  ')}`);
           return onSite.checked + inBundle.checked;
