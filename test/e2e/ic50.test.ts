@@ -187,14 +187,18 @@ describe('IC50 calculator', () => {
     await page.locator('#line-a').fill('0.1\t98\n1\t50');
     await page.locator('#line-b').fill('0.3\t97');
     // Chromium hands localStorage writes to its browser process asynchronously: wait until another tab sees them, as the
-    // offline tests do, instead of a fixed half second.
+    // offline tests do, instead of a fixed half second, and keep that tab open until the reload is done (a tab in the same
+    // renderer reads the renderer's copy, which goes away with the last page using it).
     const other = await page.context().newPage();
-    await other.goto(`${baseUrl}/tools/ic50/`);
-    await expect
-      .poll(() => other.evaluate(() => JSON.parse(localStorage.getItem(`ic50-input:${location.pathname}`) ?? '{}')['line-b']), { timeout: 10_000 })
-      .toBe('0.3\t97');
-    await other.close();
-    await page.reload();
+    try {
+      await other.goto(`${baseUrl}/tools/ic50/`);
+      await expect
+        .poll(() => other.evaluate(() => JSON.parse(localStorage.getItem(`ic50-input:${location.pathname}`) ?? '{}')['line-b']), { timeout: 10_000 })
+        .toBe('0.3\t97');
+      await page.reload({ waitUntil: 'load' });
+    } finally {
+      await other.close();
+    }
     expect(await page.locator('#line-a').inputValue()).toBe('0.1\t98\n1\t50');
     expect(await page.locator('#line-b').inputValue()).toBe('0.3\t97');
     await page.locator('#line-a').fill('');

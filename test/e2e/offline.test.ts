@@ -60,12 +60,18 @@ afterAll(async () => {
   rmSync(unzipped, { recursive: true, force: true });
 });
 
-/** Waits until a second page of the offline copy (same file:// origin) reads the stored item as `landed` wants it. */
-async function storageLanded(key: string, landed: (value: string | null) => boolean): Promise<void> {
+/**
+ * Reloads the page once a second page of the offline copy (same file:// origin) reads the stored item as `landed` wants it, and
+ * keeps that second page open until the reload is done. Chromium hands localStorage writes to its browser process
+ * asynchronously; a tab in the same renderer reads the renderer's copy at once, and that copy goes away with the last page that
+ * uses it, so the second page has to outlive the reload.
+ */
+async function reloadOnceStored(key: string, landed: (value: string | null) => boolean): Promise<void> {
   const other = await page.context().newPage();
   try {
     await other.goto(home);
     await expect.poll(async () => landed(await other.evaluate((k) => localStorage.getItem(k), key)), { timeout: 10_000 }).toBe(true);
+    await page.reload({ waitUntil: 'load' });
   } finally {
     await other.close();
   }
@@ -297,10 +303,8 @@ describe('opened from disk in Chromium', () => {
     await page.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
     await page.getByRole('button', { name: 'Start run' }).click();
     await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
-    // Chromium hands localStorage writes to its browser process asynchronously: a reload right after can read the old state. Wait
-    // until another page of the copy sees the run (a fixed half second was not always enough on a loaded CI machine).
-    await storageLanded('hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('"steps":["dnase"]'));
-    await page.reload();
+    // A reload right after a write can read the old state (see reloadOnceStored; a fixed half second was not enough under load).
+    await reloadOnceStored('hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('"steps":["dnase"]'));
     // Run mode comes back on its own: its code loads for the stored run. If it does not, say what the page saw.
     await page.waitForSelector('.run-check', { timeout: 15_000 }).catch(async () => {
       const seen = await page.evaluate(() => ({
@@ -313,8 +317,7 @@ describe('opened from disk in Chromium', () => {
     expect(await page.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
     await page.getByRole('button', { name: 'Reset progress' }).click();
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
-    await storageLanded('hrs-run:two-step-rt-qpcr', (value) => value !== null && !value.includes('"steps":["dnase"]'));
-    await page.reload();
+    await reloadOnceStored('hrs-run:two-step-rt-qpcr', (value) => value !== null && !value.includes('"steps":["dnase"]'));
     await page.waitForSelector('.run-check');
     expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
     await page.getByRole('button', { name: 'End run' }).click();
@@ -356,10 +359,8 @@ describe('opened from disk in Chromium', () => {
     const expected = before === 'dark' ? 'light' : 'dark';
     await page.locator('[data-theme-toggle]').click();
     await page.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
-    // Chromium hands a page's localStorage writes to the browser process asynchronously, and a reload can start before they land
-    // (it did, twice, under load, after a fixed half second). A second tab of the same copy sees the choice only once it is stored.
-    await storageLanded('theme', (value) => value === expected);
-    await page.reload({ waitUntil: 'load' });
+    // A reload can start before the choice is stored (it did, twice, under load, after a fixed half second): see reloadOnceStored.
+    await reloadOnceStored('theme', (value) => value === expected);
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
   });
 
