@@ -48,12 +48,33 @@ let page: Page;
 const requests: string[] = [];
 /** What the pages said went wrong (script errors, console errors), for the message of a failed assertion. */
 const problems: string[] = [];
+/** A page whose requests and errors are noted in `requests` and `problems`. */
+function watched(tab: Page): Page {
+  tab.on('request', (r) => requests.push(r.url()));
+  tab.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  tab.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  return tab;
+}
+/**
+ * A tab of its own (a fresh browser profile's storage) for a test of what survives a reload. Runs `use` and closes it.
+ *
+ * Under the load of the whole browser suite, Chromium now and then never passed on a page's localStorage write: a second tab
+ * of the same profile still read nothing 20 s later while the writing tab read its value (four times in about fifteen runs,
+ * in the shared tab and in a fresh one alike; never with the file run alone, nor under a CPU hog). The tests that depend on
+ * it take a fresh tab and are retried (STORAGE_RETRY); a persistence that is broken fails every try.
+ */
+const STORAGE_RETRY = { retry: 2 };
+async function inFreshTab(use: (tab: Page) => Promise<void>): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    await use(watched(await context.newPage()));
+  } finally {
+    await context.close();
+  }
+}
 beforeAll(async () => {
   browser = await launchBrowser();
-  page = await (await browser.newContext()).newPage();
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page = watched(await (await browser.newContext()).newPage());
 });
 afterAll(async () => {
   await browser?.close();
@@ -61,17 +82,25 @@ afterAll(async () => {
 });
 
 /**
- * Reloads the page once a second page of the offline copy (same file:// origin) reads the stored item as `landed` wants it, and
+ * Reloads `tab` once a second page of the offline copy (same file:// origin) reads the stored item as `landed` wants it, and
  * keeps that second page open until the reload is done. Chromium hands localStorage writes to its browser process
  * asynchronously; a tab in the same renderer reads the renderer's copy at once, and that copy goes away with the last page that
  * uses it, so the second page has to outlive the reload.
  */
-async function reloadOnceStored(key: string, landed: (value: string | null) => boolean): Promise<void> {
-  const other = await page.context().newPage();
+async function reloadOnceStored(tab: Page, key: string, landed: (value: string | null) => boolean): Promise<void> {
+  const other = await tab.context().newPage();
   try {
     await other.goto(home);
-    await expect.poll(async () => landed(await other.evaluate((k) => localStorage.getItem(k), key)), { timeout: 10_000 }).toBe(true);
-    await page.reload({ waitUntil: 'load' });
+    const read = (p: Page) => p.evaluate((k) => localStorage.getItem(k), key);
+    await expect
+      .poll(async () => landed(await read(other)), { timeout: 20_000 })
+      .toBe(true)
+      .catch(async (error: unknown) => {
+        throw new Error(`${key} not stored as expected: the tab reads ${JSON.stringify(await read(tab))}, a second tab ${JSON.stringify(await read(other))}`, {
+          cause: error,
+        });
+      });
+    await tab.reload({ waitUntil: 'load' });
   } finally {
     await other.close();
   }
@@ -299,29 +328,32 @@ describe('opened from disk in Chromium', () => {
     expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('RT-qPCR Gene Expression Support Center. Example Lab, 2026.');
   });
 
-  it('run mode works from disk: a checked step survives a reload, and reset clears it', async () => {
-    await page.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
-    await page.getByRole('button', { name: 'Start run' }).click();
-    await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
-    // A reload right after a write can read the old state (see reloadOnceStored; a fixed half second was not enough under load).
-    await reloadOnceStored('hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('"steps":["dnase"]'));
-    // Run mode comes back on its own: its code loads for the stored run. If it does not, say what the page saw.
-    await page.waitForSelector('.run-check', { timeout: 15_000 }).catch(async () => {
-      const seen = await page.evaluate(() => ({
-        stored: localStorage.getItem('hrs-run:two-step-rt-qpcr'),
-        ready: document.querySelector<HTMLElement>('[data-run]')?.dataset.runReady,
-      }));
-      throw new Error(`run mode did not come back after the reload: ${JSON.stringify(seen)}; ${problems.join('; ') || 'no page error'}`);
-    });
-    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
-    expect(await page.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
-    await page.getByRole('button', { name: 'Reset progress' }).click();
-    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
-    await reloadOnceStored('hrs-run:two-step-rt-qpcr', (value) => value !== null && !value.includes('"steps":["dnase"]'));
-    await page.waitForSelector('.run-check');
-    expect(await page.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
-    await page.getByRole('button', { name: 'End run' }).click();
-  });
+  it('run mode works from disk: a checked step survives a reload, and reset clears it', STORAGE_RETRY, () =>
+    inFreshTab(async (tab) => {
+      await tab.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
+      await tab.getByRole('button', { name: 'Start run' }).click();
+      await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
+      // A reload right after a write can read the old state (see reloadOnceStored; a fixed half second was not enough under load).
+      await reloadOnceStored(tab, 'hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('"steps":["dnase"]'));
+      // Run mode comes back on its own: its code loads for the stored run. If it does not, say what the page saw.
+      const runBack = () =>
+        tab.waitForSelector('.run-check', { timeout: 15_000 }).catch(async () => {
+          const seen = await tab.evaluate(() => ({
+            stored: localStorage.getItem('hrs-run:two-step-rt-qpcr'),
+            ready: document.querySelector<HTMLElement>('[data-run]')?.dataset.runReady ?? 'not set',
+          }));
+          throw new Error(`run mode did not come back after the reload: ${JSON.stringify(seen)}; ${problems.join('; ') || 'no page error'}`);
+        });
+      await runBack();
+      expect(await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
+      expect(await tab.getByRole('group', { name: 'Timer: DNase treatment' }).locator('.run-timer-clock').textContent()).toBe('15:00');
+      await tab.getByRole('button', { name: 'Reset progress' }).click();
+      expect(await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
+      await reloadOnceStored(tab, 'hrs-run:two-step-rt-qpcr', (value) => value !== null && !value.includes('"steps":["dnase"]'));
+      await runBack();
+      expect(await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
+      await tab.getByRole('button', { name: 'End run' }).click();
+    }));
 
   it('the IC50 calculator fits and exports from disk (the minimal center’s copy)', async () => {
     await page.goto(minimalHome.replace(/index\.html$/, 'tools/ic50/index.html'));
@@ -353,16 +385,17 @@ describe('opened from disk in Chromium', () => {
     expect(await page.locator('#search-results a').count()).toBeGreaterThan(0);
   });
 
-  it('the theme toggle persists across a reload', async () => {
-    await page.goto(home);
-    const before = await page.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
-    const expected = before === 'dark' ? 'light' : 'dark';
-    await page.locator('[data-theme-toggle]').click();
-    await page.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
-    // A reload can start before the choice is stored (it did, twice, under load, after a fixed half second): see reloadOnceStored.
-    await reloadOnceStored('theme', (value) => value === expected);
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
-  });
+  it('the theme toggle persists across a reload', STORAGE_RETRY, () =>
+    inFreshTab(async (tab) => {
+      await tab.goto(home);
+      const before = await tab.evaluate(() => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'));
+      const expected = before === 'dark' ? 'light' : 'dark';
+      await tab.locator('[data-theme-toggle]').click();
+      await tab.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
+      // A reload can start before the choice is stored (it did, twice, under load, after a fixed half second): see reloadOnceStored.
+      await reloadOnceStored(tab, 'theme', (value) => value === expected);
+      expect(await tab.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
+    }));
 
   it('made no network request: only files on disk, blob: for the packed search, and the browser’s own PDF viewer', () => {
     expect(requests.length).toBeGreaterThan(20);
