@@ -6,14 +6,11 @@
  * PDFs, page for page (src/build/pdf-merge.ts), so nothing is printed twice.
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { load } from 'cheerio';
 import { PDFDocument } from 'pdf-lib';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -24,9 +21,9 @@ import { printoutPayload, qrSvg } from '../lib/printout.ts';
 import { IDS } from '../contract.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
 import { CONTENTS_LINK, mergePdfs, restoreOutlineTitles } from './pdf-merge.ts';
+import { printCache, type Paper } from './pdf-cache.ts';
 
-/** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
-export type Paper = 'A4' | 'Letter';
+export type { Paper } from './pdf-cache.ts';
 
 export interface PdfExportOptions {
   /** The built site; PDFs go to its `pdf/` folder. */
@@ -40,6 +37,16 @@ export interface PdfExportOptions {
   say?: Translate;
   /** Where finished PDFs are kept between builds; without it every PDF is printed. */
   cacheDir?: string | undefined;
+  /**
+   * A browser already started for this export ({@link launchPrinter}, while Astro rendered): used instead of starting one, and
+   * closed at the end like one started here.
+   */
+  browser?: Promise<Browser> | undefined;
+}
+
+/** Starts the printing browser: at the first PDF the print cache does not hold, or earlier (steps.ts, while Astro renders). */
+export function launchPrinter(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }
 
 /**
@@ -243,95 +250,14 @@ async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[
   return results;
 }
 
-/**
- * Finished PDFs kept between builds, by what they were printed from: the page's HTML (its styles and scripts are named by their
- * content), the paper, the center's name and address, the words of the header and footer, this exporter's own code and the
- * browser's build. A build that changed none of that for a protocol copies its PDF and starts no browser for it.
- */
-class PrintCache {
-  private readonly base: string;
-  private readonly dir: string | undefined;
-  constructor(dir: string | undefined, parts: unknown[]) {
-    this.dir = dir;
-    const hash = createHash('sha256').update(JSON.stringify(parts));
-    // The code that shapes a PDF: this exporter, the QR code and its payload, the outline and merge, the browser's flags; and the
-    // versions of the PDF library and the browser driver.
-    for (const module of ['./pdf-export.ts', './pdf-merge.ts', '../lib/printout.ts', '../lib/find-browser.ts'])
-      hash.update(readFileSync(fileURLToPath(new URL(module, import.meta.url))));
-    for (const pkg of ['pdf-lib', 'playwright-core', 'qrcode']) hash.update(`${pkg}@${packageVersion(pkg)}`);
-    this.base = hash.digest('hex');
-  }
-  key(source: string): string {
-    return createHash('sha256').update(this.base).update(source).digest('hex').slice(0, 32);
-  }
-  get(key: string): { bytes: Uint8Array; pages: number } | undefined {
-    if (!this.dir) return undefined;
-    try {
-      const { pages } = JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as { pages: number };
-      return { bytes: readFileSync(join(this.dir, `${key}.pdf`)), pages };
-    } catch {
-      return undefined;
-    }
-  }
-  private readonly pending: { key: string; bytes: Uint8Array; pages: number }[] = [];
-  /** Noted now, kept by {@link commit} once the export has passed every check (a page that reached outside is never kept). */
-  put(key: string, bytes: Uint8Array, pages: number): void {
-    this.pending.push({ key, bytes, pages });
-  }
-  /**
-   * Keeps what was printed, each file whole or not at all: written aside and renamed into place, the PDF before the note that
-   * vouches for it. A cache that cannot be written (a read-only folder, a full disk) costs the next build time, never this one.
-   */
-  commit(): void {
-    if (!this.dir) return;
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      for (const { key, bytes, pages } of this.pending)
-        for (const [name, data] of [
-          [`${key}.pdf`, bytes],
-          [`${key}.json`, JSON.stringify({ pages })],
-        ] as const) {
-          const temporary = join(this.dir, `.${name}.${process.pid}`);
-          writeFileSync(temporary, data);
-          renameSync(temporary, join(this.dir, name));
-        }
-    } catch {
-      // Not kept: the next build prints again.
-    }
-  }
-}
-
-/** The installed version of a package, from its package.json. */
-function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-const require = createRequire(import.meta.url);
-
-/** The identity of a browser build, without starting it: its executable's path, size and time. */
-function browserIdentity(executablePath: string): string {
-  const real = realpathSync(executablePath);
-  const { size, mtimeMs } = statSync(real);
-  return `${real}:${size}:${Math.round(mtimeMs)}`;
-}
-
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir }: PdfExportOptions): Promise<PdfExportReport> {
-  const started = performance.now();
+export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir, browser: started }: PdfExportOptions): Promise<PdfExportReport> {
+  const t0Export = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
   const executablePath = findBrowser();
   if (!executablePath) throw new BrowserMissingError();
-  const cache = new PrintCache(cacheDir, [
-    browserIdentity(executablePath),
-    paper,
-    siteName,
-    publicUrl ?? '',
-    ...(['pdf.footer', 'pdf.page', 'printout.qrLabel', 'pdf.combinedHeader', 'pdf.combinedFooter', 'pdf.contentsPage'] as const).map((k) => say(k)),
-  ]);
+  const cache = printCache({ cacheDir, executablePath, paper, siteName, publicUrl, say });
 
   const outDir = join(siteDir, 'pdf');
   await mkdir(outDir, { recursive: true });
@@ -340,7 +266,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
   let session: Promise<{ browser: Browser; context: BrowserContext; blocked: string[] }> | undefined;
   const open = () =>
     (session ??= (async () => {
-      const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+      const browser = await (started ?? launchPrinter(executablePath));
       try {
         const context = await browser.newContext();
         // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
@@ -473,9 +399,11 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
         `PDF export: a protocol page asked for ${outside.length} address(es) outside the site, which were blocked: ${outside.slice(0, 5).join(', ')}`,
       );
     cache.commit();
-    return { files, totalMs: performance.now() - started, printed, launches: session ? 1 : 0 };
+    return { files, totalMs: performance.now() - t0Export, printed, launches: session || started ? 1 : 0 };
   } finally {
     if (session) await (await session.catch(() => undefined))?.browser.close();
+    // One started for this export that every PDF could do without (a page changed back after rendering) is closed all the same.
+    else await (await started?.catch(() => undefined))?.close();
     server.close();
   }
 }

@@ -18,6 +18,10 @@ import { PagePass } from './page-pass.ts';
 import { printsPdfs } from './page-handoff.ts';
 import { resolveLinks } from './link-check.ts';
 import { writeSecurityHeaders } from './security-headers.ts';
+import { printCache, type Paper, type PrintCache } from './pdf-cache.ts';
+import { findBrowser } from '../lib/find-browser.ts';
+import { IDS } from '../contract.ts';
+import type { Browser } from 'playwright-core';
 
 export interface StepContext {
   /** The built site, written in place. */
@@ -38,28 +42,37 @@ export interface StepReport {
   summary: string;
 }
 
-export type Step = (context: StepContext) => Promise<StepReport>;
+/** The PDF settings of a build, from its environment: the paper, and where finished PDFs are kept. */
+function pdfSettings(root: string): { paper: Paper; cacheDir: string } {
+  return {
+    paper: process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4',
+    // Finished PDFs are kept with the build's other caches: a rebuild reprints only the protocols whose pages changed.
+    cacheDir: process.env.SITE_CACHE_DIR ? resolve(root, process.env.SITE_CACHE_DIR, 'pdf') : join(root, 'node_modules/.cache/support-center/pdf'),
+  };
+}
 
 /**
  * PDFs need a browser. Without one the build fails with one line on how to provide it; SITE_PDF=optional (what `npm start`
- * sets) builds the rest and says so, SITE_PDF=skip makes none.
+ * sets) builds the rest and says so, SITE_PDF=skip makes none. `browser` is one {@link PrinterWarmup} started while Astro
+ * rendered.
  */
-export const pdfStep: Step = async ({ siteDir, contentDir, root, center, say, log, warn }) => {
+export async function pdfStep(
+  { siteDir, contentDir, root, center, say, log, warn }: StepContext,
+  browser?: Promise<Browser>,
+): Promise<StepReport> {
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
   if (!presentSections(contentDir).has('protocols')) return { summary: 'the center has no protocols: no PDFs' };
-  const paper = process.env.SITE_PDF_PAPER?.toLowerCase() === 'letter' ? 'Letter' : 'A4';
-  // Loaded here: the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does not need.
+  // Loaded here (or by the warm-up): the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does
+  // not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    // Finished PDFs are kept with the build's other caches: a rebuild reprints only the protocols whose pages changed.
-    const cacheDir = process.env.SITE_CACHE_DIR ? resolve(root, process.env.SITE_CACHE_DIR, 'pdf') : join(root, 'node_modules/.cache/support-center/pdf');
-    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, paper, publicUrl: publicUrl(center), say, cacheDir });
+    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, browser });
     for (const f of report.files)
       log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
     const kept = singles.filter((f) => f.cached).length;
     return {
-      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}`,
+      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${browser ? ', started while Astro rendered' : ''}`,
     };
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -68,7 +81,50 @@ export const pdfStep: Step = async ({ siteDir, contentDir, root, center, say, lo
     }
     throw error;
   }
-};
+}
+
+/**
+ * Starts the printing browser, and loads the exporter, while Astro renders: at the first protocol page that the print cache
+ * does not hold, so the PDF step after Astro finds both ready. A build whose protocols are all in the cache starts none.
+ */
+export class PrinterWarmup {
+  private cache: PrintCache | undefined;
+  private executablePath: string | undefined;
+  /** The browser started, once a protocol page needs printing. */
+  browser: Promise<Browser> | undefined;
+
+  constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>) {
+    if (!printsPdfs(contentDir)) return;
+    this.executablePath = findBrowser();
+    if (this.executablePath)
+      this.cache = printCache({ ...pdfSettings(root), executablePath: this.executablePath, siteName: center.name, publicUrl: publicUrl(center), say });
+  }
+
+  /** One page as Astro wrote it. */
+  page(path: string, html: string): void {
+    if (this.browser || !this.cache || !PROTOCOL_PAGE.test(path) || !html.includes(`id="${IDS.pdfMeta}"`)) return;
+    if (this.cache.holds(this.cache.key(html))) return;
+    const executablePath = this.executablePath!;
+    this.browser = import('./pdf-export.ts').then((pdf) => pdf.launchPrinter(executablePath));
+    // A browser that fails to start fails the PDF step, which awaits it; until then the failure waits.
+    this.browser.catch(() => undefined);
+  }
+
+  /** The browser, for the PDF step, which closes it; undefined when none was started. */
+  take(): Promise<Browser> | undefined {
+    const browser = this.browser;
+    this.cache = undefined;
+    this.browser = undefined;
+    return browser;
+  }
+
+  /** Closes the browser of a build that ends before its PDF step took it. */
+  async close(): Promise<void> {
+    this.cache = undefined;
+    await (await this.take()?.catch(() => undefined))?.close();
+  }
+}
+const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
 
 /** Pages the search thread may be behind by. */
 const SEARCH_AHEAD = 16;
@@ -80,6 +136,7 @@ const SEARCH_AHEAD = 16;
 export class PageSteps {
   private readonly bundle: OfflineBundle;
   private readonly pass: PagePass;
+  private readonly printer: PrinterWarmup;
   private readonly search: Worker;
   private readonly searchDone: Promise<SearchIndexReport>;
   /** The first error while pages came in, raised when the build's steps run. */
@@ -92,6 +149,7 @@ export class PageSteps {
     const { contentDir, center, say, buildDate } = context;
     this.bundle = startOfflineBundle({ contentDir, name: bundleName(center), publicUrl: publicUrl(center), buildDate, say });
     this.pass = new PagePass(this.bundle, say, printsPdfs(contentDir));
+    this.printer = new PrinterWarmup(context);
     this.search = new Worker(new URL('./search-index-worker.ts', import.meta.url), {
       workerData: { contentDir, stopWords: [...stopWordSet(say('search.stopWords'))] },
     });
@@ -113,6 +171,7 @@ export class PageSteps {
     // waits for it, instead of the pages piling up in memory (they did, by a gigabyte, at 10,000 pages).
     if (this.searchAhead >= SEARCH_AHEAD) await new Promise<void>((took) => (this.searchTook = took));
     this.searchTook = undefined;
+    this.printer.page(path, html);
     this.searchAhead++;
     this.search.postMessage({ page: path, html });
     await this.pass.add(path, html).catch((error: unknown) => void (this.failure ??= error));
@@ -141,7 +200,7 @@ export class PageSteps {
     try {
       await time(
         'pdf export',
-        () => pdfStep(context),
+        () => pdfStep(context, this.printer.take()),
         (r) => r.summary,
       );
       const pass = await time(
@@ -180,12 +239,12 @@ export class PageSteps {
     } finally {
       // A failed step must not leave Pagefind writing into a folder that is about to go.
       await Promise.allSettled([search]);
-      await this.search.terminate();
+      await Promise.all([this.search.terminate(), this.printer.close()]);
     }
   }
 
-  /** Stops the search thread of a build that ends without a site. */
+  /** Stops the search thread, and the printing browser, of a build that ends without a site. */
   async stop(): Promise<void> {
-    await this.search.terminate();
+    await Promise.all([this.search.terminate(), this.printer.close()]);
   }
 }

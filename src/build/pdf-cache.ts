@@ -1,0 +1,116 @@
+/**
+ * The print cache of the PDF export (pdf-export.ts): finished PDFs kept between builds. Apart from the exporter, so the output
+ * steps can ask whether a protocol page needs printing as Astro renders it (steps.ts starts the printing browser then) without
+ * loading the browser driver and the PDF library for a build that prints nothing.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Translate } from '../i18n/ui.ts';
+
+/** Paper sizes a reader can ask for (`SITE_PDF_PAPER`). */
+export type Paper = 'A4' | 'Letter';
+
+/** What every print of a build depends on besides its page: the cache key covers it all. */
+export interface PrintSettings {
+  /** Where finished PDFs are kept between builds; without it every PDF is printed. */
+  cacheDir?: string | undefined;
+  /** The browser that prints. */
+  executablePath: string;
+  paper: Paper;
+  siteName: string;
+  publicUrl?: string | undefined;
+  say: Translate;
+}
+
+/** The print cache for a build's settings. */
+export function printCache({ cacheDir, executablePath, paper, siteName, publicUrl, say }: PrintSettings): PrintCache {
+  return new PrintCache(cacheDir, [
+    browserIdentity(executablePath),
+    paper,
+    siteName,
+    publicUrl ?? '',
+    ...(['pdf.footer', 'pdf.page', 'printout.qrLabel', 'pdf.combinedHeader', 'pdf.combinedFooter', 'pdf.contentsPage'] as const).map((k) => say(k)),
+  ]);
+}
+
+/**
+ * Finished PDFs kept between builds, by what they were printed from: the page's HTML (its styles and scripts are named by their
+ * content), the paper, the center's name and address, the words of the header and footer, this exporter's own code and the
+ * browser's build. A build that changed none of that for a protocol copies its PDF and starts no browser for it.
+ */
+export class PrintCache {
+  private readonly base: string;
+  private readonly dir: string | undefined;
+  constructor(dir: string | undefined, parts: unknown[]) {
+    this.dir = dir;
+    const hash = createHash('sha256').update(JSON.stringify(parts));
+    // The code that shapes a PDF: this exporter, the QR code and its payload, the outline and merge, the browser's flags; and the
+    // versions of the PDF library and the browser driver.
+    for (const module of ['./pdf-export.ts', './pdf-cache.ts', './pdf-merge.ts', '../lib/printout.ts', '../lib/find-browser.ts'])
+      hash.update(readFileSync(fileURLToPath(new URL(module, import.meta.url))));
+    for (const pkg of ['pdf-lib', 'playwright-core', 'qrcode']) hash.update(`${pkg}@${packageVersion(pkg)}`);
+    this.base = hash.digest('hex');
+  }
+  key(source: string): string {
+    return createHash('sha256').update(this.base).update(source).digest('hex').slice(0, 32);
+  }
+  get(key: string): { bytes: Uint8Array; pages: number } | undefined {
+    if (!this.dir) return undefined;
+    try {
+      const { pages } = JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as { pages: number };
+      return { bytes: readFileSync(join(this.dir, `${key}.pdf`)), pages };
+    } catch {
+      return undefined;
+    }
+  }
+  /** Whether a print is kept under `key`, without reading it. */
+  holds(key: string): boolean {
+    return this.dir !== undefined && existsSync(join(this.dir, `${key}.json`)) && existsSync(join(this.dir, `${key}.pdf`));
+  }
+  private readonly pending: { key: string; bytes: Uint8Array; pages: number }[] = [];
+  /** Noted now, kept by {@link commit} once the export has passed every check (a page that reached outside is never kept). */
+  put(key: string, bytes: Uint8Array, pages: number): void {
+    this.pending.push({ key, bytes, pages });
+  }
+  /**
+   * Keeps what was printed, each file whole or not at all: written aside and renamed into place, the PDF before the note that
+   * vouches for it. A cache that cannot be written (a read-only folder, a full disk) costs the next build time, never this one.
+   */
+  commit(): void {
+    if (!this.dir) return;
+    try {
+      mkdirSync(this.dir, { recursive: true });
+      for (const { key, bytes, pages } of this.pending)
+        for (const [name, data] of [
+          [`${key}.pdf`, bytes],
+          [`${key}.json`, JSON.stringify({ pages })],
+        ] as const) {
+          const temporary = join(this.dir, `.${name}.${process.pid}`);
+          writeFileSync(temporary, data);
+          renameSync(temporary, join(this.dir, name));
+        }
+    } catch {
+      // Not kept: the next build prints again.
+    }
+  }
+}
+
+/** The installed version of a package, from its package.json. */
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+const require = createRequire(import.meta.url);
+
+/** The identity of a browser build, without starting it: its executable's path, size and time. */
+function browserIdentity(executablePath: string): string {
+  const real = realpathSync(executablePath);
+  const { size, mtimeMs } = statSync(real);
+  return `${real}:${size}:${Math.round(mtimeMs)}`;
+}
