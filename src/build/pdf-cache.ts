@@ -4,7 +4,7 @@
  * loading the browser driver and the PDF library for a build that prints nothing.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,14 @@ export class PrintCache {
       return { bytes: readFileSync(join(this.dir, `${key}.pdf`)), pages };
     } catch {
       return undefined;
+    }
+  }
+  /** Whether nothing at all is kept (a first build, or a cache emptied): then every protocol will be printed. */
+  empty(): boolean {
+    try {
+      return this.dir === undefined || !readdirSync(this.dir).some((name) => name.endsWith('.pdf'));
+    } catch {
+      return true;
     }
   }
   /** Whether a print is kept under `key`, without reading it. */

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load } from 'cheerio';
 import { PDFDocument } from 'pdf-lib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
@@ -38,15 +38,47 @@ export interface PdfExportOptions {
   /** Where finished PDFs are kept between builds; without it every PDF is printed. */
   cacheDir?: string | undefined;
   /**
-   * A browser already started for this export ({@link launchPrinter}, while Astro rendered): used instead of starting one, and
-   * closed at the end like one started here.
+   * The printing browser, already started for this export ({@link startPrinter}, while Astro rendered): used instead of starting
+   * one, and closed at the end like one started here.
    */
-  browser?: Promise<Browser> | undefined;
+  printer?: Promise<Printer> | undefined;
 }
 
-/** Starts the printing browser: at the first PDF the print cache does not hold, or earlier (steps.ts, while Astro renders). */
-export function launchPrinter(executablePath: string): Promise<Browser> {
-  return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+/** The printing browser: its context, the pages that print (print media, light scheme), and what it was kept from reaching. */
+export interface Printer {
+  browser: Browser;
+  pages: Page[];
+  /** Addresses outside the site that a page asked for, blocked. */
+  blocked: string[];
+  /** Lets the pages reach the site's server at `base`, and nothing else. */
+  allow(base: string): void;
+}
+
+/** Pages printing at a time (two cores), each reused from protocol to protocol. */
+const PRINTING_PAGES = 2;
+
+/**
+ * Starts the printing browser with its pages: at the first PDF the print cache does not hold, or earlier (steps.ts, while
+ * Astro renders). It runs without a sandbox: its pages may reach the site's own server, once allowed, and nothing else.
+ */
+export async function startPrinter(executablePath: string): Promise<Printer> {
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  try {
+    const context = await browser.newContext();
+    const blocked: string[] = [];
+    let site: string | undefined;
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if ((site && url.startsWith(site)) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      blocked.push(url);
+      return route.abort('blockedbyclient');
+    });
+    const pages = await Promise.all(Array.from({ length: PRINTING_PAGES }, async () => printMedia(await context.newPage())));
+    return { browser, pages, blocked, allow: (base) => void (site = `${base}/`) };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
 }
 
 /**
@@ -251,7 +283,7 @@ async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir, browser: started }: PdfExportOptions): Promise<PdfExportReport> {
+export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir, printer: started }: PdfExportOptions): Promise<PdfExportReport> {
   const t0Export = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
@@ -263,31 +295,15 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
   await mkdir(outDir, { recursive: true });
   const { server, base } = await serve(siteDir);
   // The browser starts only for the first PDF the cache does not hold.
-  let session: Promise<{ browser: Browser; context: BrowserContext; blocked: string[] }> | undefined;
+  let session: Promise<Printer> | undefined;
   const open = () =>
-    (session ??= (async () => {
-      const browser = await (started ?? launchPrinter(executablePath));
-      try {
-        const context = await browser.newContext();
-        // The printing browser runs without a sandbox: it may reach its own page server and nothing else.
-        const blocked: string[] = [];
-        await context.route('**/*', (route) => {
-          const url = route.request().url();
-          if (url.startsWith(`${base}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-          blocked.push(url);
-          return route.abort('blockedbyclient');
-        });
-        return { browser, context, blocked };
-      } catch (error) {
-        await browser.close();
-        throw error;
-      }
-    })());
-  const newPage = async () => printMedia(await (await open()).context.newPage());
+    (session ??= (started ?? startPrinter(executablePath)).then((printer) => {
+      printer.allow(base);
+      return printer;
+    }));
   let printed = 0;
   try {
-    // Two pages print at a time (two cores), each page reused from protocol to protocol.
-    const workers = [0, 1].slice(0, Math.min(2, protocols.length)).map(() => ({ page: undefined as Promise<Page> | undefined }));
+    const workers = Array.from({ length: Math.min(PRINTING_PAGES, protocols.length) }, (_, i) => i);
     const files = await onWorkers(
       workers,
       protocols.map(({ url, meta }) => async (worker): Promise<PdfFileReport> => {
@@ -299,7 +315,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
           await writeFile(join(outDir, file), kept.bytes);
           return { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true };
         }
-        const page = await (worker.page ??= newPage());
+        const page = (await open()).pages[worker]!;
         const response = await page.goto(base + url, { waitUntil: 'load' });
         const facts = await preparePage(page, publicUrl);
         assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
@@ -330,13 +346,11 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
         return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
       }),
     );
-    await Promise.all(workers.map(async (w) => (await w.page)?.close()));
 
     // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
     // keeps its protocol's version, date, fingerprint and QR code. Only the contents are printed here.
     const t0 = performance.now();
     const contentsPath = join(outDir, '.contents.html');
-    let page: Promise<Page> | undefined;
     try {
       const newest = protocols
         .map((p) => p.meta.lastReviewed)
@@ -363,7 +377,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
         let print = cache.get(key);
         if (!print) {
           await writeFile(contentsPath, html);
-          const tab = await (page ??= newPage());
+          const tab = (await open()).pages[0]!;
           await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
           await preparePage(tab, publicUrl);
           const bytes = await printPdf(tab, paper, header);
@@ -390,7 +404,6 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       await writeFile(join(outDir, 'protocols.pdf'), bytes);
       files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: performance.now() - t0, cached: false });
     } finally {
-      await (await page)?.close();
       await rm(contentsPath, { force: true });
     }
     const outside = [...new Set(session ? (await session).blocked : [])];
@@ -403,7 +416,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
   } finally {
     if (session) await (await session.catch(() => undefined))?.browser.close();
     // One started for this export that every PDF could do without (a page changed back after rendering) is closed all the same.
-    else await (await started?.catch(() => undefined))?.close();
+    else await (await started?.catch(() => undefined))?.browser.close();
     server.close();
   }
 }

@@ -21,7 +21,7 @@ import { writeSecurityHeaders } from './security-headers.ts';
 import { printCache, type Paper, type PrintCache } from './pdf-cache.ts';
 import { findBrowser } from '../lib/find-browser.ts';
 import { IDS } from '../contract.ts';
-import type { Browser } from 'playwright-core';
+import type { Printer } from './pdf-export.ts';
 
 export interface StepContext {
   /** The built site, written in place. */
@@ -53,12 +53,12 @@ function pdfSettings(root: string): { paper: Paper; cacheDir: string } {
 
 /**
  * PDFs need a browser. Without one the build fails with one line on how to provide it; SITE_PDF=optional (what `npm start`
- * sets) builds the rest and says so, SITE_PDF=skip makes none. `browser` is one {@link PrinterWarmup} started while Astro
- * rendered.
+ * sets) builds the rest and says so, SITE_PDF=skip makes none. `printer` is the browser {@link PrinterWarmup} started while
+ * Astro rendered.
  */
 export async function pdfStep(
   { siteDir, contentDir, root, center, say, log, warn }: StepContext,
-  browser?: Promise<Browser>,
+  printer?: Promise<Printer>,
 ): Promise<StepReport> {
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
   if (!presentSections(contentDir).has('protocols')) return { summary: 'the center has no protocols: no PDFs' };
@@ -66,13 +66,13 @@ export async function pdfStep(
   // not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, browser });
+    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer });
     for (const f of report.files)
       log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
     const kept = singles.filter((f) => f.cached).length;
     return {
-      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${browser ? ', started while Astro rendered' : ''}`,
+      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${printer ? ', started while Astro rendered' : ''}`,
     };
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -84,44 +84,49 @@ export async function pdfStep(
 }
 
 /**
- * Starts the printing browser, and loads the exporter, while Astro renders: at the first protocol page that the print cache
- * does not hold, so the PDF step after Astro finds both ready. A build whose protocols are all in the cache starts none.
+ * Starts the printing browser with its pages, and loads the exporter, while Astro works, so the PDF step after Astro finds them
+ * ready: at once when the print cache holds nothing (every protocol will be printed), else at the first protocol page Astro
+ * renders that the cache does not hold. A build whose protocols are all in the cache starts none.
  */
 export class PrinterWarmup {
   private cache: PrintCache | undefined;
   private executablePath: string | undefined;
   /** The browser started, once a protocol page needs printing. */
-  browser: Promise<Browser> | undefined;
+  private printer: Promise<Printer> | undefined;
 
   constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>) {
     if (!printsPdfs(contentDir)) return;
     this.executablePath = findBrowser();
     if (this.executablePath)
       this.cache = printCache({ ...pdfSettings(root), executablePath: this.executablePath, siteName: center.name, publicUrl: publicUrl(center), say });
+    if (this.cache?.empty()) this.start();
+  }
+
+  private start(): void {
+    const executablePath = this.executablePath!;
+    this.printer = import('./pdf-export.ts').then((pdf) => pdf.startPrinter(executablePath));
+    // A browser that fails to start fails the PDF step, which awaits it; until then the failure waits.
+    this.printer.catch(() => undefined);
   }
 
   /** One page as Astro wrote it. */
   page(path: string, html: string): void {
-    if (this.browser || !this.cache || !PROTOCOL_PAGE.test(path) || !html.includes(`id="${IDS.pdfMeta}"`)) return;
-    if (this.cache.holds(this.cache.key(html))) return;
-    const executablePath = this.executablePath!;
-    this.browser = import('./pdf-export.ts').then((pdf) => pdf.launchPrinter(executablePath));
-    // A browser that fails to start fails the PDF step, which awaits it; until then the failure waits.
-    this.browser.catch(() => undefined);
+    if (this.printer || !this.cache || !PROTOCOL_PAGE.test(path) || !html.includes(`id="${IDS.pdfMeta}"`)) return;
+    if (!this.cache.holds(this.cache.key(html))) this.start();
   }
 
   /** The browser, for the PDF step, which closes it; undefined when none was started. */
-  take(): Promise<Browser> | undefined {
-    const browser = this.browser;
+  take(): Promise<Printer> | undefined {
+    const printer = this.printer;
     this.cache = undefined;
-    this.browser = undefined;
-    return browser;
+    this.printer = undefined;
+    return printer;
   }
 
   /** Closes the browser of a build that ends before its PDF step took it. */
   async close(): Promise<void> {
     this.cache = undefined;
-    await (await this.take()?.catch(() => undefined))?.close();
+    await (await this.take()?.catch(() => undefined))?.browser.close();
   }
 }
 const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;

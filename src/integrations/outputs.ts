@@ -29,8 +29,8 @@ const stepsProcess = fileURLToPath(new URL('../build/steps-process.ts', import.m
 const endWithParent = new URL('../../scripts/lib/end-with-parent.ts', import.meta.url).href;
 
 /**
- * The steps' process, started when Astro's build starts so that Node and the steps' modules load while Astro renders; it waits
- * on its standard input for the built site's folder, and leaves quietly if the build ends without one.
+ * The steps' process, started with Astro's build so that Node and the steps' modules load while Astro works; it waits on its
+ * standard input for the built site's folder, and leaves quietly if the build ends without one.
  */
 function startSteps(contentDir: string, root: string, failureFile: string): { child: ChildProcess; closed: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', endWithParent, stepsProcess, contentDir, root], {
@@ -52,11 +52,14 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
   return {
     name: 'support-center:outputs',
     hooks: {
-      'astro:config:setup': ({ addMiddleware }) => {
+      'astro:config:setup': ({ addMiddleware, command }) => {
         addMiddleware({ order: 'post', entrypoint: new URL('./page-middleware.ts', import.meta.url) });
+        // Started before the content is synced, so that the steps' modules, and the printing browser when one will print, load
+        // on the second core while Astro works on the first.
+        if (command === 'build') steps = startSteps(contentDir, root, failureFile);
       },
       'astro:build:start': () => {
-        steps = startSteps(contentDir, root, failureFile);
+        steps ??= startSteps(contentDir, root, failureFile);
         const say = translator(loadSiteConfig(contentDir).ui);
         (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF] = pageHandoff(steps.child.stdin!, { pdfs: printsPdfs(contentDir), say });
       },
