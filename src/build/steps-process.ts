@@ -1,7 +1,8 @@
 /**
  * Runs the output steps (steps.ts) in a process of their own, started by the outputs integration with Astro's build (before the
- * content is synced): Astro's process holds the whole build's modules (over 1 GiB at 1,000 pages), and the steps, which read every page and pack
- * the bundle, ran slower there and raised the build's peak memory. Arguments: the center's folder and the project's.
+ * content is synced): Astro's process holds the whole build's modules (over 1 GiB at 1,000 pages), and the steps, which read
+ * every page and pack the bundle, ran slower there and raised the build's peak memory. Arguments: the center's folder and the
+ * project's.
  *
  * Standard input carries one JSON object per line: `{"page": "faq/x/index.html", "html": …}` for each page as Astro writes it
  * (src/build/page-handoff.ts), worked on at once while Astro renders the next (the search index, the offline bundle, the links),
