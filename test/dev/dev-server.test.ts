@@ -104,6 +104,16 @@ describe('astro dev', () => {
     // An element never closed: the page says what is wrong and where, instead of showing an empty text.
     writeFileSync(file, `${original}\nBroken <div class="x">never closed.\n`);
     await expect.poll(body, { timeout: 20_000 }).toMatch(/role="alert"[\s\S]*melt-curve\.mdx:\d+:\d+ +Expected a closing tag/);
+    // Shown as a warning box whose message wraps on a phone instead of running off the screen.
+    const phone = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    await open(phone, `${base}/faq/melt-curve/`);
+    const box = await phone.locator('.content-error').evaluate((el) => {
+      const style = getComputedStyle(el);
+      const pre = el.querySelector('pre')!;
+      return { border: style.borderTopStyle, background: style.backgroundColor, overflows: pre.scrollWidth > pre.clientWidth + 1 };
+    });
+    await phone.close();
+    expect(box).toEqual({ border: 'solid', background: expect.not.stringMatching(/rgba\(0, 0, 0, 0\)|transparent/), overflows: false });
     writeFileSync(file, original);
     await expect.poll(body, { timeout: 20_000 }).not.toContain('role="alert"');
     expect(await body()).toContain('<div class="prose"><p>');
