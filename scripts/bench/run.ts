@@ -44,6 +44,8 @@ export const BUDGETS = {
   pdfSecondsEach: 0.3,
   /** Against Starlight's cold build of the same content, in the same run. */
   vsStarlight: 0.8,
+  /** The real center's full build (PDFs, offline bundle, checks) against Starlight's site-only build of its size, in turn. */
+  realFullVsStarlight: 1.5,
   /** At 10,000 protocols and more, where Starlight's sidebar on every page makes each page slower to render. */
   vsStarlightLarge: 0.2,
   /** A rebuild after editing one FAQ, against the cold build of the same size. */
@@ -253,6 +255,60 @@ async function benchOne(n: number): Promise<Run> {
   }
 }
 
+/** The real center as it is committed, built whole, in turn with Starlight's site of its size. */
+interface RealCenter {
+  /** Full builds: PDFs, offline bundle, checks; Astro's cache and the print cache empty, the committed diagram renders kept. */
+  runsSeconds: number[];
+  medianSeconds: number;
+  /** The PDF phase of each build, and the protocols it printed. */
+  pdfRunsSeconds: number[];
+  protocols: number;
+  pages: number;
+  starlight: { pages: number; runsSeconds: number[]; medianSeconds: number } | null;
+}
+
+/**
+ * The real center (content/) built whole, as a reader of the README builds it after a fresh clone: PDFs, offline bundle and
+ * checks, Astro's cache and the print cache empty, the committed diagram renders kept. Each build is followed by Starlight's
+ * site-only build of the same size (9 pages), so the two are compared in the same minutes.
+ */
+function benchRealCenter(): RealCenter {
+  const dir = mkdtempSync(join(tmpdir(), 'hrs-bench-real-'));
+  try {
+    const content = join(dir, 'content');
+    cpSync(join(root, 'content'), content, { recursive: true });
+    const env = { SITE_CONTENT_DIR: content, SITE_OUT_DIR: join(dir, 'dist'), SITE_CACHE_DIR: join(dir, 'cache'), SITE_PDF: '' };
+    const builds: ReturnType<typeof build>[] = [];
+    const references: StarlightBuild[] = [];
+    for (let i = 1; i <= RUNS; i++) {
+      rmSync(join(dir, 'cache'), { recursive: true, force: true });
+      console.log(`[bench] real center: full build with PDFs (${i} of ${RUNS})…`);
+      const built = build(env);
+      if (!/\[build\] Complete|Complete!/.test(built.stdout)) throw new Error(`the real center did not build:
+${built.stdout.slice(-2000)}`);
+      builds.push(built);
+      if (starlightDir) {
+        console.log(`[bench] real center: building the Starlight reference cold, ${starlightPages(0)} pages (${i} of ${RUNS})…`);
+        references.push(buildStarlight(starlightDir, starlightPages(0)));
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const dist = join(dir, 'dist');
+    return {
+      runsSeconds: builds.map((b) => Number(b.wall.toFixed(2))),
+      medianSeconds: median(builds.map((b) => b.wall)),
+      pdfRunsSeconds: builds.map((b) => phases(b.stdout)['pdf export'] ?? Number.NaN),
+      protocols: pdfFiles(dist) - 1,
+      pages: readdirSync(dist, { recursive: true }).filter((f) => String(f).endsWith('.html')).length,
+      starlight: references.length
+        ? { pages: references[0]!.pages, runsSeconds: references.map((r) => Number(r.wall.toFixed(2))), medianSeconds: median(references.map((r) => r.wall)) }
+        : null,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** How many PDFs a built site holds. */
 function pdfFiles(dist: string): number {
   return existsSync(join(dist, 'pdf')) ? readdirSync(join(dist, 'pdf')).filter((f) => f.endsWith('.pdf')).length : 0;
@@ -266,6 +322,7 @@ interface SavedResults {
   versions: Record<string, string>;
   starlight: string;
   runs: Run[];
+  realCenter?: RealCenter | null;
 }
 let starlightDir: string | undefined;
 let starlightMissing = saved ? saved.starlight : STARLIGHT ? '' : 'left out (BENCH_STARLIGHT=0)';
@@ -280,7 +337,10 @@ if (STARLIGHT && !saved) {
   } else starlightDir = dir;
 }
 const runs: Run[] = saved ? saved.runs : [];
+/** BENCH_REAL=0 leaves the real center's full build out. */
+let realCenter: RealCenter | null = saved ? (saved.realCenter ?? null) : null;
 try {
+  if (!saved && process.env.BENCH_REAL !== '0') realCenter = benchRealCenter();
   if (!saved) for (const n of sizes) runs.push(await benchOne(n));
 } finally {
   if (starlightDir) rmSync(starlightDir, { recursive: true, force: true });
@@ -304,6 +364,24 @@ check(
   String(Math.max(...runs.map((r) => r.layoutShift))),
   runs.every((r) => r.layoutShift <= BUDGETS.layoutShift),
 );
+if (realCenter) {
+  const pdfEach = realCenter.pdfRunsSeconds.map((t) => t / Math.max(1, realCenter!.protocols));
+  check(
+    `PDF time per protocol, real center (${realCenter.protocols} protocols, the combined PDF included)`,
+    `≤ ${BUDGETS.pdfSecondsEach} s`,
+    `${Math.max(...pdfEach).toFixed(2)} s`,
+    Math.max(...pdfEach) <= BUDGETS.pdfSecondsEach,
+  );
+  if (realCenter.starlight) {
+    const ratio = realCenter.medianSeconds / realCenter.starlight.medianSeconds;
+    check(
+      "Real center, full build (PDFs, offline bundle, checks), against Starlight's site-only build of its size",
+      `≤ ${BUDGETS.realFullVsStarlight}×`,
+      `${realCenter.medianSeconds.toFixed(1)} s / ${realCenter.starlight.medianSeconds.toFixed(1)} s = ${ratio.toFixed(2)}×`,
+      ratio <= BUDGETS.realFullVsStarlight,
+    );
+  }
+}
 const pdfEach = runs.map((r) => r.pdfSecondsEach).filter((x): x is number => x !== null);
 if (pdfEach.length)
   check('PDF time per protocol', `≤ ${BUDGETS.pdfSecondsEach} s`, `${Math.max(...pdfEach).toFixed(2)} s`, Math.max(...pdfEach) <= BUDGETS.pdfSecondsEach);
@@ -381,6 +459,7 @@ const results = {
   budgets: BUDGETS,
   starlight: starlightMeasured ? STARLIGHT_MEASURED : starlightMissing,
   runs,
+  realCenter,
   budgetRows,
   failures,
 };
@@ -438,6 +517,16 @@ if (r1000?.peakMemoryMiB) {
     r1000.peakMemoryMiB < (theirs ?? 1229),
   ]);
 }
+if (realCenter)
+  starlightRows.push([
+    `Real center, full build: ${realCenter.pages} pages, ${realCenter.protocols} protocol PDFs and the combined one, the offline zip, checks (Starlight: site only)`,
+    realCenter.starlight
+      ? `${secs(realCenter.starlight.medianSeconds)} (${realCenter.starlight.pages} pages; runs ${realCenter.starlight.runsSeconds.map((t) => t.toFixed(1)).join(', ')} s)`
+      : '—',
+    '—',
+    `${secs(realCenter.medianSeconds)} (runs ${realCenter.runsSeconds.map((t) => t.toFixed(1)).join(', ')} s; PDF phase ${realCenter.pdfRunsSeconds.map((t) => t.toFixed(2)).join(', ')} s)`,
+    realCenter.starlight ? realCenter.medianSeconds < realCenter.starlight.medianSeconds : null,
+  ]);
 starlightRows.push(
   ['Up-front JS, content page (gzip)', '—', '5.2 KB', `${(content.page.js.gzip / 1024).toFixed(1)} KB`, content.page.js.gzip < 5.2 * 1024],
   ['CSS, content page (gzip)', '—', '16.3 KB', `${(content.page.css.gzip / 1024).toFixed(1)} KB`, content.page.css.gzip < 16.3 * 1024],
@@ -481,6 +570,7 @@ Written by \`npm run bench\` on ${results.date.slice(0, 10)}; raw figures in \`b
   .map(([k, v]) => `${k} ${v}`)
   .join(', ')}
 - Content: the real site plus N synthetic protocols (objective, 10 materials, 12 steps with figures and units, one table, three citations, a Mermaid diagram in every tenth), built cold into a temporary folder: empty Astro cache, empty diagram cache.
+- The real center is also built whole, as after a fresh clone (PDFs, offline bundle, checks; Astro's cache and the print cache empty, the committed diagram renders kept), ${RUNS} time${RUNS === 1 ? '' : 's'}, each followed by Starlight's site-only build of its size: "Real center, full build" below, and its budget of ${BUDGETS.realFullVsStarlight}×.
 - The timed cold builds make no PDFs. For N ≤ ${PDF_MAX} one more build (Astro's cache empty, the diagram renders kept) exports them: its wall time is "with PDFs", its PDF phase is the "pdf export" column and the time per protocol. Above that size the cost per protocol comes from the smaller runs.
 - Phases overlap: the content checks and the diagram renders (one browser for the whole build) run alongside Astro, which reads the renders from the cache; the pages are read for the search index, packed for the zip and read for links as Astro renders them, so "astro" holds most of that work. After Astro: "pages" reads what did not come as it is on disk and fills in the PDF sizes; "search index" is Pagefind indexing the pages in path order and writing its index, beside the PDF export; "offline bundle" ends when the zip is written, after the index it carries. "content checks" is the time until both checks and renders finished.
 
