@@ -42,6 +42,11 @@ export interface PdfExportOptions {
    * one, and closed at the end like one started here.
    */
   printer?: Promise<Printer> | undefined;
+  /**
+   * Takes the closing of the browser of an export that succeeded, to await it later: closing takes about a tenth of a second
+   * that the steps after the PDFs need not wait for. Without it, or when the export fails, the export waits for it itself.
+   */
+  closing?: ((closed: Promise<void>) => void) | undefined;
 }
 
 /** The printing browser: its context, the pages that print (print media, light scheme), and what it was kept from reaching. */
@@ -295,7 +300,7 @@ async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir, printer: started }: PdfExportOptions): Promise<PdfExportReport> {
+export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir, printer: started, closing }: PdfExportOptions): Promise<PdfExportReport> {
   const t0Export = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
@@ -314,11 +319,36 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       return printer;
     }));
   let printed = 0;
+  let succeeded = false;
   try {
     const workers = Array.from({ length: Math.min(PRINTING_PAGES, protocols.length) }, (_, i) => i);
-    const files = await onWorkers(
-      workers,
-      protocols.map(({ url, meta }) => async (worker): Promise<PdfFileReport> => {
+    // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
+    // keeps its protocol's version, date, fingerprint and QR code. Only the contents are printed for it.
+    const newest = protocols
+      .map((p) => p.meta.lastReviewed)
+      .sort()
+      .at(-1)!;
+    const firstPage = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
+    const firstCanonical = firstPage('link[rel="canonical"]').attr('href');
+    const combinedHeader = templates(
+      say('pdf.combinedHeader', { count: protocols.length }),
+      say('pdf.combinedFooter', { date: newest }),
+      firstCanonical ? new URL('/protocols/', firstCanonical).href : '',
+      siteName,
+      say,
+      '',
+      false,
+    );
+    const contentsPath = join(outDir, '.contents.html');
+
+    // Each protocol's report as soon as its PDF is written: the contents wait only for the page counts they number.
+    const reports = protocols.map(() => {
+      let settle!: { resolve: (report: PdfFileReport) => void; reject: (error: unknown) => void };
+      const promise = new Promise<PdfFileReport>((resolve, reject) => (settle = { resolve, reject }));
+      promise.catch(() => undefined);
+      return { promise, ...settle };
+    });
+    const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<PdfFileReport> => {
         const t0 = performance.now();
         const file = `${meta.slug}.pdf`;
         const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
@@ -356,79 +386,79 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
         await writeFile(join(outDir, file), bytes);
         cache.put(key, bytes, count);
         return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
-      }),
-    );
-
-    // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
-    // keeps its protocol's version, date, fingerprint and QR code. Only the contents are printed here.
-    const t0 = performance.now();
-    const contentsPath = join(outDir, '.contents.html');
-    try {
-      const newest = protocols
-        .map((p) => p.meta.lastReviewed)
-        .sort()
-        .at(-1)!;
-      const firstPage = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
-      const firstCanonical = firstPage('link[rel="canonical"]').attr('href');
-      const canonical = firstCanonical ? new URL('/protocols/', firstCanonical).href : '';
-      const header = templates(
-        say('pdf.combinedHeader', { count: protocols.length }),
-        say('pdf.combinedFooter', { date: newest }),
-        canonical,
-        siteName,
-        say,
-        '',
-        false,
-      );
-      // Each protocol starts after the contents and the protocols before it; the contents' own length is known once printed.
-      let contents: Uint8Array | undefined;
-      for (let assumed = 1, tries = 0; !contents; tries++) {
-        const starts = files.reduce<number[]>((list, _file, i) => (list.push(i === 0 ? assumed + 1 : list[i - 1]! + files[i - 1]!.pages), list), []);
+    };
+    let contents: { bytes: Uint8Array; ms: number } | undefined;
+    /**
+     * The contents pages, printed as soon as every protocol but the last has its page count (the last one's start follows from
+     * those), so they print beside the last protocols instead of after them. Each protocol starts after the contents and the
+     * protocols before it; the contents' own length is known once printed.
+     */
+    const printContents = async (worker: number): Promise<void> => {
+      const counts = (await Promise.all(reports.slice(0, -1).map((r) => r.promise))).map((r) => r.pages);
+      const t0 = performance.now();
+      for (let assumed = 1, tries = 0; ; tries++) {
+        const starts = protocols.map((_p, i) => assumed + 1 + counts.slice(0, i).reduce((sum, n) => sum + n, 0));
         const html = contentsHtml(siteDir, protocols, starts, siteName, say);
-        const key = cache.key(html + JSON.stringify(header));
+        const key = cache.key(html + JSON.stringify(combinedHeader));
         let print = cache.get(key);
         if (!print) {
           await writeFile(contentsPath, html);
-          const tab = (await open()).pages[0]!;
+          const tab = (await open()).pages[worker]!;
           await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
           await preparePage(tab, publicUrl);
-          const bytes = await printPdf(tab, paper, header);
+          const bytes = await printPdf(tab, paper, combinedHeader);
           printed++;
           print = { bytes, pages: (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount() };
           cache.put(key, print.bytes, print.pages);
         }
-        if (print.pages === assumed) contents = print.bytes;
-        else if (tries >= 2)
-          throw new Error(`PDF export: the contents of protocols.pdf came out at ${print.pages} page(s) after numbering them for ${assumed}.`);
-        else assumed = print.pages;
+        if (print.pages === assumed) return void (contents = { bytes: print.bytes, ms: performance.now() - t0 });
+        if (tries >= 2) throw new Error(`PDF export: the contents of protocols.pdf came out at ${print.pages} page(s) after numbering them for ${assumed}.`);
+        assumed = print.pages;
       }
-      const merged = await mergePdfs([{ bytes: contents }, ...files.map((f) => ({ bytes: readFileSync(join(outDir, f.file)) }))], {
-        pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
-        language: firstPage('html').attr('lang') ?? 'en',
-      });
-      const { bytes, pages } = await withMetadata(merged, {
-        title: say('pdf.combinedHeading', { site: siteName }),
-        subject: protocols.map((p) => p.meta.title).join('; '),
-        keywords: [...new Set(protocols.flatMap((p) => p.meta.keywords))],
-        date: newest,
-        author: siteName,
-      });
-      await writeFile(join(outDir, 'protocols.pdf'), bytes);
-      files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: performance.now() - t0, cached: false });
+    };
+    try {
+      await onWorkers(workers, [
+        ...protocols.map((protocol, i) => async (worker: number) => {
+          try {
+            reports[i]!.resolve(await printProtocol(protocol, worker));
+          } catch (error) {
+            reports[i]!.reject(error);
+            throw error;
+          }
+        }),
+        printContents,
+      ]);
     } finally {
       await rm(contentsPath, { force: true });
     }
+    const files = await Promise.all(reports.map((r) => r.promise));
+    const t0 = performance.now();
+    const merged = await mergePdfs([{ bytes: contents!.bytes }, ...files.map((f) => ({ bytes: readFileSync(join(outDir, f.file)) }))], {
+      pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
+      language: firstPage('html').attr('lang') ?? 'en',
+    });
+    const { bytes, pages } = await withMetadata(merged, {
+      title: say('pdf.combinedHeading', { site: siteName }),
+      subject: protocols.map((p) => p.meta.title).join('; '),
+      keywords: [...new Set(protocols.flatMap((p) => p.meta.keywords))],
+      date: newest,
+      author: siteName,
+    });
+    await writeFile(join(outDir, 'protocols.pdf'), bytes);
+    files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: contents!.ms + performance.now() - t0, cached: false });
     const outside = [...new Set(session ? (await session).blocked : [])];
     if (outside.length > 0)
       throw new Error(
         `PDF export: a protocol page asked for ${outside.length} address(es) outside the site, which were blocked: ${outside.slice(0, 5).join(', ')}`,
       );
     cache.commit();
+    succeeded = true;
     return { files, totalMs: performance.now() - t0Export, printed, launches: session || started ? 1 : 0 };
   } finally {
-    if (session) await (await session.catch(() => undefined))?.browser.close();
-    // One started for this export that every PDF could do without (a page changed back after rendering) is closed all the same.
-    else await (await started?.catch(() => undefined))?.browser.close();
     server.close();
+    // One started for this export that every PDF could do without (a page changed back after rendering) is closed all the same.
+    const closed = (async () => void (await (await (session ?? started)?.catch(() => undefined))?.browser.close()))();
+    if (succeeded && closing) closing(closed);
+    else await closed;
   }
 }

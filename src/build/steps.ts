@@ -59,6 +59,7 @@ function pdfSettings(root: string): { paper: Paper; cacheDir: string } {
 export async function pdfStep(
   { siteDir, contentDir, root, center, say, log, warn }: StepContext,
   printer?: Promise<Printer>,
+  closing?: (closed: Promise<void>) => void,
 ): Promise<StepReport> {
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
   if (!presentSections(contentDir).has('protocols')) return { summary: 'the center has no protocols: no PDFs' };
@@ -66,7 +67,7 @@ export async function pdfStep(
   // not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer });
+    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer, closing });
     for (const f of report.files)
       log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
@@ -142,6 +143,8 @@ export class PageSteps {
   private readonly bundle: OfflineBundle;
   private readonly pass: PagePass;
   private readonly printer: PrinterWarmup;
+  /** The printing browser closing after the PDFs, while the steps after them run. */
+  private printerClosed: Promise<void> | undefined;
   private readonly search: Worker;
   private readonly searchDone: Promise<SearchIndexReport>;
   /** The first error while pages came in, raised when the build's steps run. */
@@ -205,7 +208,7 @@ export class PageSteps {
     try {
       await time(
         'pdf export',
-        () => pdfStep(context, this.printer.take()),
+        () => pdfStep(context, this.printer.take(), (closed) => (this.printerClosed = closed)),
         (r) => r.summary,
       );
       const pass = await time(
@@ -244,7 +247,7 @@ export class PageSteps {
     } finally {
       // A failed step must not leave Pagefind writing into a folder that is about to go.
       await Promise.allSettled([search]);
-      await Promise.all([this.search.terminate(), this.printer.close()]);
+      await Promise.all([this.search.terminate(), this.printer.close(), this.printerClosed]);
     }
   }
 
