@@ -328,17 +328,21 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       .map((p) => p.meta.lastReviewed)
       .sort()
       .at(-1)!;
-    const firstPage = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
-    const firstCanonical = firstPage('link[rel="canonical"]').attr('href');
-    const combinedHeader = templates(
-      say('pdf.combinedHeader', { count: protocols.length }),
-      say('pdf.combinedFooter', { date: newest }),
-      firstCanonical ? new URL('/protocols/', firstCanonical).href : '',
-      siteName,
-      say,
-      '',
-      false,
-    );
+    // Read when the contents print, beside the protocols, not before the first print.
+    let firstPage: ReturnType<typeof load> | undefined;
+    const first = () => (firstPage ??= load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8')));
+    const combinedHeader = () => {
+      const canonical = first()('link[rel="canonical"]').attr('href');
+      return templates(
+        say('pdf.combinedHeader', { count: protocols.length }),
+        say('pdf.combinedFooter', { date: newest }),
+        canonical ? new URL('/protocols/', canonical).href : '',
+        siteName,
+        say,
+        '',
+        false,
+      );
+    };
     const contentsPath = join(outDir, '.contents.html');
 
     // Each protocol's report as soon as its PDF is written: the contents wait only for the page counts they number.
@@ -396,17 +400,18 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
     const printContents = async (worker: number): Promise<void> => {
       const counts = (await Promise.all(reports.slice(0, -1).map((r) => r.promise))).map((r) => r.pages);
       const t0 = performance.now();
+      const header = combinedHeader();
       for (let assumed = 1, tries = 0; ; tries++) {
         const starts = protocols.map((_p, i) => assumed + 1 + counts.slice(0, i).reduce((sum, n) => sum + n, 0));
         const html = contentsHtml(siteDir, protocols, starts, siteName, say);
-        const key = cache.key(html + JSON.stringify(combinedHeader));
+        const key = cache.key(html + JSON.stringify(header));
         let print = cache.get(key);
         if (!print) {
           await writeFile(contentsPath, html);
           const tab = (await open()).pages[worker]!;
           await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
           await preparePage(tab, publicUrl);
-          const bytes = await printPdf(tab, paper, combinedHeader);
+          const bytes = await printPdf(tab, paper, header);
           printed++;
           print = { bytes, pages: (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount() };
           cache.put(key, print.bytes, print.pages);
@@ -435,7 +440,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
     const t0 = performance.now();
     const merged = await mergePdfs([{ bytes: contents!.bytes }, ...files.map((f) => ({ bytes: readFileSync(join(outDir, f.file)) }))], {
       pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
-      language: firstPage('html').attr('lang') ?? 'en',
+      language: first()('html').attr('lang') ?? 'en',
     });
     const { bytes, pages } = await withMetadata(merged, {
       title: say('pdf.combinedHeading', { site: siteName }),
