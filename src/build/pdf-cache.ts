@@ -4,7 +4,7 @@
  * loading the browser driver and the PDF library for a build that prints nothing.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,6 +41,9 @@ export function printCache({ cacheDir, executablePath, paper, siteName, publicUr
  * content), the paper, the center's name and address, the words of the header and footer, this exporter's own code and the
  * browser's build. A build that changed none of that for a protocol copies its PDF and starts no browser for it.
  */
+/** How long a print no build has used is kept. */
+export const KEEP_UNUSED_MS = 30 * 24 * 3600_000;
+
 export class PrintCache {
   private readonly base: string;
   private readonly dir: string | undefined;
@@ -61,7 +64,11 @@ export class PrintCache {
     if (!this.dir) return undefined;
     try {
       const { pages } = JSON.parse(readFileSync(join(this.dir, `${key}.json`), 'utf8')) as { pages: number };
-      return { bytes: readFileSync(join(this.dir, `${key}.pdf`)), pages };
+      const kept = { bytes: readFileSync(join(this.dir, `${key}.pdf`)), pages };
+      // Used now: kept for another KEEP_UNUSED_MS.
+      const now = new Date();
+      for (const name of [`${key}.pdf`, `${key}.json`]) utimesSync(join(this.dir, name), now, now);
+      return kept;
     } catch {
       return undefined;
     }
@@ -102,6 +109,26 @@ export class PrintCache {
         }
     } catch {
       // Not kept: the next build prints again.
+    }
+    this.prune();
+  }
+
+  /**
+   * Removes the prints no build has used for {@link KEEP_UNUSED_MS} (those of pages long changed, or of a center no longer built
+   * here), and temporary files a killed build left: the cache does not grow without end. A print another build is about to copy
+   * and finds gone is printed again.
+   */
+  private prune(): void {
+    const dir = this.dir!;
+    const now = Date.now();
+    try {
+      for (const name of readdirSync(dir)) {
+        if (!/^[0-9a-f]{32}\.(pdf|json)$|^\..+\.\d+$/.test(name)) continue;
+        const path = join(dir, name);
+        if (now - statSync(path).mtimeMs > (name.startsWith('.') ? 24 * 3600_000 : KEEP_UNUSED_MS)) rmSync(path, { force: true });
+      }
+    } catch {
+      // A folder that cannot be read or changed keeps what it has.
     }
   }
 }
