@@ -11,7 +11,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { load } from 'cheerio';
+import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument } from 'pdf-lib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
@@ -247,9 +247,9 @@ function assertProtocolPage(status: number, facts: { titles: number; steps: numb
  * The contents pages of the combined document, printed on their own; the protocols' pages follow them as their own PDFs
  * printed them (src/build/pdf-merge.ts). Each entry links to where its protocol starts.
  */
-function contentsHtml(siteDir: string, protocols: { url: string; meta: ProtocolMeta }[], starts: number[], siteName: string, say: Translate): string {
-  const first = load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8'));
-  const head = first('head');
+function contentsHtml(first: CheerioAPI, protocols: { url: string; meta: ProtocolMeta }[], starts: number[], siteName: string, say: Translate): string {
+  // The first protocol page's head, its styles and fonts, without what belongs to that page.
+  const head = first('head').clone();
   head.find('script, meta[data-pagefind-filter], link[rel="canonical"]').remove();
   head.find('title').text(`${say('nav.protocols')} · ${siteName}`);
   const lang = first('html').attr('lang') ?? 'en';
@@ -277,18 +277,16 @@ async function serve(siteDir: string): Promise<{ server: Server; base: string }>
   return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-/** Runs `tasks` on `workers` (each with its own page), each worker taking the next task when it is done; results keep the order. */
-async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
+/** Runs `tasks` on `workers` (each with its own page), each worker taking the next task when it is done. */
+async function onWorkers<W>(workers: W[], tasks: ((worker: W) => Promise<void>)[]): Promise<void> {
   let next = 0;
   // After one task fails, the other workers take no new task: nothing more is written for a build that has failed.
   let failed = false;
   await Promise.all(
     workers.map(async (worker) => {
       while (next < tasks.length && !failed) {
-        const i = next++;
         try {
-          results[i] = await tasks[i]!(worker);
+          await tasks[next++]!(worker);
         } catch (error) {
           failed = true;
           throw error;
@@ -296,7 +294,6 @@ async function onWorkers<W, T>(workers: W[], tasks: ((worker: W) => Promise<T>)[
       }
     }),
   );
-  return results;
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
@@ -329,7 +326,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       .sort()
       .at(-1)!;
     // Read when the contents print, beside the protocols, not before the first print.
-    let firstPage: ReturnType<typeof load> | undefined;
+    let firstPage: CheerioAPI | undefined;
     const first = () => (firstPage ??= load(readFileSync(join(siteDir, protocols[0]!.url, 'index.html'), 'utf8')));
     const combinedHeader = () => {
       const canonical = first()('link[rel="canonical"]').attr('href');
@@ -347,49 +344,49 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
 
     // Each protocol's report as soon as its PDF is written: the contents wait only for the page counts they number.
     const reports = protocols.map(() => {
-      let settle!: { resolve: (report: PdfFileReport) => void; reject: (error: unknown) => void };
-      const promise = new Promise<PdfFileReport>((resolve, reject) => (settle = { resolve, reject }));
-      promise.catch(() => undefined);
-      return { promise, ...settle };
+      const report = Promise.withResolvers<PdfFileReport>();
+      // Awaited by the contents, or after the workers; a failure is raised by the worker that met it.
+      report.promise.catch(() => undefined);
+      return report;
     });
     const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<PdfFileReport> => {
-        const t0 = performance.now();
-        const file = `${meta.slug}.pdf`;
-        const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
-        const kept = cache.get(key);
-        if (kept) {
-          await writeFile(join(outDir, file), kept.bytes);
-          return { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true };
-        }
-        const page = (await open()).pages[worker]!;
-        const response = await page.goto(base + url, { waitUntil: 'load' });
-        const facts = await preparePage(page, publicUrl);
-        assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
-        const pdf = await printPdf(
-          page,
-          paper,
-          templates(
-            meta.title,
-            say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
-            facts.canonical,
-            siteName,
-            say,
-            qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
-          ),
-        );
-        printed++;
-        const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-        restoreOutlineTitles(doc, facts.headings);
-        const { bytes, pages: count } = await withMetadata(doc, {
-          title: meta.title,
-          subject: meta.objective,
-          keywords: meta.keywords,
-          date: meta.lastReviewed,
-          author: siteName,
-        });
-        await writeFile(join(outDir, file), bytes);
-        cache.put(key, bytes, count);
-        return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
+      const t0 = performance.now();
+      const file = `${meta.slug}.pdf`;
+      const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
+      const kept = cache.get(key);
+      if (kept) {
+        await writeFile(join(outDir, file), kept.bytes);
+        return { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true };
+      }
+      const page = (await open()).pages[worker]!;
+      const response = await page.goto(base + url, { waitUntil: 'load' });
+      const facts = await preparePage(page, publicUrl);
+      assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
+      const pdf = await printPdf(
+        page,
+        paper,
+        templates(
+          meta.title,
+          say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
+          facts.canonical,
+          siteName,
+          say,
+          qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
+        ),
+      );
+      printed++;
+      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+      restoreOutlineTitles(doc, facts.headings);
+      const { bytes, pages: count } = await withMetadata(doc, {
+        title: meta.title,
+        subject: meta.objective,
+        keywords: meta.keywords,
+        date: meta.lastReviewed,
+        author: siteName,
+      });
+      await writeFile(join(outDir, file), bytes);
+      cache.put(key, bytes, count);
+      return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
     };
     let contents: { bytes: Uint8Array; ms: number } | undefined;
     /**
@@ -403,7 +400,7 @@ export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, s
       const header = combinedHeader();
       for (let assumed = 1, tries = 0; ; tries++) {
         const starts = protocols.map((_p, i) => assumed + 1 + counts.slice(0, i).reduce((sum, n) => sum + n, 0));
-        const html = contentsHtml(siteDir, protocols, starts, siteName, say);
+        const html = contentsHtml(first(), protocols, starts, siteName, say);
         const key = cache.key(html + JSON.stringify(header));
         let print = cache.get(key);
         if (!print) {

@@ -126,7 +126,6 @@ export class PrinterWarmup {
 
   /** Closes the browser of a build that ends before its PDF step took it. */
   async close(): Promise<void> {
-    this.cache = undefined;
     await (await this.take()?.catch(() => undefined))?.browser.close();
   }
 }
