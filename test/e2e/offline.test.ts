@@ -255,24 +255,27 @@ describe('opened from disk in Chromium', () => {
     await page.goto(home);
     const visited: string[] = [];
     const diagrams: number[] = [];
+    // A click starts the navigation; reading the page before it has loaded read half a document under CI load (the heading was
+    // there, the diagram further down not yet).
+    const follow = (link: ReturnType<typeof page.locator>) => Promise.all([page.waitForEvent('load'), link.click()]);
     for (const [nav, then] of [
       ['FAQ', 'main .card-list a'],
       ['Troubleshooting', 'main .card h2 a'],
       ['Protocols', 'main .card-list h2 a'],
       ['References', undefined],
     ] as const) {
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: nav, exact: true }).click();
+      await follow(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: nav, exact: true }));
       expect(page.url()).toMatch(/\/index\.html$/);
       visited.push((await page.locator('h1').textContent()) ?? '');
       if (then) {
-        await page.locator(then).first().click();
+        await follow(page.locator(then).first());
         expect(page.url()).toMatch(/\/index\.html$/);
         expect(await page.locator('main h1').count()).toBe(1);
         visited.push((await page.locator('h1').textContent()) ?? '');
         diagrams.push(await page.locator('figure.diagram svg').count());
       }
     }
-    await page.locator('.brand').click();
+    await follow(page.locator('.brand'));
     expect(page.url()).toBe(home);
     expect(visited).toHaveLength(7);
     expect(visited).toContain('Protocol 1: Two-step RT-qPCR with an intercalating dye');
