@@ -39,7 +39,7 @@ import { routes as siteRoutes } from '../../src/lib/routes.ts';
 import { bundleName, siteConfigProblems, loadSiteConfig } from '../../src/lib/site-config.ts';
 import { unknownUiKeys } from '../../src/i18n/ui.ts';
 import type { SiteConfig } from '../../src/schemas/site-config.ts';
-import { findBrowser } from '../../src/lib/find-browser.ts';
+import { findHeadlessBrowser } from '../../src/lib/find-browser.ts';
 import type { Finding } from './report.ts';
 import { mermaidLinkProblems, safetyProblems } from '../../src/markdown/content-safety.ts';
 import { decodeContent } from '../../src/lib/text-encoding.ts';
@@ -685,7 +685,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   const cacheDir = resolve(cwd, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, DIAGRAM_CACHE_FOLDER));
   const unchecked = diagrams.filter((d) => !readCachedDiagram(cacheDir, diagramCacheKey(d.code)));
   if (unchecked.length > 0 && options.diagrams !== false) {
-    if (!findBrowser()) {
+    if (!findHeadlessBrowser()) {
       for (const d of unchecked)
         report(
           d.file.path,

@@ -15,7 +15,7 @@ import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument } from 'pdf-lib';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
-import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
 import { printoutPayload, qrSvg } from '../lib/printout.ts';
 import { IDS } from '../contract.ts';
@@ -297,11 +297,20 @@ async function onWorkers<W>(workers: W[], tasks: ((worker: W) => Promise<void>)[
 }
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
-export async function exportPdfs({ siteDir, siteName, paper = 'A4', publicUrl, say = translator(), cacheDir, printer: started, closing }: PdfExportOptions): Promise<PdfExportReport> {
+export async function exportPdfs({
+  siteDir,
+  siteName,
+  paper = 'A4',
+  publicUrl,
+  say = translator(),
+  cacheDir,
+  printer: started,
+  closing,
+}: PdfExportOptions): Promise<PdfExportReport> {
   const t0Export = performance.now();
   const protocols = protocolPages(siteDir);
   if (protocols.length === 0) throw new Error(`PDF export found no protocol pages under ${join(siteDir, 'protocols')}.`);
-  const executablePath = findBrowser();
+  const executablePath = findHeadlessBrowser();
   if (!executablePath) throw new BrowserMissingError();
   const cache = printCache({ cacheDir, executablePath, paper, siteName, publicUrl, say });
 

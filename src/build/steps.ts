@@ -19,7 +19,7 @@ import { printsPdfs } from './page-handoff.ts';
 import { resolveLinks } from './link-check.ts';
 import { writeSecurityHeaders } from './security-headers.ts';
 import { printCache, type Paper, type PrintCache } from './pdf-cache.ts';
-import { findBrowser } from '../lib/find-browser.ts';
+import { findHeadlessBrowser } from '../lib/find-browser.ts';
 import { IDS } from '../contract.ts';
 import type { Printer } from './pdf-export.ts';
 
@@ -97,7 +97,7 @@ export class PrinterWarmup {
 
   constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>) {
     if (!printsPdfs(contentDir)) return;
-    this.executablePath = findBrowser();
+    this.executablePath = findHeadlessBrowser();
     if (this.executablePath)
       this.cache = printCache({ ...pdfSettings(root), executablePath: this.executablePath, siteName: center.name, publicUrl: publicUrl(center), say });
     if (this.cache?.empty()) this.start();

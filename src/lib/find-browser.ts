@@ -12,8 +12,15 @@ const CANDIDATES = [
   'C:\\Program Files (x86)\\Microsoft\\Edge\\Application\\msedge.exe',
 ];
 
+/**
+ * Chromium's headless shell: the same Blink without the browser around it. It renders the diagrams and prints the PDFs byte for
+ * byte as Chromium does, starts in about a third of the time and prints a page in about half, so the build prefers it.
+ */
+const HEADLESS_SHELL_CANDIDATES = ['/usr/bin/chromium-headless-shell', '/usr/bin/chrome-headless-shell'];
+
 /** The one line shown when no browser is found. */
-export const NO_BROWSER_HINT = 'No Chromium or Chrome found: set CHROME_PATH to its executable, or install one (Debian: apt-get install -y chromium).';
+export const NO_BROWSER_HINT =
+  'No Chromium or Chrome found: set CHROME_PATH to its executable, or install one (Debian: apt-get install -y chromium-headless-shell, the fastest for diagrams and PDFs, or chromium).';
 
 /** Flags for headless Chromium on a machine with no network and no sandbox support. */
 export const CHROMIUM_ARGS = [
@@ -27,10 +34,19 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Path of the browser to drive: `CHROME_PATH` if set, else the first one installed; undefined if none. */
-export function findBrowser(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findBrowser(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): string | undefined {
   if (env.CHROME_PATH) {
-    if (!existsSync(env.CHROME_PATH)) return undefined;
+    if (!exists(env.CHROME_PATH)) return undefined;
     return env.CHROME_PATH;
   }
-  return CANDIDATES.find((path) => existsSync(path));
+  return CANDIDATES.find((path) => exists(path));
+}
+
+/**
+ * The browser the build renders diagrams and prints PDFs with, where nobody looks at a window: `CHROME_PATH` if set, else
+ * Chromium's headless shell when it is installed, else the browser {@link findBrowser} finds.
+ */
+export function findHeadlessBrowser(env: NodeJS.ProcessEnv = process.env, exists: (path: string) => boolean = existsSync): string | undefined {
+  if (env.CHROME_PATH) return findBrowser(env, exists);
+  return HEADLESS_SHELL_CANDIDATES.find((path) => exists(path)) ?? findBrowser(env, exists);
 }

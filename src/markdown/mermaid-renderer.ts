@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { MERMAID_CONFIG } from './diagram-theme.ts';
 
 /** A rendered diagram. */
@@ -68,7 +68,7 @@ async function openPage(browser: Browser): Promise<Page> {
 }
 
 async function openSession(): Promise<{ browser: Browser; pages: Page[] }> {
-  const executablePath = findBrowser();
+  const executablePath = findHeadlessBrowser();
   if (!executablePath) {
     throw new Error(`Diagrams changed and must be rendered, but ${NO_BROWSER_HINT}`);
   }

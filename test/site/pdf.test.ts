@@ -11,6 +11,7 @@ import { PDFDocument, PDFName } from 'pdf-lib';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { exportPdfs } from '../../src/build/pdf-export';
+import { findBrowser, findHeadlessBrowser } from '../../src/lib/find-browser';
 import { loadSiteConfig } from '../../src/lib/site-config';
 import { IDS } from '../../src/contract';
 import { frontmatter, loadPage } from '../helpers/built-site';
@@ -231,6 +232,30 @@ describe('exporting', () => {
     await exportPdfs({ siteDir: site, siteName: SITE_NAME, paper: 'Letter' });
     expect(paperOf((await readPdf(join(site, 'pdf/rna-isolation.pdf'))).size)).toBe('Letter');
   });
+
+  it('prints the same PDFs with Chromium itself as with the browser the build prints with (its headless shell, where installed)', async () => {
+    const chromiumItself = findBrowser();
+    expect(chromiumItself).toBeDefined();
+    const printWith = async (browser: string, folder: string) => {
+      const site = join(scratch, folder);
+      cpSync(distDir, site, { recursive: true });
+      const saved = process.env.CHROME_PATH;
+      process.env.CHROME_PATH = browser;
+      try {
+        await exportPdfs({ siteDir: site, siteName: SITE_NAME });
+      } finally {
+        if (saved === undefined) delete process.env.CHROME_PATH;
+        else process.env.CHROME_PATH = saved;
+      }
+      return site;
+    };
+    const shell = await printWith(findHeadlessBrowser()!, 'headless-browser');
+    const full = await printWith(chromiumItself!, 'chromium-itself');
+    const files = readdirSync(join(full, 'pdf')).sort();
+    expect(files).toEqual([...protocols.map((p) => `${p.slug}.pdf`), 'protocols.pdf'].sort());
+    for (const file of files) expect(readFileSync(join(full, 'pdf', file)).equals(readFileSync(join(shell, 'pdf', file))), file).toBe(true);
+    expect(flat((await readPdf(join(full, 'pdf', files[0]!))).pages.join('\n'))).toContain(protocols.find((p) => `${p.slug}.pdf` === files[0])!.title);
+  }, 60_000);
 
   it('names no address in the footer of a center that has none, and never the temporary server it prints from', async () => {
     // A center without a public address has pages without a canonical link.
