@@ -50,6 +50,8 @@ let astroProcess: ReturnType<typeof spawn> | undefined;
 const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 /** Stops that Astro process when this script is killed outright (scripts/lib/end-with-parent.ts). */
 const endWithParent = new URL('./lib/end-with-parent.ts', import.meta.url).href;
+/** Starts the renders of the diagrams the cache lacks while Astro loads (scripts/lib/diagrams-ahead.ts). */
+const diagramsAhead = new URL('./lib/diagrams-ahead.ts', import.meta.url).href;
 /**
  * Astro's output is held back while the content checks run beside it: when they fail, Astro fails on the same
  * content with a stack trace of its own, and the author should read only the checks' `file:line:col` lines.
@@ -70,7 +72,7 @@ async function astroBuild(): Promise<void> {
   rmSync(astroOut, { recursive: true, force: true });
   return new Promise((done, fail) => {
     // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
-    const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, '--import', endWithParent, astroCli, 'build'], {
+    const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead, astroCli, 'build'], {
       cwd: root,
       env: { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -187,7 +189,6 @@ async function removeAbandonedStaging(): Promise<void> {
     console.log(`[build] removed ${name}, left by a build that did not finish`);
   }
 }
-
 
 preflight();
 await removeAbandonedStaging();

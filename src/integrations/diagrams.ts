@@ -2,7 +2,7 @@ import { readdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import type { AstroIntegration } from 'astro';
 import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
-import { renderMissing, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
+import { renderMissing, takeRendersAhead, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
 import { contentMermaidBlocks } from '../markdown/diagram-sources.ts';
 import { diagramCacheKey } from '../markdown/diagram-cache.ts';
 import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer.ts';
@@ -33,9 +33,11 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
       // Started with the build, so the browser works while Astro syncs the content and collects its pages.
       'astro:config:setup': ({ command, logger }) => {
         if (command !== 'build') return;
-        const blocks = contentMermaidBlocks(contentDir);
+        // Started before Astro loaded, when scripts/build.ts runs it; else now.
+        const ahead = takeRendersAhead(contentDir, cacheDir);
+        const blocks = ahead?.blocks ?? contentMermaidBlocks(contentDir);
         inContent = new Set(blocks.map((b) => diagramCacheKey(b.code)));
-        const early = renderMissing(blocks, cacheDir);
+        const early = ahead?.renders ?? renderMissing(blocks, cacheDir);
         // The plugin renders, or reports, whatever did not come back.
         const fallBack = (error: unknown) => {
           logger.warn(`rendering ahead failed (${error instanceof Error ? error.message : String(error)}); the pages render their own`);

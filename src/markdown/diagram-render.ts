@@ -1,15 +1,17 @@
 /**
  * Renders the diagrams a center's cache lacks, in one browser session driven from a worker thread (diagram-render-worker.ts),
- * written to the cache as they come. The diagrams integration starts this when Astro's build starts: mermaid's parser checks
+ * written to the cache as they come. scripts/build.ts starts this before Astro loads (renderAhead), else the diagrams integration
+ * does when Astro's build starts: mermaid's parser checks
  * them while Astro boots, and the renders come in beside the pages; the diagram plugin, in Astro's process, waits in memory for
  * its own page's renders only. No lock file, no polling.
  */
+import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { diagramCacheKey, readCachedDiagram } from './diagram-cache.ts';
 import { withDiagramClasses } from './diagram-theme.ts';
 import type { DiagramError, RenderedDiagram } from './mermaid-renderer.ts';
 import type { DiagramJob, DiagramWorkerMessage } from './diagram-render-worker.ts';
-import type { MermaidBlock } from './diagram-sources.ts';
+import { contentMermaidBlocks, type MermaidBlock } from './diagram-sources.ts';
 
 /** Renders in progress, by cache key: each settles when its render is back (undefined when there is none). */
 const inFlight = new Map<string, Promise<RenderedDiagram | undefined>>();
@@ -87,4 +89,32 @@ export function renderMissing(
   checked.catch(() => undefined);
   done.catch(() => undefined);
   return { checked, done };
+}
+
+/** The renders of a center started before Astro loaded ({@link renderAhead}), with the blocks they were started for. */
+export interface RendersAhead {
+  blocks: MermaidBlock[];
+  renders: ReturnType<typeof renderMissing>;
+}
+
+const AHEAD = Symbol.for('support-center.diagrams-ahead');
+type Ahead = RendersAhead & { contentDir: string; cacheDir: string };
+
+/**
+ * Starts rendering the diagrams the cache lacks before Astro loads (scripts/lib/diagrams-ahead.ts, which scripts/build.ts
+ * preloads into Astro's process): the browser then starts and loads mermaid while Astro loads, about 0.8 s sooner than from
+ * the diagrams integration. The integration takes them with {@link takeRendersAhead}.
+ */
+export function renderAhead(contentDir: string, cacheDir: string): void {
+  const blocks = contentMermaidBlocks(contentDir);
+  const ahead: Ahead = { contentDir: resolve(contentDir), cacheDir: resolve(cacheDir), blocks, renders: renderMissing(blocks, cacheDir) };
+  (globalThis as Record<symbol, Ahead | undefined>)[AHEAD] = ahead;
+}
+
+/** The renders {@link renderAhead} started for this center and cache, once; undefined when none were. */
+export function takeRendersAhead(contentDir: string, cacheDir: string): RendersAhead | undefined {
+  const store = globalThis as Record<symbol, Ahead | undefined>;
+  const ahead = store[AHEAD];
+  delete store[AHEAD];
+  return ahead && ahead.contentDir === resolve(contentDir) && ahead.cacheDir === resolve(cacheDir) ? ahead : undefined;
 }
