@@ -11,6 +11,7 @@ import { CONTENT_FILES, INTRO_ROUTES, presentSections, SECTION_INTROS, type Sect
 import { loadReferenceIndex } from './reference-index.ts';
 import { contentDir } from './paths.ts';
 import { center, t } from './center.ts';
+import { byRankThenId } from './entry-order.ts';
 
 export type FaqEntry = CollectionEntry<'faq'>;
 export type GuideEntry = CollectionEntry<'troubleshooting'>;
@@ -70,11 +71,11 @@ async function build(): Promise<Site> {
     loadReferenceIndex(`${contentDir}/${CONTENT_FILES.references}`).size > 0 ? getCollection('references') : [],
     getCollection('site'),
   ]);
-  faqs.sort((a, b) => a.data.order - b.data.order);
-  guides.sort((a, b) => a.data.order - b.data.order);
-  protocols.sort((a, b) => a.data.number - b.data.number);
-  datasets.sort((a, b) => a.data.order - b.data.order);
-  const references = refs.map((r) => r.data).sort((a, b) => a.number - b.number);
+  faqs.sort(byRankThenId((e) => e.data.order));
+  guides.sort(byRankThenId((e) => e.data.order));
+  protocols.sort(byRankThenId((e) => e.data.number));
+  datasets.sort(byRankThenId((e) => e.data.order));
+  const references = refs.map((r) => r.data).sort(byRankThenId((r) => r.number));
   const referenceById = new Map(references.map((r) => [r.id, r]));
 
   const citedFrom = new Map<string, CitingPlace[]>(references.map((r) => [r.id, []]));
