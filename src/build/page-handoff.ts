@@ -6,6 +6,7 @@
  * sizes are filled in after the PDFs.
  */
 import type { Writable } from 'node:stream';
+import type { AstroPrerenderer } from 'astro';
 import type { Translate } from '../i18n/ui.ts';
 import { presentSections } from '../content-model.ts';
 import { withPdfSizes } from './pdf-links.ts';
@@ -17,8 +18,17 @@ export const printsPdfs = (contentDir: string): boolean => process.env.SITE_PDF 
 /** Where the outputs integration puts the page handoff for the middleware. */
 export const PAGE_HANDOFF = Symbol.for('support-center.page-handoff');
 
-/** Finishes one rendered page (by its URL path) and hands it on; resolves to the page as Astro is to write it. */
-export type PageHandoff = (pathname: string, html: string) => Promise<string>;
+/**
+ * Finishes one rendered page (by its URL path) and hands it on; resolves to the page as Astro is to write it. Also passes on
+ * the order of Astro's paths, before the first page, and each path that came out as something other than a page.
+ */
+export interface PageHandoff {
+  (pathname: string, html: string): Promise<string>;
+  /** Every path Astro is about to render (pages and files), in the order it takes them. */
+  order(pathnames: readonly string[]): void;
+  /** A path that came out as something other than a page (a file such as a CSV): no page comes for it. */
+  skip(pathname: string): void;
+}
 
 /**
  * The built file of a page's URL path, as Astro names it (`build.format: 'directory'`): "/faq/x/" → "faq/x/index.html"; the
@@ -33,6 +43,18 @@ export function pageFile(pathname: string): string {
 }
 
 /**
+ * One key for a path however it is written: as Astro lists it ("/faq/x"), as it requests it ("/faq/x/"), and as the file it
+ * writes ({@link pageFile}: "faq/x/index.html"). All three give "faq/x"; the home page gives "".
+ */
+export function pageKey(pathOrFile: string): string {
+  return decodeURI(pathOrFile)
+    .replace(/^\/+/, '')
+    .replace(/(^|\/)index\.html$/, '')
+    .replace(/^(404|500)\.html$/, '$1')
+    .replace(/\/+$/, '');
+}
+
+/**
  * The handoff for one build. `steps` is the steps' standard input, `pdfs` whether the build prints PDFs. A page the steps'
  * process does not take in time waits (the pipe's back-pressure), so pages never pile up in Astro's memory; once that process
  * is gone, pages are only finished, and the build fails on its exit code.
@@ -42,7 +64,7 @@ export function pageHandoff(steps: Writable, { pdfs, say }: { pdfs: boolean; say
   const stop = () => void (gone = true);
   steps.on('error', stop);
   steps.on('close', stop);
-  return async (pathname, html) => {
+  const hand = async (pathname: string, html: string) => {
     const path = pageFile(pathname);
     const page = withPagePolicy(pdfs ? html : withPdfSizes(html, path, null, say));
     if (gone) return page;
@@ -57,5 +79,31 @@ export function pageHandoff(steps: Writable, { pdfs, say }: { pdfs: boolean; say
         steps.on('close', resume);
       });
     return page;
+  };
+  // Small and few: written without waiting, in line with the pages.
+  const tell = (message: object) => void (gone || steps.write(`${JSON.stringify(message)}\n`));
+  return Object.assign(hand, {
+    order: (pathnames: readonly string[]) => tell({ order: pathnames.map(pageKey) }),
+    skip: (pathname: string) => tell({ skip: pageKey(pathname) }),
+  });
+}
+
+/**
+ * Astro's prerenderer, as the outputs integration gives it back to Astro (`setPrerenderer` in `astro:build:start`): the same in
+ * everything, except that the paths it is about to render are told to `order` first, in Astro's order (its fallback paths
+ * last, as it renders them). The search index takes the pages in that order while Astro renders (search-index.ts).
+ */
+export function announcingOrder(base: AstroPrerenderer, order: (pathnames: readonly string[]) => void): AstroPrerenderer {
+  return {
+    name: base.name,
+    ...(base.setup ? { setup: () => base.setup!() } : {}),
+    getStaticPaths: async () => {
+      const paths = await base.getStaticPaths();
+      order([...paths.filter((p) => p.route.type !== 'fallback'), ...paths.filter((p) => p.route.type === 'fallback')].map((p) => p.pathname));
+      return paths;
+    },
+    render: (request, options) => base.render(request, options),
+    ...(base.collectStaticImages ? { collectStaticImages: () => base.collectStaticImages!() } : {}),
+    ...(base.teardown ? { teardown: () => base.teardown!() } : {}),
   };
 }

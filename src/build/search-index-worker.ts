@@ -3,13 +3,14 @@
  * search aliases is about two seconds of JavaScript at 1,000 pages, done here while Astro renders the next pages and the steps'
  * own thread packs the offline bundle. Pagefind itself indexes in its own process.
  *
- * Messages in: `{ page, html }` for each page, then `{ finish: siteDir, changes }`; out: `{ taken: path }` once a page is read
+ * Messages in: `{ order }` (Astro's paths' files, in its order), `{ page, html }` for each page and `{ skip }` for each path that gave
+ * none, then `{ finish: siteDir, changes }`; out: `{ taken: path }` once a page is read
  * (the steps send only a few pages ahead, so pages never pile up here), then `{ report }` once the index is written.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SearchIndexBuilder, type SearchChanges } from './search-index.ts';
 
-type Message = { page: string; html: string } | { finish: string; changes: SearchChanges };
+type Message = { page: string; html: string } | { order: string[] } | { skip: string } | { finish: string; changes: SearchChanges };
 
 const { contentDir, stopWords } = workerData as { contentDir: string; stopWords: string[] };
 const builder = new SearchIndexBuilder(contentDir, stopWords);
@@ -17,7 +18,9 @@ parentPort!.on('message', (message: Message) => {
   if ('page' in message) {
     builder.add(message.page, message.html);
     parentPort!.postMessage({ taken: message.page });
-  } else
+  } else if ('order' in message) builder.order(message.order);
+  else if ('skip' in message) builder.skip(message.skip);
+  else
     void builder.finish(message.finish, message.changes).then(
       (report) => parentPort!.postMessage({ report }),
       (error: unknown) => {

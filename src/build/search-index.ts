@@ -19,6 +19,7 @@ import { searchGroups } from '../schemas/vocabulary.ts';
 import { CONTENT_FILES } from '../content-model.ts';
 import { SEARCH_FILES } from '../contract.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
+import { pageKey } from './page-handoff.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
 export const UNUSED_PAGEFIND_FILES = [
@@ -56,8 +57,12 @@ export interface SearchChanges {
 
 /**
  * The search index, built as the pages come: each page is read for the spelling suggestions' words and kept as Pagefind is to
- * read it (with its search aliases, src/search/aliases.ts); `finish` gives Pagefind the pages in the order of their paths,
- * whatever the order they came in, and writes the index into the built site.
+ * read it (with its search aliases, src/search/aliases.ts). Pagefind's output depends on the order it is given the pages, and
+ * Astro renders two at a time, so they come in an order that varies; Pagefind takes them in the order Astro set out to render
+ * them (`order`, its paths as its prerenderer lists them, from the pages' own sorted lists), each as soon as every page before
+ * it has come: most of the indexing is done while Astro renders. Without that order (a build that does not tell it), or when a
+ * page changed after it was rendered, Pagefind reads them all in `finish`. Either way it gets them in one order for the same
+ * site, and two builds write the same index on any machine.
  */
 export class SearchIndexBuilder {
   private readonly contentDir: string;
@@ -73,11 +78,37 @@ export class SearchIndexBuilder {
   private readonly file = join(tmpdir(), `support-center-search-${process.pid}-${randomUUID()}.html`);
   private readonly fd = openSync(this.file, 'w+');
   private written = 0;
+  /** Astro's paths in its order (`order`, as keys: page-handoff.ts, pageKey), and how far Pagefind has been given them. */
+  private ordered: string[] | undefined;
+  private next = 0;
+  /** Keys of Astro's paths that gave no page. */
+  private readonly skipped = new Set<string>();
+  /** The page given for each key. */
+  private readonly byKey = new Map<string, string>();
+  /** Pages given to Pagefind so far. */
+  private readonly indexed = new Set<string>();
+  private pagefindIndex: Promise<pagefind.PagefindIndex> | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  /** The loop that gives Pagefind the pages as they come, while it runs. */
+  private giving: Promise<void> | undefined;
+  private failure: unknown;
 
   constructor(contentDir: string, stopWords: readonly string[] = []) {
     this.contentDir = contentDir;
     this.stopWords = stopWords;
     this.table = aliasTable(searchGroups(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary))));
+  }
+
+  /** Every path Astro is about to render, in its order, as keys (page-handoff.ts, pageKey). */
+  order(keys: readonly string[]): void {
+    this.ordered = [...new Set(keys)];
+    this.give();
+  }
+
+  /** The key of a path that gave no page. */
+  skip(key: string): void {
+    this.skipped.add(key);
+    this.give();
   }
 
   /** One built page, by its site path ("faq/x/index.html"). */
@@ -87,6 +118,56 @@ export class SearchIndexBuilder {
     // Only pages with an indexed body are searched (Pagefind leaves the others out once any page has one).
     this.given.set(path, { at: this.written, bytes, indexed: /<main\b[^>]*\sdata-pagefind-body\b/.test(html) });
     this.written += bytes;
+    this.byKey.set(pageKey(path), path);
+    this.give();
+  }
+
+  /** Pagefind's index for this build, started at the first page it is given. */
+  private index(): Promise<pagefind.PagefindIndex> {
+    return (this.pagefindIndex ??= pagefind
+      // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
+      .createIndex({ forceLanguage: loadSiteConfig(this.contentDir).language })
+      .then(({ index, errors }) => {
+        if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
+        return index;
+      }));
+  }
+
+  /** Gives Pagefind one page, with a few waiting at most: the pages wait in the temporary file, not in memory. */
+  private async giveOne(path: string): Promise<void> {
+    if (this.inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(this.inFlight);
+    this.indexed.add(path);
+    const content = this.page(path);
+    const adding = this.index()
+      .then((index) => index.addHTMLFile({ sourcePath: path, content }))
+      .then(({ errors }) => {
+        if (errors.length > 0) throw new Error(`Pagefind could not index ${path}: ${errors.join('; ')}`);
+      });
+    // Settles either way: a failure is kept, and raised by `finish`.
+    const tracked: Promise<void> = adding.catch((error: unknown) => void (this.failure ??= error)).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+
+  /** The next page in Astro's order, when it has come (paths that gave no page passed over); undefined until then. */
+  private nextInOrder(): string | undefined {
+    const ordered = this.ordered;
+    if (!ordered) return undefined;
+    while (this.next < ordered.length && this.skipped.has(ordered[this.next]!)) this.next++;
+    const key = ordered[this.next];
+    return key === undefined ? undefined : this.byKey.get(key);
+  }
+
+  /** Gives Pagefind every page that has come whose turn it is, in one loop at a time. */
+  private give(): void {
+    if (this.giving || this.failure) return;
+    this.giving = (async () => {
+      for (let path = this.nextInOrder(); path !== undefined && !this.failure; path = this.nextInOrder()) {
+        this.next++;
+        await this.giveOne(path);
+      }
+    })()
+      .catch((error: unknown) => void (this.failure ??= error))
+      .finally(() => (this.giving = undefined));
   }
 
   /** A page given, as Pagefind is to read it. */
@@ -113,28 +194,34 @@ export class SearchIndexBuilder {
    */
   async finish(siteDir: string, changes: SearchChanges): Promise<SearchIndexReport> {
     try {
+      while (this.giving) await this.giving;
+      await Promise.allSettled(this.inFlight);
+      if (this.failure) throw this.failure;
+      // A page that changed after Astro rendered it (none of the build's own steps changes one before this) or went, after
+      // Pagefind read it: Pagefind starts again and reads every page in the same order, so the index is the same as if the page
+      // had come as it is (without counting on how Pagefind takes a page it has read already).
+      const changed = [...changes.reread, ...changes.gone].some((path) => this.indexed.has(path));
+      if (changed && this.pagefindIndex) {
+        await (await this.pagefindIndex).deleteIndex();
+        this.pagefindIndex = undefined;
+        this.indexed.clear();
+      }
       for (const path of changes.gone) this.given.delete(path);
       // A page read again that was given before counts its words twice for the suggestions' ranking: only a page changed after
       // Astro rendered it is read again, which none of the build's own steps do (the PDF sizes come after this comparison).
       for (const path of changes.reread) this.add(path, readFileSync(join(siteDir, path), 'utf8'));
+      while (this.giving) await this.giving;
       const vocabulary = loadVocabulary(join(this.contentDir, CONTENT_FILES.vocabulary));
-      // The center's language picks Pagefind's stemmer; it is also <html lang> on every page.
-      const { index, errors } = await pagefind.createIndex({ forceLanguage: loadSiteConfig(this.contentDir).language });
-      if (!index) throw new Error(`Pagefind could not start: ${errors.join('; ')}`);
       try {
-        // In the order of their paths, not as they came: Pagefind's output depends on the order, and so two builds of the same
-        // site write the same index on any machine (Pagefind's own folder walk follows the file system's order).
-        const inFlight = new Set<Promise<unknown>>();
-        for (const path of [...this.given.keys()].sort()) {
-          const adding = index.addHTMLFile({ sourcePath: path, content: this.page(path) }).then(({ errors }) => {
-            if (errors.length > 0) throw new Error(`Pagefind could not index ${path}: ${errors.join('; ')}`);
-          });
-          const tracked = adding.finally(() => inFlight.delete(tracked));
-          tracked.catch(() => undefined);
-          inFlight.add(tracked);
-          if (inFlight.size >= PAGES_IN_FLIGHT) await Promise.race(inFlight);
-        }
-        await Promise.all(inFlight);
+        // The rest in the same order: Astro's, then pages it did not list, by path (or every page by path, when Astro told no
+        // order). Pagefind's own folder walk would follow the file system's order, which differs between machines.
+        const inOrder = (this.ordered ?? []).map((key) => this.byKey.get(key)).filter((path): path is string => path !== undefined && this.given.has(path));
+        const listed = new Set(inOrder);
+        const rest = [...inOrder, ...[...this.given.keys()].filter((path) => !listed.has(path)).sort()].filter((path) => !this.indexed.has(path));
+        for (const path of rest) await this.giveOne(path);
+        await Promise.allSettled(this.inFlight);
+        if (this.failure) throw this.failure;
+        const index = await this.index();
         const written = await index.writeFiles({ outputPath: join(siteDir, 'pagefind') });
         if (written.errors.length > 0) throw new Error(`Pagefind could not write its index: ${written.errors.join('; ')}`);
       } finally {

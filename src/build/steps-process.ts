@@ -5,7 +5,8 @@
  * project's.
  *
  * Standard input carries one JSON object per line: `{"page": "faq/x/index.html", "html": …}` for each page as Astro writes it
- * (src/build/page-handoff.ts), worked on at once while Astro renders the next (the search index, the offline bundle, the links),
+ * (src/build/page-handoff.ts), worked on at once while Astro renders the next (the search index, the offline bundle, the links);
+ * before them `{"order": [files]}`, the files of Astro's paths in its order, and `{"skip": file}` for a path that gave no page;
  * then `{"siteDir": …}` when Astro has written the whole site, which runs the steps. A build that ends without one closes the
  * input and this process leaves quietly. Exits non-zero, with the reason in SITE_STEP_FAILURE_FILE when given, if a step fails.
  */
@@ -52,8 +53,10 @@ try {
   let siteDir: string | undefined;
   for await (const line of lines(process.stdin)) {
     if (!line.trim()) continue;
-    const message = JSON.parse(line) as { page: string; html: string } | { siteDir: string };
+    const message = JSON.parse(line) as { page: string; html: string } | { order: string[] } | { skip: string } | { siteDir: string };
     if ('page' in message) await steps.add(message.page, message.html);
+    else if ('order' in message) steps.order(message.order);
+    else if ('skip' in message) steps.skip(message.skip);
     else {
       siteDir = message.siteDir;
       break;

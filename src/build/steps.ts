@@ -184,6 +184,16 @@ export class PageSteps {
     await this.pass.add(path, html).catch((error: unknown) => void (this.failure ??= error));
   }
 
+  /** The files of Astro's paths, in the order it renders them: the search index takes the pages in it. */
+  order(files: string[]): void {
+    this.search.postMessage({ order: files });
+  }
+
+  /** A path of Astro's that gave no page. */
+  skip(file: string): void {
+    this.search.postMessage({ skip: file });
+  }
+
   /** Runs every step on the built site in `siteDir`, in order, each timed; the first error stops the build. */
   async run(context: StepContext): Promise<void> {
     const { siteDir, buildDate, say } = context;

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { PAGE_HANDOFF, pageHandoff, printsPdfs } from '../build/page-handoff.ts';
+import { announcingOrder, PAGE_HANDOFF, pageHandoff, printsPdfs } from '../build/page-handoff.ts';
 import { translator } from '../i18n/ui.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 
@@ -58,10 +58,13 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
         // on the second core while Astro works on the first.
         if (command === 'build') steps = startSteps(contentDir, root, failureFile);
       },
-      'astro:build:start': () => {
+      'astro:build:start': ({ setPrerenderer }) => {
         steps ??= startSteps(contentDir, root, failureFile);
         const say = translator(loadSiteConfig(contentDir).ui);
-        (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF] = pageHandoff(steps.child.stdin!, { pdfs: printsPdfs(contentDir), say });
+        const handoff = pageHandoff(steps.child.stdin!, { pdfs: printsPdfs(contentDir), say });
+        (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF] = handoff;
+        // The steps learn the order of Astro's paths before the first page, for the search index to take the pages in it.
+        setPrerenderer((base) => announcingOrder(base, handoff.order));
       },
       'astro:build:done': async ({ dir }) => {
         delete (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF];

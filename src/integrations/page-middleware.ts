@@ -9,7 +9,11 @@ import { PAGE_HANDOFF, type PageHandoff } from '../build/page-handoff.ts';
 export const onRequest: MiddlewareHandler = async (context, next) => {
   const response = await next();
   const handoff = (globalThis as Record<symbol, PageHandoff | undefined>)[PAGE_HANDOFF];
-  if (!handoff || !context.isPrerendered || !response.headers.get('content-type')?.startsWith('text/html')) return response;
+  if (!handoff || !context.isPrerendered) return response;
+  if (!response.headers.get('content-type')?.startsWith('text/html')) {
+    handoff.skip(context.url.pathname);
+    return response;
+  }
   const page = await handoff(context.url.pathname, await response.text());
   return new Response(page, { status: response.status, statusText: response.statusText, headers: response.headers });
 };

@@ -1,14 +1,14 @@
 /**
  * The output steps take each page as Astro renders it (src/build/page-handoff.ts, page-pass.ts, search-index.ts): what a reader
  * gets must not depend on that. A page that changed after it was rendered, or never came, is packed and indexed as it is on disk;
- * the search index is the same whatever order the pages came in.
+ * the search index is the same whatever order the pages came in, and whether a page changed after it came.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pageFile } from '../../../src/build/page-handoff';
+import { pageFile, pageKey } from '../../../src/build/page-handoff';
 import { PagePass } from '../../../src/build/page-pass';
 import { startOfflineBundle } from '../../../src/build/offline-bundle';
 import { SearchIndexBuilder } from '../../../src/build/search-index';
@@ -28,6 +28,18 @@ function write(root: string, files: Record<string, string>): void {
     writeFileSync(join(root, path), text);
   }
 }
+
+describe('pageKey', () => {
+  it('is one key for a path as Astro lists it, as it requests it, and as the file it writes', () => {
+    for (const [forms, key] of [
+      [['/faq/x', '/faq/x/', 'faq/x/index.html'], 'faq/x'],
+      [['/', 'index.html'], ''],
+      [['/404', '/404/', '404.html'], '404'],
+      [['/cite/references.bib'], 'cite/references.bib'],
+    ] as const)
+      for (const form of forms) expect(pageKey(form), form).toBe(key);
+  });
+});
 
 describe('pageFile', () => {
   it('names the file Astro writes for a page', () => {
@@ -82,12 +94,27 @@ describe('the search index', () => {
     ['c/index.html', page('No template control', '<p>The no template control stays flat.</p>')],
   ];
 
-  async function indexIn(order: [string, string][], name: string): Promise<Map<string, string>> {
+  interface Arrival {
+    /** Astro's order of its paths, told before the pages (as the outputs integration does), or none. */
+    order?: string[];
+    /** What comes, in the order it comes: a page, or a path that gave none. */
+    come: ([string, string] | { skip: string })[];
+    /** Pages on disk that differ from what came (changed after rendering), read again in finish. */
+    changed?: Record<string, string>;
+  }
+
+  async function indexIn({ order, come, changed = {} }: Arrival, name: string): Promise<Map<string, string>> {
     const site = join(dir, name);
-    write(site, Object.fromEntries(pages));
+    write(site, { ...Object.fromEntries(pages), ...changed });
     const builder = new SearchIndexBuilder(center);
-    for (const [path, html] of order) builder.add(path, html);
-    const report = await builder.finish(site, { reread: [], gone: [] });
+    if (order) builder.order(order);
+    for (const item of come) {
+      if (Array.isArray(item)) builder.add(item[0], item[1]);
+      else builder.skip(item.skip);
+      // As in a build: the pages come over time, and Pagefind takes them as they do.
+      await new Promise((turn) => setTimeout(turn, 5));
+    }
+    const report = await builder.finish(site, { reread: Object.keys(changed), gone: [] });
     expect(report.pages).toBe(3);
     const out = join(site, 'pagefind');
     return new Map(
@@ -97,10 +124,32 @@ describe('the search index', () => {
     );
   }
 
-  it('is the same bytes whatever order the pages came in', async () => {
-    const inOrder = await indexIn(pages, 'in-order');
-    const reversed = await indexIn([...pages].reverse(), 'reversed');
-    expect([...reversed.keys()].sort()).toEqual([...inOrder.keys()].sort());
-    for (const [file, bytes] of inOrder) expect(reversed.get(file), file).toBe(bytes);
+  const same = (a: Map<string, string>, b: Map<string, string>) => {
+    expect([...b.keys()].sort()).toEqual([...a.keys()].sort());
+    for (const [file, bytes] of a) expect(b.get(file), file).toBe(bytes);
+  };
+  // Astro's paths as its prerenderer lists them: no trailing slash, and a file (a CSV) among the pages.
+  const astroOrder = ['c', 'data/table.csv', 'a', 'b'];
+
+  it('is the same bytes whatever order the pages came in, without an order from Astro', async () => {
+    same(await indexIn({ come: pages }, 'in-order'), await indexIn({ come: [...pages].reverse() }, 'reversed'));
+  });
+
+  it('is the same bytes whatever order the pages came in, in the order Astro gave, with the paths that gave no page passed over', async () => {
+    const [a, b, c] = pages;
+    const first = await indexIn({ order: astroOrder, come: [c!, { skip: '/data/table.csv' }, a!, b!] }, 'astro-order');
+    const second = await indexIn({ order: astroOrder, come: [b!, a!, c!, { skip: '/data/table.csv' }] }, 'astro-order-late');
+    same(first, second);
+    // A path that never says it gave no page holds nothing up for good: the rest is indexed in order when the build ends.
+    same(first, await indexIn({ order: astroOrder, come: [a!, c!, b!] }, 'astro-order-no-skip'));
+  });
+
+  it('indexes a page that changed after it was rendered as it is on disk, as if it had come so', async () => {
+    const [a, b, c] = pages;
+    // A page in the middle of Astro's order (c, a, b), indexed before the last came.
+    const changedA = page('Melt curve', '<p>A single sharp peak in the melt curve, near 85 °C.</p>');
+    const cameChanged = await indexIn({ order: astroOrder, come: [c!, [a![0], changedA], b!] }, 'came-changed');
+    const changedLater = await indexIn({ order: astroOrder, come: [c!, a!, b!], changed: { [a![0]]: changedA } }, 'changed-later');
+    same(cameChanged, changedLater);
   });
 });
