@@ -16,6 +16,21 @@ export function printoutPayload(fingerprint: string, publicUrl: string | undefin
  * can be written into HTML as it is.
  */
 export function qrSvg(payload: string, label: string, sizeMm = 18): string {
+  const { path, side } = qrPath(payload);
+  const escaped = label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${sizeMm}mm" height="${sizeMm}mm" role="img" aria-label="${escaped}" shape-rendering="crispEdges"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+}
+
+/**
+ * The last few codes drawn, by payload: a protocol page draws its code twice (on the page and in its printed footer), and
+ * choosing the mask is most of the work (about half a millisecond a code).
+ */
+const drawn = new Map<string, { path: string; side: number }>();
+
+/** The dark modules of a payload's QR code as one SVG path, with the side of the code and its quiet zone of two modules. */
+function qrPath(payload: string): { path: string; side: number } {
+  const known = drawn.get(payload);
+  if (known) return known;
   // Medium error correction, the mask chosen for readability by the library.
   const modules = QRCode.create(payload, { errorCorrectionLevel: 'M' }).modules;
   const n = modules.size;
@@ -34,7 +49,8 @@ export function qrSvg(payload: string, label: string, sizeMm = 18): string {
       x += run;
     }
   }
-  const side = n + 2 * quiet;
-  const escaped = label.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}" width="${sizeMm}mm" height="${sizeMm}mm" role="img" aria-label="${escaped}" shape-rendering="crispEdges"><rect width="${side}" height="${side}" fill="#fff"/><path d="${path}" fill="#000"/></svg>`;
+  const code = { path, side: n + 2 * quiet };
+  if (drawn.size >= 16) drawn.delete(drawn.keys().next().value!);
+  drawn.set(payload, code);
+  return code;
 }
