@@ -70,6 +70,10 @@ async function inFreshTab(use: (tab: Page) => Promise<void>): Promise<void> {
   const own = await launchBrowser();
   try {
     await use(watched(await (await own.newContext()).newPage()));
+  } catch (error) {
+    // A try that fails and is retried leaves no message in the report when the next try passes: the log keeps why.
+    console.error(`[offline reload test] a try failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
   } finally {
     await own.close();
   }
