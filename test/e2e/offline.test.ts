@@ -350,8 +350,18 @@ describe('opened from disk in Chromium', () => {
           const seen = await tab.evaluate(() => ({
             stored: localStorage.getItem('hrs-run:two-step-rt-qpcr'),
             ready: document.querySelector<HTMLElement>('[data-run]')?.dataset.runReady ?? 'not set',
+            url: location.href,
+            navigation: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type ?? 'none',
+            keys: Object.keys(localStorage),
           }));
-          throw new Error(`run mode did not come back after the reload: ${JSON.stringify(seen)}; ${problems.join('; ') || 'no page error'}`);
+          // What another tab of the same browser reads now: did the value go, or did this document not get it?
+          const other = await tab.context().newPage();
+          await other.goto(home);
+          const elsewhere = await other.evaluate(() => localStorage.getItem('hrs-run:two-step-rt-qpcr'));
+          await other.close();
+          throw new Error(
+            `run mode did not come back after the reload: ${JSON.stringify(seen)}; another tab reads ${JSON.stringify(elsewhere)}; ${problems.join('; ') || 'no page error'}`,
+          );
         });
       await runBack();
       expect(await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
