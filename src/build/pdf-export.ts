@@ -18,10 +18,9 @@ import sirv from 'sirv';
 import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
 import { printoutPayload, qrSvg } from '../lib/printout.ts';
-import { IDS } from '../contract.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
 import { CONTENTS_LINK, mergePdfs, restoreOutlineTitles } from './pdf-merge.ts';
-import { printCache, type Paper } from './pdf-cache.ts';
+import { pdfMetaJson, printCache, type Paper } from './pdf-cache.ts';
 
 export type { Paper } from './pdf-cache.ts';
 
@@ -161,19 +160,6 @@ export class BrowserMissingError extends Error {
     super(`PDF export needs a browser. ${NO_BROWSER_HINT}`);
     this.name = 'BrowserMissingError';
   }
-}
-
-/**
- * The JSON of a page's `script#pdf-meta`, found without parsing the page (a tenth of a second for a few protocols): the page
- * writes it as one `<script type="application/json" id="pdf-meta">`, with every `<` inside escaped, so its end is the first
- * `</script>` after it.
- */
-function pdfMetaJson(html: string): string | undefined {
-  const open = `<script type="application/json" id="${IDS.pdfMeta}">`;
-  const start = html.indexOf(open);
-  if (start < 0) return undefined;
-  const end = html.indexOf('</script>', start + open.length);
-  return end < 0 ? undefined : html.slice(start + open.length, end);
 }
 
 function protocolPages(siteDir: string): { url: string; meta: ProtocolMeta }[] {

@@ -3,7 +3,7 @@
  * search aliases is about two seconds of JavaScript at 1,000 pages, done here while Astro renders the next pages and the steps'
  * own thread packs the offline bundle. Pagefind itself indexes in its own process.
  *
- * Messages in: `{ order }` (Astro's paths' files, in its order), `{ page, html }` for each page and `{ skip }` for each path that gave
+ * Messages in: `{ order }` (Astro's paths as keys, page-handoff.ts, in its order), `{ page, html }` for each page and `{ skip }` for each path that gave
  * none, then `{ finish: siteDir, changes }`; out: `{ taken: path }` once a page is read
  * (the steps send only a few pages ahead, so pages never pile up here), then `{ report }` once the index is written.
  */

@@ -6,7 +6,8 @@
  *
  * Standard input carries one JSON object per line: `{"page": "faq/x/index.html", "html": …}` for each page as Astro writes it
  * (src/build/page-handoff.ts), worked on at once while Astro renders the next (the search index, the offline bundle, the links);
- * before them `{"order": [files]}`, the files of Astro's paths in its order, and `{"skip": file}` for a path that gave no page;
+ * before them `{"order": [keys]}`, Astro's paths in its order (page-handoff.ts, pageKey), and `{"skip": key}` for a path that
+ * gave no page;
  * then `{"siteDir": …}` when Astro has written the whole site, which runs the steps. A build that ends without one closes the
  * input and this process leaves quietly. Exits non-zero, with the reason in SITE_STEP_FAILURE_FILE when given, if a step fails.
  */

@@ -18,9 +18,8 @@ import { PagePass } from './page-pass.ts';
 import { printsPdfs } from './page-handoff.ts';
 import { resolveLinks } from './link-check.ts';
 import { writeSecurityHeaders } from './security-headers.ts';
-import { printCache, type Paper, type PrintCache } from './pdf-cache.ts';
+import { pdfMetaJson, printCache, type Paper, type PrintCache } from './pdf-cache.ts';
 import { findHeadlessBrowser } from '../lib/find-browser.ts';
-import { IDS } from '../contract.ts';
 import type { Printer } from './pdf-export.ts';
 
 export interface StepContext {
@@ -112,7 +111,7 @@ export class PrinterWarmup {
 
   /** One page as Astro wrote it. */
   page(path: string, html: string): void {
-    if (this.printer || !this.cache || !PROTOCOL_PAGE.test(path) || !html.includes(`id="${IDS.pdfMeta}"`)) return;
+    if (this.printer || !this.cache || !PROTOCOL_PAGE.test(path) || pdfMetaJson(html) === undefined) return;
     if (!this.cache.holds(this.cache.key(html))) this.start();
   }
 
@@ -184,14 +183,14 @@ export class PageSteps {
     await this.pass.add(path, html).catch((error: unknown) => void (this.failure ??= error));
   }
 
-  /** The files of Astro's paths, in the order it renders them: the search index takes the pages in it. */
-  order(files: string[]): void {
-    this.search.postMessage({ order: files });
+  /** Astro's paths, as keys (page-handoff.ts, pageKey), in the order it renders them: the search index takes the pages in it. */
+  order(keys: string[]): void {
+    this.search.postMessage({ order: keys });
   }
 
-  /** A path of Astro's that gave no page. */
-  skip(file: string): void {
-    this.search.postMessage({ skip: file });
+  /** The key of a path of Astro's that gave no page. */
+  skip(key: string): void {
+    this.search.postMessage({ skip: key });
   }
 
   /** Runs every step on the built site in `siteDir`, in order, each timed; the first error stops the build. */

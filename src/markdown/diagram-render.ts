@@ -1,9 +1,8 @@
 /**
  * Renders the diagrams a center's cache lacks, in one browser session driven from a worker thread (diagram-render-worker.ts),
  * written to the cache as they come. scripts/build.ts starts this before Astro loads (renderAhead), else the diagrams integration
- * does when Astro's build starts: mermaid's parser checks
- * them while Astro boots, and the renders come in beside the pages; the diagram plugin, in Astro's process, waits in memory for
- * its own page's renders only. No lock file, no polling.
+ * does when Astro's build starts: mermaid's parser checks them while Astro boots, and the renders come in beside the pages; the
+ * diagram plugin, in Astro's process, waits in memory for its own page's renders only. No lock file, no polling.
  */
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
