@@ -157,6 +157,11 @@ export class SearchIndexBuilder {
     return key === undefined ? undefined : this.byKey.get(key);
   }
 
+  /** Once the loop giving Pagefind pages has stopped (a page added meanwhile may start it again, so it is awaited until it is done). */
+  private async caughtUp(): Promise<void> {
+    while (this.giving) await this.giving;
+  }
+
   /** Gives Pagefind every page that has come whose turn it is, in one loop at a time. */
   private give(): void {
     if (this.giving || this.failure) return;
@@ -194,7 +199,7 @@ export class SearchIndexBuilder {
    */
   async finish(siteDir: string, changes: SearchChanges): Promise<SearchIndexReport> {
     try {
-      while (this.giving) await this.giving;
+      await this.caughtUp();
       await Promise.allSettled(this.inFlight);
       if (this.failure) throw this.failure;
       // A page that changed after Astro rendered it (none of the build's own steps changes one before this) or went, after
@@ -210,7 +215,7 @@ export class SearchIndexBuilder {
       // A page read again that was given before counts its words twice for the suggestions' ranking: only a page changed after
       // Astro rendered it is read again, which none of the build's own steps do (the PDF sizes come after this comparison).
       for (const path of changes.reread) this.add(path, readFileSync(join(siteDir, path), 'utf8'));
-      while (this.giving) await this.giving;
+      await this.caughtUp();
       const vocabulary = loadVocabulary(join(this.contentDir, CONTENT_FILES.vocabulary));
       try {
         // The rest in the same order: Astro's, then pages it did not list, by path (or every page by path, when Astro told no
