@@ -1,6 +1,6 @@
 /**
  * `astro dev` serves what the built site serves: search over the current content, run mode and the calculator. Each center
- * is served from a copy, with its own Astro cache, on a port of its own.
+ * is served from a copy, with its own Astro cache, on a port the system gives (a random low port can be one `fetch` refuses).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { doseResponse } from '../helpers/dose-response';
 import { launchBrowser } from '../helpers/browser';
+import { freePort } from '../../scripts/lib/free-port';
 
 const dir = mkdtempSync(join(tmpdir(), 'dev-server-'));
 const servers: ChildProcess[] = [];
@@ -76,7 +77,7 @@ describe('astro dev', () => {
   it('searches the current content and runs a protocol', { timeout: 120_000 }, async () => {
     const content = join(dir, 'qpcr');
     cpSync(inject('fixtureContentDir'), content, { recursive: true });
-    const base = await dev(content, 4000 + Math.floor(Math.random() * 900));
+    const base = await dev(content, await freePort());
     const page = await browser.newPage();
     await open(page, `${base}/faq/`);
     await page.locator('#search-input').fill('melt curve');
@@ -94,7 +95,7 @@ describe('astro dev', () => {
   it('shows an edit to a body, shows a body with an error as that error on its page, and recovers when it is fixed', { timeout: 120_000 }, async () => {
     const content = join(dir, 'edited');
     cpSync(inject('fixtureContentDir'), content, { recursive: true });
-    const base = await dev(content, 6000 + Math.floor(Math.random() * 900));
+    const base = await dev(content, await freePort());
     const file = join(content, 'faq/melt-curve.mdx');
     const original = readFileSync(file, 'utf8');
     const body = async () => (await fetch(`${base}/faq/melt-curve/`)).text();
@@ -122,7 +123,7 @@ describe('astro dev', () => {
   it('runs the dose–response calculator', { timeout: 120_000 }, async () => {
     const content = join(dir, 'minimal');
     cpSync('test/fixtures/centers/minimal', content, { recursive: true });
-    const base = await dev(content, 5000 + Math.floor(Math.random() * 900));
+    const base = await dev(content, await freePort());
     const page = await browser.newPage();
     await open(page, `${base}/tools/ic50/`);
     await page.locator('#line-a').fill(doseResponse(2.5));
