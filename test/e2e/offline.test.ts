@@ -56,26 +56,26 @@ function watched(tab: Page): Page {
   return tab;
 }
 /**
- * A browser of its own (its own storage) for a test of what survives a reload. Runs `use` in a tab of it and closes it.
- *
- * Under the load of the whole browser suite, Chromium now and then never passed on a page's localStorage write: a second tab
- * of the same profile still read nothing 20 s later while the writing tab read its value (four times in about fifteen runs,
- * in the shared tab and in a fresh one alike; never with the file run alone, nor under a CPU hog). The tests that depend on
- * it are retried (STORAGE_RETRY); a persistence that is broken fails every try. Each try had a fresh tab of the shared browser
- * until a CI run needed all three tries: a try now starts a browser of its own, so a browser whose storage stopped passing
- * writes on is not tried again.
+ * Chromium (156) opened from file:// now and then loses a page's localStorage write: the page reads its value, but a reload of
+ * it, or another tab, reads what was there before. A plain page that writes one item on a click and is reloaded 300 ms later
+ * lost it in 2–6 % of 200 tries (Chromium and its headless shell alike), in about 0.6 % when reloaded 2 s later; never over
+ * http, and never its sessionStorage twin. That loss is the browser's, not the site's, so a reload test tells the two apart:
+ * the reloaded page's localStorage is read before anything else. When it lacks the write (`StorageLost`), the scenario is done
+ * again in a fresh browser, up to STORAGE_TRIES times, and the log says so; anything else fails at once.
  */
-const STORAGE_RETRY = { retry: 2 };
-async function inFreshTab(use: (tab: Page) => Promise<void>): Promise<void> {
-  const own = await launchBrowser();
-  try {
-    await use(watched(await (await own.newContext()).newPage()));
-  } catch (error) {
-    // A try that fails and is retried leaves no message in the report when the next try passes: the log keeps why.
-    console.error(`[offline reload test] a try failed: ${error instanceof Error ? error.message : String(error)}`);
-    throw error;
-  } finally {
-    await own.close();
+class StorageLost extends Error {}
+const STORAGE_TRIES = 5;
+async function inFreshBrowsers(scenario: (tab: Page) => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const own = await launchBrowser();
+    try {
+      return await scenario(watched(await (await own.newContext()).newPage()));
+    } catch (error) {
+      if (!(error instanceof StorageLost) || attempt === STORAGE_TRIES) throw error;
+      console.error(`[offline reload test] try ${attempt}: Chromium lost a localStorage write (${error.message}); trying again in a fresh browser`);
+    } finally {
+      await own.close();
+    }
   }
 }
 beforeAll(async () => {
@@ -88,28 +88,16 @@ afterAll(async () => {
 });
 
 /**
- * Reloads `tab` once a second page of the offline copy (same file:// origin) reads the stored item as `landed` wants it, and
- * keeps that second page open until the reload is done. Chromium hands localStorage writes to its browser process
- * asynchronously; a tab in the same renderer reads the renderer's copy at once, and that copy goes away with the last page that
- * uses it, so the second page has to outlive the reload.
+ * Reloads `tab` once its page has stored `key` as `landed` wants it, and checks first thing that the reloaded page reads it
+ * back; a StorageLost when it does not (see inFreshBrowsers).
  */
 async function reloadOnceStored(tab: Page, key: string, landed: (value: string | null) => boolean): Promise<void> {
-  const other = await tab.context().newPage();
-  try {
-    await other.goto(home);
-    const read = (p: Page) => p.evaluate((k) => localStorage.getItem(k), key);
-    await expect
-      .poll(async () => landed(await read(other)), { timeout: 20_000 })
-      .toBe(true)
-      .catch(async (error: unknown) => {
-        throw new Error(`${key} not stored as expected: the tab reads ${JSON.stringify(await read(tab))}, a second tab ${JSON.stringify(await read(other))}`, {
-          cause: error,
-        });
-      });
-    await tab.reload({ waitUntil: 'load' });
-  } finally {
-    await other.close();
-  }
+  const read = () => tab.evaluate((k) => localStorage.getItem(k), key);
+  const written = await read();
+  if (!landed(written)) throw new Error(`the page did not store ${key} as expected: it reads ${JSON.stringify(written)}`);
+  await tab.reload({ waitUntil: 'load' });
+  const after = await read();
+  if (!landed(after)) throw new StorageLost(`${key} read ${JSON.stringify(after)} after the reload, ${JSON.stringify(written)} before it`);
 }
 
 /** The file a link of the current page points at, on disk. */
@@ -337,31 +325,18 @@ describe('opened from disk in Chromium', () => {
     expect(await page.evaluate(() => window.getSelection()?.toString())).toContain('RT-qPCR Gene Expression Support Center. Example Lab, 2026.');
   });
 
-  it('run mode works from disk: a checked step survives a reload, and reset clears it', STORAGE_RETRY, () =>
-    inFreshTab(async (tab) => {
+  it('run mode works from disk: a checked step survives a reload, and reset clears it', () =>
+    inFreshBrowsers(async (tab) => {
       await tab.goto(home.replace(/index\.html$/, 'protocols/two-step-rt-qpcr/index.html'));
       await tab.getByRole('button', { name: 'Start run' }).click();
       await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).check();
-      // A reload right after a write can read the old state (see reloadOnceStored; a fixed half second was not enough under load).
       await reloadOnceStored(tab, 'hrs-run:two-step-rt-qpcr', (value) => value !== null && value.includes('"steps":["dnase"]'));
       // Run mode comes back on its own: its code loads for the stored run. If it does not, say what the page saw.
+      // The reloaded page holds the run (reloadOnceStored checked): run mode comes back on its own, its code loaded for it.
       const runBack = () =>
         tab.waitForSelector('.run-check', { timeout: 15_000 }).catch(async () => {
-          const seen = await tab.evaluate(() => ({
-            stored: localStorage.getItem('hrs-run:two-step-rt-qpcr'),
-            ready: document.querySelector<HTMLElement>('[data-run]')?.dataset.runReady ?? 'not set',
-            url: location.href,
-            navigation: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.type ?? 'none',
-            keys: Object.keys(localStorage),
-          }));
-          // What another tab of the same browser reads now: did the value go, or did this document not get it?
-          const other = await tab.context().newPage();
-          await other.goto(home);
-          const elsewhere = await other.evaluate(() => localStorage.getItem('hrs-run:two-step-rt-qpcr'));
-          await other.close();
-          throw new Error(
-            `run mode did not come back after the reload: ${JSON.stringify(seen)}; another tab reads ${JSON.stringify(elsewhere)}; ${problems.join('; ') || 'no page error'}`,
-          );
+          const ready = await tab.evaluate(() => document.querySelector<HTMLElement>('[data-run]')?.dataset.runReady ?? 'not set');
+          throw new Error(`run mode did not come back after the reload (its code loaded: ${ready}); ${problems.join('; ') || 'no page error'}`);
         });
       await runBack();
       expect(await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(true);
@@ -405,8 +380,8 @@ describe('opened from disk in Chromium', () => {
     expect(await page.locator('#search-results a').count()).toBeGreaterThan(0);
   });
 
-  it('the theme toggle persists across a reload', STORAGE_RETRY, () =>
-    inFreshTab(async (tab) => {
+  it('the theme toggle persists across a reload', () =>
+    inFreshBrowsers(async (tab) => {
       await tab.goto(home);
       const before = await tab.evaluate(
         () => document.documentElement.dataset.theme ?? (matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'),
@@ -414,7 +389,6 @@ describe('opened from disk in Chromium', () => {
       const expected = before === 'dark' ? 'light' : 'dark';
       await tab.locator('[data-theme-toggle]').click();
       await tab.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
-      // A reload can start before the choice is stored (it did, twice, under load, after a fixed half second): see reloadOnceStored.
       await reloadOnceStored(tab, 'theme', (value) => value === expected);
       expect(await tab.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
     }),
