@@ -7,9 +7,13 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { contentArg } from './lib/content-arg.ts';
 import { astroTurn } from './lib/astro-turn.ts';
+import { useCompileCache } from './lib/compile-cache.ts';
 
+// Astro and the processes it starts keep their compiled code between runs (scripts/lib/compile-cache.ts).
+useCompileCache(join(dirname(fileURLToPath(import.meta.url)), '..'));
 const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 // `npm run dev -- --content <dir>` serves another center; Astro itself never sees the flag.
 const { rest } = contentArg();

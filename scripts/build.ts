@@ -17,6 +17,7 @@ import { setPriority } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
+import { pruneCompileCache, useCompileCache } from './lib/compile-cache.ts';
 import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { alive, astroTurn } from './lib/astro-turn.ts';
@@ -25,6 +26,8 @@ import { CONTENT_FILES } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** Node's compile cache for this process and the ones it starts (scripts/lib/compile-cache.ts). */
+const compileCache = useCompileCache(root);
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
 const { contentDir } = contentArg(process.argv.slice(2), root);
 const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
@@ -220,6 +223,7 @@ try {
   console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
   await timed('swap into place', swapIn);
   console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
+  if (pruneCompileCache(compileCache)) console.log(`[build] Node's compile cache outgrew its budget and was emptied: ${compileCache}`);
 } catch (error) {
   // Stop Astro if it still runs, and let the other steps in the background settle before their folder goes.
   astroProcess?.kill();

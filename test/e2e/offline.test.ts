@@ -347,8 +347,7 @@ describe('opened from disk in Chromium', () => {
       await runBack();
       expect(await tab.getByRole('checkbox', { name: 'Done: Remove genomic DNA' }).isChecked()).toBe(false);
       await tab.getByRole('button', { name: 'End run' }).click();
-    }),
-  );
+    }));
 
   it('the IC50 calculator fits and exports from disk (the minimal center’s copy)', async () => {
     await page.goto(minimalHome.replace(/index\.html$/, 'tools/ic50/index.html'));
@@ -391,8 +390,7 @@ describe('opened from disk in Chromium', () => {
       await tab.waitForFunction((t) => document.documentElement.dataset.theme === t, expected);
       await reloadOnceStored(tab, 'theme', (value) => value === expected);
       expect(await tab.evaluate(() => document.documentElement.dataset.theme)).toBe(expected);
-    }),
-  );
+    }));
 
   it('made no network request: only files on disk, blob: for the packed search, and the browser’s own PDF viewer', () => {
     expect(requests.length).toBeGreaterThan(20);

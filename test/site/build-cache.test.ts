@@ -41,8 +41,13 @@ const build = (env: NodeJS.ProcessEnv) => {
 it('with no browser, npm start still builds the site with every diagram from the cache, and says the PDFs are missing', () => {
   // The center has one diagram (the two-step protocol's workflow), and its cache one render of it.
   expect(readdirSync(join(content, '.diagram-cache')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
-  const result = build({ SITE_PDF: 'optional' });
+  const result = build({ SITE_PDF: 'optional', NODE_COMPILE_CACHE: '' });
   expect(result.status, result.stdout + result.stderr).toBe(0);
+  // The build keeps Node's compile cache with the dependencies, for its own process and for Astro's, which runs with V8 flags
+  // of its own (ASTRO_NODE_FLAGS) and so has a folder of its own there.
+  const compileCache = 'node_modules/.cache/support-center/compile-cache';
+  const cacheFolders = readdirSync(compileCache).filter((f) => readdirSync(join(compileCache, f)).length > 0);
+  expect(cacheFolders.length, cacheFolders.join(', ')).toBeGreaterThanOrEqual(2);
   expect(result.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches/);
   expect(result.stderr + result.stdout).toMatch(
     /\[support-center:outputs\] skipped: PDF export needs a browser\. No Chromium or Chrome found: set CHROME_PATH/,
@@ -124,7 +129,10 @@ it('an image beside an entry is optimised by Astro and shown on its page, as CON
   const center = join(dir, 'image');
   cpSync(inject('fixtureContentDir'), center, { recursive: true });
   // A 1 × 1 PNG.
-  writeFileSync(join(center, 'faq/dot.png'), Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'));
+  writeFileSync(
+    join(center, 'faq/dot.png'),
+    Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
+  );
   appendFileSync(join(center, 'faq/melt-curve.mdx'), '\n![A single dot](./dot.png)\n');
   const result = build({ SITE_CONTENT_DIR: center, SITE_OUT_DIR: join(dir, 'image-dist'), SITE_CACHE_DIR: join(dir, 'image-cache'), SITE_PDF: 'skip' });
   expect(result.status, result.stdout + result.stderr).toBe(0);

@@ -1,0 +1,39 @@
+/**
+ * Node's compile cache (V8's code cache, on disk) for the build's processes. Each build loads the same few thousand modules of
+ * Astro, Vite, the Markdown pipeline and this generator, in Astro's process, the steps' process and their workers; with their
+ * code cache kept, N=100 protocols built 0.3–1.0 s sooner (three pairs in turn). The first build after an install writes it.
+ *
+ * The cache lives in node_modules/.cache, so it goes with the dependencies it was made from. Child processes and worker threads
+ * inherit it through NODE_COMPILE_CACHE, which a caller may set to put it elsewhere; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
+ * Astro's own build chunks are cached too and change with the content, so the folder grows with every edit: past
+ * COMPILE_CACHE_BUDGET_BYTES it is removed after the build and starts again.
+ */
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import module from 'node:module';
+import { join } from 'node:path';
+
+export const COMPILE_CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
+
+/** Turns the cache on for this process and its children; the folder, or undefined when it is turned off. */
+export function useCompileCache(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.NODE_DISABLE_COMPILE_CACHE) return undefined;
+  const dir = (env.NODE_COMPILE_CACHE ||= join(root, 'node_modules/.cache/support-center/compile-cache'));
+  // Node 20 has no compile cache: the folder is named, and nothing is written to it.
+  if (env === process.env) module.enableCompileCache?.(dir);
+  return dir;
+}
+
+/** Removes the cache folder when it holds more than `budget` bytes; true when it did. */
+export function pruneCompileCache(dir: string | undefined, budget = COMPILE_CACHE_BUDGET_BYTES): boolean {
+  if (!dir) return false;
+  let bytes = 0;
+  try {
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
+      if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).size;
+  } catch {
+    return false;
+  }
+  if (bytes <= budget) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}
