@@ -5,14 +5,16 @@
  *
  * The cache lives in node_modules/.cache, so it goes with the dependencies it was made from. Child processes and worker threads
  * inherit it through NODE_COMPILE_CACHE, which a caller may set to put it elsewhere; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
- * Astro's own build chunks are cached too and change with the content, so the folder grows with every edit: past
- * COMPILE_CACHE_BUDGET_BYTES it is removed after the build and starts again.
+ * Astro's own build chunks are cached too and change with the content, so the folder grows with every edit. After the build,
+ * entries past LARGE_ENTRY_BYTES go: those are the chunk holding the content itself (24 MB at 1,000 protocols, where no module of
+ * a dependency reaches 1 MB), which is not worth its disk. Past COMPILE_CACHE_BUDGET_BYTES the folder is removed and starts again.
  */
 import { readdirSync, rmSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 
 export const COMPILE_CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
+export const LARGE_ENTRY_BYTES = 8 * 1024 * 1024;
 
 /** Turns the cache on for this process and its children; the folder, or undefined when it is turned off. */
 export function useCompileCache(root: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -23,13 +25,18 @@ export function useCompileCache(root: string, env: NodeJS.ProcessEnv = process.e
   return dir;
 }
 
-/** Removes the cache folder when it holds more than `budget` bytes; true when it did. */
-export function pruneCompileCache(dir: string | undefined, budget = COMPILE_CACHE_BUDGET_BYTES): boolean {
+/** Removes the entries larger than `large`, then the whole folder when it still holds more than `budget` bytes; true when it did. */
+export function pruneCompileCache(dir: string | undefined, budget = COMPILE_CACHE_BUDGET_BYTES, large = LARGE_ENTRY_BYTES): boolean {
   if (!dir) return false;
   let bytes = 0;
   try {
-    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }))
-      if (entry.isFile()) bytes += statSync(join(entry.parentPath, entry.name)).size;
+    for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = join(entry.parentPath, entry.name);
+      const size = statSync(file).size;
+      if (size > large) rmSync(file, { force: true });
+      else bytes += size;
+    }
   } catch {
     return false;
   }

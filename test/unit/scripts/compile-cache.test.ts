@@ -32,13 +32,19 @@ describe('pruneCompileCache', () => {
 
   it('empties the folder once its files pass the budget, counting every subfolder', () => {
     const cache = fill('over', [600, 600]);
-    expect(pruneCompileCache(cache, 1000)).toBe(true);
+    expect(pruneCompileCache(cache, 1000, 800)).toBe(true);
     expect(existsSync(cache)).toBe(false);
+  });
+
+  it('drops the entries too large to be code (the content chunk) and keeps the rest', () => {
+    const cache = fill('large', [300, 5000, 300]);
+    expect(pruneCompileCache(cache, 1000, 800)).toBe(false);
+    expect(['entry0', 'entry1', 'entry2'].map((f) => existsSync(join(cache, 'v24-flags', f)))).toEqual([true, false, true]);
   });
 
   it('leaves a folder within the budget, and does nothing for a missing or turned-off cache', () => {
     const cache = fill('within', [400, 600]);
-    expect(pruneCompileCache(cache, 1000)).toBe(false);
+    expect(pruneCompileCache(cache, 1000, 800)).toBe(false);
     expect(existsSync(join(cache, 'v24-flags/entry1'))).toBe(true);
     expect(pruneCompileCache(join(dir, 'missing'), 1000)).toBe(false);
     expect(pruneCompileCache(undefined, 1000)).toBe(false);
