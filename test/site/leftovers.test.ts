@@ -42,7 +42,10 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   // Astro is the build script's child running Astro's own CLI; wait until it has started.
   const astroPid = async (): Promise<number | undefined> => {
     for (let i = 0; i < 400; i++) {
-      const children = spawnSync('pgrep', ['-P', String(build.pid)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number);
+      const children = spawnSync('pgrep', ['-P', String(build.pid)], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter(Boolean)
+        .map(Number);
       const astro = children.find((pid) => /astro\.mjs/.test(spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout));
       if (astro) return astro;
       await new Promise((r) => setTimeout(r, 50));
@@ -67,4 +70,9 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   }
   if (!gone) process.kill(astro!, 'SIGKILL');
   expect(gone, 'Astro stopped within 5 s of its build script').toBe(true);
+  // So does the steps' process that Astro started (its command line names the center), within a second of Astro. Before this
+  // was waited for, the folder was removed under it while it still wrote there (ENOTEMPTY in a CI run).
+  const others = () => spawnSync('pgrep', ['-f', '--', content], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number).filter(alive);
+  for (let i = 0; i < 50 && others().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(others().map((pid) => spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim())).toEqual([]);
 }, 60_000);
