@@ -1,7 +1,8 @@
 /**
  * Node's compile cache (V8's code cache, on disk) for the build's processes. Each build loads the same few thousand modules of
  * Astro, Vite, the Markdown pipeline and this generator, in Astro's process, the steps' process and their workers; with their
- * code cache kept, N=100 protocols built 0.3–1.0 s sooner (three pairs in turn). The first build after an install writes it.
+ * code cache kept, N=100 protocols built about half a second sooner (median of five pairs in turn, bench/analysis.md). The first
+ * build after an install writes it.
  *
  * The cache lives in node_modules/.cache, so it goes with the dependencies it was made from. Child processes and worker threads
  * inherit it through NODE_COMPILE_CACHE, which a caller may set to put it elsewhere; NODE_DISABLE_COMPILE_CACHE=1 turns it off.
