@@ -52,14 +52,15 @@ function pdfSettings(root: string): { paper: Paper; cacheDir: string } {
 
 /**
  * PDFs need a browser. Without one the build fails with one line on how to provide it; SITE_PDF=optional (what `npm start`
- * sets) builds the rest and says so, SITE_PDF=skip makes none. `printer` is the browser {@link PrinterWarmup} started while
- * Astro rendered.
+ * sets) builds the rest and says so, SITE_PDF=skip makes none. `warm` is the browser {@link PrinterWarmup} started before
+ * or while Astro rendered, with when.
  */
 export async function pdfStep(
   { siteDir, contentDir, root, center, say, log, warn }: StepContext,
-  printer?: Promise<Printer>,
+  warm?: WarmPrinter,
   closing?: (closed: Promise<void>) => void,
 ): Promise<StepReport> {
+  const printer = warm?.printer;
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
   if (!presentSections(contentDir).has('protocols')) return { summary: 'the center has no protocols: no PDFs' };
   // Loaded here (or by the warm-up): the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does
@@ -72,7 +73,7 @@ export async function pdfStep(
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
     const kept = singles.filter((f) => f.cached).length;
     return {
-      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${printer ? ', started while Astro rendered' : ''}`,
+      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${warm ? `, started ${warm.when}` : ''}`,
     };
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -88,35 +89,42 @@ export async function pdfStep(
  * ready: at once when the print cache holds nothing (every protocol will be printed), else at the first protocol page Astro
  * renders that the cache does not hold. A build whose protocols are all in the cache starts none.
  */
+/** The printing browser {@link PrinterWarmup} started, and when, as the PDF step's line says it. */
+export interface WarmPrinter {
+  printer: Promise<Printer>;
+  when: 'before Astro rendered (the print cache was empty)' | 'while Astro rendered';
+}
+
 export class PrinterWarmup {
   private cache: PrintCache | undefined;
   private executablePath: string | undefined;
   /** The browser started, once a protocol page needs printing. */
-  private printer: Promise<Printer> | undefined;
+  private printer: WarmPrinter | undefined;
 
   constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>) {
     if (!printsPdfs(contentDir)) return;
     this.executablePath = findHeadlessBrowser();
     if (this.executablePath)
       this.cache = printCache({ ...pdfSettings(root), executablePath: this.executablePath, siteName: center.name, publicUrl: publicUrl(center), say });
-    if (this.cache?.empty()) this.start();
+    if (this.cache?.empty()) this.start('before Astro rendered (the print cache was empty)');
   }
 
-  private start(): void {
+  private start(when: WarmPrinter['when']): void {
     const executablePath = this.executablePath!;
-    this.printer = import('./pdf-export.ts').then((pdf) => pdf.startPrinter(executablePath));
+    const printer = import('./pdf-export.ts').then((pdf) => pdf.startPrinter(executablePath));
     // A browser that fails to start fails the PDF step, which awaits it; until then the failure waits.
-    this.printer.catch(() => undefined);
+    printer.catch(() => undefined);
+    this.printer = { printer, when };
   }
 
   /** One page as Astro wrote it. */
   page(path: string, html: string): void {
     if (this.printer || !this.cache || !PROTOCOL_PAGE.test(path) || pdfMetaJson(html) === undefined) return;
-    if (!this.cache.holds(this.cache.key(html))) this.start();
+    if (!this.cache.holds(this.cache.key(html))) this.start('while Astro rendered');
   }
 
   /** The browser, for the PDF step, which closes it; undefined when none was started. */
-  take(): Promise<Printer> | undefined {
+  take(): WarmPrinter | undefined {
     const printer = this.printer;
     this.cache = undefined;
     this.printer = undefined;
@@ -125,7 +133,7 @@ export class PrinterWarmup {
 
   /** Closes the browser of a build that ends before its PDF step took it. */
   async close(): Promise<void> {
-    await (await this.take()?.catch(() => undefined))?.browser.close();
+    await (await this.take()?.printer.catch(() => undefined))?.browser.close();
   }
 }
 const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
