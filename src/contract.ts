@@ -56,8 +56,10 @@ export const RUN_RECORD_FORMAT = 'support-center/run-record@1';
 
 /** localStorage keys the pages and the scripts share. */
 export const STORAGE = {
-  /** + a protocol's slug: its run in progress. */
+  /** + a protocol's slug: its run in progress (also kept in the tab's sessionStorage, see src/tools/run-mode.ts). */
   runPrefix: 'hrs-run:',
+  /** + a protocol's slug: when its last run was ended or reset (epoch milliseconds). */
+  runEndedPrefix: 'hrs-run-ended:',
   /** + a protocol's slug: its ended runs' records, newest last (see src/schemas/run-record.ts). */
   recordsPrefix: 'hrs-records:',
 } as const;
