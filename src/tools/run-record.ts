@@ -68,23 +68,40 @@ export function isRecord(value: unknown): value is RunRecord {
 
 const keptKey = (slug: string) => `${STORAGE.recordsPrefix}${slug}`;
 
-/** The ended runs kept in this browser for a protocol, oldest first. */
-export function keptRecords(slug: string): RunRecord[] {
+/** The records kept in one storage area for a protocol, as stored (oldest first). */
+function keptIn(area: () => Storage, slug: string): RunRecord[] {
   try {
-    const value: unknown = JSON.parse(localStorage.getItem(keptKey(slug)) ?? '[]');
+    const value: unknown = JSON.parse(area().getItem(keptKey(slug)) ?? '[]');
     return Array.isArray(value) ? value.filter(isRecord) : [];
   } catch {
     return [];
   }
 }
 
+/** What tells two kept records apart: a run's start and end. */
+const recordId = (r: RunRecord) => `${r.started}|${r.ended ?? ''}`;
+
+/**
+ * The ended runs kept in this browser for a protocol, oldest first, with any that this tab kept and the browser lost: like
+ * the run itself, the list is also written to the tab's sessionStorage, for Chromium's lost file:// writes (run-mode.ts).
+ */
+export function keptRecords(slug: string): RunRecord[] {
+  const shared = keptIn(() => localStorage, slug);
+  const known = new Set(shared.map(recordId));
+  const lost = keptIn(() => sessionStorage, slug).filter((r) => !known.has(recordId(r)));
+  if (lost.length === 0) return shared;
+  const when = (r: RunRecord) => r.ended ?? r.started;
+  return [...shared, ...lost].sort((a, b) => when(a).localeCompare(when(b))).slice(-MAX_KEPT);
+}
+
 export function keepRecord(record: RunRecord): void {
-  try {
-    const kept = [...keptRecords(record.protocol.slug), record].slice(-MAX_KEPT);
-    localStorage.setItem(keptKey(record.protocol.slug), JSON.stringify(kept));
-  } catch {
-    // Storage may be unavailable (private mode): the record can still be exported before the page closes.
-  }
+  const kept = JSON.stringify([...keptRecords(record.protocol.slug), record].slice(-MAX_KEPT));
+  for (const area of [() => localStorage, () => sessionStorage])
+    try {
+      area().setItem(keptKey(record.protocol.slug), kept);
+    } catch {
+      // Storage may be unavailable (private mode): the record can still be exported before the page closes.
+    }
 }
 
 const stamp = (iso: string) => new Date(iso).toLocaleString(document.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
