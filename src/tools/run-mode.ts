@@ -17,6 +17,7 @@
 import { STORAGE } from '../contract.ts';
 import { addEvent, exportRecord, isRecord, keepRecord, newRecord, printedFooter, printRecord, renderKept, type RunRecord } from './run-record.ts';
 import { textTable } from './text-table.ts';
+import { SHARED, storedItem, storeTwice, TAB } from './kept-twice.ts';
 import { pageTranslator } from '../i18n/ui.ts';
 
 /** The interface's words, in the center's language. */
@@ -110,15 +111,6 @@ function parseRun(raw: string | null): RunState | 'unusable' | undefined {
   }
 }
 
-/** The item under `key` of a storage area, or null when there is none or the area cannot be used (private mode, say). */
-function storedItem(area: () => Storage, key: string): string | null {
-  try {
-    return area().getItem(key);
-  } catch {
-    return null;
-  }
-}
-
 /**
  * The run to continue: the browser's (localStorage) or this tab's copy (sessionStorage), whichever was written last; the
  * tab's copy only when it is newer than the last end or reset of a run of this protocol. `'unusable'` when the browser holds
@@ -126,11 +118,11 @@ function storedItem(area: () => Storage, key: string): string | null {
  */
 function read(slug: string): RunState | 'unusable' | undefined {
   const key = storageKey(slug);
-  const shared = parseRun(storedItem(() => localStorage, key));
-  const copy = parseRun(storedItem(() => sessionStorage, key));
+  const shared = parseRun(storedItem(SHARED, key));
+  const copy = parseRun(storedItem(TAB, key));
   if (shared === 'unusable' || copy === undefined || copy === 'unusable') return shared;
   if (shared) return (copy.saved ?? 0) > (shared.saved ?? 0) ? copy : shared;
-  if ((copy.saved ?? 0) >= Number(storedItem(() => localStorage, `${STORAGE.runEndedPrefix}${slug}`) ?? 0)) return copy;
+  if ((copy.saved ?? 0) >= Number(storedItem(SHARED, `${STORAGE.runEndedPrefix}${slug}`) ?? 0)) return copy;
   // A copy of a run that has ended since (in another tab): gone for good.
   try {
     sessionStorage.removeItem(key);
@@ -142,18 +134,9 @@ function read(slug: string): RunState | 'unusable' | undefined {
 
 /** Stores the run (stamped with the time), or that there is none since now, in localStorage and in this tab's sessionStorage. */
 function write(slug: string, state: RunState | undefined): void {
-  const key = storageKey(slug);
   const now = Date.now();
   if (state) state.saved = now;
-  const value = state ? JSON.stringify(state) : undefined;
-  for (const area of [() => localStorage, () => sessionStorage]) {
-    try {
-      if (value) area().setItem(key, value);
-      else area().removeItem(key);
-    } catch {
-      // Storage may be unavailable (private mode): the run still works, it is just not remembered.
-    }
-  }
+  storeTwice(storageKey(slug), state ? JSON.stringify(state) : undefined);
   if (!state)
     try {
       localStorage.setItem(`${STORAGE.runEndedPrefix}${slug}`, String(now));

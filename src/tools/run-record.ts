@@ -7,6 +7,7 @@ import type { RunEvent, RunRecord } from '../schemas/run-record.ts';
 import { RUN_RECORD_FORMAT, STORAGE } from '../contract.ts';
 import { pageTranslator } from '../i18n/ui.ts';
 import { textTable } from './text-table.ts';
+import { SHARED, storedItem, storeTwice, TAB } from './kept-twice.ts';
 import { FOOTER_QR_MM, pageFooterCss, pageOfCss } from '../lib/print-css.ts';
 
 const t = pageTranslator();
@@ -71,7 +72,7 @@ const keptKey = (slug: string) => `${STORAGE.recordsPrefix}${slug}`;
 /** The records kept in one storage area for a protocol, as stored (oldest first). */
 function keptIn(area: () => Storage, slug: string): RunRecord[] {
   try {
-    const value: unknown = JSON.parse(area().getItem(keptKey(slug)) ?? '[]');
+    const value: unknown = JSON.parse(storedItem(area, keptKey(slug)) ?? '[]');
     return Array.isArray(value) ? value.filter(isRecord) : [];
   } catch {
     return [];
@@ -83,25 +84,20 @@ const recordId = (r: RunRecord) => `${r.started}|${r.ended ?? ''}`;
 
 /**
  * The ended runs kept in this browser for a protocol, oldest first, with any that this tab kept and the browser lost: like
- * the run itself, the list is also written to the tab's sessionStorage, for Chromium's lost file:// writes (run-mode.ts).
+ * the run itself, the list is also written to the tab's sessionStorage, for Chromium's lost file:// writes (kept-twice.ts).
  */
 export function keptRecords(slug: string): RunRecord[] {
-  const shared = keptIn(() => localStorage, slug);
+  const shared = keptIn(SHARED, slug);
   const known = new Set(shared.map(recordId));
-  const lost = keptIn(() => sessionStorage, slug).filter((r) => !known.has(recordId(r)));
+  const lost = keptIn(TAB, slug).filter((r) => !known.has(recordId(r)));
   if (lost.length === 0) return shared;
   const when = (r: RunRecord) => r.ended ?? r.started;
   return [...shared, ...lost].sort((a, b) => when(a).localeCompare(when(b))).slice(-MAX_KEPT);
 }
 
 export function keepRecord(record: RunRecord): void {
-  const kept = JSON.stringify([...keptRecords(record.protocol.slug), record].slice(-MAX_KEPT));
-  for (const area of [() => localStorage, () => sessionStorage])
-    try {
-      area().setItem(keptKey(record.protocol.slug), kept);
-    } catch {
-      // Storage may be unavailable (private mode): the record can still be exported before the page closes.
-    }
+  // Where storage is unavailable (private mode), the record can still be exported before the page closes.
+  storeTwice(keptKey(record.protocol.slug), JSON.stringify([...keptRecords(record.protocol.slug), record].slice(-MAX_KEPT)));
 }
 
 const stamp = (iso: string) => new Date(iso).toLocaleString(document.documentElement.lang || undefined, { dateStyle: 'medium', timeStyle: 'short' });
