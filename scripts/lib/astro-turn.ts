@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -13,22 +13,20 @@ export async function astroTurn(root: string, cancelled: () => boolean = () => f
   let told = false;
   for (;;) {
     if (cancelled()) return () => undefined;
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lock, 'utf8'));
-      if (!holder || !alive(holder)) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (!told) console.log(`[build] waiting for another build of this project (process ${holder}) to finish with Astro`);
-      told = true;
-      await new Promise((r) => setTimeout(r, 250));
+    if (take(lock)) break;
+    const holder = holderOf(lock);
+    // Given back between the two calls: try again at once.
+    if (holder === undefined) continue;
+    if (!holder || !alive(holder)) {
+      rmSync(lock, { force: true });
+      continue;
     }
+    if (!told) console.log(`[build] waiting for another build of this project (process ${holder}) to finish with Astro`);
+    told = true;
+    await new Promise((r) => setTimeout(r, 250));
   }
   const release = () => {
+    process.off('exit', release);
     try {
       if (readFileSync(lock, 'utf8') === String(process.pid)) rmSync(lock, { force: true });
     } catch {
@@ -37,6 +35,34 @@ export async function astroTurn(root: string, cancelled: () => boolean = () => f
   };
   process.on('exit', release);
   return release;
+}
+
+/**
+ * Takes the lock when no one holds it. The lock appears with this process's id already in it (a file of its own, linked in
+ * place), so another build never reads it empty and takes it for a stale one.
+ */
+function take(lock: string): boolean {
+  const mine = `${lock}.${process.pid}`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    linkSync(mine, lock);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    return false;
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+/** The id of the process that holds the lock, or undefined when the lock has just been given back. */
+function holderOf(lock: string): number | undefined {
+  try {
+    return Number(readFileSync(lock, 'utf8'));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 export function alive(pid: number): boolean {
