@@ -6,30 +6,37 @@
  * site complete and untouched.
  *
  * Another center: `npm run build -- --content <dir>` (or SITE_CONTENT_DIR=<dir>).
+ * `npm run build -- --watch` builds, then builds again whenever a file of the center changes, with Astro kept loaded in
+ * between (scripts/lib/astro-watch-runner.ts); Ctrl+C stops it.
  * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
  */
 // Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync, watch as watchFiles } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { setPriority } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
 import { pruneCompileCache, useCompileCache } from './lib/compile-cache.ts';
 import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { alive, astroTurn } from './lib/astro-turn.ts';
+import { endWatcher, RunnerGrowth } from './lib/astro-watch-protocol.ts';
 import { siteConfigProblems } from '../src/lib/site-config.ts';
-import { CONTENT_FILES } from '../src/content-model.ts';
+import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Node's compile cache for this process and the ones it starts (scripts/lib/compile-cache.ts). */
 const compileCache = useCompileCache(root);
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
-const { contentDir } = contentArg(process.argv.slice(2), root);
+const { contentDir, rest: args } = contentArg(process.argv.slice(2), root);
+const watching = args.includes('--watch');
+/** Builds write new diagram renders here: --watch does not take them for an author's change. */
+const diagramCache = resolve(root, process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, DIAGRAM_CACHE_FOLDER));
 const staging = join(dirname(outDir), `.${process.pid}.staging-${basename(outDir)}`);
 /**
  * Where Astro writes, the same folder for every build of this output: Astro keeps its content store (each body's rendered HTML)
@@ -49,12 +56,14 @@ function basename(path: string): string {
  * (a broken `reference()`, for one) as `[ERROR]` and still exits 0; such a
  * build is a failure here.
  */
-let astroProcess: ReturnType<typeof spawn> | undefined;
+let astroProcess: ChildProcessByStdio<Writable | null, Readable, Readable> | undefined;
 const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 /** Stops that Astro process when this script is killed outright (scripts/lib/end-with-parent.ts). */
 const endWithParent = new URL('./lib/end-with-parent.ts', import.meta.url).href;
 /** Starts the renders of the diagrams the cache lacks while Astro loads (scripts/lib/diagrams-ahead.ts). */
 const diagramsAhead = new URL('./lib/diagrams-ahead.ts', import.meta.url).href;
+/** With --watch: Astro kept loaded between builds, one build per request (scripts/lib/astro-watch-runner.ts). */
+const watchRunner = fileURLToPath(new URL('./lib/astro-watch-runner.ts', import.meta.url));
 /**
  * Astro's output is held back while the content checks run beside it: when they fail, Astro fails on the same
  * content with a stack trace of its own, and the author should read only the checks' `file:line:col` lines.
@@ -67,6 +76,37 @@ function releaseAstroOutput(show: boolean): void {
 }
 
 let astroDone: () => void = () => undefined;
+/** Whether Astro is building now (with --watch, the runner stays between builds). */
+let astroBusy = false;
+
+/** Astro's process: one `astro build`, or with --watch the runner, started once and asked for each build. */
+function startAstro(): NonNullable<typeof astroProcess> {
+  const env = { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' };
+  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead];
+  // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
+  if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const runner = spawn(process.execPath, [...flags, watchRunner], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  runner.once('exit', () => {
+    if (astroProcess === runner) astroProcess = undefined;
+  });
+  return runner;
+}
+
+/** How much each runner has grown since its first build. */
+const runnerGrowth = new WeakMap<object, RunnerGrowth>();
+/**
+ * With --watch: a runner that has grown by half since its first build (scripts/lib/astro-watch-protocol.ts) is replaced by a new
+ * one at once, which loads Astro while the author edits; the next build is slower by Astro's own start (about half a second).
+ */
+function recycleIfGrown(runner: NonNullable<typeof astroProcess>, rss: number): void {
+  const growth = runnerGrowth.get(runner) ?? new RunnerGrowth();
+  runnerGrowth.set(runner, growth);
+  if (!growth.ended(rss) || astroProcess !== runner) return;
+  runner.kill();
+  astroProcess = startAstro();
+  const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+  console.log(`[build] Astro's process grew from ${mib(growth.firstRss)} to ${mib(rss)} MiB in ${growth.builds} builds: a new one takes over`);
+}
 
 async function astroBuild(): Promise<void> {
   astroDone = await astroTurn(root, () => checksFailed);
@@ -74,26 +114,26 @@ async function astroBuild(): Promise<void> {
   // Left by a build that was killed while it held the turn.
   rmSync(astroOut, { recursive: true, force: true });
   return new Promise((done, fail) => {
-    // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
-    const child = (astroProcess = spawn(process.execPath, [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead, astroCli, 'build'], {
-      cwd: root,
-      env: { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }));
+    const child = (astroProcess ??= startAstro());
     let sawError = false;
     let contentWarning: string | undefined;
-    const watch = (chunk: Buffer, sink: NodeJS.WriteStream) => {
-      const text = chunk.toString();
+    const show = (text: string, sink: NodeJS.WriteStream) => {
       if (/\[ERROR\]/.test(text)) sawError = true;
       // The content layer warns, and builds on, when it drops an entry (a duplicate id, say): lost content is an error here.
       contentWarning ??= /^.*\[WARN\] \[(?:glob-loader|file-loader|mdx-html|content)\].*$/m.exec(text)?.[0];
       if (heldOutput) heldOutput.push({ text, sink });
       else if (!checksFailed) sink.write(text);
     };
-    child.stdout.on('data', (c: Buffer) => watch(c, process.stdout));
-    child.stderr.on('data', (c: Buffer) => watch(c, process.stderr));
-    child.on('error', fail);
-    child.on('close', (code) => {
+    let settled = false;
+    astroBusy = true;
+    const ended = (code: number | null) => {
+      if (settled) return;
+      settled = true;
+      astroBusy = false;
+      child.stdout.off('data', onStdout);
+      child.stderr.off('data', onStderr);
+      child.off('close', ended);
+      child.off('error', fail);
       // The output becomes this build's own before another build may start Astro.
       try {
         if (code === 0 && existsSync(astroOut)) renameSync(astroOut, staging);
@@ -106,7 +146,22 @@ async function astroBuild(): Promise<void> {
       else if (sawError) fail(new Error('astro build logged [ERROR] (see above) although it exited 0; treating the build as failed.'));
       else if (contentWarning) fail(new Error(`Astro warned about the content, which means an entry may be missing from the site: ${contentWarning.trim()}`));
       else done();
-    });
+    };
+    // The runner's build has ended when both of its streams say so; a one-off `astro build` when its process has.
+    const ends: number[] = [];
+    const endOf = (code: number, rss: number) => {
+      ends.push(code);
+      if (ends.length < 2) return;
+      ended(Math.max(...ends));
+      recycleIfGrown(child, rss);
+    };
+    const onStdout = watching ? endWatcher((text) => show(text, process.stdout), endOf) : (c: Buffer) => show(c.toString(), process.stdout);
+    const onStderr = watching ? endWatcher((text) => show(text, process.stderr), endOf) : (c: Buffer) => show(c.toString(), process.stderr);
+    child.stdout.on('data', onStdout);
+    child.stderr.on('data', onStderr);
+    child.on('error', fail);
+    child.on('close', ended);
+    child.stdin?.write('build\n');
   });
 }
 
@@ -150,9 +205,9 @@ async function loadSteps(): Promise<void> {
  * What every center needs before anything starts: a folder with a valid site.yaml and a references.yaml.
  * Each problem is one line naming the file, line and field, instead of a stack trace from deep inside Astro.
  */
-function preflight(): void {
+function preflight(): string | undefined {
   if (!existsSync(contentDir))
-    fail(`the content folder ${contentDir} does not exist. Give a center's folder with --content <dir>, or start one with npm run new -- center <dir> "Name".`);
+    return `the content folder ${contentDir} does not exist. Give a center's folder with --content <dir>, or start one with npm run new -- center <dir> "Name".`;
   const findings: Finding[] = siteConfigProblems(contentDir, root).map((p) => ({
     ...p,
     rule: 'site-config',
@@ -170,14 +225,7 @@ function preflight(): void {
       message: 'references.yaml is missing: every center needs its reference list.',
       hint: 'Write "[]" in it for a center that cites nothing yet.',
     });
-  if (findings.length > 0) fail(findings.map(formatFinding).join('\n'));
-}
-
-function fail(message: string): never {
-  console.error(
-    `${message}\n\n[build] FAILED before starting. ${existsSync(outDir) ? `The previous site in ${outDir} is unchanged.` : 'Nothing was written.'}`,
-  );
-  process.exit(1);
+  return findings.length > 0 ? findings.map(formatFinding).join('\n') : undefined;
 }
 
 /** Staging folders of builds that were killed (kill -9, a power cut) are removed; a build still running keeps its own. */
@@ -193,44 +241,120 @@ async function removeAbandonedStaging(): Promise<void> {
   }
 }
 
-preflight();
-await removeAbandonedStaging();
-const started = performance.now();
-/** Steps started in the background, waited for before a failed build cleans up. */
-const pending: Promise<unknown>[] = [];
-try {
-  await mkdir(dirname(outDir), { recursive: true });
-  await rm(staging, { recursive: true, force: true });
-  // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once. Astro's diagrams
-  // integration renders new diagrams in its own process while it boots (src/markdown/diagram-render.ts).
-  const astroStarted = performance.now();
-  const astro = astroBuild();
-  pending.push(astro);
-  astro.catch(() => undefined);
-  // Astro is the longest step: the checks yield the CPU to it.
-  yieldCpu(true);
-  await loadSteps();
-  await timed('content checks', contentChecks).catch((error: unknown) => {
-    checksFailed = true;
-    releaseAstroOutput(false);
-    astroProcess?.kill();
-    throw error;
-  });
-  releaseAstroOutput(true);
-  await astro;
-  yieldCpu(false);
-  // Astro's build includes the outputs beyond the pages (src/integrations/outputs.ts): search, PDFs, bundle, link check, headers.
-  console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
-  await timed('swap into place', swapIn);
-  console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
-  if (pruneCompileCache(compileCache)) console.log(`[build] Node's compile cache outgrew its budget and was emptied: ${compileCache}`);
-} catch (error) {
-  // Stop Astro if it still runs, and let the other steps in the background settle before their folder goes.
-  astroProcess?.kill();
-  await Promise.allSettled(pending);
-  await rm(staging, { recursive: true, force: true });
-  await rm(stepFailure, { force: true });
-  console.error(`\n[build] FAILED: ${error instanceof Error ? error.message : String(error)}`);
-  console.error(`[build] ${existsSync(outDir) ? `the previous site in ${outDir} is unchanged.` : 'nothing was written.'}`);
-  process.exit(1);
+/** One whole build, checks included, swapped into place on success. Returns whether it succeeded; the reasons are printed. */
+async function buildOnce(): Promise<boolean> {
+  const problems = preflight();
+  if (problems) {
+    console.error(
+      `${problems}\n\n[build] FAILED before starting. ${existsSync(outDir) ? `The previous site in ${outDir} is unchanged.` : 'Nothing was written.'}`,
+    );
+    return false;
+  }
+  const started = performance.now();
+  heldOutput = [];
+  checksFailed = false;
+  /** Steps started in the background, waited for before a failed build cleans up. */
+  const pending: Promise<unknown>[] = [];
+  try {
+    await mkdir(dirname(outDir), { recursive: true });
+    await rm(staging, { recursive: true, force: true });
+    // The content checks and Astro run side by side (two cores); errors in the content stop Astro at once. Astro's diagrams
+    // integration renders new diagrams in its own process while it boots (src/markdown/diagram-render.ts).
+    const astroStarted = performance.now();
+    const astro = astroBuild();
+    pending.push(astro);
+    astro.catch(() => undefined);
+    // Astro is the longest step: the checks yield the CPU to it.
+    yieldCpu(true);
+    await loadSteps();
+    await timed('content checks', contentChecks).catch((error: unknown) => {
+      checksFailed = true;
+      releaseAstroOutput(false);
+      astroProcess?.kill();
+      throw error;
+    });
+    releaseAstroOutput(true);
+    await astro;
+    yieldCpu(false);
+    // Astro's build includes the outputs beyond the pages (src/integrations/outputs.ts): search, PDFs, bundle, link check, headers.
+    console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
+    await timed('swap into place', swapIn);
+    console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
+    if (pruneCompileCache(compileCache)) console.log(`[build] Node's compile cache outgrew its budget and was emptied: ${compileCache}`);
+    return true;
+  } catch (error) {
+    yieldCpu(false);
+    // Stop Astro if it still builds (a runner between builds is kept), and let the other steps in the background settle before
+    // their folder goes.
+    if (!watching || astroBusy) astroProcess?.kill();
+    await Promise.allSettled(pending);
+    await rm(staging, { recursive: true, force: true });
+    await rm(stepFailure, { force: true });
+    console.error(`\n[build] FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`[build] ${existsSync(outDir) ? `the previous site in ${outDir} is unchanged.` : 'nothing was written.'}`);
+    return false;
+  }
 }
+
+/**
+ * --watch: builds again when a file of the center changes (a quiet tenth of a second after the last change; changes made during
+ * a build start one more after it). A change to the generator's own files (src/, public/, astro.config.mjs) starts Astro afresh
+ * for the next build, so no build runs stale code; the build's scripts are read once, at start. The diagram cache is not
+ * watched: builds write to it.
+ */
+async function watchAndBuild(): Promise<never> {
+  const ignored = (path: string) => path.split(/[\\/]/).some((part) => part.startsWith('.') || part.endsWith('~'));
+  const changed = new Set<string>();
+  let events = 0;
+  let codeChanged = false;
+  let wake: () => void = () => undefined;
+  const note = (path: string, code: boolean) => {
+    changed.add(relative(root, path) || path);
+    events++;
+    codeChanged ||= code;
+    wake();
+  };
+  const watchers = [
+    watchFiles(contentDir, { recursive: true }, (_, name) => {
+      if (name && !ignored(name) && !resolve(contentDir, name).startsWith(diagramCache + sep)) note(join(contentDir, name), false);
+    }),
+    ...['src', 'public']
+      .filter((d) => existsSync(join(root, d)))
+      .map((d) => watchFiles(join(root, d), { recursive: true }, (_, name) => name && !ignored(name) && note(join(root, d, name), true))),
+    watchFiles(root, (_, name) => name === 'astro.config.mjs' && note(join(root, name), true)),
+  ];
+  const stop = async () => {
+    for (const w of watchers) w.close();
+    astroProcess?.kill();
+    await rm(staging, { recursive: true, force: true });
+    console.log('\n[build] stopped watching');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await buildOnce();
+  for (;;) {
+    console.log(`[build] watching ${relative(root, contentDir) || contentDir} for changes (Ctrl+C to stop)`);
+    if (changed.size === 0) await new Promise<void>((woken) => (wake = woken));
+    wake = () => undefined;
+    // Quiet for a tenth of a second: an editor's save, or a folder copied in, is one build.
+    for (let seen = -1; seen !== events;) {
+      seen = events;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const files = [...changed].sort();
+    changed.clear();
+    if (codeChanged) {
+      // The generator's own code changed: the next build starts Astro afresh, so none runs stale code.
+      codeChanged = false;
+      astroProcess?.kill();
+      astroProcess = undefined;
+    }
+    console.log(`\n[build] changed: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}; building again`);
+    await buildOnce();
+  }
+}
+
+await removeAbandonedStaging();
+if (watching) await watchAndBuild();
+else if (!(await buildOnce())) process.exit(1);

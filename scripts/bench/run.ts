@@ -20,6 +20,7 @@ import type { AddressInfo } from 'node:net';
 import { CHROMIUM_ARGS, findBrowser, findHeadlessBrowser } from '../../src/lib/find-browser.ts';
 import { measureNode } from './measure.ts';
 import { devReloadSeconds } from './dev-reload.ts';
+import { watchRebuildSeconds } from './watch-rebuild.ts';
 import { buildStarlight, installStarlight, type StarlightBuild } from './starlight.ts';
 import { writeSyntheticProtocols } from './synthetic.ts';
 
@@ -79,6 +80,8 @@ interface Run {
   warmEdit?: { wallSeconds: number; phases: Record<string, number>; diagrams: string; file: string };
   /** `npm run dev`: seconds from saving an edit to a protocol to the open page showing it, per edit. */
   devReload?: number[] | string;
+  /** `npm run build -- --watch`: seconds from saving an edit to one FAQ to the rebuilt site in place, per edit. */
+  watchRebuild?: number[] | string;
   /** Built after each cold build with Astro's cache emptied but the diagram renders kept, and without PDFs. */
   freshClone?: { runsSeconds: number[]; medianSeconds: number; peakMemoryMiB: number | null; diagrams: string };
   /** The Starlight reference, built cold after each of this size's cold builds. */
@@ -246,6 +249,8 @@ async function benchOne(n: number): Promise<Run> {
       const edited = build(env);
       console.log(`[bench] N=${n}: npm run dev, editing a protocol…`);
       run.devReload = await devReloadSeconds(root, content, 'synthetic-0001').catch((error: Error) => `not measured: ${error.message.split('\n')[0]}`);
+      console.log(`[bench] N=${n}: npm run build -- --watch, editing a FAQ…`);
+      run.watchRebuild = await watchRebuildSeconds(root, env, content).catch((error: Error) => `not measured: ${error.message.split('\n')[0]}`);
       run.warmEdit = { wallSeconds: edited.wall, phases: phases(edited.stdout), diagrams: diagramsLine(edited.stdout), file: `faq/${faq}` };
     }
     console.log(`[bench] N=${n}: ${run.wallSeconds.toFixed(1)} s, ${run.pages} pages, peak ${run.peakMemoryMiB?.toFixed(0)} MiB`);
@@ -441,6 +446,16 @@ for (const r of runs.filter((r) => r.warmEdit))
     `${r.warmEdit!.wallSeconds.toFixed(1)} s / ${r.wallSeconds.toFixed(1)} s = ${(r.warmEdit!.wallSeconds / r.wallSeconds).toFixed(2)}×`,
     r.warmEdit!.wallSeconds <= BUDGETS.warmEditFraction * r.wallSeconds,
   );
+for (const r of runs.filter((r) => r.watchRebuild)) {
+  const times = typeof r.watchRebuild === 'string' ? [] : r.watchRebuild!;
+  const median = times.length ? [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]! : Number.NaN;
+  check(
+    `Rebuild after editing one FAQ with \`npm run build -- --watch\` (median of ${times.length}), N=${r.n}, against the cold build`,
+    `≤ ${BUDGETS.warmEditFraction}×`,
+    times.length ? `${median.toFixed(1)} s / ${r.wallSeconds.toFixed(1)} s = ${(median / r.wallSeconds).toFixed(2)}×` : String(r.watchRebuild),
+    median <= BUDGETS.warmEditFraction * r.wallSeconds,
+  );
+}
 for (const [name, limit, value, ok] of budgetRows) console.log(`[bench] ${ok ? 'met ' : 'MISS'} ${name}: ${value} (budget ${limit})`);
 
 const starlightMeasured = saved ? saved.starlight === STARLIGHT_MEASURED : Boolean(starlightDir);
@@ -600,6 +615,11 @@ ${runs
       `\nWarm rebuild, N=${r.n} (same content, caches kept, no PDFs): ${r.warm!.wallSeconds.toFixed(1)} s; ${phaseNames.map((p) => `${p} ${r.warm!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warm!.diagrams}.` +
       (r.warmEdit
         ? `\n\nRebuild after editing one FAQ (${r.warmEdit.file}), N=${r.n}: ${r.warmEdit.wallSeconds.toFixed(1)} s, ${(r.warmEdit.wallSeconds / r.wallSeconds).toFixed(2)}× the cold build; ${phaseNames.map((p) => `${p} ${r.warmEdit!.phases[p]?.toFixed(2) ?? '—'} s`).join(', ')}; diagrams: ${r.warmEdit.diagrams}.`
+        : '') +
+      (r.watchRebuild
+        ? `\n\n\`npm run build -- --watch\`, N=${r.n}: from saving an edit to one FAQ to the rebuilt site in place (checks, pages, search index, offline bundle, link check), ${
+            typeof r.watchRebuild === 'string' ? r.watchRebuild : `${r.watchRebuild.map((t) => t.toFixed(2)).join(', ')} s (three edits in a row, after the watch's first build)`
+          }.`
         : '') +
       (r.devReload
         ? `\n\n\`npm run dev\`, N=${r.n}: from saving an edit to a protocol to the open page showing it, ${

@@ -1,0 +1,127 @@
+/**
+ * `npm run build -- --watch`: builds, then builds again when the center changes, with Astro kept loaded in between. What an
+ * author would notice: an edit shows up in the built site (pages, search index, offline zip), the rebuilt site is the one a
+ * one-off build writes (byte for byte, PDFs and the zip included), a content error leaves the last good site and the watch
+ * running, the build's own writes (the diagram cache) start no build, and stopping it leaves nothing behind.
+ */
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { unzipSync } from 'fflate';
+import { afterAll, expect, it } from 'vitest';
+import { listFiles, loadPage } from '../helpers/built-site';
+
+const dir = mkdtempSync(join(tmpdir(), 'watch-'));
+const center = join(dir, 'center');
+const out = join(dir, 'watched');
+const env = { ...process.env, SOURCE_DATE_EPOCH: '1764547200', FORCE_COLOR: '0' };
+let watch: ChildProcessByStdio<null, Readable, Readable> | undefined;
+afterAll(() => {
+  watch?.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+let output = '';
+/** Waits until the watch has ended `count` builds (done or failed) and says it is watching again. */
+async function builds(count: number): Promise<string> {
+  const deadline = Date.now() + 110_000;
+  for (;;) {
+    const ended = output.match(/^\[build\] (?:done in|FAILED)/gm)?.length ?? 0;
+    const watching = output.match(/^\[build\] watching /gm)?.length ?? 0;
+    if (ended >= count && watching >= count) return output;
+    if (watch?.exitCode !== null || Date.now() > deadline) throw new Error(`the watch did not end build ${count}:\n${output.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function hashes(root: string): Map<string, string> {
+  return new Map(
+    listFiles(root).map((f) => [
+      f,
+      createHash('sha256')
+        .update(readFileSync(join(root, f)))
+        .digest('hex'),
+    ]),
+  );
+}
+
+function zippedText(root: string, path: string): string {
+  const [zip] = readdirSync(join(root, 'downloads')).filter((f) => f.endsWith('.zip'));
+  const files = unzipSync(readFileSync(join(root, 'downloads', zip!)));
+  const entry = Object.keys(files).find((name) => name.endsWith(path));
+  return entry ? new TextDecoder().decode(files[entry]) : '';
+}
+
+it('rebuilds on an edit, writes what a one-off build writes, survives a content error and stops cleanly', { timeout: 300_000 }, async () => {
+  cpSync('test/fixtures/centers/qpcr', center, { recursive: true });
+  // The first build renders the diagram and writes its render into the center's folder, as a new diagram would.
+  rmSync(join(center, '.diagram-cache'), { recursive: true });
+  watch = spawn(process.execPath, ['scripts/build.ts', '--watch', '--content', center], {
+    env: { ...env, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(dir, 'cache-watched') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  watch.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  watch.stderr.on('data', (c: Buffer) => (output += c.toString()));
+
+  await builds(1);
+  expect(output).toMatch(/^\[build\] done in/m);
+  expect(readdirSync(join(center, '.diagram-cache')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+  const faqFile = join(center, 'faq', 'melt-curve.mdx');
+  expect(loadPage(out, '/faq/melt-curve/')('main').text()).not.toContain('Edited while watching');
+
+  // An author's edit: the page, the search index and the offline copy show it.
+  writeFileSync(faqFile, `${readFileSync(faqFile, 'utf8')}\nEdited while watching: a sentence with 37 °C in it.\n`);
+  await builds(2);
+  expect(output).toContain('[build] changed: ');
+  expect(output).toMatch(/changed: .*melt-curve\.mdx/);
+  expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Edited while watching: a sentence with 37 °C in it.');
+  expect(zippedText(out, 'faq/melt-curve/index.html')).toContain('Edited while watching');
+  const fragments = readdirSync(join(out, 'pagefind', 'fragment'));
+  expect(fragments.some((f) => readFileSync(join(out, 'pagefind', 'fragment', f)).length > 0)).toBe(true);
+
+  // The same content built once, from scratch, in a process of its own: the same files, byte for byte.
+  const oneOff = spawnSync(process.execPath, ['scripts/build.ts', '--content', center], {
+    env: { ...env, SITE_OUT_DIR: join(dir, 'one-off'), SITE_CACHE_DIR: join(dir, 'cache-one-off') },
+    encoding: 'utf8',
+  });
+  expect(oneOff.status, oneOff.stderr).toBe(0);
+  const [watched, once] = [hashes(out), hashes(join(dir, 'one-off'))];
+  expect([...watched.keys()].filter((f) => f.endsWith('.pdf')).length).toBeGreaterThanOrEqual(3);
+  expect([...once].filter(([file, hash]) => watched.get(file) !== hash).map(([file]) => file)).toEqual([]);
+  expect(watched.size).toBe(once.size);
+
+  // A content error: the build fails with the file named, the last good site stays, and the watch goes on.
+  const good = readFileSync(faqFile, 'utf8');
+  writeFileSync(faqFile, good.replace(/^question: .*$/m, 'question:'));
+  await builds(3);
+  expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/melt-curve\.mdx:\d+:\d+[\s\S]*\[build\] FAILED/);
+  expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Edited while watching');
+  expect(watch.exitCode).toBeNull();
+  writeFileSync(faqFile, good.replace('Edited while watching', 'Fixed while watching'));
+  await builds(4);
+  expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Fixed while watching');
+
+  // Nothing the builds wrote (the diagram cache among them) started another build.
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(3);
+
+  // Stopping: exit 0, no staging folder, no Astro left running.
+  watch.kill('SIGTERM');
+  const code = await new Promise((r) => watch!.once('exit', r));
+  expect(code).toBe(0);
+  expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
+  const ours = async () => {
+    for (let i = 0; i < 40; i++) {
+      const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner'], { encoding: 'utf8' })
+        .stdout.split('\n')
+        .filter((pid) => pid && existsSync(`/proc/${pid}/environ`) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(center));
+      if (pids.length === 0) return pids;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return ['still running'];
+  };
+  expect(await ours()).toEqual([]);
+});
