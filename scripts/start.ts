@@ -1,7 +1,10 @@
 /**
  * `npm start`: builds the site if `dist/` is missing, older than its sources,
  * or built from another center, then serves `dist/` on http://localhost:4321
- * (PORT to change it). `npm start -- --content <dir>` serves another center.
+ * (PORT to change it). `npm start -- --content <dir>` serves another center;
+ * SITE_OUT_DIR serves (and builds) another folder, as `npm run build` writes it.
+ * A later build's site (`npm run build`, or `npm run build -- --watch` in another
+ * terminal) is served from the moment it is swapped in.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +15,7 @@ import sirv from 'sirv';
 import { contentArg } from './lib/content-arg.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const distDir = join(root, 'dist');
+const distDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
 const port = Number(process.env.PORT ?? 4321);
 const { contentDir } = contentArg(process.argv.slice(2), root);
 /** Which center dist/ was built from, so that switching centers rebuilds. */
@@ -58,15 +61,33 @@ function securityHeaders(): [string, string][] {
     .filter((line) => /^\s+[\w-]+:\s/.test(line))
     .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
 }
-const headers = securityHeaders();
-const serve = sirv(distDir, { etag: true, setHeaders: (res) => headers.forEach(([name, value]) => res.setHeader(name, value)) });
-const notFound = readFileSync(join(distDir, '404.html'));
-const server = createServer((req, res) =>
+/**
+ * The site as it is now. A build swaps a new folder in under the same name (scripts/build.ts), and sirv lists a folder's files
+ * once, when it starts: a new folder gets a new server, so new pages are found and changed ones are sent whole.
+ */
+let site: { folder: number; serve: ReturnType<typeof sirv>; headers: [string, string][]; notFound: Buffer } | undefined;
+function current(): NonNullable<typeof site> {
+  // Between the swap's two renames there is no folder, for microseconds: the last one answers.
+  const folder = statSync(distDir, { throwIfNoEntry: false })?.ino;
+  if (site && (folder === undefined || folder === site.folder)) return site;
+  try {
+    const headers = securityHeaders();
+    const serve = sirv(distDir, { etag: true, setHeaders: (res) => headers.forEach(([name, value]) => res.setHeader(name, value)) });
+    site = { folder: folder ?? 0, serve, headers, notFound: readFileSync(join(distDir, '404.html')) };
+  } catch (error) {
+    // Swapped again while it was read: the next request reads the newest.
+    if (!site) throw error;
+  }
+  return site;
+}
+current();
+const server = createServer((req, res) => {
+  const { serve, headers, notFound } = current();
   serve(req, res, () => {
     res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', ...Object.fromEntries(headers) });
     res.end(notFound);
-  }),
-);
+  });
+});
 server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(
     error.code === 'EADDRINUSE' ? `[start] port ${port} is in use: stop the other server or set PORT, e.g. PORT=8080 npm start.` : `[start] ${error.message}`,
