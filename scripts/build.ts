@@ -26,7 +26,7 @@ import { contentArg } from './lib/content-arg.ts';
 import { alive, astroTurn } from './lib/astro-turn.ts';
 import { endWatcher, RunnerGrowth } from './lib/astro-watch-protocol.ts';
 import { siteConfigProblems } from '../src/lib/site-config.ts';
-import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER } from '../src/content-model.ts';
+import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER, MDX_COLLECTIONS } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -298,30 +298,39 @@ async function buildOnce(): Promise<boolean> {
 
 /**
  * --watch: builds again when a file of the center changes (a quiet tenth of a second after the last change; changes made during
- * a build start one more after it). A change to the generator's own files (src/, public/, astro.config.mjs) starts Astro afresh
- * for the next build, so no build runs stale code; the build's scripts are read once, at start. The diagram cache is not
- * watched: builds write to it.
+ * a build start one more after it). The runner is kept only when nothing but entries changed (the MDX files of the collections'
+ * folders), which Astro's content layer syncs again as its dev server does. Any other change starts Astro afresh for the next
+ * build: the generator's own files (src/, public/, astro.config.mjs, the lockfile), and the center's other files (site.yaml,
+ * references.yaml, vocabulary.yaml), which modules loaded once in the runner read once (the config reads site.yaml when Astro
+ * loads it; the body renderer's key covers the references). The build's scripts are read once, at start. The diagram cache is
+ * not watched: builds write to it.
  */
 async function watchAndBuild(): Promise<never> {
   const ignored = (path: string) => path.split(/[\\/]/).some((part) => part.startsWith('.') || part.endsWith('~'));
   const changed = new Set<string>();
   let events = 0;
-  let codeChanged = false;
+  let freshAstro = false;
   let wake: () => void = () => undefined;
-  const note = (path: string, code: boolean) => {
+  const note = (path: string, fresh: boolean) => {
     changed.add(relative(root, path) || path);
     events++;
-    codeChanged ||= code;
+    freshAstro ||= fresh;
     wake();
+  };
+  const entryFolders = new Set<string>(Object.values(MDX_COLLECTIONS).map((c) => c.folder));
+  /** An entry: an MDX file right in a collection's folder (content-model.ts, ENTRY_GLOB). */
+  const isEntry = (name: string) => {
+    const parts = name.split(/[\\/]/);
+    return parts.length === 2 && entryFolders.has(parts[0]!) && parts[1]!.endsWith('.mdx');
   };
   const watchers = [
     watchFiles(contentDir, { recursive: true }, (_, name) => {
-      if (name && !ignored(name) && !resolve(contentDir, name).startsWith(diagramCache + sep)) note(join(contentDir, name), false);
+      if (name && !ignored(name) && !resolve(contentDir, name).startsWith(diagramCache + sep)) note(join(contentDir, name), !isEntry(name));
     }),
     ...['src', 'public']
       .filter((d) => existsSync(join(root, d)))
       .map((d) => watchFiles(join(root, d), { recursive: true }, (_, name) => name && !ignored(name) && note(join(root, d, name), true))),
-    watchFiles(root, (_, name) => name === 'astro.config.mjs' && note(join(root, name), true)),
+    watchFiles(root, (_, name) => (name === 'astro.config.mjs' || name === 'package-lock.json') && note(join(root, name), true)),
   ];
   const stop = async () => {
     for (const w of watchers) w.close();
@@ -344,13 +353,15 @@ async function watchAndBuild(): Promise<never> {
     }
     const files = [...changed].sort();
     changed.clear();
-    if (codeChanged) {
-      // The generator's own code changed: the next build starts Astro afresh, so none runs stale code.
-      codeChanged = false;
+    const fresh = freshAstro;
+    if (freshAstro) {
+      freshAstro = false;
       astroProcess?.kill();
       astroProcess = undefined;
     }
-    console.log(`\n[build] changed: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}; building again`);
+    console.log(
+      `\n[build] changed: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}; building again${fresh ? ', with Astro started afresh' : ''}`,
+    );
     await buildOnce();
   }
 }

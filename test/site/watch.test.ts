@@ -1,8 +1,8 @@
 /**
  * `npm run build -- --watch`: builds, then builds again when the center changes, with Astro kept loaded in between. What an
  * author would notice: an edit shows up in the built site (pages, search index, offline zip), the rebuilt site is the one a
- * one-off build writes (byte for byte, PDFs and the zip included), a content error leaves the last good site and the watch
- * running, the build's own writes (the diagram cache) start no build, and stopping it leaves nothing behind.
+ * one-off build writes (byte for byte, PDFs and the zip included), a change to site.yaml reaches every page (Astro starts afresh for it), a
+ * content error leaves the last good site and the watch running, the build's own writes (the diagram cache) start no build, and stopping it leaves nothing behind.
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -93,20 +93,32 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect([...once].filter(([file, hash]) => watched.get(file) !== hash).map(([file]) => file)).toEqual([]);
   expect(watched.size).toBe(once.size);
 
+  // An entry's edit kept Astro's process; the center's site.yaml is read once by modules Astro loads, so a change to it starts
+  // Astro afresh: the pages and the offline zip then carry the new name together (a stale page would link the zip's old name,
+  // and the link check would fail the build).
+  expect(output).not.toContain('with Astro started afresh');
+  const siteFile = join(center, 'site.yaml');
+  writeFileSync(siteFile, readFileSync(siteFile, 'utf8').replace(/^name: .*$/m, 'name: Renamed While Watching Center'));
+  await builds(3);
+  expect(output).toMatch(/changed: .*site\.yaml; building again, with Astro started afresh/);
+  expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/^\[build\] done in/m);
+  expect(loadPage(out, '/faq/melt-curve/')('title').text()).toContain('Renamed While Watching Center');
+  expect(readdirSync(join(out, 'downloads'))).toEqual(['renamed-while-watching-center-offline.zip']);
+
   // A content error: the build fails with the file named, the last good site stays, and the watch goes on.
   const good = readFileSync(faqFile, 'utf8');
   writeFileSync(faqFile, good.replace(/^question: .*$/m, 'question:'));
-  await builds(3);
+  await builds(4);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/melt-curve\.mdx:\d+:\d+[\s\S]*\[build\] FAILED/);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Edited while watching');
   expect(watch.exitCode).toBeNull();
   writeFileSync(faqFile, good.replace('Edited while watching', 'Fixed while watching'));
-  await builds(4);
+  await builds(5);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Fixed while watching');
 
   // Nothing the builds wrote (the diagram cache among them) started another build.
   await new Promise((r) => setTimeout(r, 1500));
-  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(3);
+  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(4);
 
   // Stopping: exit 0, no staging folder, no Astro left running.
   watch.kill('SIGTERM');
