@@ -332,15 +332,21 @@ async function watchAndBuild(): Promise<never> {
       .map((d) => watchFiles(join(root, d), { recursive: true }, (_, name) => name && !ignored(name) && note(join(root, d, name), true))),
     watchFiles(root, (_, name) => (name === 'astro.config.mjs' || name === 'package-lock.json') && note(join(root, name), true)),
   ];
-  const stop = async () => {
+  const stop = async (code = 0) => {
     for (const w of watchers) w.close();
     astroProcess?.kill();
     await rm(staging, { recursive: true, force: true });
     console.log('\n[build] stopped watching');
-    process.exit(0);
+    process.exit(code);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  // A watched folder removed or moved away: nothing more would be seen, so the watch ends and says why.
+  for (const w of watchers)
+    w.on('error', (error) => {
+      console.error(`[build] cannot watch on: ${error.message}`);
+      void stop(1);
+    });
   await buildOnce();
   for (;;) {
     console.log(`[build] watching ${relative(root, contentDir) || contentDir} for changes (Ctrl+C to stop)`);
@@ -363,6 +369,10 @@ async function watchAndBuild(): Promise<never> {
       `\n[build] changed: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}; building again${fresh ? ', with Astro started afresh' : ''}`,
     );
     await buildOnce();
+    if (!existsSync(contentDir)) {
+      console.error(`[build] ${contentDir} is gone: nothing left to watch.`);
+      await stop(1);
+    }
   }
 }
 

@@ -137,3 +137,21 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   };
   expect(await ours()).toEqual([]);
 });
+
+it("ends, with a reason and exit code 1, when the center's folder is removed", { timeout: 120_000 }, async () => {
+  const gone = join(dir, 'gone');
+  cpSync('test/fixtures/centers/minimal', gone, { recursive: true });
+  const child = spawn(process.execPath, ['scripts/build.ts', '--watch', '--content', gone], {
+    env: { ...env, SITE_OUT_DIR: join(dir, 'gone-site'), SITE_CACHE_DIR: join(dir, 'cache-gone'), SITE_PDF: 'skip' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout.on('data', (c: Buffer) => (text += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (text += c.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  for (let i = 0; i < 1200 && !/^\[build\] watching /m.test(text); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(text).toMatch(/^\[build\] done in/m);
+  rmSync(gone, { recursive: true });
+  expect(await exited).toBe(1);
+  expect(text).toContain(`[build] ${gone} is gone: nothing left to watch.`);
+});
