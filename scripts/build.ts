@@ -78,6 +78,8 @@ function releaseAstroOutput(show: boolean): void {
 let astroDone: () => void = () => undefined;
 /** Whether Astro is building now (with --watch, the runner stays between builds). */
 let astroBusy = false;
+/** With --watch: stopping (Ctrl+C); a build still running then never swaps its output in. */
+let stopping = false;
 
 /** Astro's process: one `astro build`, or with --watch the runner, started once and asked for each build. */
 function startAstro(): NonNullable<typeof astroProcess> {
@@ -86,6 +88,8 @@ function startAstro(): NonNullable<typeof astroProcess> {
   // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
   if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const runner = spawn(process.execPath, [...flags, watchRunner], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // A runner gone between builds: the request cannot be written, and its 'close' fails the build that asked.
+  runner.stdin.on('error', () => undefined);
   runner.once('exit', () => {
     if (astroProcess === runner) astroProcess = undefined;
   });
@@ -271,6 +275,8 @@ async function buildOnce(): Promise<boolean> {
       checksFailed = true;
       releaseAstroOutput(false);
       astroProcess?.kill();
+      // With --watch, a new runner loads Astro while the author fixes the content.
+      if (watching && !stopping) astroProcess = startAstro();
       throw error;
     });
     releaseAstroOutput(true);
@@ -278,6 +284,7 @@ async function buildOnce(): Promise<boolean> {
     yieldCpu(false);
     // Astro's build includes the outputs beyond the pages (src/integrations/outputs.ts): search, PDFs, bundle, link check, headers.
     console.log(`[build] astro: ${((performance.now() - astroStarted) / 1000).toFixed(2)} s`);
+    if (stopping) throw new Error('stopped before the new site was put in place.');
     await timed('swap into place', swapIn);
     console.log(`[build] done in ${((performance.now() - started) / 1000).toFixed(1)} s: ${outDir}`);
     if (pruneCompileCache(compileCache)) console.log(`[build] Node's compile cache outgrew its budget and was emptied: ${compileCache}`);
@@ -299,17 +306,20 @@ async function buildOnce(): Promise<boolean> {
 /**
  * --watch: builds again when a file of the center changes (a quiet tenth of a second after the last change; changes made during
  * a build start one more after it). The runner is kept only when nothing but entries changed (the MDX files of the collections'
- * folders), which Astro's content layer syncs again as its dev server does. Any other change starts Astro afresh for the next
- * build: the generator's own files (src/, public/, astro.config.mjs, the lockfile), and the center's other files (site.yaml,
- * references.yaml, vocabulary.yaml), which modules loaded once in the runner read once (the config reads site.yaml when Astro
- * loads it; the body renderer's key covers the references). The build's scripts are read once, at start. The diagram cache is
- * not watched: builds write to it.
+ * folders), which Astro's content layer syncs again as its dev server does. Any other file of the center (site.yaml,
+ * references.yaml, vocabulary.yaml, a protocol's versions) starts Astro afresh for the next build: modules loaded once in the
+ * runner read them once (the config reads site.yaml when Astro loads it; the body renderer's key covers the references). A
+ * change to the generator's own files (src/, public/, astro.config.mjs, scripts/, the lockfile) ends the watch with a line
+ * saying so: this script and the content checks are loaded once too. The diagram cache is not watched: builds write to it.
  */
 async function watchAndBuild(): Promise<never> {
-  const ignored = (path: string) => path.split(/[\\/]/).some((part) => part.startsWith('.') || part.endsWith('~'));
+  /** Editors' temporary and backup files, and folders no build reads. */
+  const ignored = (path: string) =>
+    path.split(/[\\/]/).some((part) => part === '.git' || part === 'node_modules' || part.startsWith('.#') || /~$|\.sw[a-p]$|^\.DS_Store$/.test(part));
   const changed = new Set<string>();
   let events = 0;
   let freshAstro = false;
+  let codeChanged: string | undefined;
   let wake: () => void = () => undefined;
   const note = (path: string, fresh: boolean) => {
     changed.add(relative(root, path) || path);
@@ -323,21 +333,30 @@ async function watchAndBuild(): Promise<never> {
     const parts = name.split(/[\\/]/);
     return parts.length === 2 && entryFolders.has(parts[0]!) && parts[1]!.endsWith('.mdx');
   };
+  const code = (path: string) => {
+    codeChanged ??= relative(root, path);
+    wake();
+  };
   const watchers = [
     watchFiles(contentDir, { recursive: true }, (_, name) => {
-      if (name && !ignored(name) && !resolve(contentDir, name).startsWith(diagramCache + sep)) note(join(contentDir, name), !isEntry(name));
+      const path = name && resolve(contentDir, name);
+      if (path && !ignored(name) && path !== diagramCache && !path.startsWith(diagramCache + sep)) note(path, !isEntry(name));
     }),
-    ...['src', 'public']
+    ...['src', 'public', 'scripts']
       .filter((d) => existsSync(join(root, d)))
-      .map((d) => watchFiles(join(root, d), { recursive: true }, (_, name) => name && !ignored(name) && note(join(root, d, name), true))),
-    watchFiles(root, (_, name) => (name === 'astro.config.mjs' || name === 'package-lock.json') && note(join(root, name), true)),
+      .map((d) => watchFiles(join(root, d), { recursive: true }, (_, name) => name && !ignored(name) && code(join(root, d, name)))),
+    watchFiles(root, (_, name) => (name === 'astro.config.mjs' || name === 'package-lock.json') && code(join(root, name))),
   ];
-  const stop = async (code = 0) => {
+  let building: Promise<boolean> | undefined;
+  const stop = async (exitCode = 0) => {
+    stopping = true;
     for (const w of watchers) w.close();
+    // A build in progress stops with Astro, and never swaps in; then its staging folder goes.
     astroProcess?.kill();
+    await building;
     await rm(staging, { recursive: true, force: true });
     console.log('\n[build] stopped watching');
-    process.exit(code);
+    process.exit(exitCode);
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
@@ -347,11 +366,18 @@ async function watchAndBuild(): Promise<never> {
       console.error(`[build] cannot watch on: ${error.message}`);
       void stop(1);
     });
-  await buildOnce();
+  const build = () => (building = buildOnce()).finally(() => (building = undefined));
+  await build();
   for (;;) {
-    console.log(`[build] watching ${relative(root, contentDir) || contentDir} for changes (Ctrl+C to stop)`);
-    if (changed.size === 0) await new Promise<void>((woken) => (wake = woken));
-    wake = () => undefined;
+    if (!codeChanged) {
+      console.log(`[build] watching ${relative(root, contentDir) || contentDir} for changes (Ctrl+C to stop)`);
+      if (changed.size === 0) await new Promise<void>((woken) => (wake = woken));
+      wake = () => undefined;
+    }
+    if (codeChanged) {
+      console.log(`\n[build] the generator's own code changed (${codeChanged}): start \`npm run build -- --watch\` again to build with it.`);
+      await stop(0);
+    }
     // Quiet for a tenth of a second: an editor's save, or a folder copied in, is one build.
     for (let seen = -1; seen !== events;) {
       seen = events;
@@ -368,7 +394,7 @@ async function watchAndBuild(): Promise<never> {
     console.log(
       `\n[build] changed: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ` and ${files.length - 3} more` : ''}; building again${fresh ? ', with Astro started afresh' : ''}`,
     );
-    await buildOnce();
+    await build();
     if (!existsSync(contentDir)) {
       console.error(`[build] ${contentDir} is gone: nothing left to watch.`);
       await stop(1);

@@ -62,18 +62,20 @@ function securityHeaders(): [string, string][] {
     .map((line) => [line.slice(0, line.indexOf(':')).trim(), line.slice(line.indexOf(':') + 1).trim()]);
 }
 /**
- * The site as it is now. A build swaps a new folder in under the same name (scripts/build.ts), and sirv lists a folder's files
- * once, when it starts: a new folder gets a new server, so new pages are found and changed ones are sent whole.
+ * The site as it is now. A build swaps a new folder in under the same name (scripts/build.ts): sirv looks each file up when it
+ * is asked for (its dev mode; with no cache headers, so a browser asks again after a rebuild), and the security headers and
+ * the 404 page are read again when the folder is a new one (its inode and birth time: an inode number alone is reused by the
+ * next swap but one).
  */
-let site: { folder: number; serve: ReturnType<typeof sirv>; headers: [string, string][]; notFound: Buffer } | undefined;
+const serve = sirv(distDir, { dev: true, etag: true, setHeaders: (res) => current().headers.forEach(([name, value]) => res.setHeader(name, value)) });
+let site: { folder: string; headers: [string, string][]; notFound: Buffer } | undefined;
 function current(): NonNullable<typeof site> {
+  const stat = statSync(distDir, { throwIfNoEntry: false });
   // Between the swap's two renames there is no folder, for microseconds: the last one answers.
-  const folder = statSync(distDir, { throwIfNoEntry: false })?.ino;
+  const folder = stat ? `${stat.ino}:${stat.birthtimeMs}:${stat.ctimeMs}` : undefined;
   if (site && (folder === undefined || folder === site.folder)) return site;
   try {
-    const headers = securityHeaders();
-    const serve = sirv(distDir, { etag: true, setHeaders: (res) => headers.forEach(([name, value]) => res.setHeader(name, value)) });
-    site = { folder: folder ?? 0, serve, headers, notFound: readFileSync(join(distDir, '404.html')) };
+    site = { folder: folder ?? '', headers: securityHeaders(), notFound: readFileSync(join(distDir, '404.html')) };
   } catch (error) {
     // Swapped again while it was read: the next request reads the newest.
     if (!site) throw error;
@@ -82,11 +84,17 @@ function current(): NonNullable<typeof site> {
 }
 current();
 const server = createServer((req, res) => {
-  const { serve, headers, notFound } = current();
+  const { headers, notFound } = current();
   serve(req, res, () => {
     res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', ...Object.fromEntries(headers) });
     res.end(notFound);
   });
+});
+// A file that a swap took away between sirv's look-up and its read (a window of microseconds): that request fails, the server
+// goes on. Anything else still stops it.
+process.on('uncaughtException', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'ENOENT' && error.syscall === 'open') console.error(`[start] a file went away while it was sent (a rebuild): ${error.path}`);
+  else throw error;
 });
 server.on('error', (error: NodeJS.ErrnoException) => {
   console.error(

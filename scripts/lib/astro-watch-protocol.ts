@@ -5,32 +5,41 @@
 export const BUILD_ENDED = '\u0001[astro-build-ended]';
 
 /**
- * Splits a stream of text into the build's output and its end: `onText` gets every line before the end line (with line breaks
- * as they came), and `onEnd` the end line's exit code and memory. A line is held back only until its line break arrives.
+ * Splits a stream of text into the build's output and its end: `onText` gets everything before the end line (with line breaks
+ * as they came), and `onEnd` the end line's exit code and memory. The end may follow a line Astro left unfinished (it writes a
+ * page's name, then renders the page, and a page that fails to render never gets its line break): the end counts wherever it
+ * starts, and the unfinished line is ended before it. Text that may be the start of the end is held back until it is known.
  */
 export function endWatcher(onText: (text: string) => void, onEnd: (code: number, rss: number) => void): (chunk: Buffer | string) => void {
   let partial = '';
+  /** Whether the last text handed on ended in the middle of a line. */
+  let open = false;
+  const hand = (text: string) => {
+    if (!text) return;
+    onText(text);
+    open = !text.endsWith('\n');
+  };
   return (chunk) => {
     partial += chunk.toString();
-    let start = 0;
-    let text = '';
-    for (let at = partial.indexOf('\n'); at >= 0; at = partial.indexOf('\n', start)) {
-      const line = partial.slice(start, at + 1);
-      start = at + 1;
-      if (line.startsWith(BUILD_ENDED)) {
-        if (text) onText(text);
-        text = '';
-        const [code, rss] = line.slice(BUILD_ENDED.length).trim().split(' ').map(Number);
-        onEnd(code || 0, rss || 0);
-      } else text += line;
+    for (;;) {
+      const at = partial.indexOf(BUILD_ENDED);
+      const lineEnd = at < 0 ? -1 : partial.indexOf('\n', at);
+      if (lineEnd < 0) break;
+      hand(partial.slice(0, at));
+      if (open) hand('\n');
+      const [code, rss] = partial
+        .slice(at + BUILD_ENDED.length, lineEnd)
+        .trim()
+        .split(' ')
+        .map(Number);
+      onEnd(code || 0, rss || 0);
+      partial = partial.slice(lineEnd + 1);
     }
-    partial = partial.slice(start);
-    // A line still without its break is shown at once unless it may be the start of the end line.
-    if (partial && !BUILD_ENDED.startsWith(partial.slice(0, BUILD_ENDED.length)) && !partial.startsWith(BUILD_ENDED)) {
-      text += partial;
-      partial = '';
-    }
-    if (text) onText(text);
+    // Shown at once, but for what may be the start of an end still coming: from its first character on, if it is there.
+    const held = partial.indexOf(BUILD_ENDED[0]!);
+    const mayEnd = held >= 0 && (BUILD_ENDED.startsWith(partial.slice(held, held + BUILD_ENDED.length)) || partial.startsWith(BUILD_ENDED, held));
+    hand(mayEnd ? partial.slice(0, held) : partial);
+    partial = mayEnd ? partial.slice(held) : '';
   };
 }
 

@@ -3,7 +3,7 @@
  * schema. The Astro config, the pages and the build scripts all read the
  * center's identity from here, so nothing about one center lives in code.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import GithubSlugger from 'github-slugger';
 import { SiteConfigSchema, type SiteConfig } from '../schemas/site-config.ts';
@@ -18,7 +18,8 @@ export class SiteConfigError extends Error {
   }
 }
 
-const cache = new Map<string, SiteConfig>();
+/** Each folder's site.yaml as last read, with the file's time and size: a process that builds more than once (the watch) reads it again when it changed. */
+const cache = new Map<string, { config: SiteConfig; mtimeMs: number; size: number }>();
 
 /** Problems with `site.yaml`, as `file:line:col  message` lines; empty when it is valid. */
 export function siteConfigProblems(dir: string, cwd = process.cwd()): { line: number; column: number; message: string; file: string }[] {
@@ -49,12 +50,13 @@ export function siteConfigProblems(dir: string, cwd = process.cwd()): { line: nu
 
 /** The validated `site.yaml` of a content folder; throws {@link SiteConfigError} with every problem's place. */
 export function loadSiteConfig(dir: string = defaultContentDir): SiteConfig {
+  const file = statSync(join(dir, 'site.yaml'), { throwIfNoEntry: false });
   const cached = cache.get(dir);
-  if (cached) return cached;
+  if (cached && file && cached.mtimeMs === file.mtimeMs && cached.size === file.size) return cached.config;
   const problems = siteConfigProblems(dir);
   if (problems.length > 0) throw new SiteConfigError(problems.map((p) => `${p.file}:${p.line}:${p.column}  site-config  ${p.message}`).join('\n'));
   const config = SiteConfigSchema.parse(new YamlPositions(readFileSync(join(dir, 'site.yaml'), 'utf8')).doc.toJSON() ?? {});
-  cache.set(dir, config);
+  if (file) cache.set(dir, { config, mtimeMs: file.mtimeMs, size: file.size });
   return config;
 }
 

@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -44,14 +45,22 @@ it('serves the folder it was given, and the newest site after a later build swap
   // It serves the folder of SITE_OUT_DIR (building it again first when another center was served last).
   expect(output).toContain(`serving ${out} at`);
   const base = `http://127.0.0.1:${port}`;
-  const get = async (path: string) => {
-    const response = await fetch(base + path);
-    return { status: response.status, text: await response.text(), length: Number(response.headers.get('content-length') ?? -1) };
-  };
+  // A connection of its own for each request: a kept-alive one can be closed by the server's idle timeout (5 s, about as long
+  // as a build) just as the next request goes out on it.
+  const get = (path: string) =>
+    new Promise<{ status: number; text: string; length: number }>((done, fail) => {
+      httpGet(base + path, { agent: false }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => done({ status: response.statusCode!, text: body, length: Number(response.headers['content-length'] ?? -1) }));
+      }).on('error', (error) => fail(new Error(`${path}: ${error.message}\n${output.slice(-3000)}`)));
+    });
   const before = await get('/faq/melt-curve/');
   expect(before.status).toBe(200);
   expect(before.text).not.toContain('Added after the server started');
   expect((await get('/faq/added-later/')).status).toBe(404);
+  expect((await get('/no-such-page/')).text).not.toContain('Renamed Between Requests Center');
 
   // A change and a new question, built while the server runs.
   const faq = join(center, 'faq', 'melt-curve.mdx');
@@ -61,7 +70,14 @@ it('serves the folder it was given, and the newest site after a later build swap
     `---\nquestion: Was this question added after the server started?\nsummary: Yes, and the server finds it.\norder: 9\ntopics:\n  - assay-design\n---\n\nIt was written while the server ran.\n`,
   );
   build();
+  // And a third build at once, with no request between: the folder swapped in may then get the first one's inode number back.
+  const siteFile = join(center, 'site.yaml');
+  writeFileSync(siteFile, readFileSync(siteFile, 'utf8').replace(/^name: .*$/m, 'name: Renamed Between Requests Center'));
+  build();
 
+  const missing = await get('/no-such-page/');
+  expect(missing.status).toBe(404);
+  expect(missing.text).toContain('Renamed Between Requests Center');
   const after = await get('/faq/melt-curve/');
   expect(after.status).toBe(200);
   expect(after.text).toContain('Added after the server started: a longer answer than before.');

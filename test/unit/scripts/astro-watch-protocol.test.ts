@@ -34,6 +34,16 @@ it('finds both ends and keeps every other line, however the stream is cut', () =
   }
 });
 
+// Astro writes a page's name, then renders it: a page that fails leaves its line unfinished, and the runner's end follows it.
+it('finds the end after a line left unfinished, however the stream is cut, and ends that line', () => {
+  const cut = `  ├─ /faq/x/index.html${BUILD_ENDED} 1 52428800\n`;
+  for (let size = 1; size <= cut.length; size++) {
+    const result = read(cut.match(new RegExp(`[\\s\\S]{1,${size}}`, 'g'))!);
+    expect(result.ends).toEqual([1]);
+    expect(result.text).toBe('  ├─ /faq/x/index.html\n');
+  }
+});
+
 it('shows a line without its line break at once, unless it may be the end line', () => {
   let text = '';
   const feed = endWatcher(
