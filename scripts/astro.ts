@@ -8,7 +8,9 @@ import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { watch } from 'node:fs';
 import { contentArg } from './lib/content-arg.ts';
+import { CONTENT_FILES } from '../src/content-model.ts';
 import { astroTurn } from './lib/astro-turn.ts';
 import { useCompileCache } from './lib/compile-cache.ts';
 
@@ -16,16 +18,46 @@ import { useCompileCache } from './lib/compile-cache.ts';
 useCompileCache(join(dirname(fileURLToPath(import.meta.url)), '..'));
 const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 // `npm run dev -- --content <dir>` serves another center; Astro itself never sees the flag.
-const { rest } = contentArg();
+const { contentDir, rest } = contentArg();
 // A build takes its turn with the project's other builds (they share Astro's state folder); the dev server does not build.
 const release = rest[0] === 'build' ? await astroTurn(process.cwd()) : () => undefined;
-const child = spawn(process.execPath, [astroBin, ...rest], {
-  stdio: 'inherit',
-  env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
-});
+const start = () =>
+  spawn(process.execPath, [astroBin, ...rest], {
+    stdio: 'inherit',
+    env: { ...process.env, ASTRO_TELEMETRY_DISABLED: '1' },
+  });
+let child = start();
+let restarting = false;
 // Stopping this process (Ctrl+C, a test's kill) stops Astro too, so no dev server is left holding the project.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
-child.on('exit', (code, signal) => {
+const exited = (code: number | null, signal: NodeJS.Signals | null) => {
+  if (restarting) return;
   release();
   process.exit(code ?? (signal ? 1 : 0));
-});
+};
+child.on('exit', exited);
+
+/*
+ * `npm run dev`: the center's own files (site.yaml, references.yaml, vocabulary.yaml) are read when Astro loads its config and
+ * by modules it loads once (the citation numbers, the interface words, the sections), and Astro's content layer renders a body
+ * again only when the body's file changes. An edit to one of them therefore starts the dev server afresh, in a new process, so
+ * every page shows it; the open page reloads when the server is back.
+ */
+if (rest[0] === 'dev') {
+  const centerFiles = new Set<string>(Object.values(CONTENT_FILES));
+  let timer: NodeJS.Timeout | undefined;
+  watch(contentDir, (_, name) => {
+    if (!name || !centerFiles.has(name)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      console.log(`[dev] ${name} changed: starting the dev server afresh`);
+      restarting = true;
+      child.once('exit', () => {
+        restarting = false;
+        child = start();
+        child.on('exit', exited);
+      });
+      child.kill('SIGTERM');
+    }, 200);
+  });
+}

@@ -120,6 +120,22 @@ describe('astro dev', () => {
     expect(await body()).toContain('<div class="prose"><p>');
   });
 
+  // The bodies' citation numbers come from references.yaml: an edit to it must reach every body, not only the reference list.
+  it('renumbers the citations in the bodies when references.yaml changes', { timeout: 120_000 }, async () => {
+    const content = join(dir, 'renumbered');
+    cpSync(inject('fixtureContentDir'), content, { recursive: true });
+    const base = await dev(content, await freePort());
+    const page = async () => (await fetch(`${base}/faq/amplification-efficiency/`)).text();
+    const cited = (html: string) => /id="cite-bustin-2009-miqe-1"[^>]*>(\d+)</.exec(html)?.[1];
+    const listed = (html: string) => /id="ref-bustin-2009-miqe" value="(\d+)"/.exec(html)?.[1];
+    const before = await page();
+    expect([cited(before), listed(before)]).toEqual(['1', '1']);
+    const file = join(content, 'references.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/(- id: bustin-2009-miqe\n\s+number:) 1\b/, '$1 9'));
+    await expect.poll(async () => listed(await page()), { timeout: 30_000 }).toBe('9');
+    await expect.poll(async () => cited(await page()), { timeout: 30_000 }).toBe('9');
+  });
+
   it('runs the dose–response calculator', { timeout: 120_000 }, async () => {
     const content = join(dir, 'minimal');
     cpSync('test/fixtures/centers/minimal', content, { recursive: true });
