@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { watch } from 'node:fs';
 import { contentArg } from './lib/content-arg.ts';
-import { CONTENT_FILES } from '../src/content-model.ts';
+import { CONTENT_FILES, presentSections } from '../src/content-model.ts';
 import { astroTurn } from './lib/astro-turn.ts';
 import { useCompileCache } from './lib/compile-cache.ts';
 
@@ -39,18 +39,20 @@ child.on('exit', exited);
 
 /*
  * `npm run dev`: the center's own files (site.yaml, references.yaml, vocabulary.yaml) are read when Astro loads its config and
- * by modules it loads once (the citation numbers, the interface words, the sections), and Astro's content layer renders a body
- * again only when the body's file changes. An edit to one of them therefore starts the dev server afresh, in a new process, so
- * every page shows it; the open page reloads when the server is back.
+ * by modules it loads once (the citation numbers, the interface words), and the sections with content are found then too;
+ * Astro's content layer renders a body again only when the body's file changes. An edit to one of those files, or a section
+ * gaining its first entry or losing its last, therefore starts the dev server afresh, in a new process, so every page shows
+ * it; the open page reloads when the server is back.
  */
 if (rest[0] === 'dev') {
   const centerFiles = new Set<string>(Object.values(CONTENT_FILES));
+  const sectionsNow = () => [...presentSections(contentDir)].sort().join(',');
+  let sections = sectionsNow();
   let timer: NodeJS.Timeout | undefined;
-  watch(contentDir, (_, name) => {
-    if (!name || !centerFiles.has(name)) return;
+  const restart = (why: string) => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      console.log(`[dev] ${name} changed: starting the dev server afresh`);
+      console.log(`[dev] ${why}: starting the dev server afresh`);
       restarting = true;
       child.once('exit', () => {
         restarting = false;
@@ -59,5 +61,14 @@ if (rest[0] === 'dev') {
       });
       child.kill('SIGTERM');
     }, 200);
+  };
+  watch(contentDir, { recursive: true }, (_, name) => {
+    if (!name) return;
+    if (centerFiles.has(name)) return restart(`${name} changed`);
+    const now = sectionsNow();
+    if (now !== sections) {
+      sections = now;
+      restart(`the sections with content are now: ${now || 'none'}`);
+    }
   });
 }

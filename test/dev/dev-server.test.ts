@@ -3,7 +3,7 @@
  * is served from a copy, with its own Astro cache, on a port the system gives (a random low port can be one `fetch` refuses).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -134,6 +134,22 @@ describe('astro dev', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace(/(- id: bustin-2009-miqe\n\s+number:) 1\b/, '$1 9'));
     await expect.poll(async () => listed(await page()), { timeout: 30_000 }).toBe('9');
     await expect.poll(async () => cited(await page()), { timeout: 30_000 }).toBe('9');
+  });
+
+  it('adds a section when its first entry is written, with its page and its link', { timeout: 120_000 }, async () => {
+    const content = join(dir, 'grown');
+    cpSync('test/fixtures/centers/minimal', content, { recursive: true });
+    const base = await dev(content, await freePort());
+    const status = async (path: string) => (await fetch(`${base}${path}`)).status;
+    expect(await status('/faq/')).toBe(404);
+    mkdirSync(join(content, 'faq'));
+    writeFileSync(
+      join(content, 'faq', 'first-question.mdx'),
+      `---\nquestion: Is a section added while the server runs?\nsummary: Yes, with its page and its link in the navigation.\norder: 1\ntopics:\n  - general\n---\n\nIt was written while the server ran.\n`,
+    );
+    await expect.poll(() => status('/faq/first-question/').catch(() => 0), { timeout: 40_000 }).toBe(200);
+    expect(await (await fetch(`${base}/faq/`)).text()).toContain('Is a section added while the server runs?');
+    expect(await (await fetch(`${base}/`)).text()).toContain('href="/faq/"');
   });
 
   it('runs the dose–response calculator', { timeout: 120_000 }, async () => {
