@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Translate } from '../i18n/ui.ts';
@@ -38,12 +39,15 @@ export interface PrintSettings {
   siteName: string;
   publicUrl?: string | undefined;
   say: Translate;
+  /** The fonts the browser prints with ({@link fontsIdentity} of the system's font folders by default). */
+  fonts?: string;
 }
 
 /** The print cache for a build's settings. */
-export function printCache({ cacheDir, executablePath, paper, siteName, publicUrl, say }: PrintSettings): PrintCache {
+export function printCache({ cacheDir, executablePath, paper, siteName, publicUrl, say, fonts = fontsIdentity() }: PrintSettings): PrintCache {
   return new PrintCache(cacheDir, [
     browserIdentity(executablePath),
+    fonts,
     paper,
     siteName,
     publicUrl ?? '',
@@ -53,8 +57,8 @@ export function printCache({ cacheDir, executablePath, paper, siteName, publicUr
 
 /**
  * Finished PDFs kept between builds, by what they were printed from: the page's HTML (its styles and scripts are named by their
- * content), the paper, the center's name and address, the words of the header and footer, this exporter's own code and the
- * browser's build. A build that changed none of that for a protocol copies its PDF and starts no browser for it.
+ * content), the paper, the center's name and address, the words of the header and footer, this exporter's own code, the
+ * browser's build and the system's fonts. A build that changed none of that for a protocol copies its PDF and starts no browser for it.
  */
 /** How long a print no build has used is kept. */
 export const KEEP_UNUSED_MS = 30 * 24 * 3600_000;
@@ -157,6 +161,39 @@ function packageVersion(name: string): string {
   }
 }
 const require = createRequire(import.meta.url);
+
+/** Where fonts are installed for the printing browser: fontconfig's usual folders, macOS's and Windows'. */
+const FONT_FOLDERS = [
+  '/usr/share/fonts',
+  '/usr/local/share/fonts',
+  join(homedir(), '.fonts'),
+  join(homedir(), '.local/share/fonts'),
+  '/Library/Fonts',
+  '/System/Library/Fonts',
+  join(homedir(), 'Library/Fonts'),
+  join(process.env.WINDIR ?? 'C:\\Windows', 'Fonts'),
+];
+
+/**
+ * The fonts a page is printed with, without listing them: every folder under the font folders, with its time. A font installed,
+ * removed or updated changes its folder's time (packages write a file and move it in place), so the printed PDFs, which embed
+ * the fonts, are printed again; the pages themselves name no web font.
+ */
+export function fontsIdentity(roots: readonly string[] = FONT_FOLDERS): string {
+  const hash = createHash('sha256');
+  const visit = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+      hash.update(`${dir}:${statSync(dir).mtimeMs}\n`);
+    } catch {
+      return;
+    }
+    for (const entry of entries) if (entry.isDirectory()) visit(join(dir, entry.name));
+  };
+  for (const root of roots) visit(root);
+  return hash.digest('hex');
+}
 
 /** The identity of a browser build, without starting it: its executable's path, size and time. */
 function browserIdentity(executablePath: string): string {

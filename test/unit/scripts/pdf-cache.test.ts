@@ -2,11 +2,12 @@
  * The print cache (src/build/pdf-cache.ts) keeps finished PDFs between builds; prints no build has used for a month, and
  * temporary files a killed build left, go when a build keeps its own, so the cache does not grow without end.
  */
-import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { PrintCache } from '../../../src/build/pdf-cache';
+import { fontsIdentity, PrintCache, printCache } from '../../../src/build/pdf-cache';
+import { translator } from '../../../src/i18n/ui';
 
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
@@ -38,10 +39,37 @@ it('keeps a print for the next build, and removes the prints no build used for a
   next.put(fresh, new TextEncoder().encode('%PDF- fresh'), 3);
   next.commit();
 
-  expect(readdirSync(dir).sort()).toEqual([`${fresh}.json`, `${fresh}.pdf`, `${recent}.json`, `${recent}.pdf`, `${used}.json`, `${used}.pdf`, 'notes.txt'].sort());
+  expect(readdirSync(dir).sort()).toEqual(
+    [`${fresh}.json`, `${fresh}.pdf`, `${recent}.json`, `${recent}.pdf`, `${used}.json`, `${used}.pdf`, 'notes.txt'].sort(),
+  );
   expect(existsSync(join(dir, `${unused}.pdf`))).toBe(false);
   // What was copied is kept as long again.
   const later = new PrintCache(dir, ['settings']);
   expect(later.holds(used!)).toBe(true);
   expect(later.get(recent!)?.pages).toBe(2);
+});
+
+// PDFs embed the fonts they were printed with: a font installed, removed or updated must print the protocols again.
+it('prints again when the system fonts changed, and not otherwise', async () => {
+  const fonts = mkdtempSync(join(tmpdir(), 'fonts-'));
+  dirs.push(fonts);
+  mkdirSync(join(fonts, 'truetype', 'dejavu'), { recursive: true });
+  writeFileSync(join(fonts, 'truetype', 'dejavu', 'DejaVuSans.ttf'), 'a font');
+  const settings = { executablePath: process.execPath, paper: 'A4' as const, siteName: 'A Center', say: translator() };
+  const key = () => printCache({ ...settings, fonts: fontsIdentity([fonts]) }).key('the same page');
+  const first = key();
+  expect(key()).toBe(first);
+  // A new font comes in a folder of its own, as a package installs it.
+  await new Promise((r) => setTimeout(r, 20));
+  mkdirSync(join(fonts, 'truetype', 'noto'));
+  writeFileSync(join(fonts, 'truetype', 'noto', 'NotoSans.ttf'), 'another font');
+  const second = key();
+  expect(second).not.toBe(first);
+  // A font updated in place: written aside, then moved over the old file.
+  await new Promise((r) => setTimeout(r, 20));
+  writeFileSync(join(fonts, 'truetype', 'dejavu', '.DejaVuSans.ttf.new'), 'a newer font');
+  renameSync(join(fonts, 'truetype', 'dejavu', '.DejaVuSans.ttf.new'), join(fonts, 'truetype', 'dejavu', 'DejaVuSans.ttf'));
+  expect(key()).not.toBe(second);
+  // Without a fonts argument the system's folders are read: the key is stable from one call to the next.
+  expect(printCache(settings).key('the same page')).toBe(printCache(settings).key('the same page'));
 });
