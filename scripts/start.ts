@@ -67,7 +67,7 @@ function securityHeaders(): [string, string][] {
  * the 404 page are read again when the folder is a new one (its inode and birth time: an inode number alone is reused by the
  * next swap but one).
  */
-const serve = sirv(distDir, { dev: true, etag: true, setHeaders: (res) => current().headers.forEach(([name, value]) => res.setHeader(name, value)) });
+const serve = sirv(distDir, { dev: true, etag: true });
 let site: { folder: string; headers: [string, string][]; notFound: Buffer } | undefined;
 function current(): NonNullable<typeof site> {
   const stat = statSync(distDir, { throwIfNoEntry: false });
@@ -85,8 +85,10 @@ function current(): NonNullable<typeof site> {
 current();
 const server = createServer((req, res) => {
   const { headers, notFound } = current();
+  // Set before sirv answers: its own headers are added to these, for a file and for the 404 page alike.
+  for (const [name, value] of headers) res.setHeader(name, value);
   serve(req, res, () => {
-    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8', ...Object.fromEntries(headers) });
+    res.writeHead(404, { 'Content-Type': 'text/html; charset=utf-8' });
     res.end(notFound);
   });
 });

@@ -37,7 +37,7 @@ export function endWatcher(onText: (text: string) => void, onEnd: (code: number,
     }
     // Shown at once, but for what may be the start of an end still coming: from its first character on, if it is there.
     const held = partial.indexOf(BUILD_ENDED[0]!);
-    const mayEnd = held >= 0 && (BUILD_ENDED.startsWith(partial.slice(held, held + BUILD_ENDED.length)) || partial.startsWith(BUILD_ENDED, held));
+    const mayEnd = held >= 0 && BUILD_ENDED.startsWith(partial.slice(held, held + BUILD_ENDED.length));
     hand(mayEnd ? partial.slice(0, held) : partial);
     partial = mayEnd ? partial.slice(held) : '';
   };
