@@ -66,7 +66,9 @@ describe('the offline bundle in Firefox', () => {
     await page.goto(at('index.html'));
     await page.focus('#search-input');
     await page.type('#search-input', 'phase separation');
-    await page.waitForFunction(() => document.getElementById('search-status')?.textContent?.includes('phase separation'));
+    // Not waitForFunction: Puppeteer makes its predicate with Function() in the page, which Firefox ESR 140.12 and later block
+    // under the page's Content-Security-Policy. A selector is matched in Puppeteer's own isolated world.
+    await page.waitForSelector('#search-status ::-p-text(phase separation)');
     const href = await page.$eval('#search-results a', (a) => (a as HTMLAnchorElement).href);
     expect(href).toBe(`${at('protocols/rna-isolation/index.html')}?highlight=phase+separation`);
     await recordLoads();
