@@ -1,5 +1,4 @@
 // @ts-check
-import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import { unified } from '@astrojs/markdown-remark';
 import { contentPlugins } from './src/markdown/content-plugins.ts';
@@ -16,7 +15,8 @@ const diagramCache = diagramCacheDir;
 const center = loadSiteConfig(contentDir);
 const site = publicUrl(center);
 
-export default defineConfig({
+/** @type {import('astro').AstroUserConfig} */
+const config = {
   // Without a public address the pages carry no canonical link, and nothing points at a placeholder.
   ...(site ? { site } : {}),
   // scripts/build.ts points these at a staging folder and swaps it in on success.
@@ -49,4 +49,6 @@ export default defineConfig({
     syntaxHighlight: { type: 'shiki', excludeLangs: ['mermaid', 'math'] },
   },
   devToolbar: { enabled: false },
-});
+};
+
+export default config;
