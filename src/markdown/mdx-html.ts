@@ -25,7 +25,7 @@ import rehypeStringify from 'rehype-stringify';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
-import remarkSmartypants from 'remark-smartypants';
+import { remarkSmartypantsWhereNeeded } from './remark-smartypants-where-needed.ts';
 import { unified, type PluggableList, type Plugin } from 'unified';
 import { SKIP, visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
@@ -178,7 +178,7 @@ export function mdxHtmlRenderer(config: Pick<AstroConfig, 'markdown'> & Partial<
   const processor = unified()
     .use(remarkParse)
     .use(remarkMdx)
-    .use(remarkSmartypants)
+    .use(remarkSmartypantsWhereNeeded)
     .use(remarkPlugins)
     .use(remarkMdxToMarkdown)
     // Astro's image settings: which remote images may be optimised.
