@@ -1,5 +1,18 @@
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { compareVersions, diffProtocols, fingerprint, normaliseFingerprint, protocolText, type ProtocolText } from '../../../src/lib/protocol-versions';
+import {
+  compareVersions,
+  diffProtocols,
+  fingerprint,
+  normaliseFingerprint,
+  protocolText,
+  protocolVersions,
+  snapshotFile,
+  type ProtocolText,
+} from '../../../src/lib/protocol-versions';
 
 const v1: ProtocolText = {
   title: 'Two-step RT-qPCR',
@@ -28,6 +41,24 @@ describe('fingerprint: what a printout carries', () => {
     expect(fingerprint(wrapped)).toBe(fingerprint(v1));
     const reordered = protocolText({ steps: v1.steps, materials: v1.materials, objective: v1.objective, title: v1.title, lastReviewed: '2030-01-01' });
     expect(fingerprint(reordered)).toBe(fingerprint(v1));
+  });
+
+  it('does not change for any kind of white space, in a field of ASCII text as in one with µ or °', () => {
+    // Every white space that a collapse turns into one space, alone, doubled, and at either end of the field.
+    const spaces = ['\t', '\n', '\r\n', '\v', '\f', '\u00a0', '\u1680', '\u2009', '\u2028', '\u202f', '\u3000', '\ufeff', '  '];
+    for (const space of spaces) {
+      const spaced = clone(v1);
+      spaced.steps[0]!.text = v1.steps[0]!.text.replace(/ /g, space); // ASCII only
+      spaced.steps[1]!.text = `${space}${v1.steps[1]!.text.replace(/ /g, space)}${space}`; // holds µ
+      spaced.materials[1]!.detail = `${v1.materials[1]!.detail!} ${space}`;
+      expect(fingerprint(spaced), JSON.stringify(space)).toBe(fingerprint(v1));
+    }
+    const decomposed = clone(v1);
+    decomposed.steps[2]!.conditions[0]!.value = 'cafe\u0301 42 °C'.normalize('NFD');
+    const composed = clone(v1);
+    composed.steps[2]!.conditions[0]!.value = 'caf\u00e9 42 °C';
+    expect(fingerprint(decomposed)).toBe(fingerprint(composed));
+    expect(fingerprint(composed)).not.toBe(fingerprint(v1));
   });
 
   it('changes with any word, number or unit of the protocol', () => {
@@ -139,5 +170,42 @@ describe('compareVersions', () => {
     ['1.0', '1.0.0', 0],
   ])('%s vs %s', (a, b, sign) => {
     expect(Math.sign(compareVersions(a, b))).toBe(sign);
+  });
+});
+
+describe('protocolVersions', () => {
+  it('reads an archived version again when its file changed, for the same entry (the dev server keeps entries between requests)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'versions-'));
+    try {
+      const archive = (text: ProtocolText, mtime: Date) => {
+        mkdirSync(dirname(snapshotFile(dir, 'rt', '1.0')), { recursive: true });
+        writeFileSync(snapshotFile(dir, 'rt', '1.0'), stringify(text));
+        utimesSync(snapshotFile(dir, 'rt', '1.0'), mtime, mtime);
+      };
+      const older = clone(v1);
+      older.steps[1]!.text = 'Treat 1 µg RNA with DNase I for 10 minutes.';
+      archive(older, new Date('2030-01-01T00:00:00Z'));
+      const data = {
+        ...v1,
+        version: '1.1',
+        lastReviewed: new Date('2030-02-01'),
+        history: [
+          { version: '1.0', date: new Date('2030-01-01'), summary: 'First' },
+          { version: '1.1', date: new Date('2030-02-01'), summary: 'Longer DNase step' },
+        ],
+      };
+      const first = protocolVersions(dir, 'rt', data);
+      expect(first[0]!.fingerprint).toBe(fingerprint(older));
+      // Asked again with nothing changed: the same answer.
+      expect(protocolVersions(dir, 'rt', data)).toEqual(first);
+      const corrected = clone(older);
+      corrected.title = 'Two-step RT-qPCR (archived)';
+      archive(corrected, new Date('2030-01-02T00:00:00Z'));
+      const again = protocolVersions(dir, 'rt', data);
+      expect(again[0]!.fingerprint).toBe(fingerprint(corrected));
+      expect(again[0]!.fingerprint).not.toBe(first[0]!.fingerprint);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
