@@ -8,7 +8,7 @@
  * is what the plugin would leave; any other body goes through the plugin unchanged.
  */
 import type { Root } from 'mdast';
-import remarkSmartypants, { type Options } from 'remark-smartypants';
+import remarkSmartypants from 'remark-smartypants';
 import type { Plugin, Transformer } from 'unified';
 import { visit } from 'unist-util-visit';
 
@@ -25,6 +25,9 @@ export function hasTypesetting(tree: Root): boolean {
   });
   return found;
 }
+
+/** The plugin's options (retext-smartypants'), as remark-smartypants declares them. */
+type Options = Parameters<typeof remarkSmartypants>[0];
 
 export const remarkSmartypantsWhereNeeded: Plugin<[Options?], Root> = function (options) {
   const typeset = (remarkSmartypants as unknown as Plugin<[Options?], Root>).call(this, options) as Transformer<Root>;
