@@ -238,16 +238,15 @@ export function protocolVersions(
   // archived version's file changed (the dev server keeps the entries between requests).
   const archived = (data.history ?? []).slice(0, -1).map((entry) => statSync(snapshotFile(protocolsDir, slug, entry.version), { throwIfNoEntry: false })?.mtimeMs ?? 'none');
   const key = [protocolsDir, slug, ...archived].join('\u0000');
-  const known = viewsOf.get(data)?.get(key);
-  if (known) return known;
+  const known = viewsOf.get(data);
+  if (known?.key === key) return known.views;
   const views = versionViews(protocolsDir, slug, data);
-  if (!viewsOf.has(data)) viewsOf.set(data, new Map());
-  viewsOf.get(data)!.set(key, views);
+  viewsOf.set(data, { key, views });
   return views;
 }
 
-/** protocolVersions' answers, by the entry data they were worked out from (each build loads its entries afresh). */
-const viewsOf = new WeakMap<object, Map<string, VersionView[]>>();
+/** protocolVersions' last answer for each entry's data (each build loads its entries afresh), with what it was worked out from. */
+const viewsOf = new WeakMap<object, { key: string; views: VersionView[] }>();
 
 function versionViews(protocolsDir: string, slug: string, data: Parameters<typeof protocolVersions>[2]): VersionView[] {
   const current = protocolText(data);
