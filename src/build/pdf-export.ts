@@ -3,7 +3,8 @@
  * Chromium from the built pages themselves with the site's print stylesheet
  * (one browser, two pages at a time), and all of them in one
  * (`pdf/protocols.pdf`): a printed contents page followed by the protocols' own
- * PDFs, page for page (src/build/pdf-merge.ts), so nothing is printed twice.
+ * PDFs, page for page, each copied in as soon as it is printed (src/build/pdf-merge.ts),
+ * so nothing is printed twice.
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find
 import { translator, type Translate } from '../i18n/ui.ts';
 import { printoutPayload, qrSvg } from '../lib/printout.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
-import { CONTENTS_LINK, mergePdfs, restoreOutlineTitles } from './pdf-merge.ts';
+import { CONTENTS_LINK, PdfMerger, restoreOutlineTitles } from './pdf-merge.ts';
 import { pdfMetaJson, printCache, type Paper } from './pdf-cache.ts';
 
 export type { Paper } from './pdf-cache.ts';
@@ -63,9 +64,9 @@ const PRINTING_PAGES = 2;
 
 /**
  * Starts the printing browser with its pages: at the first PDF the print cache does not hold, or earlier (steps.ts, while
- * Astro renders). It runs without a sandbox: its pages may reach the site's own server, once allowed, and nothing else.
+ * Astro renders), and then with `warmUp`, a first print of its own ({@link firstPrint}). It runs without a sandbox: its pages may reach the site's own server, once allowed, and nothing else.
  */
-export async function startPrinter(executablePath: string): Promise<Printer> {
+export async function startPrinter(executablePath: string, { warmUp = false } = {}): Promise<Printer> {
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext();
@@ -78,11 +79,29 @@ export async function startPrinter(executablePath: string): Promise<Printer> {
       return route.abort('blockedbyclient');
     });
     const pages = await Promise.all(Array.from({ length: PRINTING_PAGES }, async () => printMedia(await context.newPage())));
+    if (warmUp) await firstPrint(pages[0]!);
     return { browser, pages, blocked, allow: (base) => void (site = `${base}/`) };
   } catch (error) {
     await browser.close();
     throw error;
   }
+}
+
+/**
+ * A print of a page of its own through the whole way a protocol goes (print, bookmarks, metadata, the combined document), for a
+ * printer started while Astro works: the PDF library's first load, save and copy of a document take about 80 ms longer than the
+ * ones after, and that first time then falls while Astro works instead of on the first protocol.
+ */
+async function firstPrint(page: Page): Promise<void> {
+  await page.setContent('<!doctype html><html lang="en"><title>-</title><h1>-</h1><h2>-</h2><ol><li>-</li></ol></html>');
+  const print = () => printPdf(page, 'A4', { headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
+  const doc = await PDFDocument.load(await print(), { updateMetadata: false });
+  restoreOutlineTitles(doc, ['-']);
+  await withMetadata(doc, { title: '-', subject: '-', keywords: ['-'], date: '2000-01-01', author: '-' });
+  const merger = new PdfMerger(1);
+  merger.add(0, doc);
+  const contents = await PDFDocument.load(await print(), { updateMetadata: false });
+  await (await merger.finish(contents, { pageLabel: (n, total) => `${n} / ${total}` })).save();
 }
 
 /**
@@ -344,14 +363,19 @@ export async function exportPdfs({
       report.promise.catch(() => undefined);
       return report;
     });
-    const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<PdfFileReport> => {
+    // Each protocol goes into the combined document as soon as it is there, while the browser prints the next.
+    const merger = new PdfMerger(protocols.length);
+    const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<{ report: PdfFileReport; doc: PDFDocument }> => {
       const t0 = performance.now();
       const file = `${meta.slug}.pdf`;
       const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
       const kept = cache.get(key);
       if (kept) {
         await writeFile(join(outDir, file), kept.bytes);
-        return { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true };
+        return {
+          report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
+          doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }),
+        };
       }
       const page = (await open()).pages[worker]!;
       const response = await page.goto(base + url, { waitUntil: 'load' });
@@ -381,9 +405,9 @@ export async function exportPdfs({
       });
       await writeFile(join(outDir, file), bytes);
       cache.put(key, bytes, count);
-      return { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
+      return { report: { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false }, doc };
     };
-    let contents: { bytes: Uint8Array; ms: number } | undefined;
+    let contents: { doc: PDFDocument; ms: number } | undefined;
     /**
      * The contents pages, printed as soon as every protocol but the last has its page count (the last one's start follows from
      * those), so they print beside the last protocols instead of after them. Each protocol starts after the contents and the
@@ -397,18 +421,21 @@ export async function exportPdfs({
         const starts = protocols.map((_p, i) => assumed + 1 + counts.slice(0, i).reduce((sum, n) => sum + n, 0));
         const html = contentsHtml(first(), protocols, starts, siteName, say);
         const key = cache.key(html + JSON.stringify(header));
-        let print = cache.get(key);
-        if (!print) {
+        const kept = cache.get(key);
+        let print: { doc: PDFDocument; pages: number };
+        if (kept) print = { doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }), pages: kept.pages };
+        else {
           await writeFile(contentsPath, html);
           const tab = (await open()).pages[worker]!;
           await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
           await preparePage(tab, publicUrl);
           const bytes = await printPdf(tab, paper, header);
           printed++;
-          print = { bytes, pages: (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount() };
-          cache.put(key, print.bytes, print.pages);
+          const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+          print = { doc, pages: doc.getPageCount() };
+          cache.put(key, bytes, print.pages);
         }
-        if (print.pages === assumed) return void (contents = { bytes: print.bytes, ms: performance.now() - t0 });
+        if (print.pages === assumed) return void (contents = { doc: print.doc, ms: performance.now() - t0 });
         if (tries >= 2) throw new Error(`PDF export: the contents of protocols.pdf came out at ${print.pages} page(s) after numbering them for ${assumed}.`);
         assumed = print.pages;
       }
@@ -417,7 +444,9 @@ export async function exportPdfs({
       await onWorkers(workers, [
         ...protocols.map((protocol, i) => async (worker: number) => {
           try {
-            reports[i]!.resolve(await printProtocol(protocol, worker));
+            const { report, doc } = await printProtocol(protocol, worker);
+            merger.add(i, doc);
+            reports[i]!.resolve(report);
           } catch (error) {
             reports[i]!.reject(error);
             throw error;
@@ -430,7 +459,7 @@ export async function exportPdfs({
     }
     const files = await Promise.all(reports.map((r) => r.promise));
     const t0 = performance.now();
-    const merged = await mergePdfs([{ bytes: contents!.bytes }, ...files.map((f) => ({ bytes: readFileSync(join(outDir, f.file)) }))], {
+    const merged = await merger.finish(contents!.doc, {
       pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
       language: first()('html').attr('lang') ?? 'en',
     });

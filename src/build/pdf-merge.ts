@@ -13,10 +13,6 @@ import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRe
 /** Where a contents entry points before the merge: `CONTENTS_LINK + <part index>` (an address no reader ever opens). */
 export const CONTENTS_LINK = 'https://contents.invalid/part/';
 
-export interface PdfPart {
-  bytes: Uint8Array;
-}
-
 export interface MergeOptions {
   /** Text of the document page number, e.g. "Document page 3 of 40"; written in the header's middle. */
   pageLabel: (page: number, total: number) => string;
@@ -146,23 +142,56 @@ function stampPageNumbers(pages: PDFPage[], font: Awaited<ReturnType<PDFDocument
   });
 }
 
+/** A part's pages as copied into the document, with what it brings along. */
+interface CopiedPart {
+  pages: PDFPage[];
+  /** Its named destinations, under the part's own prefix: name → [page index within the part, view…]. */
+  named: Map<string, { page: number; view: PDFObject[] }>;
+  outline: OutlineItem[];
+}
+
 /**
- * One document of `parts` in order: the first is the contents, whose links to `CONTENTS_LINK + i` become links to where part i
- * starts (part 1 is the first protocol).
+ * The combined document, assembled as its parts come: each protocol's pages are copied in as soon as it and the parts before it
+ * are there, while the browser prints the next, and the contents pages go in front at the end ({@link PdfMerger.finish}). Parts
+ * are copied in their order whatever order they come in, so the document comes out byte for byte the same every time.
  */
-export async function mergePdfs(parts: PdfPart[], options: MergeOptions): Promise<PDFDocument> {
-  const out = await PDFDocument.create({ updateMetadata: false });
-  const ctx = out.context;
-  const dests = ctx.obj({}) as PDFDict;
-  const pageRefs: PDFRef[][] = [];
-  const outlines: OutlineItem[][] = [];
-  for (const [index, part] of parts.entries()) {
-    const src = await PDFDocument.load(part.bytes, { updateMetadata: false });
+export class PdfMerger {
+  private readonly out = PDFDocument.create({ updateMetadata: false });
+  private readonly parts: CopiedPart[] = [];
+  private readonly waiting = new Map<number, PDFDocument>();
+  /** The part to copy next. */
+  private next = 0;
+  /** The copies so far, one after another; the first failure stays here until {@link finish}. */
+  private copied: Promise<void> = Promise.resolve();
+
+  /** The parts to come, not counting the contents. */
+  private readonly count: number;
+
+  constructor(count: number) {
+    this.count = count;
+  }
+
+  /** Part `index` (0 for the first protocol); copied once every part before it is. */
+  add(index: number, doc: PDFDocument): void {
+    if (!Number.isInteger(index) || index < this.next || index >= this.count || this.waiting.has(index))
+      throw new Error(`Combined PDF: part ${index} came twice, or is not one of its ${this.count} parts.`);
+    this.waiting.set(index, doc);
+    for (; this.waiting.has(this.next); this.next++) {
+      const part = this.waiting.get(this.next)!;
+      this.waiting.delete(this.next);
+      const prefix = `part${this.next + 1}-`;
+      this.copied = this.copied.then(async () => void this.parts.push(await this.copy(part, prefix, true)));
+      // Raised by finish(); a build that fails before it has its own error.
+      this.copied.catch(() => undefined);
+    }
+  }
+
+  private async copy(src: PDFDocument, prefix: string, withOutline: boolean): Promise<CopiedPart> {
+    const out = await this.out;
+    const ctx = out.context;
     const named = namedDestinations(src);
-    const prefix = `part${index}-`;
-    const copied = await out.copyPages(src, src.getPageIndices());
-    const refs: PDFRef[] = [];
-    for (const page of copied) {
+    const pages = await out.copyPages(src, src.getPageIndices());
+    for (const page of pages) {
       // The structure tree stays behind with the part it describes; the page's pointers into it go too.
       page.node.delete(N('StructParents'));
       for (const annot of page.node.Annots()?.asArray() ?? []) {
@@ -172,34 +201,49 @@ export async function mergePdfs(parts: PdfPart[], options: MergeOptions): Promis
         const dest = dict.get(N('Dest'));
         if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) dict.set(N('Dest'), N(prefix + dest.decodeText()));
       }
-      out.addPage(page);
-      refs.push(page.ref);
     }
-    pageRefs.push(refs);
-    for (const [name, { page, view }] of named) dests.set(N(prefix + name), ctx.obj([refs[page]!, ...view]));
-    outlines.push(index === 0 ? [] : readOutline(src, named));
+    return { pages, named: new Map([...named].map(([name, dest]) => [prefix + name, dest])), outline: withOutline ? readOutline(src, named) : [] };
   }
-  // The contents' links: the address of part i becomes a jump to its first page.
-  for (const page of pageRefs[0] ?? []) {
-    for (const annot of ctx.lookup(page, PDFDict).lookupMaybe(N('Annots'), PDFArray)?.asArray() ?? []) {
-      const dict = ctx.lookup(annot);
-      const action = dict instanceof PDFDict ? dict.lookupMaybe(N('A'), PDFDict) : undefined;
-      const uri = action?.lookup(N('URI'));
-      const address = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : '';
-      if (!(dict instanceof PDFDict) || !address.startsWith(CONTENTS_LINK)) continue;
-      const target = pageRefs[Number(address.slice(CONTENTS_LINK.length))]?.[0];
-      if (!target) throw new Error(`Combined PDF: a contents link points at part ${address.slice(CONTENTS_LINK.length)}, which the document does not have.`);
-      dict.delete(N('A'));
-      dict.set(N('Dest'), ctx.obj([target, 'XYZ', null, null, null]));
+
+  /**
+   * The document: `contents` in front, whose links to `CONTENTS_LINK + i` become links to where part i starts (1 for the first
+   * protocol), then every part in order.
+   */
+  async finish(contents: PDFDocument, options: MergeOptions): Promise<PDFDocument> {
+    await this.copied;
+    if (this.parts.length !== this.count) throw new Error(`Combined PDF: ${this.parts.length} of its ${this.count} parts came.`);
+    const out = await this.out;
+    const ctx = out.context;
+    const front = await this.copy(contents, 'part0-', false);
+    const all = [front, ...this.parts];
+    const dests = ctx.obj({}) as PDFDict;
+    const pageRefs = all.map((part) => part.pages.map((page) => page.ref));
+    for (const [i, part] of all.entries()) {
+      for (const page of part.pages) out.addPage(page);
+      for (const [name, { page, view }] of part.named) dests.set(N(name), ctx.obj([pageRefs[i]![page]!, ...view]));
     }
+    // The contents' links: the address of part i becomes a jump to its first page.
+    for (const page of pageRefs[0]!) {
+      for (const annot of ctx.lookup(page, PDFDict).lookupMaybe(N('Annots'), PDFArray)?.asArray() ?? []) {
+        const dict = ctx.lookup(annot);
+        const action = dict instanceof PDFDict ? dict.lookupMaybe(N('A'), PDFDict) : undefined;
+        const uri = action?.lookup(N('URI'));
+        const address = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : '';
+        if (!(dict instanceof PDFDict) || !address.startsWith(CONTENTS_LINK)) continue;
+        const target = pageRefs[Number(address.slice(CONTENTS_LINK.length))]?.[0];
+        if (!target) throw new Error(`Combined PDF: a contents link points at part ${address.slice(CONTENTS_LINK.length)}, which the document does not have.`);
+        dict.delete(N('A'));
+        dict.set(N('Dest'), ctx.obj([target, 'XYZ', null, null, null]));
+      }
+    }
+    out.catalog.set(N('Dests'), ctx.register(dests));
+    writeOutline(
+      out,
+      all.flatMap((part, i) => part.outline.map((item) => ({ item, part: i }))),
+      pageRefs,
+    );
+    if (options.language) out.catalog.set(N('Lang'), PDFString.of(options.language));
+    stampPageNumbers(out.getPages(), await out.embedFont(StandardFonts.Helvetica), options.pageLabel);
+    return out;
   }
-  out.catalog.set(N('Dests'), ctx.register(dests));
-  writeOutline(
-    out,
-    outlines.flatMap((list, part) => list.map((item) => ({ item, part }))),
-    pageRefs,
-  );
-  if (options.language) out.catalog.set(N('Lang'), PDFString.of(options.language));
-  stampPageNumbers(out.getPages(), await out.embedFont(StandardFonts.Helvetica), options.pageLabel);
-  return out;
 }

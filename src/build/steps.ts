@@ -111,7 +111,7 @@ export class PrinterWarmup {
 
   private start(when: WarmPrinter['when']): void {
     const executablePath = this.executablePath!;
-    const printer = import('./pdf-export.ts').then((pdf) => pdf.startPrinter(executablePath));
+    const printer = import('./pdf-export.ts').then((pdf) => pdf.startPrinter(executablePath, { warmUp: true }));
     // A browser that fails to start fails the PDF step, which awaits it; until then the failure waits.
     printer.catch(() => undefined);
     this.printer = { printer, when };

@@ -1,0 +1,98 @@
+/**
+ * The combined PDF assembled as its parts come (src/build/pdf-merge.ts): the protocols finish printing in whatever order the
+ * two printing pages take, and the document must come out the same, in the protocols' order, with the contents in front.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { describe, expect, it } from 'vitest';
+import { CONTENTS_LINK, PdfMerger } from '../../../src/build/pdf-merge.ts';
+import { readPdf } from '../../helpers/pdf.ts';
+
+/** A part as Chromium prints one, in small: `pages` pages of text, a named destination on its last page, one bookmark to it. */
+async function part(name: string, pages: number): Promise<PDFDocument> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= pages; i++) doc.addPage([300, 400]).drawText(`${name} page ${i}`, { x: 20, y: 300, size: 12, font });
+  const ctx = doc.context;
+  const last = doc.getPage(pages - 1).ref;
+  doc.catalog.set(PDFName.of('Dests'), ctx.obj({ [`${name}-end`]: [last, 'XYZ', 0, 400, 0] }));
+  const outlines = ctx.nextRef();
+  const item = ctx.register(ctx.obj({ Title: PDFHexString.fromText(`${name} heading`), Parent: outlines, Dest: [last, 'XYZ', 0, 400, 0] }));
+  ctx.assign(outlines, ctx.obj({ Type: 'Outlines', First: item, Last: item, Count: 1 }));
+  doc.catalog.set(PDFName.of('Outlines'), outlines);
+  return doc;
+}
+
+/** A contents page with a link to where each part starts, as pdf-export.ts writes them before the merge. */
+async function contents(parts: number): Promise<PDFDocument> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const page = doc.addPage([300, 400]);
+  page.drawText('Contents', { x: 20, y: 350, size: 12, font: await doc.embedFont(StandardFonts.Helvetica) });
+  const links = Array.from({ length: parts }, (_, i) =>
+    doc.context.register(
+      doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [20, 300 - 20 * i, 200, 315 - 20 * i], A: { S: 'URI', URI: PDFString.of(`${CONTENTS_LINK}${i + 1}`) } }),
+    ),
+  );
+  page.node.set(PDFName.of('Annots'), doc.context.obj(links));
+  return doc;
+}
+
+const sizes = [2, 1, 3];
+
+async function merged(order: number[]): Promise<Uint8Array> {
+  const merger = new PdfMerger(sizes.length);
+  const parts = await Promise.all(sizes.map((n, i) => part(`Part ${i + 1}`, n)));
+  for (const i of order) {
+    merger.add(i, parts[i]!);
+    // Each part comes while the others print.
+    await new Promise((next) => setTimeout(next, 1));
+  }
+  const doc = await merger.finish(await contents(sizes.length), { pageLabel: (page, total) => `Document page ${page} of ${total}`, language: 'en' });
+  return doc.save();
+}
+
+describe('the combined PDF, assembled as its parts come', () => {
+  it('comes out byte for byte the same whatever order the parts come in', async () => {
+    const inOrder = await merged([0, 1, 2]);
+    expect(Buffer.from(await merged([2, 0, 1])).equals(Buffer.from(inOrder))).toBe(true);
+    expect(Buffer.from(await merged([1, 2, 0])).equals(Buffer.from(inOrder))).toBe(true);
+  });
+
+  it('puts the contents in front and the parts in their order, numbers every page, and links the contents to each part', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'pdf-merge-')), 'merged.pdf');
+    writeFileSync(file, await merged([2, 1, 0]));
+    const pdf = await readPdf(file);
+    const expected = ['Contents', 'Part 1 page 1', 'Part 1 page 2', 'Part 2 page 1', 'Part 3 page 1', 'Part 3 page 2', 'Part 3 page 3'];
+    expect(pdf.pages).toHaveLength(expected.length);
+    pdf.pages.forEach((text, i) => {
+      expect(text).toContain(expected[i]);
+      expect(text).toContain(`Document page ${i + 1} of ${expected.length}`);
+    });
+    // Part 1 starts on page 2, part 2 on page 4, part 3 on page 5.
+    expect(pdf.jumps).toEqual([
+      { from: 1, to: 2 },
+      { from: 1, to: 4 },
+      { from: 1, to: 5 },
+    ]);
+    expect(pdf.outline).toEqual([
+      { title: 'Part 1 heading', page: 3, children: 0 },
+      { title: 'Part 2 heading', page: 4, children: 0 },
+      { title: 'Part 3 heading', page: 7, children: 0 },
+    ]);
+  });
+
+  it('keeps each part’s named destinations under a name of its own', async () => {
+    const doc = await PDFDocument.load(await merged([0, 1, 2]));
+    const names = [...(doc.catalog.lookup(PDFName.of('Dests'), PDFDict).keys() ?? [])].map((n) => n.decodeText());
+    expect(names.sort()).toEqual(['part1-Part 1-end', 'part2-Part 2-end', 'part3-Part 3-end']);
+  });
+
+  it('says so when a part is missing or comes twice', async () => {
+    const merger = new PdfMerger(2);
+    merger.add(1, await part('Part 2', 1));
+    expect(() => merger.add(1, { } as PDFDocument)).toThrow(/part 1 came twice/);
+    await expect(merger.finish(await contents(2), { pageLabel: String })).rejects.toThrow(/0 of its 2 parts came/);
+  });
+});
