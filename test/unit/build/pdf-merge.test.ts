@@ -2,7 +2,7 @@
  * The combined PDF assembled as its parts come (src/build/pdf-merge.ts): the protocols finish printing in whatever order the
  * two printing pages take, and the document must come out the same, in the protocols' order, with the contents in front.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
@@ -61,9 +61,11 @@ describe('the combined PDF, assembled as its parts come', () => {
   });
 
   it('puts the contents in front and the parts in their order, numbers every page, and links the contents to each part', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pdf-merge-')), 'merged.pdf');
+    const dir = mkdtempSync(join(tmpdir(), 'pdf-merge-'));
+    const file = join(dir, 'merged.pdf');
     writeFileSync(file, await merged([2, 1, 0]));
     const pdf = await readPdf(file);
+    rmSync(dir, { recursive: true });
     const expected = ['Contents', 'Part 1 page 1', 'Part 1 page 2', 'Part 2 page 1', 'Part 3 page 1', 'Part 3 page 2', 'Part 3 page 3'];
     expect(pdf.pages).toHaveLength(expected.length);
     pdf.pages.forEach((text, i) => {
