@@ -365,17 +365,24 @@ export async function exportPdfs({
     });
     // Each protocol goes into the combined document as soon as it is there, while the browser prints the next.
     const merger = new PdfMerger(protocols.length);
-    const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<{ report: PdfFileReport; doc: PDFDocument }> => {
+    /**
+     * Prints one protocol on the worker's page and resolves as soon as the page is free for the next one, with the rest of its
+     * PDF's work (bookmarks, metadata, the file, the print cache), which goes on beside the next print.
+     */
+    const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument }> }> => {
       const t0 = performance.now();
       const file = `${meta.slug}.pdf`;
       const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
       const kept = cache.get(key);
       if (kept) {
-        await writeFile(join(outDir, file), kept.bytes);
-        return {
-          report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
-          doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }),
-        };
+        const finishing = (async () => {
+          await writeFile(join(outDir, file), kept.bytes);
+          return {
+            report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
+            doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }),
+          };
+        })();
+        return { finishing };
       }
       const page = (await open()).pages[worker]!;
       const response = await page.goto(base + url, { waitUntil: 'load' });
@@ -394,18 +401,21 @@ export async function exportPdfs({
         ),
       );
       printed++;
-      const doc = await PDFDocument.load(pdf, { updateMetadata: false });
-      restoreOutlineTitles(doc, facts.headings);
-      const { bytes, pages: count } = await withMetadata(doc, {
-        title: meta.title,
-        subject: meta.objective,
-        keywords: meta.keywords,
-        date: meta.lastReviewed,
-        author: siteName,
-      });
-      await writeFile(join(outDir, file), bytes);
-      cache.put(key, bytes, count);
-      return { report: { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false }, doc };
+      const finishing = (async () => {
+        const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+        restoreOutlineTitles(doc, facts.headings);
+        const { bytes, pages: count } = await withMetadata(doc, {
+          title: meta.title,
+          subject: meta.objective,
+          keywords: meta.keywords,
+          date: meta.lastReviewed,
+          author: siteName,
+        });
+        await writeFile(join(outDir, file), bytes);
+        cache.put(key, bytes, count);
+        return { report: { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false }, doc };
+      })();
+      return { finishing };
     };
     let contents: { doc: PDFDocument; ms: number } | undefined;
     /**
@@ -440,13 +450,21 @@ export async function exportPdfs({
         assumed = print.pages;
       }
     };
+    /** The protocols' PDFs being finished beside the next prints. */
+    const finishing: Promise<void>[] = [];
     try {
       await onWorkers(workers, [
         ...protocols.map((protocol, i) => async (worker: number) => {
           try {
-            const { report, doc } = await printProtocol(protocol, worker);
-            merger.add(i, doc);
-            reports[i]!.resolve(report);
+            const printed = await printProtocol(protocol, worker);
+            finishing.push(
+              printed.finishing
+                .then(({ report, doc }) => {
+                  merger.add(i, doc);
+                  reports[i]!.resolve(report);
+                })
+                .catch((error: unknown) => reports[i]!.reject(error)),
+            );
           } catch (error) {
             reports[i]!.reject(error);
             throw error;
@@ -455,6 +473,8 @@ export async function exportPdfs({
         printContents,
       ]);
     } finally {
+      // Nothing is still being written when the export ends, whether it succeeded or not.
+      await Promise.allSettled(finishing);
       await rm(contentsPath, { force: true });
     }
     const files = await Promise.all(reports.map((r) => r.promise));
