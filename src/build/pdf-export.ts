@@ -369,7 +369,10 @@ export async function exportPdfs({
      * Prints one protocol on the worker's page and resolves as soon as the page is free for the next one, with the rest of its
      * PDF's work (bookmarks, metadata, the file, the print cache), which goes on beside the next print.
      */
-    const printProtocol = async ({ url, meta }: (typeof protocols)[number], worker: number): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument }> }> => {
+    const printProtocol = async (
+      { url, meta }: (typeof protocols)[number],
+      worker: number,
+    ): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument }> }> => {
       const t0 = performance.now();
       const file = `${meta.slug}.pdf`;
       const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));

@@ -4,11 +4,30 @@
  * header and footer (version, date, fingerprint, QR code). Nothing is printed a
  * second time. What the copy would lose is carried over: each part's named
  * destinations (links to its steps and references) under a prefix of its own,
- * its bookmarks (one closed entry per part, its headings inside), and the
- * contents' links to where each part starts. Every page gets the document's own
- * page number in the middle of its header, where the header templates leave room.
+ * its bookmarks (one closed entry per part, its headings inside), its tags (the
+ * structure a screen reader reads: each part's becomes a part of one document),
+ * and the contents' links to where each part starts. Every page gets the
+ * document's own page number in the middle of its header, where the header
+ * templates leave room, marked as page furniture outside the structure.
  */
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, rgb, StandardFonts, type PDFObject, type PDFPage } from 'pdf-lib';
+import {
+  beginMarkedContent,
+  endMarkedContent,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFHexString,
+  PDFName,
+  PDFNumber,
+  PDFObjectCopier,
+  PDFPage,
+  PDFPageLeaf,
+  PDFRef,
+  PDFString,
+  rgb,
+  StandardFonts,
+  type PDFObject,
+} from 'pdf-lib';
 
 /** Where a contents entry points before the merge: `CONTENTS_LINK + <part index>` (an address no reader ever opens). */
 export const CONTENTS_LINK = 'https://contents.invalid/part/';
@@ -124,6 +143,74 @@ export function restoreOutlineTitles(doc: PDFDocument, headings: readonly string
   walk(doc.catalog.lookupMaybe(N('Outlines'), PDFDict)?.lookupMaybe(N('First'), PDFDict));
 }
 
+/**
+ * Copies a part's structure tree (as Chromium tags a page: a root, one element under it, a parent tree of plain numbers) with
+ * the copier its pages went through. The copy of the root that comes along (the top element points up to it) is dropped: the
+ * combined document has a root of its own ({@link writeStructure}).
+ */
+function copyStructure(src: PDFDocument, copier: PDFObjectCopier, ctx: PDFDocument['context']): PartStructure | undefined {
+  const rootRef = src.catalog.get(N('StructTreeRoot'));
+  const root = src.catalog.lookupMaybe(N('StructTreeRoot'), PDFDict);
+  const top = root?.get(N('K'));
+  const tree = root?.lookupMaybe(N('ParentTree'), PDFDict);
+  const nums = tree?.lookupMaybe(N('Nums'), PDFArray);
+  const nextKey = root?.lookupMaybe(N('ParentTreeNextKey'), PDFNumber)?.asNumber();
+  // Anything else (a parent tree of kids, several top elements) is not what Chromium writes: the part goes in untagged.
+  if (!(rootRef instanceof PDFRef) || !(top instanceof PDFRef) || !nums || tree?.has(N('Kids')) || nextKey === undefined) return undefined;
+  const copiedTop = copier.copy(top) as PDFRef;
+  const parents: [number, PDFObject][] = [];
+  for (let i = 0; i + 1 < nums.size(); i += 2) {
+    const key = nums.lookup(i, PDFNumber).asNumber();
+    parents.push([key, copier.copy(nums.get(i + 1))]);
+  }
+  // The root and its parent tree came along with the top element's /P: they have no place in the combined document.
+  const copiedRoot = copier.copy(rootRef) as PDFRef;
+  const copiedTree = ctx.lookup(copiedRoot, PDFDict).get(N('ParentTree'));
+  if (copiedTree instanceof PDFRef) ctx.delete(copiedTree);
+  ctx.delete(copiedRoot);
+  return { top: copiedTop, parents, nextKey };
+}
+
+/**
+ * The combined document's structure: one Document element holding each part's own top element, now a Part (the contents first,
+ * then every protocol), and one parent tree with each part's keys moved past the keys of the parts before it, as are its pages'
+ * and annotations' pointers into it. Marked as tagged when every part had its structure.
+ */
+function writeStructure(out: PDFDocument, parts: CopiedPart[], language: string | undefined): void {
+  const ctx = out.context;
+  const root = ctx.nextRef();
+  const document = ctx.nextRef();
+  const nums: PDFObject[] = [];
+  const tops: PDFRef[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const structure = part.structure;
+    if (!structure) continue;
+    const top = ctx.lookup(structure.top, PDFDict);
+    top.set(N('S'), N('Part'));
+    top.set(N('P'), document);
+    tops.push(structure.top);
+    for (const [key, value] of structure.parents) nums.push(PDFNumber.of(key + offset), value);
+    const shift = (dict: PDFDict, name: string) => {
+      const key = dict.lookupMaybe(N(name), PDFNumber);
+      if (key) dict.set(N(name), PDFNumber.of(key.asNumber() + offset));
+    };
+    for (const page of part.pages) {
+      shift(page.node, 'StructParents');
+      for (const annot of page.node.Annots()?.asArray() ?? []) {
+        const dict = ctx.lookupMaybe(annot, PDFDict);
+        if (dict) shift(dict, 'StructParent');
+      }
+    }
+    offset += structure.nextKey;
+  }
+  if (tops.length === 0) return;
+  ctx.assign(document, ctx.obj({ Type: 'StructElem', S: 'Document', P: root, K: tops, ...(language ? { Lang: PDFString.of(language) } : {}) }));
+  ctx.assign(root, ctx.obj({ Type: 'StructTreeRoot', K: document, ParentTree: ctx.register(ctx.obj({ Nums: nums })), ParentTreeNextKey: offset }));
+  out.catalog.set(N('StructTreeRoot'), root);
+  if (tops.length === parts.length) out.catalog.set(N('MarkInfo'), ctx.obj({ Marked: true }));
+}
+
 /** Draws the document page number centred in the header band, in the header's grey, where the templates leave it room. */
 function stampPageNumbers(pages: PDFPage[], font: Awaited<ReturnType<PDFDocument['embedFont']>>, label: MergeOptions['pageLabel']) {
   const size = 5.6;
@@ -138,7 +225,10 @@ function stampPageNumbers(pages: PDFPage[], font: Awaited<ReturnType<PDFDocument
       width = font.widthOfTextAtSize(text, size);
     }
     const { width: pageWidth, height } = page.getSize();
+    // Page furniture, outside the document's structure: an artifact, which a screen reader skips.
+    page.pushOperators(beginMarkedContent('Artifact'));
     page.drawText(text, { x: (pageWidth - width) / 2, y: height - 20.2, size, font, color: rgb(0x44 / 255, 0x44 / 255, 0x44 / 255) });
+    page.pushOperators(endMarkedContent());
   });
 }
 
@@ -148,6 +238,16 @@ interface CopiedPart {
   /** Its named destinations, under the part's own prefix: name → [page index within the part, view…]. */
   named: Map<string, { page: number; view: PDFObject[] }>;
   outline: OutlineItem[];
+  /** Its structure (the tags a screen reader reads), when it has one: its top element and its parent tree, as copied. */
+  structure?: PartStructure;
+}
+
+/** A part's structure tree as copied: the element under its root, and its parent tree's entries (key → elements). */
+interface PartStructure {
+  top: PDFRef;
+  parents: [number, PDFObject][];
+  /** The part's next free parent-tree key: the keys it uses are below it. */
+  nextKey: number;
 }
 
 /**
@@ -189,20 +289,38 @@ export class PdfMerger {
   private async copy(src: PDFDocument, prefix: string, withOutline: boolean): Promise<CopiedPart> {
     const out = await this.out;
     const ctx = out.context;
+    await src.flush();
     const named = namedDestinations(src);
-    const pages = await out.copyPages(src, src.getPageIndices());
+    // One copier for the part's pages and its structure tree, by reference, so that the elements' pages (/Pg) and annotations
+    // (/Obj) are the copied ones.
+    const copier = PDFObjectCopier.for(src.context, ctx);
+    const pages = src.getPages().map((page) => {
+      const ref = copier.copy(page.ref) as PDFRef;
+      const leaf = ctx.lookup(ref);
+      if (!(leaf instanceof PDFPageLeaf)) throw new Error(`Combined PDF: page ${page.ref.toString()} did not copy as a page.`);
+      return PDFPage.of(leaf, ref, out);
+    });
     for (const page of pages) {
-      // The structure tree stays behind with the part it describes; the page's pointers into it go too.
-      page.node.delete(N('StructParents'));
       for (const annot of page.node.Annots()?.asArray() ?? []) {
         const dict = ctx.lookup(annot);
         if (!(dict instanceof PDFDict)) continue;
-        dict.delete(N('StructParent'));
         const dest = dict.get(N('Dest'));
         if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) dict.set(N('Dest'), N(prefix + dest.decodeText()));
       }
     }
-    return { pages, named: new Map([...named].map(([name, dest]) => [prefix + name, dest])), outline: withOutline ? readOutline(src, named) : [] };
+    const structure = copyStructure(src, copier, ctx);
+    if (!structure)
+      // Without a structure tree to point into, the pages' pointers go.
+      for (const page of pages) {
+        page.node.delete(N('StructParents'));
+        for (const annot of page.node.Annots()?.asArray() ?? []) ctx.lookupMaybe(annot, PDFDict)?.delete(N('StructParent'));
+      }
+    return {
+      pages,
+      named: new Map([...named].map(([name, dest]) => [prefix + name, dest])),
+      outline: withOutline ? readOutline(src, named) : [],
+      ...(structure ? { structure } : {}),
+    };
   }
 
   /**
@@ -243,6 +361,7 @@ export class PdfMerger {
       pageRefs,
     );
     if (options.language) out.catalog.set(N('Lang'), PDFString.of(options.language));
+    writeStructure(out, all, options.language);
     stampPageNumbers(out.getPages(), await out.embedFont(StandardFonts.Helvetica), options.pageLabel);
     return out;
   }

@@ -167,3 +167,51 @@ export async function textSizes(file: string, needle: string): Promise<{ page: n
   );
   return pages.flat();
 }
+
+/** A node of a page's structure tree as pdf.js gives it: an element with its role, or a piece of marked content. */
+interface StructNode {
+  role?: string;
+  type?: string;
+  id?: string;
+  children?: StructNode[];
+}
+
+/** The tags a screen reader reads on one page: the elements' roles as nested text, and each heading with its text. */
+export interface PageStructure {
+  /** e.g. "Document(H1() P() L(LI(Lbl() LBody())))": roles only, without the root and pdf.js's NonStruct wrappers. */
+  roles: string;
+  /** "H1 Protocol 1: …", in reading order. */
+  headings: string[];
+}
+
+/** The structure of every page of a tagged PDF (empty roles and no headings on an untagged page). */
+export async function structureOf(file: string): Promise<PageStructure[]> {
+  return perPage(file, async (page) => {
+    const tree = (await page.getStructTree()) as StructNode | null;
+    // The text of each piece of marked content, by the id the structure tree points at it with.
+    const text = new Map<string, string>();
+    const open: string[] = [];
+    const { items } = await page.getTextContent({ includeMarkedContent: true, disableNormalization: true });
+    for (const item of items as { type?: string; id?: string; str?: string }[]) {
+      if (item.type === 'beginMarkedContent' || item.type === 'beginMarkedContentProps') open.push(item.id ?? '');
+      else if (item.type === 'endMarkedContent') open.pop();
+      else if (item.str !== undefined) for (const id of open) if (id) text.set(id, (text.get(id) ?? '') + item.str);
+    }
+    const textOf = (node: StructNode): string => (node.type === 'content' ? (text.get(node.id ?? '') ?? '') : (node.children ?? []).map(textOf).join(''));
+    const headings: string[] = [];
+    const roles = (node: StructNode): string => {
+      // Ligatures spelled out, as readPdf gives the text.
+      if (node.role && /^H[1-6]$/.test(node.role))
+        headings.push(
+          `${node.role} ${textOf(node)
+            .replace(/[\uFB00-\uFB06]/g, (c) => c.normalize('NFKC'))
+            .replace(/\s+/g, ' ')
+            .trim()}`,
+        );
+      const inner = (node.children ?? []).map(roles).filter(Boolean).join(' ');
+      if (!node.role || node.role === 'NonStruct' || node.role === 'Root') return inner;
+      return `${node.role}(${inner})`;
+    };
+    return { roles: tree ? roles(tree) : '', headings };
+  });
+}

@@ -15,7 +15,7 @@ import { findBrowser, findHeadlessBrowser } from '../../src/lib/find-browser';
 import { loadSiteConfig } from '../../src/lib/site-config';
 import { IDS } from '../../src/contract';
 import { frontmatter, loadPage } from '../helpers/built-site';
-import { darkShares, paperOf, qrCodesPerPage, readPdf, type PdfFacts } from '../helpers/pdf';
+import { darkShares, paperOf, qrCodesPerPage, readPdf, structureOf, type PdfFacts } from '../helpers/pdf';
 
 const distDir = inject('fixtureDistDir');
 const contentDir = inject('fixtureContentDir');
@@ -198,6 +198,29 @@ describe('pdf/protocols.pdf', () => {
       at += single.length;
     }
     expect(Math.max(...combined)).toBeLessThan(0.03);
+  });
+
+  it('is tagged for screen readers: one document, the contents and each protocol a part of it, every page with the tags of its own PDF', async () => {
+    // Copying pages from several PDFs once dropped their structure: the combined document was untagged.
+    const { tagged, outline } = await readPdf(file);
+    expect(tagged).toBe(true);
+    const combined = await structureOf(file);
+    // The contents page: a heading, and a link to each protocol.
+    expect(combined[0]!.roles).toMatch(/^Document\(Part\(/);
+    expect(combined[0]!.roles.match(/Link\(/g)).toHaveLength(protocols.length);
+    for (const p of protocols) {
+      const start = outline.find((o) => o.title === `Protocol ${p.number}: ${p.title}`)!.page;
+      const own = await structureOf(join(distDir, 'pdf', `${p.slug}.pdf`));
+      // Letters only: Chromium's text has no space where a heading wraps.
+      const letters = (text: string | undefined) => text?.replace(/\s+/g, '');
+      expect(letters(own[0]!.headings[0]), `${p.slug}: its own PDF`).toBe(letters(`H1 Protocol ${p.number}: ${p.title}`));
+      own.forEach((page, k) => {
+        expect(page.roles, `${p.slug}, page ${k + 1} of its own PDF`).toMatch(/^Document\(.+\)$/);
+        // The same elements, under the protocol's part of the one document, and the same headings with their text.
+        expect(combined[start - 1 + k]!.roles, `${p.slug}, page ${k + 1}`).toBe(page.roles.replace(/^Document\((.*)\)$/, 'Document(Part($1))'));
+        expect(combined[start - 1 + k]!.headings, `${p.slug}, page ${k + 1}`).toEqual(page.headings);
+      });
+    }
   });
 
   it('holds every step of every protocol, and bookmarks', async () => {

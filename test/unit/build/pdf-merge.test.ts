@@ -32,7 +32,12 @@ async function contents(parts: number): Promise<PDFDocument> {
   page.drawText('Contents', { x: 20, y: 350, size: 12, font: await doc.embedFont(StandardFonts.Helvetica) });
   const links = Array.from({ length: parts }, (_, i) =>
     doc.context.register(
-      doc.context.obj({ Type: 'Annot', Subtype: 'Link', Rect: [20, 300 - 20 * i, 200, 315 - 20 * i], A: { S: 'URI', URI: PDFString.of(`${CONTENTS_LINK}${i + 1}`) } }),
+      doc.context.obj({
+        Type: 'Annot',
+        Subtype: 'Link',
+        Rect: [20, 300 - 20 * i, 200, 315 - 20 * i],
+        A: { S: 'URI', URI: PDFString.of(`${CONTENTS_LINK}${i + 1}`) },
+      }),
     ),
   );
   page.node.set(PDFName.of('Annots'), doc.context.obj(links));
@@ -94,7 +99,7 @@ describe('the combined PDF, assembled as its parts come', () => {
   it('says so when a part is missing or comes twice', async () => {
     const merger = new PdfMerger(2);
     merger.add(1, await part('Part 2', 1));
-    expect(() => merger.add(1, { } as PDFDocument)).toThrow(/part 1 came twice/);
+    expect(() => merger.add(1, {} as PDFDocument)).toThrow(/part 1 came twice/);
     await expect(merger.finish(await contents(2), { pageLabel: String })).rejects.toThrow(/0 of its 2 parts came/);
   });
 });
