@@ -87,7 +87,12 @@ function startAstro(): NonNullable<typeof astroProcess> {
   const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead];
   // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
   if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const runner = spawn(process.execPath, [...flags, watchRunner], { cwd: root, env, stdio: ['pipe', 'pipe', 'pipe'] });
+  // The runner keeps its diagram browser between builds (src/markdown/diagram-render.ts): an edited diagram renders at once.
+  const runner = spawn(process.execPath, [...flags, watchRunner], {
+    cwd: root,
+    env: { ...env, SITE_DIAGRAM_BROWSER: 'keep' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   // A runner gone between builds: the request cannot be written, and its 'close' fails the build that asked.
   runner.stdin.on('error', () => undefined);
   runner.once('exit', () => {

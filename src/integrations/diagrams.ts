@@ -35,6 +35,14 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
         if (command !== 'build') return;
         // Started before Astro loaded, when scripts/build.ts runs it; else now.
         const ahead = takeRendersAhead(contentDir, cacheDir);
+        // The counts in the log are this build's: a process that rendered ahead has built nothing else yet, and the watch's
+        // runner, which builds again and again in one process, starts each later build from zero.
+        if (!ahead) {
+          Object.assign(diagramStats, { fromCache: 0, rendered: 0 });
+          diagramStats.used.clear();
+          Object.assign(rendererStats, { launches: 0, rendered: 0 });
+          workerStats.launches = 0;
+        }
         const blocks = ahead?.blocks ?? contentMermaidBlocks(contentDir);
         inContent = new Set(blocks.map((b) => diagramCacheKey(b.code)));
         const early = ahead?.renders ?? renderMissing(blocks, cacheDir);

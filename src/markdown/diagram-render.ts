@@ -9,14 +9,65 @@ import { Worker } from 'node:worker_threads';
 import { diagramCacheKey, readCachedDiagram } from './diagram-cache.ts';
 import { withDiagramClasses } from './diagram-theme.ts';
 import type { DiagramError, RenderedDiagram } from './mermaid-renderer.ts';
-import type { DiagramJob, DiagramWorkerMessage } from './diagram-render-worker.ts';
+import type { DiagramJob, DiagramWorkerData, DiagramWorkerMessage } from './diagram-render-worker.ts';
 import { contentMermaidBlocks, type MermaidBlock } from './diagram-sources.ts';
 
 /** Renders in progress, by cache key: each settles when its render is back (undefined when there is none). */
 const inFlight = new Map<string, Promise<RenderedDiagram | undefined>>();
 
-/** Browsers launched by the render workers of this process. */
+/** Browsers launched by the render workers of this process (for the build's log; the diagrams integration zeroes it per build). */
 export const workerStats = { launches: 0 };
+
+const WORKER = new URL('./diagram-render-worker.ts', import.meta.url);
+
+/**
+ * With SITE_DIAGRAM_BROWSER=keep (what scripts/build.ts sets for the watch's runner, which builds again and again in one
+ * process), one render worker serves every build and keeps its browser between them: a changed diagram then renders without
+ * Chromium's start and Mermaid's first load (about 1.4 s of a rebuild on two cores). It does not keep the process alive.
+ */
+let kept: { worker: Worker; jobs: number } | undefined;
+
+/** Runs one job in a worker of its own, or in the kept one; `listen` gets its messages, `gone` the end of its worker. */
+function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => void, gone: (error: Error) => void): void {
+  if (process.env.SITE_DIAGRAM_BROWSER !== 'keep') {
+    const worker = new Worker(WORKER, { workerData: job satisfies DiagramWorkerData });
+    worker.on('message', listen);
+    worker.on('error', gone);
+    worker.on('exit', () => gone(new Error('the diagram renderer stopped before it finished')));
+    return;
+  }
+  if (!kept) {
+    const worker = new Worker(WORKER, { workerData: { keep: true } satisfies DiagramWorkerData });
+    worker.unref();
+    const mine = { worker, jobs: 0 };
+    // A kept worker that fails is dropped: the next build starts another.
+    const drop = () => kept === mine && (kept = undefined);
+    worker.on('error', drop);
+    worker.on('exit', drop);
+    kept = mine;
+  }
+  const { worker } = kept;
+  const id = ++kept.jobs;
+  const onMessage = (message: DiagramWorkerMessage) => {
+    if (message.id !== id) return;
+    if (message.type === 'done' || message.type === 'failed') stop();
+    listen(message);
+  };
+  const onError = (error: Error) => {
+    stop();
+    gone(error);
+  };
+  const onExit = () => onError(new Error('the diagram renderer stopped before it finished'));
+  const stop = () => {
+    worker.off('message', onMessage);
+    worker.off('error', onError);
+    worker.off('exit', onExit);
+  };
+  worker.on('message', onMessage);
+  worker.on('error', onError);
+  worker.on('exit', onExit);
+  worker.postMessage({ id, job });
+}
 
 /** One diagram's render: from a render in progress, else from the cache (undefined when it is in neither). */
 export async function renderedDiagram(cacheDir: string, key: string): Promise<RenderedDiagram | undefined> {
@@ -50,40 +101,39 @@ export function renderMissing(
     return resolve;
   });
   const job: DiagramJob = { cacheDir, diagrams: missing.map(([key, block]) => ({ key, code: withDiagramClasses(block.code) })) };
-  const worker = new Worker(new URL('./diagram-render-worker.ts', import.meta.url), { workerData: job });
   const failures: RenderFailure[] = [];
   let rendered = 0;
   let onChecked!: { resolve: (f: RenderFailure[]) => void; reject: (e: Error) => void };
   const checked = new Promise<RenderFailure[]>((resolve, reject) => (onChecked = { resolve, reject }));
   const done = new Promise<{ rendered: number; failures: RenderFailure[] }>((resolve, reject) => {
-    const fail = (error: Error) => {
+    const gone = (error: Error) => {
       onChecked.reject(error);
       reject(error);
-    };
-    worker.on('message', (message: DiagramWorkerMessage) => {
-      if (message.type === 'checked') {
-        message.results.forEach((result, i) => {
-          if (result.ok) return;
-          failures.push({ block: missing[i]![1], result });
-          settle[i]!(undefined);
-        });
-        onChecked.resolve([...failures]);
-      } else if (message.type === 'rendered') {
-        const { index, result } = message;
-        if (result.ok) rendered++;
-        else failures.push({ block: missing[index]![1], result });
-        settle[index]!(result.ok ? result.diagram : undefined);
-      } else if (message.type === 'done') {
-        workerStats.launches += message.launches;
-        resolve({ rendered, failures });
-      } else fail(new Error(message.message));
-    });
-    worker.on('error', fail);
-    worker.on('exit', () => {
-      fail(new Error('the diagram renderer stopped before it finished'));
       // A failed browser leaves the rest to the plugin, which renders (or reports) them itself.
       for (const s of settle) s(undefined);
-    });
+    };
+    startJob(
+      job,
+      (message) => {
+        if (message.type === 'checked') {
+          message.results.forEach((result, i) => {
+            if (result.ok) return;
+            failures.push({ block: missing[i]![1], result });
+            settle[i]!(undefined);
+          });
+          onChecked.resolve([...failures]);
+        } else if (message.type === 'rendered') {
+          const { index, result } = message;
+          if (result.ok) rendered++;
+          else failures.push({ block: missing[index]![1], result });
+          settle[index]!(result.ok ? result.diagram : undefined);
+        } else if (message.type === 'done') {
+          workerStats.launches += message.launches;
+          resolve({ rendered, failures });
+        } else gone(new Error(message.message));
+      },
+      (error) => gone(error),
+    );
   });
   checked.catch(() => undefined);
   done.catch(() => undefined);

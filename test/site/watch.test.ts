@@ -37,6 +37,9 @@ async function builds(count: number): Promise<string> {
   }
 }
 
+/** What the watch wrote since the last change it saw, without Astro's colours. */
+const lastBuild = () => output.slice(output.lastIndexOf('[build] changed:')).replace(/\x1b\[[0-9;]*m/g, '');
+
 function hashes(root: string): Map<string, string> {
   return new Map(
     listFiles(root).map((f) => [
@@ -81,6 +84,17 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(zippedText(out, 'faq/melt-curve/index.html')).toContain('Edited while watching');
   const fragments = readdirSync(join(out, 'pagefind', 'fragment'));
   expect(fragments.some((f) => readFileSync(join(out, 'pagefind', 'fragment', f)).length > 0)).toBe(true);
+  // Each build's log counts its own browsers: this one started none (it once counted the first build's too).
+  expect(lastBuild()).toMatch(/\[diagrams\] 0 rendered, \d+ from cache, 0 browser launches/);
+
+  // An edited diagram renders in the browser the first build started, kept by the watch: none is launched for it.
+  const protocolFile = join(center, 'protocols', 'two-step-rt-qpcr.mdx');
+  writeFileSync(protocolFile, readFileSync(protocolFile, 'utf8').replace('D["qPCR and melt curve"]', 'D["qPCR, melt curve edited"]'));
+  await builds(3);
+  expect(lastBuild()).toContain('[diagrams] 1 rendered beside the pages');
+  expect(lastBuild()).toMatch(/\[diagrams\] 0 rendered, \d+ from cache, 0 browser launches/);
+  // Letters only: the label wraps over two lines of the SVG.
+  expect(loadPage(out, '/protocols/two-step-rt-qpcr/')('figure svg').text().replace(/\s+/g, '')).toContain('qPCR,meltcurveedited');
 
   // The same content built once, from scratch, in a process of its own: the same files, byte for byte.
   const oneOff = spawnSync(process.execPath, ['scripts/build.ts', '--content', center], {
@@ -99,7 +113,7 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(output).not.toContain('with Astro started afresh');
   const siteFile = join(center, 'site.yaml');
   writeFileSync(siteFile, readFileSync(siteFile, 'utf8').replace(/^name: .*$/m, 'name: Renamed While Watching Center'));
-  await builds(3);
+  await builds(4);
   expect(output).toMatch(/changed: .*site\.yaml; building again, with Astro started afresh/);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/^\[build\] done in/m);
   expect(loadPage(out, '/faq/melt-curve/')('title').text()).toContain('Renamed While Watching Center');
@@ -108,26 +122,27 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   // A content error: the build fails with the file named, the last good site stays, and the watch goes on.
   const good = readFileSync(faqFile, 'utf8');
   writeFileSync(faqFile, good.replace(/^question: .*$/m, 'question:'));
-  await builds(4);
+  await builds(5);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/melt-curve\.mdx:\d+:\d+[\s\S]*\[build\] FAILED/);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Edited while watching');
   expect(watch.exitCode).toBeNull();
   writeFileSync(faqFile, good.replace('Edited while watching', 'Fixed while watching'));
-  await builds(5);
+  await builds(6);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Fixed while watching');
 
   // Nothing the builds wrote (the diagram cache among them) started another build.
   await new Promise((r) => setTimeout(r, 1500));
-  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(4);
+  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(5);
 
-  // Stopping: exit 0, no staging folder, no Astro left running.
+  // Stopping: exit 0, no staging folder, no Astro and no browser left running.
   watch.kill('SIGTERM');
   const code = await new Promise((r) => watch!.once('exit', r));
   expect(code).toBe(0);
   expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
   const ours = async () => {
     for (let i = 0; i < 40; i++) {
-      const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner'], { encoding: 'utf8' })
+      // Astro's runner, and the diagram browser it kept between builds.
+      const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner|chrom'], { encoding: 'utf8' })
         .stdout.split('\n')
         .filter((pid) => pid && existsSync(`/proc/${pid}/environ`) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(center));
       if (pids.length === 0) return pids;
