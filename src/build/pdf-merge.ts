@@ -178,6 +178,7 @@ function copyStructure(src: PDFDocument, copier: PDFObjectCopier, ctx: PDFDocume
  */
 function writeStructure(out: PDFDocument, parts: CopiedPart[], language: string | undefined): void {
   const ctx = out.context;
+  if (!parts.some((part) => part.structure)) return;
   const root = ctx.nextRef();
   const document = ctx.nextRef();
   const nums: PDFObject[] = [];
@@ -204,7 +205,6 @@ function writeStructure(out: PDFDocument, parts: CopiedPart[], language: string 
     }
     offset += structure.nextKey;
   }
-  if (tops.length === 0) return;
   ctx.assign(document, ctx.obj({ Type: 'StructElem', S: 'Document', P: root, K: tops, ...(language ? { Lang: PDFString.of(language) } : {}) }));
   ctx.assign(root, ctx.obj({ Type: 'StructTreeRoot', K: document, ParentTree: ctx.register(ctx.obj({ Nums: nums })), ParentTreeNextKey: offset }));
   out.catalog.set(N('StructTreeRoot'), root);
