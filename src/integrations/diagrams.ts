@@ -1,5 +1,6 @@
-import { readdirSync, writeFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { DIAGRAM_CACHE_FOLDER } from '../content-model.ts';
 import type { AstroIntegration } from 'astro';
 import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
 import { renderMissing, takeRendersAhead, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
@@ -19,8 +20,8 @@ export interface DiagramsOptions {
  * Owns the diagrams of a build: when the build starts it renders, in one browser session driven from a worker thread, every
  * diagram the cache lacks, while
  * Astro boots (the diagram plugin waits in memory for its page's own renders; a diagram mermaid cannot parse is left to the
- * plugin, which fails its file at its line). When the build ends it closes the browser and logs what was rendered, what came
- * from the cache, and cache entries no diagram uses any more.
+ * plugin, which fails its file at its line). When the build ends it closes the browser and logs what was rendered and what came
+ * from the cache, and removes the renders no diagram of the center uses any more from the center's own cache folder.
  */
 export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
   let checked: Promise<RenderFailure[]> = Promise.resolve([]);
@@ -85,8 +86,14 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
           // No cache folder yet: nothing to report.
         }
         const stale = files.filter((f) => !diagramStats.used.has(f.replace(/\.json$/, '')) && !inContent.has(f.replace(/\.json$/, '')));
-        if (stale.length > 0)
-          logger.info(`${stale.length} cache entr${stale.length === 1 ? 'y is' : 'ies are'} no longer used in ${cacheDir}: ${stale.join(', ')}`);
+        if (stale.length === 0) return;
+        const entries = `${stale.length} render${stale.length === 1 ? '' : 's'} no diagram of the center uses any more`;
+        // The center's own cache holds this center's renders only: an edited diagram's old render goes, instead of piling up in
+        // the folder that is committed with the center. A cache folder given with SITE_DIAGRAM_CACHE may serve other centers too.
+        if (resolve(cacheDir) === resolve(contentDir, DIAGRAM_CACHE_FOLDER)) {
+          for (const file of stale) rmSync(join(cacheDir, file), { force: true });
+          logger.info(`removed ${entries} from ${cacheDir}: ${stale.join(', ')}`);
+        } else logger.info(`${entries} in ${cacheDir}, kept (a cache folder of its own may serve other centers): ${stale.join(', ')}`);
       },
     },
   };

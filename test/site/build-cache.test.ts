@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, expect, inject, it } from 'vitest';
-import { findBrowser } from '../../src/lib/find-browser';
+import { findBrowser, findHeadlessBrowser } from '../../src/lib/find-browser';
 
 const dir = mkdtempSync(join(tmpdir(), 'hrs-nobrowser-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -126,7 +126,44 @@ it('a rebuild keeps the HTML of the bodies that did not change, and renders agai
   expect(third.status, third.stdout + third.stderr).toBe(0);
   expect(page('protocols/two-step-rt-qpcr')).toContain('Show the diagram larger');
   expect(third.stdout).toMatch(/\[diagrams\] 0 rendered, 1 from cache, 0 browser launches\n/);
+
+  // The diagram changes: its new render joins the center's cache, and the old one, which nothing uses any more, leaves it
+  // (edited diagrams' renders once piled up in the folder committed with the center).
+  const renders = () => readdirSync(join(center, '.diagram-cache')).filter((f) => f.endsWith('.json'));
+  const [old] = renders();
+  const protocol = join(center, 'protocols/two-step-rt-qpcr.mdx');
+  writeFileSync(protocol, readFileSync(protocol, 'utf8').replace('A["RNA check"]', 'A["RNA quality check"]'));
+  // A browser, for the diagram's render (this file's builds have none unless given one).
+  const fourth = build({ ...env, CHROME_PATH: findHeadlessBrowser({})! });
+  expect(fourth.status, fourth.stdout + fourth.stderr).toBe(0);
+  expect(fourth.stdout).toContain(`removed 1 render no diagram of the center uses any more from ${join(center, '.diagram-cache')}: ${old}`);
+  expect(renders()).toHaveLength(1);
+  expect(renders()).not.toContain(old);
+  // The label's words are tspans of their own.
+  expect(page('protocols/two-step-rt-qpcr').replace(/<[^>]+>/g, '')).toContain('RNA qualitycheck');
 }, 180_000);
+
+it('keeps the renders nothing uses in a diagram cache given with SITE_DIAGRAM_CACHE, which may serve other centers, and says so', () => {
+  const center = join(dir, 'shared-cache-center');
+  const shared = join(dir, 'shared-diagram-cache');
+  cpSync(inject('fixtureContentDir'), center, { recursive: true });
+  cpSync(join(center, '.diagram-cache'), shared, { recursive: true });
+  const env = {
+    SITE_CONTENT_DIR: center,
+    SITE_OUT_DIR: join(dir, 'shared-dist'),
+    SITE_CACHE_DIR: join(dir, 'shared-cache'),
+    SITE_DIAGRAM_CACHE: shared,
+    SITE_PDF: 'skip',
+  };
+  const [old] = readdirSync(shared).filter((f) => f.endsWith('.json'));
+  const protocol = join(center, 'protocols/two-step-rt-qpcr.mdx');
+  writeFileSync(protocol, readFileSync(protocol, 'utf8').replace('A["RNA check"]', 'A["RNA check, shared"]'));
+  const built = build({ ...env, CHROME_PATH: findHeadlessBrowser({})! });
+  expect(built.status, built.stdout + built.stderr).toBe(0);
+  expect(built.stdout).toContain(`1 render no diagram of the center uses any more in ${shared}, kept`);
+  expect(readdirSync(shared).filter((f) => f.endsWith('.json'))).toHaveLength(2);
+  expect(readdirSync(shared)).toContain(old);
+}, 120_000);
 
 it('an image beside an entry is optimised by Astro and shown on its page, as CONTRIBUTING.md allows', () => {
   const center = join(dir, 'image');
