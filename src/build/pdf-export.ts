@@ -94,13 +94,14 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
  */
 async function firstPrint(page: Page): Promise<void> {
   await page.setContent('<!doctype html><html lang="en"><title>-</title><h1>-</h1><h2>-</h2><ol><li>-</li></ol></html>');
-  const print = () => printPdf(page, 'A4', { headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
-  const doc = await PDFDocument.load(await print(), { updateMetadata: false });
+  const pdf = await printPdf(page, 'A4', { headerTemplate: '<span></span>', footerTemplate: '<span></span>' });
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   restoreOutlineTitles(doc, ['-']);
   await withMetadata(doc, { title: '-', subject: '-', keywords: ['-'], date: '2000-01-01', author: '-' });
   const merger = new PdfMerger(1);
   merger.add(0, doc);
-  const contents = await PDFDocument.load(await print(), { updateMetadata: false });
+  // The same print again, as the contents in front.
+  const contents = await PDFDocument.load(pdf, { updateMetadata: false });
   await (await merger.finish(contents, { pageLabel: (n, total) => `${n} / ${total}` })).save();
 }
 
@@ -459,9 +460,9 @@ export async function exportPdfs({
       await onWorkers(workers, [
         ...protocols.map((protocol, i) => async (worker: number) => {
           try {
-            const printed = await printProtocol(protocol, worker);
+            const print = await printProtocol(protocol, worker);
             finishing.push(
-              printed.finishing
+              print.finishing
                 .then(({ report, doc }) => {
                   merger.add(i, doc);
                   reports[i]!.resolve(report);

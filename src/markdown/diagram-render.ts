@@ -27,15 +27,8 @@ const WORKER = new URL('./diagram-render-worker.ts', import.meta.url);
  */
 let kept: { worker: Worker; jobs: number } | undefined;
 
-/** Runs one job in a worker of its own, or in the kept one; `listen` gets its messages, `gone` the end of its worker. */
-function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => void, gone: (error: Error) => void): void {
-  if (process.env.SITE_DIAGRAM_BROWSER !== 'keep') {
-    const worker = new Worker(WORKER, { workerData: job satisfies DiagramWorkerData });
-    worker.on('message', listen);
-    worker.on('error', gone);
-    worker.on('exit', () => gone(new Error('the diagram renderer stopped before it finished')));
-    return;
-  }
+/** The worker every build of this process uses when it keeps its browser, started by the first. */
+function keptWorker(): { worker: Worker; id: number } {
   if (!kept) {
     const worker = new Worker(WORKER, { workerData: { keep: true } satisfies DiagramWorkerData });
     worker.unref();
@@ -46,8 +39,13 @@ function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => vo
     worker.on('exit', drop);
     kept = mine;
   }
-  const { worker } = kept;
-  const id = ++kept.jobs;
+  return { worker: kept.worker, id: ++kept.jobs };
+}
+
+/** Runs one job in a worker of its own, or in the kept one; `listen` gets its messages, `gone` the end of its worker. */
+function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => void, gone: (error: Error) => void): void {
+  const keep = process.env.SITE_DIAGRAM_BROWSER === 'keep';
+  const { worker, id } = keep ? keptWorker() : { worker: new Worker(WORKER, { workerData: job satisfies DiagramWorkerData }), id: 0 };
   const onMessage = (message: DiagramWorkerMessage) => {
     if (message.id !== id) return;
     if (message.type === 'done' || message.type === 'failed') stop();
@@ -66,7 +64,7 @@ function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => vo
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
-  worker.postMessage({ id, job });
+  if (keep) worker.postMessage({ id, job });
 }
 
 /** One diagram's render: from a render in progress, else from the cache (undefined when it is in neither). */
