@@ -43,8 +43,18 @@ export async function devReloadSeconds(root: string, contentDir: string, protoco
     for (let i = 1; i <= edits; i++) {
       const marker = `Edited for the dev-server measurement, round ${i}.`;
       const started = performance.now();
+      const logged = output.length;
       appendFileSync(join(contentDir, 'protocols', `${protocol}.mdx`), `\n${marker}\n`);
-      await page.waitForFunction((text) => document.body?.innerText.includes(text), marker, { timeout: 120_000, polling: 50 });
+      try {
+        await page.waitForFunction((text) => document.body?.innerText.includes(text), marker, { timeout: 120_000, polling: 50 });
+      } catch (error) {
+        // What is needed to tell where the edit was lost: did the server take it (a request of its own), and what did it log.
+        const served = await fetch(`${url}/protocols/${protocol}/`)
+          .then(async (r) => ((await r.text()).includes(marker) ? 'a new request gets the edit' : 'a new request still gets the old page'))
+          .catch((e: Error) => `a new request failed (${e.message})`);
+        const log = output.slice(logged).trim().split('\n').slice(-8).join(' | ') || 'nothing';
+        throw new Error(`edit ${i} did not reach the open page within 120 s; ${served}; the server logged after the edit: ${log}`, { cause: error });
+      }
       times.push((performance.now() - started) / 1000);
     }
     return times;
