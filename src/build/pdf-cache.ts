@@ -71,7 +71,7 @@ export class PrintCache {
     const hash = createHash('sha256').update(JSON.stringify(parts));
     // The code that shapes a PDF: this exporter, the QR code and its payload, the outline and merge, the browser's flags; and the
     // versions of the PDF library and the browser driver.
-    for (const module of ['./pdf-export.ts', './pdf-cache.ts', './pdf-merge.ts', '../lib/printout.ts', '../lib/find-browser.ts'])
+    for (const module of ['./pdf-export.ts', './pdf-cache.ts', './pdf-merge.ts', './pdf-structure-ids.ts', '../lib/printout.ts', '../lib/find-browser.ts'])
       hash.update(readFileSync(fileURLToPath(new URL(module, import.meta.url))));
     for (const pkg of ['pdf-lib', 'playwright-core', 'qrcode']) hash.update(`${pkg}@${packageVersion(pkg)}`);
     this.base = hash.digest('hex');

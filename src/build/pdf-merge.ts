@@ -28,6 +28,7 @@ import {
   StandardFonts,
   type PDFObject,
 } from 'pdf-lib';
+import { dropIdTree, renumberStructureIds, writeIdTree } from './pdf-structure-ids.ts';
 
 /** Where a contents entry points before the merge: `CONTENTS_LINK + <part index>` (an address no reader ever opens). */
 export const CONTENTS_LINK = 'https://contents.invalid/part/';
@@ -165,8 +166,11 @@ function copyStructure(src: PDFDocument, copier: PDFObjectCopier, ctx: PDFDocume
   }
   // The root and its parent tree came along with the top element's /P: they have no place in the combined document.
   const copiedRoot = copier.copy(rootRef) as PDFRef;
-  const copiedTree = ctx.lookup(copiedRoot, PDFDict).get(N('ParentTree'));
+  const copiedRootDict = ctx.lookup(copiedRoot, PDFDict);
+  const copiedTree = copiedRootDict.get(N('ParentTree'));
   if (copiedTree instanceof PDFRef) ctx.delete(copiedTree);
+  // So does its ID tree: the combined document has one of its own.
+  dropIdTree(ctx, copiedRootDict);
   ctx.delete(copiedRoot);
   return { top: copiedTop, parents, nextKey };
 }
@@ -183,10 +187,16 @@ function writeStructure(out: PDFDocument, parts: CopiedPart[], language: string 
   const document = ctx.nextRef();
   const nums: PDFObject[] = [];
   const tops: PDFRef[] = [];
+  const ids: [string, PDFRef][] = [];
   let offset = 0;
+  let nextId = 1;
   for (const part of parts) {
     const structure = part.structure;
     if (!structure) continue;
+    // Each part's IDs numbered on from the last part's, so that no two meet and every table header resolves.
+    const numbered = renumberStructureIds(ctx, structure.top, nextId);
+    ids.push(...numbered.names);
+    nextId = numbered.next;
     const top = ctx.lookup(structure.top, PDFDict);
     top.set(N('S'), N('Part'));
     top.set(N('P'), document);
@@ -206,7 +216,9 @@ function writeStructure(out: PDFDocument, parts: CopiedPart[], language: string 
     offset += structure.nextKey;
   }
   ctx.assign(document, ctx.obj({ Type: 'StructElem', S: 'Document', P: root, K: tops, ...(language ? { Lang: PDFString.of(language) } : {}) }));
-  ctx.assign(root, ctx.obj({ Type: 'StructTreeRoot', K: document, ParentTree: ctx.register(ctx.obj({ Nums: nums })), ParentTreeNextKey: offset }));
+  const rootDict = ctx.obj({ Type: 'StructTreeRoot', K: document, ParentTree: ctx.register(ctx.obj({ Nums: nums })), ParentTreeNextKey: offset });
+  writeIdTree(ctx, rootDict, ids);
+  ctx.assign(root, rootDict);
   out.catalog.set(N('StructTreeRoot'), root);
   if (tops.length === parts.length) out.catalog.set(N('MarkInfo'), ctx.obj({ Marked: true }));
 }

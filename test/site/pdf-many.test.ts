@@ -1,0 +1,100 @@
+/**
+ * A center with many protocols: the printing pages are used again and again, and what a PDF holds must not depend on what its
+ * page printed before. Also: a table's header cells, which a screen reader finds by their IDs, resolve in every PDF.
+ */
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
+import { afterAll, expect, inject, it } from 'vitest';
+import { exportPdfs, PRINTS_PER_PAGE, startPrinter } from '../../src/build/pdf-export';
+import { findHeadlessBrowser } from '../../src/lib/find-browser';
+import { readPdf } from '../helpers/pdf';
+
+const scratch = mkdtempSync(join(tmpdir(), 'pdf-many-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const N = PDFName.of;
+const text = (o: unknown) => (o instanceof PDFString || o instanceof PDFHexString ? o.decodeText() : undefined);
+
+/** Every structure element's ID, the ID tree's entries, and each data cell's header references with what they lead to. */
+function tableTags(doc: PDFDocument) {
+  const ctx = doc.context;
+  const root = doc.catalog.lookup(N('StructTreeRoot'), PDFDict);
+  const tree = new Map<string, PDFRef>();
+  const names = root.lookupMaybe(N('IDTree'), PDFDict)?.lookupMaybe(N('Names'), PDFArray);
+  for (let i = 0; names && i + 1 < names.size(); i += 2) tree.set(text(names.lookup(i))!, names.get(i + 1) as PDFRef);
+  const ids: string[] = [];
+  const headers: { id: string; leadsTo: string | undefined }[] = [];
+  for (const [, object] of ctx.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || !object.has(N('S'))) continue;
+    const id = text(object.lookup(N('ID')));
+    if (id !== undefined) ids.push(id);
+    const attributes = object.lookup(N('A'));
+    for (const a of attributes instanceof PDFArray ? attributes.asArray().map((x) => ctx.lookup(x)) : [attributes]) {
+      const list = a instanceof PDFDict ? a.lookup(N('Headers')) : undefined;
+      if (!(list instanceof PDFArray)) continue;
+      for (const h of list.asArray()) {
+        const target = tree.get(text(h)!);
+        headers.push({ id: text(h)!, leadsTo: target ? ctx.lookup(target, PDFDict).get(N('S'))?.toString() : undefined });
+      }
+    }
+  }
+  return { ids, tree, headers };
+}
+
+it(`prints ${2 * PRINTS_PER_PAGE + 3} copies of a protocol with a table to the same bytes, whichever page printed each and after what, with header cells that resolve`, async () => {
+  const site = join(scratch, 'site');
+  cpSync(inject('fixtureDistDir'), site, { recursive: true });
+  const original = join(site, 'protocols/primer-efficiency/index.html');
+  const html = readFileSync(original, 'utf8').replace(
+    '</main>',
+    '<table><thead><tr><th>Dilution</th><th>Cq</th></tr></thead><tbody><tr><td>1:10</td><td>20.1</td></tr><tr><td>1:100</td><td>23.4</td></tr></tbody></table></main>',
+  );
+  writeFileSync(original, html);
+  // The copies keep the protocol's title, version and fingerprint: their PDFs may differ in nothing but their printing.
+  const slugs = Array.from({ length: 2 * PRINTS_PER_PAGE + 3 }, (_, i) => `primer-efficiency-copy-${String(i + 1).padStart(2, '0')}`);
+  for (const slug of slugs) {
+    mkdirSync(join(site, 'protocols', slug));
+    writeFileSync(join(site, 'protocols', slug, 'index.html'), html.replace('"slug":"primer-efficiency"', `"slug":"${slug}"`));
+  }
+  await exportPdfs({ siteDir: site, siteName: 'Test center' });
+
+  const hashes = new Set(['primer-efficiency', ...slugs].map((slug) => createHash('sha256').update(readFileSync(join(site, 'pdf', `${slug}.pdf`))).digest('hex')));
+  expect(hashes.size).toBe(1);
+  const one = join(site, 'pdf', `${slugs.at(-1)}.pdf`);
+  const { pages } = await readPdf(one);
+  expect(pages.join('\n')).toMatch(/Dilution[\s\S]*Cq[\s\S]*1:100[\s\S]*23\.4/);
+
+  // In a protocol's PDF: two header cells, each data cell pointing at its column's.
+  const own = tableTags(await PDFDocument.load(readFileSync(one), { updateMetadata: false }));
+  expect(own.ids).toHaveLength(2);
+  expect(own.headers).toHaveLength(4);
+  expect(own.headers.every((h) => h.leadsTo === '/TH')).toBe(true);
+
+  // In the combined PDF: every copy's header cells, each ID once, every reference resolving to a header cell.
+  const combined = tableTags(await PDFDocument.load(readFileSync(join(site, 'pdf', 'protocols.pdf')), { updateMetadata: false }));
+  expect(combined.ids).toHaveLength(2 * (slugs.length + 1));
+  expect(new Set(combined.ids).size).toBe(combined.ids.length);
+  expect(combined.tree.size).toBe(combined.ids.length);
+  expect(combined.headers).toHaveLength(4 * (slugs.length + 1));
+  expect(combined.headers.filter((h) => h.leadsTo !== '/TH')).toEqual([]);
+}, 180_000);
+
+it(`gives a printing page ${PRINTS_PER_PAGE} documents, then closes it and prints on a fresh one (a reused page keeps memory for every print)`, async () => {
+  const printer = await startPrinter(findHeadlessBrowser()!);
+  try {
+    const first = await printer.page(0);
+    for (let i = 1; i < PRINTS_PER_PAGE; i++) expect(await printer.page(0)).toBe(first);
+    const next = await printer.page(0);
+    expect(next).not.toBe(first);
+    await expect.poll(() => first.isClosed()).toBe(true);
+    // The fresh page prints as the first did: print media.
+    expect(await next.evaluate(() => matchMedia('print').matches)).toBe(true);
+    // The other page is not touched.
+    expect(await printer.page(1)).not.toBe(next);
+  } finally {
+    await printer.browser.close();
+  }
+});
