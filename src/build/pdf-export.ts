@@ -8,7 +8,8 @@
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -123,11 +124,16 @@ async function firstPrint(page: Page): Promise<void> {
   const doc = await PDFDocument.load(pdf, { updateMetadata: false });
   restoreOutlineTitles(doc, ['-']);
   await withMetadata(doc, { title: '-', subject: '-', keywords: ['-'], date: '2000-01-01', author: '-' });
-  const merger = new PdfMerger(1);
-  merger.add(0, doc);
-  // The same print again, as the contents in front.
-  const contents = await PDFDocument.load(pdf, { updateMetadata: false });
-  await (await merger.finish(contents, { pageLabel: (n, total) => `${n} / ${total}` })).save();
+  const dir = await mkdtemp(join(tmpdir(), 'pdf-warm-up-'));
+  try {
+    const merger = new PdfMerger(1, join(dir, 'warm-up.pdf'));
+    merger.add(0, doc);
+    // The same print again, as the contents in front.
+    const contents = await PDFDocument.load(pdf, { updateMetadata: false });
+    await merger.finish(contents, { pageLabel: (n, total) => `${n} / ${total}` });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -254,7 +260,21 @@ async function printMedia(page: Page): Promise<Page> {
 }
 
 /** Sets the document metadata; dates follow the content version, not the clock. */
-async function withMetadata(doc: PDFDocument, meta: { title: string; subject: string; keywords: string[]; date: string; author: string }) {
+async function withMetadata(doc: PDFDocument, meta: PdfMetadata) {
+  describe(doc, meta);
+  return { bytes: await doc.save(), pages: doc.getPageCount() };
+}
+
+interface PdfMetadata {
+  title: string;
+  subject: string;
+  keywords: string[];
+  date: string;
+  author: string;
+}
+
+/** Sets a document's metadata: title (shown in the window's title bar), author, subject, keywords, producer, dated by the content. */
+function describe(doc: PDFDocument, meta: PdfMetadata): void {
   const date = new Date(`${meta.date}T00:00:00Z`);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
@@ -264,7 +284,6 @@ async function withMetadata(doc: PDFDocument, meta: { title: string; subject: st
   doc.setProducer('Headless Chromium, via playwright-core; metadata by pdf-lib');
   doc.setCreationDate(date);
   doc.setModificationDate(date);
-  return { bytes: await doc.save(), pages: doc.getPageCount() };
 }
 
 /** Fails with the protocol's name when its page did not render as a protocol. */
@@ -390,7 +409,7 @@ export async function exportPdfs({
       return report;
     });
     // Each protocol goes into the combined document as soon as it is there, while the browser prints the next.
-    const merger = new PdfMerger(protocols.length);
+    const merger = new PdfMerger(protocols.length, join(outDir, 'protocols.pdf'));
     /**
      * Prints one protocol on the worker's page and resolves as soon as the page is free for the next one, with the rest of its
      * PDF's work (bookmarks, metadata, the file, the print cache), which goes on beside the next print.
@@ -502,6 +521,10 @@ export async function exportPdfs({
         }),
         printContents,
       ]);
+    } catch (error) {
+      // The combined document's file, begun with the first protocol, goes with an export that failed.
+      await merger.abort();
+      throw error;
     } finally {
       // Nothing is still being written when the export ends, whether it succeeded or not.
       await Promise.allSettled(finishing);
@@ -509,19 +532,20 @@ export async function exportPdfs({
     }
     const files = await Promise.all(reports.map((r) => r.promise));
     const t0 = performance.now();
-    const merged = await merger.finish(contents!.doc, {
+    // Written to its file as the parts came; finished here.
+    const { bytes, pages } = await merger.finish(contents!.doc, {
       pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
       language: first()('html').attr('lang') ?? 'en',
+      describe: (doc) =>
+        describe(doc, {
+          title: say('pdf.combinedHeading', { site: siteName }),
+          subject: protocols.map((p) => p.meta.title).join('; '),
+          keywords: [...new Set(protocols.flatMap((p) => p.meta.keywords))],
+          date: newest,
+          author: siteName,
+        }),
     });
-    const { bytes, pages } = await withMetadata(merged, {
-      title: say('pdf.combinedHeading', { site: siteName }),
-      subject: protocols.map((p) => p.meta.title).join('; '),
-      keywords: [...new Set(protocols.flatMap((p) => p.meta.keywords))],
-      date: newest,
-      author: siteName,
-    });
-    await writeFile(join(outDir, 'protocols.pdf'), bytes);
-    files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes: bytes.length, ms: contents!.ms + performance.now() - t0, cached: false });
+    files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes, ms: contents!.ms + performance.now() - t0, cached: false });
     const outside = [...new Set(session ? (await session).blocked : [])];
     if (outside.length > 0)
       throw new Error(

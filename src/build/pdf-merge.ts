@@ -12,7 +12,13 @@
  */
 import {
   beginMarkedContent,
+  degrees,
+  drawObject,
+  drawText,
   endMarkedContent,
+  popGraphicsState,
+  pushGraphicsState,
+  rgb,
   PDFArray,
   PDFDict,
   PDFDocument,
@@ -20,14 +26,15 @@ import {
   PDFName,
   PDFNumber,
   PDFObjectCopier,
-  PDFPage,
   PDFPageLeaf,
   PDFRef,
   PDFString,
-  rgb,
   StandardFonts,
+  type PDFContext,
+  type PDFFont,
   type PDFObject,
 } from 'pdf-lib';
+import { PdfFileWriter } from './pdf-file-writer.ts';
 import { dropIdTree, renumberStructureIds, writeIdTree } from './pdf-structure-ids.ts';
 
 /** Where a contents entry points before the merge: `CONTENTS_LINK + <part index>` (an address no reader ever opens). */
@@ -94,9 +101,8 @@ function readOutline(doc: PDFDocument, named: ReturnType<typeof namedDestination
 }
 
 /** Writes the outline: every part's entries at the top, each closed over its own headings, so the list reads one line per part. */
-function writeOutline(doc: PDFDocument, top: { item: OutlineItem; part: number }[], pageRefs: PDFRef[][]): void {
+function writeOutline(ctx: PDFContext, catalog: PDFDict, top: { item: OutlineItem; part: number }[], pageRefs: PDFRef[][]): void {
   if (top.length === 0) return;
-  const ctx = doc.context;
   const write = (list: { item: OutlineItem; part: number }[], parent: PDFRef): { first: PDFRef; last: PDFRef } => {
     const refs = list.map(() => ctx.nextRef());
     list.forEach(({ item, part }, i) => {
@@ -122,7 +128,7 @@ function writeOutline(doc: PDFDocument, top: { item: OutlineItem; part: number }
   const root = ctx.nextRef();
   const { first, last } = write(top, root);
   ctx.assign(root, ctx.obj({ Type: 'Outlines', First: first, Last: last, Count: top.length }));
-  doc.catalog.set(N('Outlines'), root);
+  catalog.set(N('Outlines'), root);
 }
 
 /**
@@ -175,83 +181,65 @@ function copyStructure(src: PDFDocument, copier: PDFObjectCopier, ctx: PDFDocume
   return { top: copiedTop, parents, nextKey };
 }
 
+/** The size of the document page number, in points, and its colour: the header's grey. */
+const STAMP_SIZE = 5.6;
+const STAMP_GREY = 0x44 / 255;
+/** The name the page number is drawn by on each page: a form of its own, written once the page count is known. */
+const STAMP = N('DocumentPageNumber');
+
 /**
- * The combined document's structure: one Document element holding each part's own top element, now a Part (the contents first,
- * then every protocol), and one parent tree with each part's keys moved past the keys of the parts before it, as are its pages'
- * and annotations' pointers into it. Marked as tagged when every part had its structure.
+ * Readies a copied page for its document page number, which is known only once the contents are printed and every part is in:
+ * the page draws a form of its own (`stamp`), marked as page furniture outside the structure (an artifact, which a screen reader
+ * skips); {@link stampForm} writes the form at the end. The page's own drawing is wrapped in q/Q so the form draws in the
+ * page's default coordinates. The page gets resources of its own: Chromium's pages may share theirs.
  */
-function writeStructure(out: PDFDocument, parts: CopiedPart[], language: string | undefined): void {
-  const ctx = out.context;
-  if (!parts.some((part) => part.structure)) return;
-  const root = ctx.nextRef();
-  const document = ctx.nextRef();
-  const nums: PDFObject[] = [];
-  const tops: PDFRef[] = [];
-  const ids: [string, PDFRef][] = [];
-  let offset = 0;
-  let nextId = 1;
-  for (const part of parts) {
-    const structure = part.structure;
-    if (!structure) continue;
-    // Each part's IDs numbered on from the last part's, so that no two meet and every table header resolves.
-    const numbered = renumberStructureIds(ctx, structure.top, nextId);
-    ids.push(...numbered.names);
-    nextId = numbered.next;
-    const top = ctx.lookup(structure.top, PDFDict);
-    top.set(N('S'), N('Part'));
-    top.set(N('P'), document);
-    tops.push(structure.top);
-    for (const [key, value] of structure.parents) nums.push(PDFNumber.of(key + offset), value);
-    const shift = (dict: PDFDict, name: string) => {
-      const key = dict.lookupMaybe(N(name), PDFNumber);
-      if (key) dict.set(N(name), PDFNumber.of(key.asNumber() + offset));
-    };
-    for (const page of part.pages) {
-      shift(page.node, 'StructParents');
-      for (const annot of page.node.Annots()?.asArray() ?? []) {
-        const dict = ctx.lookupMaybe(annot, PDFDict);
-        if (dict) shift(dict, 'StructParent');
-      }
-    }
-    offset += structure.nextKey;
+function prepareStamp(ctx: PDFContext, page: PDFPageLeaf, stamp: PDFRef): void {
+  const contents = page.get(N('Contents'));
+  const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+  const draw = ctx.register(ctx.contentStream([beginMarkedContent('Artifact'), pushGraphicsState(), drawObject(STAMP), popGraphicsState(), endMarkedContent()]));
+  page.set(N('Contents'), ctx.obj([ctx.getPushGraphicsStateContentStream(), ...list, ctx.getPopGraphicsStateContentStream(), draw]));
+  const resources = ctx.lookupMaybe(page.getInheritableAttribute(N('Resources')), PDFDict)?.clone(ctx) ?? (ctx.obj({}) as PDFDict);
+  const forms = resources.lookupMaybe(N('XObject'), PDFDict)?.clone(ctx) ?? (ctx.obj({}) as PDFDict);
+  forms.set(STAMP, stamp);
+  resources.set(N('XObject'), forms);
+  page.set(N('Resources'), resources);
+}
+
+/** The form that draws page `n`'s number, centred in the header band of a page `size` big. */
+function stampForm(ctx: PDFContext, font: PDFFont, fontRef: PDFRef, size: { width: number; height: number }, n: number, total: number, label: MergeOptions['pageLabel']) {
+  let text = label(n, total);
+  let width: number;
+  try {
+    width = font.widthOfTextAtSize(text, STAMP_SIZE);
+  } catch {
+    // A label the standard font cannot write (a script beyond Latin-1) falls back to the figures alone.
+    text = `${n} / ${total}`;
+    width = font.widthOfTextAtSize(text, STAMP_SIZE);
   }
-  ctx.assign(document, ctx.obj({ Type: 'StructElem', S: 'Document', P: root, K: tops, ...(language ? { Lang: PDFString.of(language) } : {}) }));
-  const rootDict = ctx.obj({ Type: 'StructTreeRoot', K: document, ParentTree: ctx.register(ctx.obj({ Nums: nums })), ParentTreeNextKey: offset });
-  writeIdTree(ctx, rootDict, ids);
-  ctx.assign(root, rootDict);
-  out.catalog.set(N('StructTreeRoot'), root);
-  if (tops.length === parts.length) out.catalog.set(N('MarkInfo'), ctx.obj({ Marked: true }));
+  return ctx.formXObject(
+    drawText(font.encodeText(text), {
+      x: (size.width - width) / 2,
+      y: size.height - 20.2,
+      size: STAMP_SIZE,
+      font: 'F0',
+      color: rgb(STAMP_GREY, STAMP_GREY, STAMP_GREY),
+      rotate: degrees(0),
+      xSkew: degrees(0),
+      ySkew: degrees(0),
+    }),
+    { BBox: [0, 0, size.width, size.height], Resources: { Font: { F0: fontRef } } },
+  );
 }
 
-/** Draws the document page number centred in the header band, in the header's grey, where the templates leave it room. */
-function stampPageNumbers(pages: PDFPage[], font: Awaited<ReturnType<PDFDocument['embedFont']>>, label: MergeOptions['pageLabel']) {
-  const size = 5.6;
-  pages.forEach((page, i) => {
-    let text = label(i + 1, pages.length);
-    let width: number;
-    try {
-      width = font.widthOfTextAtSize(text, size);
-    } catch {
-      // A label the standard font cannot write (a script beyond Latin-1) falls back to the figures alone.
-      text = `${i + 1} / ${pages.length}`;
-      width = font.widthOfTextAtSize(text, size);
-    }
-    const { width: pageWidth, height } = page.getSize();
-    // Page furniture, outside the document's structure: an artifact, which a screen reader skips.
-    page.pushOperators(beginMarkedContent('Artifact'));
-    page.drawText(text, { x: (pageWidth - width) / 2, y: height - 20.2, size, font, color: rgb(0x44 / 255, 0x44 / 255, 0x44 / 255) });
-    page.pushOperators(endMarkedContent());
-  });
-}
-
-/** A part's pages as copied into the document, with what it brings along. */
+/** What the document keeps of a part once its objects are written: references, numbers and names. */
 interface CopiedPart {
-  pages: PDFPage[];
+  /** Its pages, their sizes, and the form each draws its document page number with. */
+  pages: { ref: PDFRef; width: number; height: number; stamp: PDFRef }[];
   /** Its named destinations, under the part's own prefix: name → [page index within the part, view…]. */
   named: Map<string, { page: number; view: PDFObject[] }>;
   outline: OutlineItem[];
-  /** Its structure (the tags a screen reader reads), when it has one: its top element and its parent tree, as copied. */
-  structure?: PartStructure;
+  /** Its top structure element, now a Part of the document, when it has a structure. */
+  top?: PDFRef;
 }
 
 /** A part's structure tree as copied: the element under its root, and its parent tree's entries (key → elements). */
@@ -263,9 +251,11 @@ interface PartStructure {
 }
 
 /**
- * The combined document, assembled as its parts come: each protocol's pages are copied in as soon as it and the parts before it
- * are there, while the browser prints the next, and the contents pages go in front at the end ({@link PdfMerger.finish}). Parts
- * are copied in their order whatever order they come in, so the document comes out byte for byte the same every time.
+ * The combined document, written to its file as its parts come: each protocol's pages are copied in as soon as it and the
+ * parts before it are there, while the browser prints the next, and written out at once, so the document is never in memory
+ * whole. The contents pages come last in time but first in the document ({@link PdfMerger.finish}); each page's document page
+ * number is drawn by a form written at the end. Parts are copied in their order whatever order they come in, so the file comes
+ * out byte for byte the same every time.
  */
 export class PdfMerger {
   private readonly out = PDFDocument.create({ updateMetadata: false });
@@ -275,12 +265,35 @@ export class PdfMerger {
   private next = 0;
   /** The copies so far, one after another; the first failure stays here until {@link finish}. */
   private copied: Promise<void> = Promise.resolve();
+  private started: Promise<{ writer: PdfFileWriter; keep: Set<PDFRef>; document: PDFRef }> | undefined;
+  /** The structure: the parent tree's entries, the IDs and the next free key and ID, over the parts copied so far. */
+  private readonly parentTree: PDFObject[] = [];
+  private readonly ids: [string, PDFRef][] = [];
+  private nextKey = 0;
+  private nextId = 1;
+  /** Whether every part so far had its structure (the document is marked as tagged only then). */
+  private allTagged = true;
 
   /** The parts to come, not counting the contents. */
   private readonly count: number;
+  /** The file the document is written to. */
+  private readonly path: string;
 
-  constructor(count: number) {
+  /** `count` protocols (the contents not counted), written to `path`. */
+  constructor(count: number, path: string) {
     this.count = count;
+    this.path = path;
+  }
+
+  /** The file, opened at the first part: the objects written last (catalog, page tree, the Document element) are kept back. */
+  private start() {
+    return (this.started ??= this.out.then((out) => {
+      const ctx = out.context;
+      const keep = new Set<PDFRef>(ctx.enumerateIndirectObjects().map(([ref]) => ref));
+      const document = ctx.nextRef();
+      keep.add(document);
+      return { writer: new PdfFileWriter(ctx, this.path), keep, document };
+    }));
   }
 
   /** Part `index` (0 for the first protocol); copied once every part before it is. */
@@ -292,7 +305,11 @@ export class PdfMerger {
       const part = this.waiting.get(this.next)!;
       this.waiting.delete(this.next);
       const prefix = `part${this.next + 1}-`;
-      this.copied = this.copied.then(async () => void this.parts.push(await this.copy(part, prefix, true)));
+      this.copied = this.copied.then(async () => {
+        this.parts.push(await this.copy(part, prefix, true));
+        const { writer, keep } = await this.start();
+        writer.flush(keep);
+      });
       // Raised by finish(); a build that fails before it has its own error.
       this.copied.catch(() => undefined);
     }
@@ -300,9 +317,11 @@ export class PdfMerger {
 
   private async copy(src: PDFDocument, prefix: string, withOutline: boolean): Promise<CopiedPart> {
     const out = await this.out;
+    const { document } = await this.start();
     const ctx = out.context;
     await src.flush();
     const named = namedDestinations(src);
+    const pagesRoot = out.catalog.get(N('Pages')) as PDFRef;
     // One copier for the part's pages and its structure tree, by reference, so that the elements' pages (/Pg) and annotations
     // (/Obj) are the copied ones.
     const copier = PDFObjectCopier.for(src.context, ctx);
@@ -310,10 +329,14 @@ export class PdfMerger {
       const ref = copier.copy(page.ref) as PDFRef;
       const leaf = ctx.lookup(ref);
       if (!(leaf instanceof PDFPageLeaf)) throw new Error(`Combined PDF: page ${page.ref.toString()} did not copy as a page.`);
-      return PDFPage.of(leaf, ref, out);
+      const { width, height } = page.getSize();
+      const stamp = ctx.nextRef();
+      prepareStamp(ctx, leaf, stamp);
+      leaf.set(N('Parent'), pagesRoot);
+      return { ref, leaf, width, height, stamp };
     });
-    for (const page of pages) {
-      for (const annot of page.node.Annots()?.asArray() ?? []) {
+    for (const { leaf } of pages) {
+      for (const annot of leaf.Annots()?.asArray() ?? []) {
         const dict = ctx.lookup(annot);
         if (!(dict instanceof PDFDict)) continue;
         const dest = dict.get(N('Dest'));
@@ -321,60 +344,120 @@ export class PdfMerger {
       }
     }
     const structure = copyStructure(src, copier, ctx);
-    if (!structure)
-      // Without a structure tree to point into, the pages' pointers go.
-      for (const page of pages) {
-        page.node.delete(N('StructParents'));
-        for (const annot of page.node.Annots()?.asArray() ?? []) ctx.lookupMaybe(annot, PDFDict)?.delete(N('StructParent'));
+    if (structure) {
+      // The part's top element becomes a Part of the one Document; its keys in the parent tree, and its pages' and annotations'
+      // pointers into it, move past the keys of the parts before it; its IDs are numbered on from theirs, so that no two meet.
+      const top = ctx.lookup(structure.top, PDFDict);
+      top.set(N('S'), N('Part'));
+      top.set(N('P'), document);
+      const numbered = renumberStructureIds(ctx, structure.top, this.nextId);
+      this.ids.push(...numbered.names);
+      this.nextId = numbered.next;
+      const offset = this.nextKey;
+      for (const [key, value] of structure.parents) this.parentTree.push(PDFNumber.of(key + offset), value);
+      const shift = (dict: PDFDict, name: string) => {
+        const key = dict.lookupMaybe(N(name), PDFNumber);
+        if (key) dict.set(N(name), PDFNumber.of(key.asNumber() + offset));
+      };
+      for (const { leaf } of pages) {
+        shift(leaf, 'StructParents');
+        for (const annot of leaf.Annots()?.asArray() ?? []) {
+          const dict = ctx.lookupMaybe(annot, PDFDict);
+          if (dict) shift(dict, 'StructParent');
+        }
       }
+      this.nextKey += structure.nextKey;
+    } else {
+      this.allTagged = false;
+      // Without a structure tree to point into, the pages' pointers go.
+      for (const { leaf } of pages) {
+        leaf.delete(N('StructParents'));
+        for (const annot of leaf.Annots()?.asArray() ?? []) ctx.lookupMaybe(annot, PDFDict)?.delete(N('StructParent'));
+      }
+    }
     return {
-      pages,
+      pages: pages.map(({ ref, width, height, stamp }) => ({ ref, width, height, stamp })),
       named: new Map([...named].map(([name, dest]) => [prefix + name, dest])),
       outline: withOutline ? readOutline(src, named) : [],
-      ...(structure ? { structure } : {}),
+      ...(structure ? { top: structure.top } : {}),
     };
   }
 
   /**
-   * The document: `contents` in front, whose links to `CONTENTS_LINK + i` become links to where part i starts (1 for the first
-   * protocol), then every part in order.
+   * Ends the document and its file: `contents` in front, whose links to `CONTENTS_LINK + i` become links to where part i starts
+   * (1 for the first protocol), then every part in order; `describe` sets the document's metadata. Gives its page count and size.
    */
-  async finish(contents: PDFDocument, options: MergeOptions): Promise<PDFDocument> {
-    await this.copied;
-    if (this.parts.length !== this.count) throw new Error(`Combined PDF: ${this.parts.length} of its ${this.count} parts came.`);
-    const out = await this.out;
-    const ctx = out.context;
-    const front = await this.copy(contents, 'part0-', false);
-    const all = [front, ...this.parts];
-    const dests = ctx.obj({}) as PDFDict;
-    const pageRefs = all.map((part) => part.pages.map((page) => page.ref));
-    for (const [i, part] of all.entries()) {
-      for (const page of part.pages) out.addPage(page);
-      for (const [name, { page, view }] of part.named) dests.set(N(name), ctx.obj([pageRefs[i]![page]!, ...view]));
-    }
-    // The contents' links: the address of part i becomes a jump to its first page.
-    for (const page of pageRefs[0]!) {
-      for (const annot of ctx.lookup(page, PDFDict).lookupMaybe(N('Annots'), PDFArray)?.asArray() ?? []) {
-        const dict = ctx.lookup(annot);
-        const action = dict instanceof PDFDict ? dict.lookupMaybe(N('A'), PDFDict) : undefined;
-        const uri = action?.lookup(N('URI'));
-        const address = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : '';
-        if (!(dict instanceof PDFDict) || !address.startsWith(CONTENTS_LINK)) continue;
-        const target = pageRefs[Number(address.slice(CONTENTS_LINK.length))]?.[0];
-        if (!target) throw new Error(`Combined PDF: a contents link points at part ${address.slice(CONTENTS_LINK.length)}, which the document does not have.`);
-        dict.delete(N('A'));
-        dict.set(N('Dest'), ctx.obj([target, 'XYZ', null, null, null]));
+  async finish(contents: PDFDocument, options: MergeOptions & { describe?: (doc: PDFDocument) => void }): Promise<{ pages: number; bytes: number }> {
+    const { writer, keep, document } = await this.start();
+    try {
+      await this.copied;
+      if (this.parts.length !== this.count) throw new Error(`Combined PDF: ${this.parts.length} of its ${this.count} parts came.`);
+      const out = await this.out;
+      const ctx = out.context;
+      const front = await this.copy(contents, 'part0-', false);
+      const all = [front, ...this.parts];
+      const pageRefs = all.map((part) => part.pages.map((page) => page.ref));
+      // The contents' links: the address of part i becomes a jump to its first page.
+      for (const page of pageRefs[0]!) {
+        for (const annot of ctx.lookup(page, PDFDict).lookupMaybe(N('Annots'), PDFArray)?.asArray() ?? []) {
+          const dict = ctx.lookup(annot);
+          const action = dict instanceof PDFDict ? dict.lookupMaybe(N('A'), PDFDict) : undefined;
+          const uri = action?.lookup(N('URI'));
+          const address = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : '';
+          if (!(dict instanceof PDFDict) || !address.startsWith(CONTENTS_LINK)) continue;
+          const target = pageRefs[Number(address.slice(CONTENTS_LINK.length))]?.[0];
+          if (!target) throw new Error(`Combined PDF: a contents link points at part ${address.slice(CONTENTS_LINK.length)}, which the document does not have.`);
+          dict.delete(N('A'));
+          dict.set(N('Dest'), ctx.obj([target, 'XYZ', null, null, null]));
+        }
       }
+      writer.flush(keep);
+
+      // Every page's number, now that the count is known, a thousand pages at a time.
+      const font = await out.embedFont(StandardFonts.Helvetica);
+      const fontRef = font.ref;
+      keep.add(fontRef);
+      const pages = all.flatMap((part) => part.pages);
+      pages.forEach((page, i) => {
+        ctx.assign(page.stamp, stampForm(ctx, font, fontRef, page, i + 1, pages.length, options.pageLabel));
+        if (i % 1000 === 999) writer.flush(keep);
+      });
+
+      const dests = ctx.obj({}) as PDFDict;
+      for (const [i, part] of all.entries()) for (const [name, { page, view }] of part.named) dests.set(N(name), ctx.obj([pageRefs[i]![page]!, ...view]));
+      out.catalog.set(N('Dests'), ctx.register(dests));
+      const pageTree = ctx.lookup(out.catalog.get(N('Pages')), PDFDict);
+      pageTree.set(N('Kids'), ctx.obj(pages.map((page) => page.ref)));
+      pageTree.set(N('Count'), PDFNumber.of(pages.length));
+      writeOutline(
+        ctx,
+        out.catalog,
+        all.flatMap((part, i) => part.outline.map((item) => ({ item, part: i }))),
+        pageRefs,
+      );
+      if (options.language) out.catalog.set(N('Lang'), PDFString.of(options.language));
+      const tops = all.flatMap((part) => (part.top ? [part.top] : []));
+      if (tops.length > 0) {
+        // One Document element holding each part's top element: the contents first, then every protocol.
+        const root = ctx.nextRef();
+        ctx.assign(document, ctx.obj({ Type: 'StructElem', S: 'Document', P: root, K: tops, ...(options.language ? { Lang: PDFString.of(options.language) } : {}) }));
+        const rootDict = ctx.obj({ Type: 'StructTreeRoot', K: document, ParentTree: ctx.register(ctx.obj({ Nums: this.parentTree })), ParentTreeNextKey: this.nextKey });
+        writeIdTree(ctx, rootDict, this.ids);
+        ctx.assign(root, rootDict);
+        out.catalog.set(N('StructTreeRoot'), root);
+        if (this.allTagged) out.catalog.set(N('MarkInfo'), ctx.obj({ Marked: true }));
+      }
+      options.describe?.(out);
+      // The font's dictionary, and the document information, are written by the library's own flush.
+      await out.flush();
+      return { pages: pages.length, bytes: writer.finish() };
+    } finally {
+      writer.abort();
     }
-    out.catalog.set(N('Dests'), ctx.register(dests));
-    writeOutline(
-      out,
-      all.flatMap((part, i) => part.outline.map((item) => ({ item, part: i }))),
-      pageRefs,
-    );
-    if (options.language) out.catalog.set(N('Lang'), PDFString.of(options.language));
-    writeStructure(out, all, options.language);
-    stampPageNumbers(out.getPages(), await out.embedFont(StandardFonts.Helvetica), options.pageLabel);
-    return out;
+  }
+
+  /** Stops a document that will not be finished: its file goes. */
+  async abort(): Promise<void> {
+    (await this.started)?.writer.abort();
   }
 }

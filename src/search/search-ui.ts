@@ -219,10 +219,12 @@ class SearchBox {
   private readonly table: AliasTable;
   private summary: HTMLElement | undefined;
 
-  constructor(
-    private readonly pagefind: PagefindApi,
-    private readonly vocabulary: SearchVocabulary,
-  ) {
+  private readonly pagefind: PagefindApi;
+  private readonly vocabulary: SearchVocabulary;
+
+  constructor(pagefind: PagefindApi, vocabulary: SearchVocabulary) {
+    this.pagefind = pagefind;
+    this.vocabulary = vocabulary;
     this.table = aliasTable(vocabulary.synonyms);
   }
 

@@ -183,13 +183,15 @@ class Countdown {
   private readonly toggle: HTMLButtonElement;
   private readonly status: HTMLElement;
 
-  constructor(
-    private readonly spec: TimerSpec,
-    private readonly alertBox: HTMLElement,
-    saved: TimerState | undefined,
-    /** Called with the timer's new state each time it changes; `reset` when the reader reset it (not paused it). */
-    private readonly onChange: (state: TimerState, cause?: 'reset') => void,
-  ) {
+  private readonly spec: TimerSpec;
+  private readonly alertBox: HTMLElement;
+  /** Called with the timer's new state each time it changes; `reset` when the reader reset it (not paused it). */
+  private readonly onChange: (state: TimerState, cause?: 'reset') => void;
+
+  constructor(spec: TimerSpec, alertBox: HTMLElement, saved: TimerState | undefined, onChange: (state: TimerState, cause?: 'reset') => void) {
+    this.spec = spec;
+    this.alertBox = alertBox;
+    this.onChange = onChange;
     this.remaining = spec.minutes * 60_000;
     this.element = document.createElement('div');
     this.element.className = 'run-timer';

@@ -2,11 +2,11 @@
  * The combined PDF assembled as its parts come (src/build/pdf-merge.ts): the protocols finish printing in whatever order the
  * two printing pages take, and the document must come out the same, in the protocols' order, with the contents in front.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CONTENTS_LINK, PdfMerger } from '../../../src/build/pdf-merge.ts';
 import { readPdf } from '../../helpers/pdf.ts';
 
@@ -46,16 +46,24 @@ async function contents(parts: number): Promise<PDFDocument> {
 
 const sizes = [2, 1, 3];
 
+const scratch = mkdtempSync(join(tmpdir(), 'pdf-merge-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+let files = 0;
+
 async function merged(order: number[]): Promise<Uint8Array> {
-  const merger = new PdfMerger(sizes.length);
+  const file = join(scratch, `merged-${++files}.pdf`);
+  const merger = new PdfMerger(sizes.length, file);
   const parts = await Promise.all(sizes.map((n, i) => part(`Part ${i + 1}`, n)));
   for (const i of order) {
     merger.add(i, parts[i]!);
     // Each part comes while the others print.
     await new Promise((next) => setTimeout(next, 1));
   }
-  const doc = await merger.finish(await contents(sizes.length), { pageLabel: (page, total) => `Document page ${page} of ${total}`, language: 'en' });
-  return doc.save();
+  const { pages, bytes } = await merger.finish(await contents(sizes.length), { pageLabel: (page, total) => `Document page ${page} of ${total}`, language: 'en' });
+  expect(pages).toBe(7);
+  const written = readFileSync(file);
+  expect(written.length).toBe(bytes);
+  return written;
 }
 
 describe('the combined PDF, assembled as its parts come', () => {
@@ -66,11 +74,9 @@ describe('the combined PDF, assembled as its parts come', () => {
   });
 
   it('puts the contents in front and the parts in their order, numbers every page, and links the contents to each part', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pdf-merge-'));
-    const file = join(dir, 'merged.pdf');
+    const file = join(scratch, 'in-reverse.pdf');
     writeFileSync(file, await merged([2, 1, 0]));
     const pdf = await readPdf(file);
-    rmSync(dir, { recursive: true });
     const expected = ['Contents', 'Part 1 page 1', 'Part 1 page 2', 'Part 2 page 1', 'Part 3 page 1', 'Part 3 page 2', 'Part 3 page 3'];
     expect(pdf.pages).toHaveLength(expected.length);
     pdf.pages.forEach((text, i) => {
@@ -96,10 +102,31 @@ describe('the combined PDF, assembled as its parts come', () => {
     expect(names.sort()).toEqual(['part1-Part 1-end', 'part2-Part 2-end', 'part3-Part 3-end']);
   });
 
-  it('says so when a part is missing or comes twice', async () => {
-    const merger = new PdfMerger(2);
+  it('says so when a part is missing or comes twice, and leaves no file', async () => {
+    const file = join(scratch, 'missing.pdf');
+    const merger = new PdfMerger(2, file);
     merger.add(1, await part('Part 2', 1));
     expect(() => merger.add(1, {} as PDFDocument)).toThrow(/part 1 came twice/);
     await expect(merger.finish(await contents(2), { pageLabel: String })).rejects.toThrow(/0 of its 2 parts came/);
+    expect(readdirSync(scratch).filter((f) => f.startsWith('missing'))).toEqual([]);
+  });
+
+  it('writes each part to the file as it comes, not all at the end, and an abandoned document leaves no file', async () => {
+    const file = join(scratch, 'streamed.pdf');
+    const merger = new PdfMerger(3, file);
+    const sizeNow = async () => {
+      // The copies run one after another beside the caller.
+      await new Promise((next) => setTimeout(next, 20));
+      return statSync(`${file}.partial`).size;
+    };
+    merger.add(0, await part('Part 1', 40));
+    const afterOne = await sizeNow();
+    merger.add(1, await part('Part 2', 40));
+    const afterTwo = await sizeNow();
+    // Forty pages of text each: the file grows by each part as it comes.
+    expect(afterOne).toBeGreaterThan(4000);
+    expect(afterTwo).toBeGreaterThan(afterOne + 4000);
+    await merger.abort();
+    expect(readdirSync(scratch).filter((f) => f.startsWith('streamed'))).toEqual([]);
   });
 });
