@@ -18,7 +18,8 @@ export async function astroTurn(root: string, cancelled: () => boolean = () => f
     // Given back between the two calls: try again at once.
     if (holder === undefined) continue;
     if (!holder || !alive(holder)) {
-      rmSync(lock, { force: true });
+      // Another build taking over at the same moment: look again shortly.
+      if (!takeOver(lock, holder)) await new Promise((r) => setTimeout(r, 20));
       continue;
     }
     if (!told) console.log(`[build] waiting for another build of this project (process ${holder}) to finish with Astro`);
@@ -55,10 +56,37 @@ function take(lock: string): boolean {
   }
 }
 
+/**
+ * Removes the lock of a build that is gone (`stale`: the id it holds, 0 when unreadable), unless another build has done so and
+ * taken the turn since. Two builds that both find the dead lock take over one at a time, under a second lock, and each looks
+ * again before it removes: the second then finds the first's lock, not the dead one. (Removing it at once, as before, let the
+ * second remove the first's fresh lock and take the turn beside it.) A takeover lock left by a build killed in those few
+ * microseconds is removed as a dead one.
+ */
+function takeOver(lock: string, stale: number): boolean {
+  // For tests only: a pause between finding the dead lock and acting on it, where another build can find it too.
+  const pause = Number(process.env.SITE_TURN_TAKEOVER_PAUSE_MS ?? 0);
+  if (pause > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
+  const guard = `${lock}.takeover`;
+  if (!take(guard)) {
+    const holder = holderOf(guard);
+    if (holder !== undefined && (!holder || !alive(holder))) rmSync(guard, { force: true });
+    return false;
+  }
+  try {
+    if (holderOf(lock) === stale) rmSync(lock, { force: true });
+    return true;
+  } finally {
+    rmSync(guard, { force: true });
+  }
+}
+
 /** The id of the process that holds the lock, or undefined when the lock has just been given back. */
 function holderOf(lock: string): number | undefined {
   try {
-    return Number(readFileSync(lock, 'utf8'));
+    const pid = Number(readFileSync(lock, 'utf8'));
+    // A lock that does not hold a process id is as good as a dead one.
+    return Number.isInteger(pid) && pid > 0 ? pid : 0;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
