@@ -2,7 +2,7 @@
  * The combined PDF assembled as its parts come (src/build/pdf-merge.ts): the protocols finish printing in whatever order the
  * two printing pages take, and the document must come out the same, in the protocols' order, with the contents in front.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
@@ -114,18 +114,13 @@ describe('the combined PDF, assembled as its parts come', () => {
   it('writes each part to the file as it comes, not all at the end, and an abandoned document leaves no file', async () => {
     const file = join(scratch, 'streamed.pdf');
     const merger = new PdfMerger(3, file);
-    const sizeNow = async () => {
-      // The copies run one after another beside the caller.
-      await new Promise((next) => setTimeout(next, 20));
-      return statSync(`${file}.partial`).size;
-    };
+    // The copies run one after another beside the caller: the file grows by each part (forty pages of text) as it comes.
+    const size = () => (existsSync(`${file}.partial`) ? statSync(`${file}.partial`).size : 0);
     merger.add(0, await part('Part 1', 40));
-    const afterOne = await sizeNow();
+    await expect.poll(size, { timeout: 10_000 }).toBeGreaterThan(4000);
+    const afterOne = size();
     merger.add(1, await part('Part 2', 40));
-    const afterTwo = await sizeNow();
-    // Forty pages of text each: the file grows by each part as it comes.
-    expect(afterOne).toBeGreaterThan(4000);
-    expect(afterTwo).toBeGreaterThan(afterOne + 4000);
+    await expect.poll(size, { timeout: 10_000 }).toBeGreaterThan(afterOne + 4000);
     await merger.abort();
     expect(readdirSync(scratch).filter((f) => f.startsWith('streamed'))).toEqual([]);
   });
