@@ -8,7 +8,7 @@
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -376,6 +376,8 @@ export async function exportPdfs({
     }));
   let printed = 0;
   let succeeded = false;
+  /** The combined document, written as the protocols come: an export that fails leaves no half of it. */
+  let merger: PdfMerger | undefined;
   try {
     const workers = Array.from({ length: Math.min(PRINTING_PAGES, protocols.length) }, (_, i) => i);
     // The combined document: contents pages printed on their own, then each protocol's own PDF, page for page, so every page
@@ -409,7 +411,8 @@ export async function exportPdfs({
       return report;
     });
     // Each protocol goes into the combined document as soon as it is there, while the browser prints the next.
-    const merger = new PdfMerger(protocols.length, join(outDir, 'protocols.pdf'));
+    const combined = new PdfMerger(protocols.length, join(outDir, 'protocols.pdf'));
+    merger = combined;
     /**
      * Prints one protocol on the worker's page and resolves as soon as the page is free for the next one, with the rest of its
      * PDF's work (bookmarks, metadata, the file, the print cache), which goes on beside the next print.
@@ -417,7 +420,7 @@ export async function exportPdfs({
     const printProtocol = async (
       { url, meta }: (typeof protocols)[number],
       worker: number,
-    ): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument }> }> => {
+    ): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument | (() => Promise<PDFDocument>) }> }> => {
       const t0 = performance.now();
       const file = `${meta.slug}.pdf`;
       const key = cache.key(readFileSync(join(siteDir, url, 'index.html'), 'utf8'));
@@ -425,9 +428,12 @@ export async function exportPdfs({
       if (kept) {
         const finishing = (async () => {
           await writeFile(join(outDir, file), kept.bytes);
+          const path = join(outDir, file);
           return {
             report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
-            doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }),
+            // Read again from its file when its turn in the combined document comes: a rebuild that takes most protocols from the
+            // cache finishes them far ahead of a protocol printed before them, and a thousand of them must not wait in memory.
+            doc: async () => PDFDocument.load(await readFile(path), { updateMetadata: false }),
           };
         })();
         return { finishing };
@@ -509,7 +515,7 @@ export async function exportPdfs({
             finishing.push(
               print.finishing
                 .then(({ report, doc }) => {
-                  merger.add(i, doc);
+                  combined.add(i, doc);
                   reports[i]!.resolve(report);
                 })
                 .catch((error: unknown) => reports[i]!.reject(error)),
@@ -521,10 +527,6 @@ export async function exportPdfs({
         }),
         printContents,
       ]);
-    } catch (error) {
-      // The combined document's file, begun with the first protocol, goes with an export that failed.
-      await merger.abort();
-      throw error;
     } finally {
       // Nothing is still being written when the export ends, whether it succeeded or not.
       await Promise.allSettled(finishing);
@@ -533,7 +535,7 @@ export async function exportPdfs({
     const files = await Promise.all(reports.map((r) => r.promise));
     const t0 = performance.now();
     // Written to its file as the parts came; finished here.
-    const { bytes, pages } = await merger.finish(contents!.doc, {
+    const { bytes, pages } = await combined.finish(contents!.doc, {
       pageLabel: (n, total) => say('pdf.documentPage', { page: n, total }),
       language: first()('html').attr('lang') ?? 'en',
       describe: (doc) =>
@@ -555,6 +557,7 @@ export async function exportPdfs({
     succeeded = true;
     return { files, totalMs: performance.now() - t0Export, printed, launches: session || started ? 1 : 0 };
   } finally {
+    if (!succeeded) await merger?.abort();
     server.close();
     // One started for this export that every PDF could do without (a page changed back after rendering) is closed all the same.
     const closed = (async () => void (await (await (session ?? started)?.catch(() => undefined))?.browser.close()))();

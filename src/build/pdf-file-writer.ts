@@ -19,7 +19,7 @@ export class PdfFileWriter {
   private readonly fd: number;
   private readonly partial: string;
   private offset = 0;
-  /** The cross-reference entries so far, three numbers each: object number, then (1, offset) or (2, object stream, index). */
+  /** The cross-reference entries so far: object number, then 1, offset and generation, or 2, object stream and index. */
   private readonly entries: number[] = [];
   private done = false;
   private readonly ctx: PDFContext;
@@ -65,7 +65,7 @@ export class PdfFileWriter {
     const packed: [PDFRef, PDFObject][] = [];
     for (const [ref, object] of objects) {
       if (object instanceof PDFStream || object instanceof PDFInvalidObject || ref.generationNumber !== 0) {
-        this.entries.push(ref.objectNumber, 1, this.offset);
+        this.entries.push(ref.objectNumber, 1, this.offset, ref.generationNumber);
         this.writeObject(ref, object);
       } else packed.push([ref, object]);
     }
@@ -73,7 +73,7 @@ export class PdfFileWriter {
       const chunk = packed.slice(i, i + OBJECTS_PER_STREAM);
       const streamRef = this.ctx.nextRef();
       chunk.forEach(([ref], index) => this.entries.push(ref.objectNumber, 2, streamRef.objectNumber, index));
-      this.entries.push(streamRef.objectNumber, 1, this.offset);
+      this.entries.push(streamRef.objectNumber, 1, this.offset, 0);
       this.writeObject(streamRef, PDFObjectStream.withContextAndObjects(this.ctx, chunk, true));
     }
     for (const [ref] of objects) this.ctx.delete(ref);
@@ -81,36 +81,38 @@ export class PdfFileWriter {
 
   /** Writes what is left, the cross-reference stream and the trailer, and puts the file in place; gives its size in bytes. */
   finish(): number {
-    this.flush();
+    try {
+      this.flush();
+      const xrefRef = this.ctx.nextRef();
+      const { Root, Info, ID } = this.ctx.trailerInfo;
+      const xref = PDFCrossRefStream.create(
+        this.ctx.obj({ Size: this.ctx.largestObjectNumber + 1, Root, Info, ID }) as Parameters<typeof PDFCrossRefStream.create>[0],
+        true,
+      );
+      this.entries.push(xrefRef.objectNumber, 1, this.offset, 0);
+      // Entries in object-number order, as the stream's index wants them.
+      const rows: number[][] = [];
+      for (let i = 0; i < this.entries.length; i += 4) rows.push(this.entries.slice(i, i + 4));
+      rows.sort((a, b) => a[0]! - b[0]!);
+      for (const [number, type, a, b] of rows) {
+        if (type === 1) xref.addUncompressedEntry(PDFRef.of(number!, b!), a!);
+        else xref.addCompressedEntry(PDFRef.of(number!), PDFRef.of(a!), b!);
+      }
+      xref.dict.set(PDFName.of('Size'), PDFNumber.of(this.ctx.largestObjectNumber + 1));
+      const xrefOffset = this.offset;
+      this.writeObject(xrefRef, xref);
+      const trailer = PDFTrailer.forLastCrossRefSectionOffset(xrefOffset);
+      const bytes = new Uint8Array(trailer.sizeInBytes());
+      trailer.copyBytesInto(bytes, 0);
+      this.write(bytes);
+      closeSync(this.fd);
+      renameSync(this.partial, this.path);
+    } catch (error) {
+      // A file that could not be finished (a full disk, say) goes, as an abandoned one does.
+      this.abort();
+      throw error;
+    }
     this.done = true;
-    const xrefRef = this.ctx.nextRef();
-    const { Root, Info, ID } = this.ctx.trailerInfo;
-    const xref = PDFCrossRefStream.create(
-      this.ctx.obj({ Size: this.ctx.largestObjectNumber + 1, Root, Info, ID }) as Parameters<typeof PDFCrossRefStream.create>[0],
-      true,
-    );
-    this.entries.push(xrefRef.objectNumber, 1, this.offset);
-    // Entries in object-number order, as the stream's index wants them.
-    const rows: number[][] = [];
-    for (let i = 0; i < this.entries.length; ) {
-      const type = this.entries[i + 1]!;
-      rows.push(type === 1 ? this.entries.slice(i, i + 3) : this.entries.slice(i, i + 4));
-      i += type === 1 ? 3 : 4;
-    }
-    rows.sort((a, b) => a[0]! - b[0]!);
-    for (const [number, type, a, b] of rows) {
-      if (type === 1) xref.addUncompressedEntry(PDFRef.of(number!), a!);
-      else xref.addCompressedEntry(PDFRef.of(number!), PDFRef.of(a!), b!);
-    }
-    xref.dict.set(PDFName.of('Size'), PDFNumber.of(this.ctx.largestObjectNumber + 1));
-    const xrefOffset = this.offset;
-    this.writeObject(xrefRef, xref);
-    const trailer = PDFTrailer.forLastCrossRefSectionOffset(xrefOffset);
-    const bytes = new Uint8Array(trailer.sizeInBytes());
-    trailer.copyBytesInto(bytes, 0);
-    this.write(bytes);
-    closeSync(this.fd);
-    renameSync(this.partial, this.path);
     return this.offset;
   }
 

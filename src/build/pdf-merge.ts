@@ -260,7 +260,10 @@ interface PartStructure {
 export class PdfMerger {
   private readonly out = PDFDocument.create({ updateMetadata: false });
   private readonly parts: CopiedPart[] = [];
-  private readonly waiting = new Map<number, PDFDocument>();
+  /** Parts that came before the ones ahead of them: documents, or how to load one (a PDF on disk, read only when its turn comes). */
+  private readonly waiting = new Map<number, PDFDocument | (() => Promise<PDFDocument>)>();
+  /** Set by {@link abort}: nothing more is written. */
+  private aborted = false;
   /** The part to copy next. */
   private next = 0;
   /** The copies so far, one after another; the first failure stays here until {@link finish}. */
@@ -287,6 +290,7 @@ export class PdfMerger {
 
   /** The file, opened at the first part: the objects written last (catalog, page tree, the Document element) are kept back. */
   private start() {
+    if (this.aborted) return Promise.reject(new Error('Combined PDF: abandoned.'));
     return (this.started ??= this.out.then((out) => {
       const ctx = out.context;
       const keep = new Set<PDFRef>(ctx.enumerateIndirectObjects().map(([ref]) => ref));
@@ -296,8 +300,12 @@ export class PdfMerger {
     }));
   }
 
-  /** Part `index` (0 for the first protocol); copied once every part before it is. */
-  add(index: number, doc: PDFDocument): void {
+  /**
+   * Part `index` (0 for the first protocol); copied once every part before it is. A part given as a function is loaded only then,
+   * so parts that come far ahead of their turn (from the print cache, say) do not stand in memory meanwhile.
+   */
+  add(index: number, doc: PDFDocument | (() => Promise<PDFDocument>)): void {
+    if (this.aborted) return;
     if (!Number.isInteger(index) || index < this.next || index >= this.count || this.waiting.has(index))
       throw new Error(`Combined PDF: part ${index} came twice, or is not one of its ${this.count} parts.`);
     this.waiting.set(index, doc);
@@ -306,7 +314,8 @@ export class PdfMerger {
       this.waiting.delete(this.next);
       const prefix = `part${this.next + 1}-`;
       this.copied = this.copied.then(async () => {
-        this.parts.push(await this.copy(part, prefix, true));
+        if (this.aborted) return;
+        this.parts.push(await this.copy(typeof part === 'function' ? await part() : part, prefix, true));
         const { writer, keep } = await this.start();
         writer.flush(keep);
       });
@@ -456,8 +465,9 @@ export class PdfMerger {
     }
   }
 
-  /** Stops a document that will not be finished: its file goes. */
+  /** Stops a document that will not be finished: its file goes, and parts that come later are not written. */
   async abort(): Promise<void> {
-    (await this.started)?.writer.abort();
+    this.aborted = true;
+    (await this.started?.catch(() => undefined))?.writer.abort();
   }
 }

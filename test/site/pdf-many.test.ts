@@ -3,7 +3,7 @@
  * page printed before. Also: a table's header cells, which a screen reader finds by their IDs, resolve in every PDF.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString } from 'pdf-lib';
@@ -97,4 +97,22 @@ it(`gives a printing page ${PRINTS_PER_PAGE} documents, then closes it and print
   } finally {
     await printer.browser.close();
   }
+});
+
+it('fails, and leaves no combined PDF, whole or half, when the last protocol’s PDF cannot be written', async () => {
+  const site = join(scratch, 'last-fails');
+  cpSync(inject('fixtureDistDir'), site, { recursive: true });
+  rmSync(join(site, 'pdf'), { recursive: true, force: true });
+  // The protocols in the order the export takes them (by title); a folder where the last one's PDF should go.
+  const titles = readdirSync(join(site, 'protocols'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => {
+      const meta = /<script type="application\/json" id="pdf-meta">([^<]*)<\/script>/.exec(readFileSync(join(site, 'protocols', d.name, 'index.html'), 'utf8'));
+      return meta ? (JSON.parse(meta[1]!) as { slug: string; title: string }) : undefined;
+    })
+    .filter((m) => m !== undefined)
+    .sort((a, b) => a.title.localeCompare(b.title, 'en', { numeric: true }));
+  mkdirSync(join(site, 'pdf', `${titles.at(-1)!.slug}.pdf`), { recursive: true });
+  await expect(exportPdfs({ siteDir: site, siteName: 'Test center' })).rejects.toThrow(/EISDIR|directory/i);
+  expect(readdirSync(join(site, 'pdf')).filter((f) => f.startsWith('protocols.pdf'))).toEqual([]);
 });

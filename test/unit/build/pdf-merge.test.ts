@@ -2,7 +2,7 @@
  * The combined PDF assembled as its parts come (src/build/pdf-merge.ts): the protocols finish printing in whatever order the
  * two printing pages take, and the document must come out the same, in the protocols' order, with the contents in front.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
@@ -123,5 +123,36 @@ describe('the combined PDF, assembled as its parts come', () => {
     await expect.poll(size, { timeout: 10_000 }).toBeGreaterThan(afterOne + 4000);
     await merger.abort();
     expect(readdirSync(scratch).filter((f) => f.startsWith('streamed'))).toEqual([]);
+  });
+
+  it('writes nothing for a part that comes after the document was abandoned', async () => {
+    const file = join(scratch, 'late.pdf');
+    const merger = new PdfMerger(2, file);
+    await merger.abort();
+    merger.add(0, await part('Part 1', 2));
+    await new Promise((next) => setTimeout(next, 50));
+    expect(readdirSync(scratch).filter((f) => f.startsWith('late'))).toEqual([]);
+  });
+
+  it('leaves no half-written file when the finished file cannot be put in place', async () => {
+    // A folder where the file should go: the last step, putting the file in place, fails.
+    const file = join(scratch, 'blocked.pdf');
+    mkdirSync(file);
+    const merger = new PdfMerger(1, file);
+    merger.add(0, await part('Part 1', 2));
+    await expect(merger.finish(await contents(1), { pageLabel: String })).rejects.toThrow();
+    expect(existsSync(`${file}.partial`)).toBe(false);
+  });
+
+  it('loads a part given as a function only when its turn comes', async () => {
+    const merger = new PdfMerger(2, join(scratch, 'lazy.pdf'));
+    let loaded = false;
+    merger.add(1, async () => ((loaded = true), part('Part 2', 1)));
+    await new Promise((next) => setTimeout(next, 50));
+    expect(loaded).toBe(false);
+    merger.add(0, await part('Part 1', 1));
+    await expect.poll(() => loaded).toBe(true);
+    await merger.finish(await contents(2), { pageLabel: String });
+    expect((await readPdf(join(scratch, 'lazy.pdf'))).pages.map((p) => p.split('\n')[0])).toHaveLength(3);
   });
 });
