@@ -96,6 +96,13 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   // Letters only: the label wraps over two lines of the SVG.
   expect(loadPage(out, '/protocols/two-step-rt-qpcr/')('figure svg').text().replace(/\s+/g, '')).toContain('qPCR,meltcurveedited');
 
+  // A frontmatter edit, Astro's process kept: the page shows the new question (the runner keeps each file's parsed frontmatter
+  // only while the file's text is the same).
+  const rnaFile = join(center, 'faq', 'rna-quality.mdx');
+  writeFileSync(rnaFile, readFileSync(rnaFile, 'utf8').replace(/^question: .*$/m, 'question: Is my RNA good enough, asked while watching?'));
+  await builds(4);
+  expect(loadPage(out, '/faq/rna-quality/')('h1').text()).toContain('Is my RNA good enough, asked while watching?');
+
   // The same content built once, from scratch, in a process of its own: the same files, byte for byte.
   const oneOff = spawnSync(process.execPath, ['scripts/build.ts', '--content', center], {
     env: { ...env, SITE_OUT_DIR: join(dir, 'one-off'), SITE_CACHE_DIR: join(dir, 'cache-one-off') },
@@ -113,7 +120,7 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(output).not.toContain('with Astro started afresh');
   const siteFile = join(center, 'site.yaml');
   writeFileSync(siteFile, readFileSync(siteFile, 'utf8').replace(/^name: .*$/m, 'name: Renamed While Watching Center'));
-  await builds(4);
+  await builds(5);
   expect(output).toMatch(/changed: .*site\.yaml; building again, with Astro started afresh/);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/^\[build\] done in/m);
   expect(loadPage(out, '/faq/melt-curve/')('title').text()).toContain('Renamed While Watching Center');
@@ -122,17 +129,17 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   // A content error: the build fails with the file named, the last good site stays, and the watch goes on.
   const good = readFileSync(faqFile, 'utf8');
   writeFileSync(faqFile, good.replace(/^question: .*$/m, 'question:'));
-  await builds(5);
+  await builds(6);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/melt-curve\.mdx:\d+:\d+[\s\S]*\[build\] FAILED/);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Edited while watching');
   expect(watch.exitCode).toBeNull();
   writeFileSync(faqFile, good.replace('Edited while watching', 'Fixed while watching'));
-  await builds(6);
+  await builds(7);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Fixed while watching');
 
   // Nothing the builds wrote (the diagram cache among them) started another build.
   await new Promise((r) => setTimeout(r, 1500));
-  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(5);
+  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(6);
 
   // Stopping: exit 0, no staging folder, no Astro and no browser left running.
   watch.kill('SIGTERM');
