@@ -4,6 +4,7 @@
  * the document information, page size, tagging and fonts.
  */
 import { readFileSync } from 'node:fs';
+import { inflateSync } from 'node:zlib';
 import jsQR from 'jsqr';
 import { getDocument, OPS } from 'pdfjs-dist/legacy/build/pdf.mjs';
 
@@ -214,4 +215,53 @@ export async function structureOf(file: string): Promise<PageStructure[]> {
     };
     return { roles: tree ? roles(tree) : '', headings };
   });
+}
+
+/**
+ * What a strict reader checks before anything else, and pdf.js forgives (it rebuilds a broken cross-reference table from the
+ * objects it finds): the file ends with `startxref` pointing at a cross-reference stream, and every object that stream lists is
+ * where it says, with its number and generation, or inside an object stream that is. Gives the problems found (none for a sound
+ * file) and the number of objects listed.
+ */
+export function crossReferenceProblems(file: string): { problems: string[]; objects: number } {
+  const bytes = readFileSync(file);
+  const latin1 = bytes.toString('latin1');
+  const problems: string[] = [];
+  const start = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(latin1.slice(-64));
+  if (!start) return { problems: ['no startxref at the end of the file'], objects: 0 };
+  const at = Number(start[1]);
+  const head = /^(\d+) (\d+) obj\s*<<([\s\S]*?)>>\s*stream\r?\n/.exec(latin1.slice(at, at + 4096));
+  if (!head) return { problems: [`startxref ${at} does not point at an object`], objects: 0 };
+  const dict = head[3]!;
+  if (!/\/Type\s*\/XRef/.test(dict)) problems.push('startxref does not point at a cross-reference stream');
+  const widths = /\/W\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(dict)?.slice(1).map(Number);
+  const length = Number(/\/Length\s+(\d+)/.exec(dict)?.[1]);
+  const size = Number(/\/Size\s+(\d+)/.exec(dict)?.[1]);
+  if (!widths || !length || !size) return { problems: [...problems, `cross-reference stream without /W, /Length or /Size: ${dict}`], objects: 0 };
+  const index = /\/Index\s*\[([^\]]*)\]/.exec(dict)?.[1]?.trim().split(/\s+/).map(Number) ?? [0, size];
+  const data = bytes.subarray(at + head[0].length, at + head[0].length + length);
+  const rows = /\/Filter\s*\/FlateDecode/.test(dict) ? inflateSync(data) : data;
+  const rowSize = widths[0]! + widths[1]! + widths[2]!;
+  const field = (row: number, from: number, width: number) => {
+    let value = 0;
+    for (let i = 0; i < width; i++) value = value * 256 + rows[row * rowSize + from + i]!;
+    return value;
+  };
+  const inFile = new Map<number, number>();
+  const inStreams: [number, number][] = [];
+  let row = 0;
+  for (let s = 0; s + 1 < index.length; s += 2) {
+    for (let n = index[s]!; n < index[s]! + index[s + 1]!; n++, row++) {
+      const type = widths[0] ? field(row, 0, widths[0]) : 1;
+      const second = field(row, widths[0]!, widths[1]!);
+      const third = field(row, widths[0]! + widths[1]!, widths[2]!);
+      if (type === 1) {
+        inFile.set(n, second);
+        if (!latin1.startsWith(`${n} ${third} obj`, second)) problems.push(`object ${n} ${third} is not at ${second}`);
+      } else if (type === 2) inStreams.push([n, second]);
+    }
+  }
+  if (row * rowSize !== rows.length) problems.push(`the cross-reference stream holds ${rows.length / rowSize} rows, its index ${row}`);
+  for (const [n, stream] of inStreams) if (!inFile.has(stream)) problems.push(`object ${n} is in object stream ${stream}, which is not in the file`);
+  return { problems, objects: inFile.size + inStreams.length };
 }

@@ -15,7 +15,7 @@ import { findBrowser, findHeadlessBrowser } from '../../src/lib/find-browser';
 import { loadSiteConfig } from '../../src/lib/site-config';
 import { IDS } from '../../src/contract';
 import { frontmatter, loadPage } from '../helpers/built-site';
-import { darkShares, paperOf, qrCodesPerPage, readPdf, structureOf, type PdfFacts } from '../helpers/pdf';
+import { crossReferenceProblems, darkShares, paperOf, qrCodesPerPage, readPdf, structureOf, type PdfFacts } from '../helpers/pdf';
 
 const distDir = inject('fixtureDistDir');
 const contentDir = inject('fixtureContentDir');
@@ -198,6 +198,14 @@ describe('pdf/protocols.pdf', () => {
       at += single.length;
     }
     expect(Math.max(...combined)).toBeLessThan(0.03);
+  });
+
+  it('has a sound cross-reference stream: every object where the file says it is (pdf.js would forgive a broken one)', () => {
+    for (const file of ['protocols.pdf', 'two-step-rt-qpcr.pdf']) {
+      const { problems, objects } = crossReferenceProblems(join(distDir, 'pdf', file));
+      expect(problems, file).toEqual([]);
+      expect(objects, file).toBeGreaterThan(100);
+    }
   });
 
   it('is tagged for screen readers: one document, the contents and each protocol a part of it, every page with the tags of its own PDF', async () => {

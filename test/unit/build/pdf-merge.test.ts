@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CONTENTS_LINK, PdfMerger } from '../../../src/build/pdf-merge.ts';
-import { readPdf } from '../../helpers/pdf.ts';
+import { crossReferenceProblems, readPdf } from '../../helpers/pdf.ts';
 
 /** A part as Chromium prints one, in small: `pages` pages of text, a named destination on its last page, one bookmark to it. */
 async function part(name: string, pages: number): Promise<PDFDocument> {
@@ -63,6 +63,7 @@ async function merged(order: number[]): Promise<Uint8Array> {
   expect(pages).toBe(7);
   const written = readFileSync(file);
   expect(written.length).toBe(bytes);
+  expect(crossReferenceProblems(file).problems).toEqual([]);
   return written;
 }
 
