@@ -61,7 +61,7 @@ function take(lock: string): boolean {
  * taken the turn since. Two builds that both find the dead lock take over one at a time, under a second lock, and each looks
  * again before it removes: the second then finds the first's lock, not the dead one. (Removing it at once, as before, let the
  * second remove the first's fresh lock and take the turn beside it.) A takeover lock left by a build killed in those few
- * microseconds is removed as a dead one.
+ * microseconds is removed as a dead one, without the same care: three builds meeting in that window could still race there.
  */
 function takeOver(lock: string, stale: number): boolean {
   // For tests only: a pause between finding the dead lock and acting on it, where another build can find it too.
