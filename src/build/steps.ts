@@ -72,8 +72,9 @@ export async function pdfStep(
       log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
     const kept = singles.filter((f) => f.cached).length;
+    const whole = report.files.find((f) => f.file === 'protocols.pdf')?.cached ? ' (from the print cache)' : '';
     return {
-      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${warm ? `, started ${warm.when}` : ''}`,
+      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf${whole}, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${warm ? `, started ${warm.when}` : ''}`,
     };
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {

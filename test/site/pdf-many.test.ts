@@ -116,3 +116,27 @@ it('fails, and leaves no combined PDF, whole or half, when the last protocol’s
   await expect(exportPdfs({ siteDir: site, siteName: 'Test center' })).rejects.toThrow(/EISDIR|directory/i);
   expect(readdirSync(join(site, 'pdf')).filter((f) => f.startsWith('protocols.pdf'))).toEqual([]);
 });
+
+it('takes the combined PDF from the print cache when no protocol changed, and assembles it again when one did', async () => {
+  const site = join(scratch, 'combined-kept');
+  cpSync(inject('fixtureDistDir'), site, { recursive: true });
+  const cacheDir = join(scratch, 'combined-cache');
+  const combinedOf = async () => {
+    const report = await exportPdfs({ siteDir: site, siteName: 'Test center', cacheDir });
+    return { report: report.files.find((f) => f.file === 'protocols.pdf')!, bytes: readFileSync(join(site, 'pdf', 'protocols.pdf')) };
+  };
+  const first = await combinedOf();
+  expect(first.report.cached).toBe(false);
+  // Nothing changed: the same file, copied from the cache, not assembled.
+  const again = await combinedOf();
+  expect(again.report.cached).toBe(true);
+  expect(again.bytes.equals(first.bytes)).toBe(true);
+  // A protocol's page changed: the combined PDF is assembled again and holds the change.
+  const page = join(site, 'protocols/primer-efficiency/index.html');
+  writeFileSync(page, readFileSync(page, 'utf8').replace('</main>', '<p>A sentence added after the first export.</p></main>'));
+  const changed = await combinedOf();
+  expect(changed.report.cached).toBe(false);
+  expect((await readPdf(join(site, 'pdf', 'protocols.pdf'))).pages.join(' ')).toContain('A sentence added after the first export.');
+  // And that one is kept in its turn.
+  expect((await combinedOf()).report.cached).toBe(true);
+});
