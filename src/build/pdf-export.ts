@@ -437,11 +437,13 @@ export async function exportPdfs({
       const t0 = performance.now();
       const header = combinedHeader();
       let contentsKey: string | undefined;
-      for (let assumed = 1; assumed <= 3 && !contentsKey; assumed++) {
+      // As the contents print (printContents): numbered for one page first, then for as many as that print took.
+      for (let assumed = 1, tries = 0; tries < 3 && !contentsKey; tries++) {
         const { key } = contentsPrint(assumed, counts.slice(0, -1), header);
         const pages = cache.pages(key);
         if (pages === undefined) break;
         if (pages === assumed) contentsKey = key;
+        assumed = pages;
       }
       const whole = contentsKey ? cache.combined(combinedKey(contentsKey)) : undefined;
       const prints = whole ? keys.map((key) => cache.get(key)) : [];

@@ -120,6 +120,13 @@ it('fails, and leaves no combined PDF, whole or half, when the last protocol’s
 it('takes the combined PDF from the print cache when no protocol changed, and assembles it again when one did', async () => {
   const site = join(scratch, 'combined-kept');
   cpSync(inject('fixtureDistDir'), site, { recursive: true });
+  // Enough protocols for a contents of more than one page, which is numbered, printed and looked up in the cache twice.
+  const html = readFileSync(join(site, 'protocols/rna-isolation/index.html'), 'utf8');
+  for (let i = 1; i <= 60; i++) {
+    const slug = `rna-isolation-copy-${String(i).padStart(2, '0')}`;
+    mkdirSync(join(site, 'protocols', slug));
+    writeFileSync(join(site, 'protocols', slug, 'index.html'), html.replace('"slug":"rna-isolation"', `"slug":"${slug}"`));
+  }
   const cacheDir = join(scratch, 'combined-cache');
   const combinedOf = async () => {
     const report = await exportPdfs({ siteDir: site, siteName: 'Test center', cacheDir });
@@ -127,6 +134,9 @@ it('takes the combined PDF from the print cache when no protocol changed, and as
   };
   const first = await combinedOf();
   expect(first.report.cached).toBe(false);
+  const { outline } = await readPdf(join(site, 'pdf', 'protocols.pdf'));
+  // The first protocol starts after the contents: page 3 or later.
+  expect(outline[0]!.page).toBeGreaterThan(2);
   // Nothing changed: the same file, copied from the cache, not assembled.
   const again = await combinedOf();
   expect(again.report.cached).toBe(true);
@@ -139,4 +149,4 @@ it('takes the combined PDF from the print cache when no protocol changed, and as
   expect((await readPdf(join(site, 'pdf', 'protocols.pdf'))).pages.join(' ')).toContain('A sentence added after the first export.');
   // And that one is kept in its turn.
   expect((await combinedOf()).report.cached).toBe(true);
-});
+}, 180_000);
