@@ -63,9 +63,10 @@ export function printCache({ cacheDir, executablePath, paper, siteName, publicUr
 /** How long a print no build has used is kept. */
 export const KEEP_UNUSED_MS = 30 * 24 * 3600_000;
 
-/** The last combined document, and the note of what it was assembled from. */
-const COMBINED_FILE = 'combined.pdf';
-const COMBINED_NOTE = 'combined.json';
+/** How a kept combined document is named after its key (`<key>.combined.pdf`, with its note `<key>.combined.json`). */
+const COMBINED = '.combined';
+/** How many combined documents are kept, the most recently used. */
+const COMBINED_KEPT = 3;
 
 export class PrintCache {
   private readonly base: string;
@@ -78,6 +79,8 @@ export class PrintCache {
     for (const module of ['./pdf-export.ts', './pdf-cache.ts', './pdf-merge.ts', './pdf-file-writer.ts', './pdf-structure-ids.ts', '../lib/printout.ts', '../lib/find-browser.ts'])
       hash.update(readFileSync(fileURLToPath(new URL(module, import.meta.url))));
     for (const pkg of ['pdf-lib', 'playwright-core', 'qrcode']) hash.update(`${pkg}@${packageVersion(pkg)}`);
+    // The combined document's streams are compressed by Node's zlib.
+    hash.update(`zlib@${process.versions.zlib}`);
     this.base = hash.digest('hex');
   }
   key(source: string): string {
@@ -118,26 +121,39 @@ export class PrintCache {
     }
   }
 
+  /** The print kept under `key` as a file, marked as used now: its path and page count (for copying it without reading it). */
+  file(key: string): { path: string; pages: number } | undefined {
+    const pages = this.pages(key);
+    if (pages === undefined) return undefined;
+    const path = join(this.dir!, `${key}.pdf`);
+    try {
+      const now = new Date();
+      for (const name of [`${key}.pdf`, `${key}.json`]) utimesSync(join(this.dir!, name), now, now);
+    } catch {
+      return undefined;
+    }
+    return { path, pages };
+  }
+
   /**
-   * The combined document of the last export, when it was assembled from exactly what `key` names (every protocol's print, the
-   * contents' print, the words and metadata): its file and page count. One is kept, the last: at 1,000 protocols it is 100 MB,
-   * and assembling it again from the kept prints takes about 35 s.
+   * A combined document kept from an earlier export, assembled from exactly what `key` names (every protocol's print, the contents'
+   * print, the words and metadata): its file and page count. Each is kept under its key, so one never passes for another; the
+   * {@link COMBINED_KEPT} most recently used are kept (at 1,000 protocols one is 100 MB, and assembling it again takes about 35 s).
    */
   combined(key: string): { path: string; pages: number } | undefined {
     if (!this.dir) return undefined;
     try {
-      const note = JSON.parse(readFileSync(join(this.dir, COMBINED_NOTE), 'utf8')) as { key: string; pages: number };
-      const path = join(this.dir, COMBINED_FILE);
-      if (note.key !== key || !existsSync(path)) return undefined;
+      const { pages } = JSON.parse(readFileSync(join(this.dir, `${key}${COMBINED}.json`), 'utf8')) as { pages: number };
+      const path = join(this.dir, `${key}${COMBINED}.pdf`);
       const now = new Date();
-      utimesSync(path, now, now);
-      return { path, pages: note.pages };
+      for (const name of [path, join(this.dir, `${key}${COMBINED}.json`)]) utimesSync(name, now, now);
+      return { path, pages };
     } catch {
       return undefined;
     }
   }
   private pendingCombined: { key: string; path: string; pages: number } | undefined;
-  /** Noted now, kept by {@link commit} in place of the last one: the combined document at `path`, assembled from what `key` names. */
+  /** Noted now, kept by {@link commit}: the combined document at `path`, assembled from what `key` names. */
   putCombined(key: string, path: string, pages: number): void {
     this.pendingCombined = { key, path, pages };
   }
@@ -165,13 +181,12 @@ export class PrintCache {
         }
       if (this.pendingCombined) {
         const { key, path, pages } = this.pendingCombined;
-        // The note goes first: a file without its note, or with another's, is never taken for the one it describes.
-        rmSync(join(this.dir, COMBINED_NOTE), { force: true });
-        const temporary = join(this.dir, `.${COMBINED_FILE}.${process.pid}`);
+        // The file, then the note that vouches for it, each whole or not at all, under the key.
+        const temporary = join(this.dir, `.${key}${COMBINED}.pdf.${process.pid}`);
         copyFileSync(path, temporary);
-        renameSync(temporary, join(this.dir, COMBINED_FILE));
-        writeFileSync(join(this.dir, `.${COMBINED_NOTE}.${process.pid}`), JSON.stringify({ key, pages }));
-        renameSync(join(this.dir, `.${COMBINED_NOTE}.${process.pid}`), join(this.dir, COMBINED_NOTE));
+        renameSync(temporary, join(this.dir, `${key}${COMBINED}.pdf`));
+        writeFileSync(join(this.dir, `.${key}${COMBINED}.json.${process.pid}`), JSON.stringify({ pages }));
+        renameSync(join(this.dir, `.${key}${COMBINED}.json.${process.pid}`), join(this.dir, `${key}${COMBINED}.json`));
       }
     } catch {
       // Not kept: the next build prints again.
@@ -188,11 +203,17 @@ export class PrintCache {
     const dir = this.dir!;
     const now = Date.now();
     try {
+      const combined: { key: string; used: number }[] = [];
       for (const name of readdirSync(dir)) {
+        const whole = /^([0-9a-f]{32})\.combined\.pdf$/.exec(name);
+        if (whole) combined.push({ key: whole[1]!, used: statSync(join(dir, name)).mtimeMs });
         if (!/^[0-9a-f]{32}\.(pdf|json)$|^\..+\.\d+$/.test(name)) continue;
         const path = join(dir, name);
         if (now - statSync(path).mtimeMs > (name.startsWith('.') ? 24 * 3600_000 : KEEP_UNUSED_MS)) rmSync(path, { force: true });
       }
+      // The combined documents most recently used, a few (two centers built in turn from one checkout keep theirs).
+      for (const { key } of combined.sort((a, b) => b.used - a.used).slice(COMBINED_KEPT))
+        for (const ext of ['json', 'pdf']) rmSync(join(dir, `${key}${COMBINED}.${ext}`), { force: true });
     } catch {
       // A folder that cannot be read or changed keeps what it has.
     }

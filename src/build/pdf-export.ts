@@ -428,7 +428,7 @@ export async function exportPdfs({
     });
     /** Everything the combined document is assembled from: each protocol's print, the contents' print, its words and metadata. */
     const combinedKey = (contentsKey: string) =>
-      cache.key(JSON.stringify(['combined', keys, contentsKey, language(), combinedMetadata(), say('pdf.documentPage', { page: 1, total: 2 })]));
+      cache.key(JSON.stringify(['combined', keys, contentsKey, language(), combinedMetadata(), say('pdf.documentPage')]));
 
     // A build that changed no protocol's page (an edit to a FAQ, or nothing): every PDF and the contents come from the cache, and
     // so does the combined document when the last export kept it, instead of being assembled again (about 35 s at 1,000).
@@ -446,13 +446,15 @@ export async function exportPdfs({
         assumed = pages;
       }
       const whole = contentsKey ? cache.combined(combinedKey(contentsKey)) : undefined;
-      const prints = whole ? keys.map((key) => cache.get(key)) : [];
+      // Copied file to file: a thousand prints are not read into memory at once.
+      const prints = whole ? keys.map((key) => cache.file(key)) : [];
       if (whole && prints.every((p) => p !== undefined)) {
         const files: PdfFileReport[] = [];
         for (const [i, { meta }] of protocols.entries()) {
           const kept = prints[i]!;
-          await writeFile(join(outDir, `${meta.slug}.pdf`), kept.bytes);
-          files.push({ file: `${meta.slug}.pdf`, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: 0, cached: true });
+          const path = join(outDir, `${meta.slug}.pdf`);
+          await copyFile(kept.path, path);
+          files.push({ file: `${meta.slug}.pdf`, title: meta.title, pages: kept.pages, bytes: statSync(path).size, ms: 0, cached: true });
         }
         const path = join(outDir, 'protocols.pdf');
         await copyFile(whole.path, path);

@@ -150,3 +150,24 @@ it('takes the combined PDF from the print cache when no protocol changed, and as
   // And that one is kept in its turn.
   expect((await combinedOf()).report.cached).toBe(true);
 }, 180_000);
+
+it('keeps the combined PDF of each of two centers that share one print cache, and never serves one for the other', async () => {
+  const cacheDir = join(scratch, 'shared-cache');
+  const [a, b] = ['center-a', 'center-b'].map((name) => {
+    const site = join(scratch, name);
+    cpSync(inject('fixtureDistDir'), site, { recursive: true });
+    return site;
+  });
+  const exportOf = async (site: string, siteName: string) => {
+    const report = await exportPdfs({ siteDir: site, siteName, cacheDir });
+    return { cached: report.files.find((f) => f.file === 'protocols.pdf')!.cached, bytes: readFileSync(join(site, 'pdf', 'protocols.pdf')) };
+  };
+  const firstA = await exportOf(a!, 'Center A');
+  const firstB = await exportOf(b!, 'Center B');
+  expect(firstB.bytes.equals(firstA.bytes)).toBe(false);
+  const againA = await exportOf(a!, 'Center A');
+  const againB = await exportOf(b!, 'Center B');
+  expect([againA.cached, againB.cached]).toEqual([true, true]);
+  expect(againA.bytes.equals(firstA.bytes)).toBe(true);
+  expect(againB.bytes.equals(firstB.bytes)).toBe(true);
+}, 120_000);
