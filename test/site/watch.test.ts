@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -151,7 +151,14 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
       // Astro's runner, and the diagram browser it kept between builds.
       const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner|chrom'], { encoding: 'utf8' })
         .stdout.split('\n')
-        .filter((pid) => pid && existsSync(`/proc/${pid}/environ`) && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(center));
+        .filter((pid) => {
+          // A process that ends between pgrep and the read is not one left running.
+          try {
+            return pid !== '' && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(center);
+          } catch {
+            return false;
+          }
+        });
       if (pids.length === 0) return pids;
       await new Promise((r) => setTimeout(r, 100));
     }
