@@ -418,6 +418,25 @@ export async function exportPdfs({
       const html = contentsHtml(first(), protocols, starts, siteName, say);
       return { html, key: cache.key(html + JSON.stringify(header)) };
     };
+    /**
+     * The contents numbered as the export numbers them: for one page first, then for as many pages as that print took, until a
+     * print is as long as it was numbered for. `lengthOf` gives a print's page count (printing it, or looking it up in the cache);
+     * undefined from it stops the numbering.
+     */
+    const numberContents = async <T extends { pages: number }>(
+      counts: number[],
+      header: ReturnType<typeof combinedHeader>,
+      lengthOf: (contents: { html: string; key: string }) => Promise<T | undefined>,
+    ): Promise<{ key: string; print: T } | undefined> => {
+      for (let assumed = 1, tries = 0; ; tries++) {
+        const contents = contentsPrint(assumed, counts, header);
+        const print = await lengthOf(contents);
+        if (!print) return undefined;
+        if (print.pages === assumed) return { key: contents.key, print };
+        if (tries >= 2) throw new Error(`PDF export: the contents of protocols.pdf came out at ${print.pages} page(s) after numbering them for ${assumed}.`);
+        assumed = print.pages;
+      }
+    };
     const language = () => first()('html').attr('lang') ?? 'en';
     const combinedMetadata = () => ({
       title: say('pdf.combinedHeading', { site: siteName }),
@@ -435,17 +454,11 @@ export async function exportPdfs({
     const counts = keys.map((key) => cache.pages(key));
     if (counts.every((n) => n !== undefined)) {
       const t0 = performance.now();
-      const header = combinedHeader();
-      let contentsKey: string | undefined;
-      // As the contents print (printContents): numbered for one page first, then for as many as that print took.
-      for (let assumed = 1, tries = 0; tries < 3 && !contentsKey; tries++) {
-        const { key } = contentsPrint(assumed, counts.slice(0, -1), header);
+      const numbered = await numberContents(counts.slice(0, -1), combinedHeader(), async ({ key }) => {
         const pages = cache.pages(key);
-        if (pages === undefined) break;
-        if (pages === assumed) contentsKey = key;
-        assumed = pages;
-      }
-      const whole = contentsKey ? cache.combined(combinedKey(contentsKey)) : undefined;
+        return pages === undefined ? undefined : { pages };
+      }).catch(() => undefined);
+      const whole = numbered ? cache.combined(combinedKey(numbered.key)) : undefined;
       // Copied file to file: a thousand prints are not read into memory at once.
       const prints = whole ? keys.map((key) => cache.file(key)) : [];
       if (whole && prints.every((p) => p !== undefined)) {
@@ -537,26 +550,20 @@ export async function exportPdfs({
       const counts = (await Promise.all(reports.slice(0, -1).map((r) => r.promise))).map((r) => r.pages);
       const t0 = performance.now();
       const header = combinedHeader();
-      for (let assumed = 1, tries = 0; ; tries++) {
-        const { html, key } = contentsPrint(assumed, counts, header);
+      const numbered = await numberContents(counts, header, async ({ html, key }) => {
         const kept = cache.get(key);
-        let print: { doc: PDFDocument; pages: number };
-        if (kept) print = { doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }), pages: kept.pages };
-        else {
-          await writeFile(contentsPath, html);
-          const tab = await (await open()).page(worker);
-          await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
-          await preparePage(tab, publicUrl);
-          const bytes = await printPdf(tab, paper, header);
-          printed++;
-          const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-          print = { doc, pages: doc.getPageCount() };
-          cache.put(key, bytes, print.pages);
-        }
-        if (print.pages === assumed) return void (contents = { doc: print.doc, ms: performance.now() - t0, key });
-        if (tries >= 2) throw new Error(`PDF export: the contents of protocols.pdf came out at ${print.pages} page(s) after numbering them for ${assumed}.`);
-        assumed = print.pages;
-      }
+        if (kept) return { doc: await PDFDocument.load(kept.bytes, { updateMetadata: false }), pages: kept.pages };
+        await writeFile(contentsPath, html);
+        const tab = await (await open()).page(worker);
+        await tab.goto(`${base}/pdf/.contents.html`, { waitUntil: 'load' });
+        await preparePage(tab, publicUrl);
+        const bytes = await printPdf(tab, paper, header);
+        printed++;
+        const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+        cache.put(key, bytes, doc.getPageCount());
+        return { doc, pages: doc.getPageCount() };
+      });
+      contents = { doc: numbered!.print.doc, ms: performance.now() - t0, key: numbered!.key };
     };
     /** The protocols' PDFs being finished beside the next prints. */
     const finishing: Promise<void>[] = [];
