@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32, deflateRaw } from 'node:zlib';
@@ -92,10 +92,17 @@ function pagefindPack(siteDir: string): string {
 
 const deflate = promisify(deflateRaw);
 
+const overBudget = (bytes: number) =>
+  new Error(`The offline bundle is ${(bytes / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
+
 /** The zip being packed: each built file goes in as it is read (`add`), the search files when they are written (`finish`). */
 export interface OfflineBundle {
-  /** Packs one built file, by its site path, in its offline form; for a page, returns that form (for the link check). */
-  add(path: string, data: Uint8Array): Promise<string | undefined>;
+  /**
+   * Packs one built file, by its site path, in its offline form; for a page, returns that form (for the link check). `file` is
+   * where the bytes are on disk: a file stored as it is (a PDF, an image) is then not held in memory but read again from there
+   * when the zip is written.
+   */
+  add(path: string, data: Uint8Array, file?: string): Promise<string | undefined>;
   /** Takes back a file packed by `add` (the build found it different on disk, and packs it again from there). */
   remove(path: string): void;
   /** Packs the search files of the site in `siteDir` (written by then), writes its `downloads/<name>.zip`; returns what it holds. */
@@ -113,7 +120,17 @@ interface Packed {
   crc: number;
   /** Deflated, or stored as it is for files that are compressed already. */
   deflated: boolean;
-  data: Promise<Uint8Array>;
+  /** The bytes as they go into the zip; undefined once written, or for a stored file read again from `file`. */
+  data: Promise<Uint8Array> | undefined;
+  /** Where a stored file's bytes are read again when the zip is written. */
+  file?: string;
+}
+
+/** A stored file's bytes, read again from disk: the same size and checksum as when it was added, or the build fails. */
+async function reread(path: string, { file, size, crc }: Packed): Promise<Uint8Array> {
+  const data = await readFile(file!);
+  if (data.length !== size || crc32(data) !== crc) throw new Error(`${path} changed on disk while the offline bundle was written.`);
+  return data;
 }
 
 /**
@@ -130,24 +147,31 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
   const packed = new Map<string, Packed>();
   // A few files in compression at a time keep the memory flat.
   const compressing = new Set<Promise<unknown>>();
-  const pack = async (path: string, data: Uint8Array) => {
+  const pack = async (path: string, data: Uint8Array, file?: string) => {
     // Already compressed: stored as they are. The rest deflated by Node's zlib, about three times quicker than fflate's own.
     const deflated = !/\.(pdf|png|jpe?g|pagefind|pf_\w+)$/.test(path);
-    const entry: Packed = { size: data.length, crc: crc32(data), deflated, data: deflated ? deflate(data, { level: 6 }) : Promise.resolve(data) };
-    entry.data.catch(() => undefined);
+    const size = data.length;
+    const crc = crc32(data);
+    if (!deflated && file) {
+      packed.set(path, { size, crc, deflated, data: undefined, file });
+      return;
+    }
+    const entry: Packed = { size, crc, deflated, data: deflated ? deflate(data, { level: 6 }) : Promise.resolve(data) };
+    entry.data!.catch(() => undefined);
     packed.set(path, entry);
     if (!deflated) return;
-    const job = entry.data.finally(() => compressing.delete(job));
+    const job = entry.data!.finally(() => compressing.delete(job));
     compressing.add(job);
     if (compressing.size >= 8) await Promise.race(compressing).catch(() => undefined);
   };
-  const add = async (path: string, data: Uint8Array): Promise<string | undefined> => {
+  const add = async (path: string, data: Uint8Array, file?: string): Promise<string | undefined> => {
     if (path.endsWith('.html')) {
       const page = offlinePage(Buffer.from(data).toString('utf8'), path, banner);
       await pack(path, Buffer.from(page));
       return page;
     }
-    await pack(path, path.endsWith('.css') ? Buffer.from(relativizeCss(Buffer.from(data).toString('utf8'), path)) : data);
+    if (path.endsWith('.css')) await pack(path, Buffer.from(relativizeCss(Buffer.from(data).toString('utf8'), path)));
+    else await pack(path, data, file);
     return undefined;
   };
   const finish = async (siteDir: string): Promise<BundleReport> => {
@@ -158,40 +182,58 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
     const first = [...packed.keys()].filter((p) => !p.startsWith('search/')).sort();
     const order = [...first, ...search, SEARCH_FILES.pagefindPack];
 
-    const chunks: Uint8Array[] = [];
-    let zipFailure: Error | null = null;
-    const zip = new Zip((error, chunk) => {
-      if (error) zipFailure = error;
-      else chunks.push(chunk);
-    });
-    // Zip times are local times: midnight of the build date in this machine's zone writes the same bytes in every zone.
-    const mtime = new Date(`${buildDate}T00:00:00`);
-    let unzippedBytes = 0;
-    for (const path of order) {
-      const { size, crc, deflated, data } = packed.get(path)!;
-      const name = `${bundle}/${path}`;
-      if (deflated) {
-        const entry: ZipInputFile = { filename: name, size, crc, compression: 8, mtime };
-        zip.add(entry);
-        entry.ondata!(null, (await data) as Uint8Array<ArrayBuffer>, true);
-      } else {
-        const entry = new ZipPassThrough(name);
-        entry.mtime = mtime;
-        zip.add(entry);
-        entry.push(await data, true);
-      }
-      unzippedBytes += size;
-    }
-    zip.end();
-    if (zipFailure) throw zipFailure;
-    const zipped = Buffer.concat(chunks);
-    if (zipped.length > BUNDLE_BUDGET_BYTES) {
-      throw new Error(`The offline bundle is ${(zipped.length / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
-    }
+    // The zip is written as it is made, a file at a time, so that neither it nor the stored files (PDFs) are held whole in memory.
     const zipPath = join(siteDir, 'downloads', `${bundle}.zip`);
     await mkdir(join(siteDir, 'downloads'), { recursive: true });
-    await writeFile(zipPath, zipped);
-    return { zipPath, zipBytes: zipped.length, files: order.length, unzippedBytes, contentVersion: version };
+    const out = await open(zipPath, 'w');
+    let zipBytes = 0;
+    let unzippedBytes = 0;
+    try {
+      let chunks: Uint8Array[] = [];
+      let zipFailure: Error | null = null;
+      const zip = new Zip((error, chunk) => {
+        if (error) zipFailure = error;
+        else chunks.push(chunk);
+      });
+      const flush = async () => {
+        if (zipFailure) throw zipFailure;
+        const written = chunks;
+        chunks = [];
+        zipBytes += written.reduce((sum, chunk) => sum + chunk.length, 0);
+        // Past its budget the zip is only measured, to say how large it would be.
+        if (zipBytes <= BUNDLE_BUDGET_BYTES && written.length > 0) await out.writev(written);
+      };
+      // Zip times are local times: midnight of the build date in this machine's zone writes the same bytes in every zone.
+      const mtime = new Date(`${buildDate}T00:00:00`);
+      for (const path of order) {
+        const entry = packed.get(path)!;
+        const { size, crc, deflated } = entry;
+        const data = await (entry.data ?? reread(path, entry));
+        entry.data = undefined;
+        const name = `${bundle}/${path}`;
+        if (deflated) {
+          const input: ZipInputFile = { filename: name, size, crc, compression: 8, mtime };
+          zip.add(input);
+          input.ondata!(null, data as Uint8Array<ArrayBuffer>, true);
+        } else {
+          const input = new ZipPassThrough(name);
+          input.mtime = mtime;
+          zip.add(input);
+          input.push(data, true);
+        }
+        unzippedBytes += size;
+        await flush();
+      }
+      zip.end();
+      await flush();
+      await out.close();
+      if (zipBytes > BUNDLE_BUDGET_BYTES) throw overBudget(zipBytes);
+    } catch (error) {
+      await out.close().catch(() => undefined);
+      await rm(zipPath, { force: true });
+      throw error;
+    }
+    return { zipPath, zipBytes, files: order.length, unzippedBytes, contentVersion: version };
   };
   return {
     add,

@@ -120,7 +120,7 @@ export class PagePass {
           renameSync(`${file}.tmp`, file);
         }
         await this.read(path, page);
-      } else if (!path.endsWith('.html') && packedAsRead(path)) await this.bundle.add(path, readFileSync(join(siteDir, path)));
+      } else if (!path.endsWith('.html') && packedAsRead(path)) await this.bundle.add(path, readFileSync(join(siteDir, path)), join(siteDir, path));
     }
     const hashes = new Set<string>();
     const strangers: string[] = [];
