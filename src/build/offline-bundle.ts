@@ -92,6 +92,14 @@ function pagefindPack(siteDir: string): string {
 
 const deflate = promisify(deflateRaw);
 
+/** The most files and bytes a zip holds without ZIP64 records, which fflate does not write. */
+export const ZIP_LIMITS = { entries: 0xffff, bytes: 0xffffffff };
+
+const tooLarge = (what: string) =>
+  new Error(
+    `The offline bundle would hold ${what}: a zip without ZIP64 records holds at most ${ZIP_LIMITS.entries} files and 4 GiB, and the offline bundle writes none.`,
+  );
+
 const overBudget = (bytes: number) =>
   new Error(`The offline bundle is ${(bytes / 1024).toFixed(0)} KB, over its budget of ${(BUNDLE_BUDGET_BYTES / 1024).toFixed(0)} KB.`);
 
@@ -182,6 +190,8 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
     const first = [...packed.keys()].filter((p) => !p.startsWith('search/')).sort();
     const order = [...first, ...search, SEARCH_FILES.pagefindPack];
 
+    // fflate writes no ZIP64 records: past these limits the zip's counts and offsets would wrap round and it would not unzip.
+    if (order.length > ZIP_LIMITS.entries) throw tooLarge(`${order.length} files`);
     // The zip is written as it is made, a file at a time, so that neither it nor the stored files (PDFs) are held whole in memory.
     const zipPath = join(siteDir, 'downloads', `${bundle}.zip`);
     await mkdir(join(siteDir, 'downloads'), { recursive: true });
@@ -223,10 +233,12 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
         }
         unzippedBytes += size;
         await flush();
+        if (zipBytes > ZIP_LIMITS.bytes) throw tooLarge('more than 4 GiB');
       }
       zip.end();
       await flush();
       await out.close();
+      if (zipBytes > ZIP_LIMITS.bytes) throw tooLarge('more than 4 GiB');
       if (zipBytes > BUNDLE_BUDGET_BYTES) throw overBudget(zipBytes);
     } catch (error) {
       await out.close().catch(() => undefined);

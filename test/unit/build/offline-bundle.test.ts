@@ -103,3 +103,16 @@ describe('the offline zip', () => {
     expect(existsSync(join(root, 'downloads/copy.zip'))).toBe(false);
   });
 });
+
+describe('the zip format without ZIP64', () => {
+  it('fails with the reason, and leaves no zip, for more files than a zip can count', async () => {
+    const root = join(dir, 'many');
+    mkdirSync(join(root, 'pagefind'), { recursive: true });
+    const { startOfflineBundle, ZIP_LIMITS } = await bundleModule(1024 * 1024);
+    const bundle = startOfflineBundle({ contentDir: center, name: 'copy', buildDate: '2026-11-29' });
+    // Stored files (images), so that the test compresses nothing; with the search pack, one file more than a zip can count.
+    for (let i = 0; i < ZIP_LIMITS.entries; i++) await bundle.add(`img/${i}.png`, new Uint8Array([i & 0xff]));
+    await expect(bundle.finish(root)).rejects.toThrow(/^The offline bundle would hold 65536 files: a zip without ZIP64 records holds at most 65535 files/);
+    expect(existsSync(join(root, 'downloads/copy.zip'))).toBe(false);
+  });
+});
