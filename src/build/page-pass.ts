@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { Translate } from '../i18n/ui.ts';
 import { readPageLinks, type PageLinks } from './link-check.ts';
 import { listFiles, packedAsRead, type OfflineBundle } from './offline-bundle.ts';
@@ -30,6 +30,8 @@ export interface PagePassReport {
   /** Pages in the built site, and how many of them came as Astro rendered them (the rest were read from disk). */
   pages: number;
   asRendered: number;
+  /** Pages with PDF links read as their PDFs were written, before the export ended. */
+  asPdfsWritten: number;
   /** The hashes of the generator's inline scripts on every page, for `_headers`. */
   scriptHashes: string[];
   /** Each page's links and ids, on the public site and in the offline bundle, by site path. */
@@ -38,6 +40,14 @@ export interface PagePassReport {
 }
 
 const digest = (html: string) => createHash('sha1').update(html).digest('base64');
+
+/** The files (site paths) of a page's "Download as PDF" links, found as withPdfSizes finds them. */
+function pdfLinks(html: string): Set<string> {
+  if (!html.includes(MARKERS.pdfLink)) return new Set();
+  return new Set(
+    [...html.matchAll(new RegExp(`<a href="([^"]+)" ${MARKERS.pdfLink}>`, 'g'))].map((m) => posix.join('/', decodeURIComponent(m[1]!)).slice(1)),
+  );
+}
 
 export class PagePass {
   private readonly pages = new Map<string, PageRecord>();
@@ -48,6 +58,14 @@ export class PagePass {
   private readonly say: Translate;
   /** The build prints PDFs after Astro: the pages with a PDF link are read once their sizes are known. */
   private readonly pdfsLater: boolean;
+  /** Stale pages with PDF links, by the PDF files (site paths) each still waits for: read as soon as the last is written. */
+  private readonly waiting = new Map<string, Set<string>>();
+  /** The same, the other way round: the pages that link each PDF file. */
+  private readonly linkedFrom = new Map<string, string[]>();
+  /** Stale pages read before `finish`, as their PDFs were written, one after another; the first error, for `finish`. */
+  private readonly early = new Set<string>();
+  private reading: Promise<void> = Promise.resolve();
+  private earlyFailure: unknown;
 
   constructor(bundle: OfflineBundle, say: Translate, pdfsLater: boolean) {
     this.bundle = bundle;
@@ -85,15 +103,55 @@ export class PagePass {
     }
     const stale: string[] = [];
     const reread: string[] = [];
+    this.waiting.clear();
+    this.linkedFrom.clear();
     for (const path of onDisk) {
-      const hash = digest(readFileSync(join(siteDir, path), 'utf8'));
+      const html = readFileSync(join(siteDir, path), 'utf8');
+      const hash = digest(html);
       if (this.received.get(path) !== hash) reread.push(path);
       if (this.pages.get(path)?.digest !== hash) {
         stale.push(path);
         this.forget(path);
+        const pdfs = pdfLinks(html);
+        if (pdfs.size > 0) this.waiting.set(path, pdfs);
+        for (const pdf of pdfs) {
+          const pages = this.linkedFrom.get(pdf);
+          if (pages) pages.push(path);
+          else this.linkedFrom.set(pdf, [path]);
+        }
       }
     }
     return { stale, reread, gone };
+  }
+
+  /**
+   * A PDF (`file`, its site path) is written in full: each stale page whose PDF links all have their files now is read at once,
+   * beside the PDFs still printing, instead of in `finish` after the last.
+   */
+  pdfWritten(siteDir: string, file: string): void {
+    for (const path of this.linkedFrom.get(file) ?? []) {
+      const pdfs = this.waiting.get(path);
+      if (!pdfs?.delete(file) || pdfs.size > 0) continue;
+      this.waiting.delete(path);
+      this.early.add(path);
+      this.reading = this.reading.then(() => (this.earlyFailure === undefined ? this.readFromDisk(siteDir, path) : undefined)).catch((error: unknown) => {
+        this.earlyFailure ??= error;
+      });
+    }
+  }
+
+  /** A stale page, read from disk with its PDF links' sizes and its security policy (written back only when that changed it). */
+  private async readFromDisk(siteDir: string, path: string): Promise<void> {
+    const file = join(siteDir, path);
+    const built = readFileSync(file, 'utf8');
+    const sized = withPdfSizes(built, path, siteDir, this.say);
+    const page = hasPagePolicy(sized) ? sized : withPagePolicy(sized);
+    if (page !== built) {
+      // The search index may be reading the pages still: each is replaced whole.
+      writeFileSync(`${file}.tmp`, page);
+      renameSync(`${file}.tmp`, file);
+    }
+    await this.read(path, page);
   }
 
   private forget(path: string): void {
@@ -106,21 +164,13 @@ export class PagePass {
    * back only when that changed it), and packs the site's other files.
    */
   async finish(siteDir: string, stale: readonly string[]): Promise<PagePassReport> {
-    const asRendered = this.pages.size;
-    const html = new Set(stale);
+    await this.reading;
+    if (this.earlyFailure !== undefined) throw this.earlyFailure;
+    const asRendered = this.pages.size - this.early.size;
+    const html = new Set(stale.filter((path) => !this.early.has(path)));
     for (const path of listFiles(siteDir)) {
-      if (html.has(path)) {
-        const file = join(siteDir, path);
-        const built = readFileSync(file, 'utf8');
-        const sized = withPdfSizes(built, path, siteDir, this.say);
-        const page = hasPagePolicy(sized) ? sized : withPagePolicy(sized);
-        if (page !== built) {
-          // The search index may be reading the pages still: each is replaced whole.
-          writeFileSync(`${file}.tmp`, page);
-          renameSync(`${file}.tmp`, file);
-        }
-        await this.read(path, page);
-      } else if (!path.endsWith('.html') && packedAsRead(path)) await this.bundle.add(path, readFileSync(join(siteDir, path)), join(siteDir, path));
+      if (html.has(path)) await this.readFromDisk(siteDir, path);
+      else if (!path.endsWith('.html') && packedAsRead(path)) await this.bundle.add(path, readFileSync(join(siteDir, path)), join(siteDir, path));
     }
     const hashes = new Set<string>();
     const strangers: string[] = [];
@@ -133,6 +183,6 @@ export class PagePass {
       if (record.bundle) bundleLinks.set(path, record.bundle);
     }
     refuseStrangers(strangers);
-    return { pages: this.pages.size, asRendered, scriptHashes: [...hashes].sort(), siteLinks, bundleLinks };
+    return { pages: this.pages.size, asRendered, asPdfsWritten: this.early.size, scriptHashes: [...hashes].sort(), siteLinks, bundleLinks };
   }
 }

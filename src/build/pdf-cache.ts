@@ -157,10 +157,14 @@ export class PrintCache {
   putCombined(key: string, path: string, pages: number): void {
     this.pendingCombined = { key, path, pages };
   }
-  private readonly pending: { key: string; bytes: Uint8Array; pages: number }[] = [];
-  /** Noted now, kept by {@link commit} once the export has passed every check (a page that reached outside is never kept). */
-  put(key: string, bytes: Uint8Array, pages: number): void {
-    this.pending.push({ key, bytes, pages });
+  private readonly pending: { key: string; print: Uint8Array | string; pages: number }[] = [];
+  /**
+   * Noted now, kept by {@link commit} once the export has passed every check (a page that reached outside is never kept). `print`
+   * is the PDF's bytes, or the file they were written to (a protocol's PDF in the site), copied at the commit: a thousand prints are
+   * not held in memory until then.
+   */
+  put(key: string, print: Uint8Array | string, pages: number): void {
+    this.pending.push({ key, print, pages });
   }
   /**
    * Keeps what was printed, each file whole or not at all: written aside and renamed into place, the PDF before the note that
@@ -170,15 +174,15 @@ export class PrintCache {
     if (!this.dir) return;
     try {
       mkdirSync(this.dir, { recursive: true });
-      for (const { key, bytes, pages } of this.pending)
-        for (const [name, data] of [
-          [`${key}.pdf`, bytes],
-          [`${key}.json`, JSON.stringify({ pages })],
-        ] as const) {
-          const temporary = join(this.dir, `.${name}.${process.pid}`);
-          writeFileSync(temporary, data);
-          renameSync(temporary, join(this.dir, name));
-        }
+      for (const { key, print, pages } of this.pending) {
+        const pdf = join(this.dir, `.${key}.pdf.${process.pid}`);
+        if (typeof print === 'string') copyFileSync(print, pdf);
+        else writeFileSync(pdf, print);
+        renameSync(pdf, join(this.dir, `${key}.pdf`));
+        const note = join(this.dir, `.${key}.json.${process.pid}`);
+        writeFileSync(note, JSON.stringify({ pages }));
+        renameSync(note, join(this.dir, `${key}.json`));
+      }
       if (this.pendingCombined) {
         const { key, path, pages } = this.pendingCombined;
         // The file, then the note that vouches for it, each whole or not at all, under the key.

@@ -59,6 +59,7 @@ export async function pdfStep(
   { siteDir, contentDir, root, center, say, log, warn }: StepContext,
   warm?: WarmPrinter,
   closing?: (closed: Promise<void>) => void,
+  written?: (file: string) => void,
 ): Promise<StepReport> {
   const printer = warm?.printer;
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
@@ -67,7 +68,7 @@ export async function pdfStep(
   // not need.
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer, closing });
+    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer, closing, written });
     for (const f of report.files)
       log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
@@ -225,13 +226,22 @@ export class PageSteps {
     try {
       await time(
         'pdf export',
-        () => pdfStep(context, this.printer.take(), (closed) => (this.printerClosed = closed)),
+        () =>
+          pdfStep(
+            context,
+            this.printer.take(),
+            (closed) => (this.printerClosed = closed),
+            // Each protocol's page is finished (its PDF's size, the zip, its links) as soon as its PDF is written.
+            (file) => this.pass.pdfWritten(siteDir, `pdf/${file}`),
+          ),
         (r) => r.summary,
       );
       const pass = await time(
         'pages',
         () => this.pass.finish(siteDir, changes.stale),
-        (r) => `${r.pages} pages, ${r.asRendered} of them packed and read for links as Astro rendered them`,
+        (r) =>
+          `${r.pages} pages, ${r.asRendered} of them packed and read for links as Astro rendered them` +
+          (r.asPdfsWritten > 0 ? `, ${r.asPdfsWritten} as their PDFs were written` : ''),
       );
       await time(
         'offline bundle',

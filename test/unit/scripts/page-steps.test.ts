@@ -87,6 +87,47 @@ describe('the pass over the pages', () => {
   });
 });
 
+describe('pages with PDF links', () => {
+  const withPdf = (title: string, href: string) =>
+    page(title, `<p class="pdf-download" data-pagefind-ignore><a href="${href}" data-pdf-link>PDF<span data-pdf-size></span></a></p>`);
+
+  it('are each read as soon as the PDF they link is written, the rest when the PDFs are done', async () => {
+    const site = join(dir, 'pdf-site');
+    const bundle = startOfflineBundle({ contentDir: center, name: 'copy', buildDate: '2026-11-29' });
+    // PDFs printed after Astro: the pages with a PDF link wait for their sizes.
+    const pass = new PagePass(bundle, translator(), true);
+    const pages = {
+      'protocols/a/index.html': withPdf('A', '/pdf/a.pdf'),
+      'protocols/b/index.html': withPdf('B', '/pdf/b.pdf'),
+      'protocols/index.html': withPdf('All', '/pdf/protocols.pdf'),
+    };
+    for (const [path, html] of Object.entries(pages)) await pass.add(path, html);
+    write(site, { ...pages, 'pagefind/pagefind-entry.json': '{}' });
+    expect(pass.compare(site).stale).toEqual(['protocols/a/index.html', 'protocols/b/index.html', 'protocols/index.html']);
+
+    write(site, { 'pdf/a.pdf': '%PDF-'.padEnd(2048, '.') });
+    pass.pdfWritten(site, 'pdf/a.pdf');
+    await new Promise((done) => setTimeout(done, 50));
+    // A's page has its PDF's size, on disk and in the zip, before the export is over; B's and the index page wait.
+    expect(readFileSync(join(site, 'protocols/a/index.html'), 'utf8')).toMatch(/<span data-pdf-size> \(PDF, 2 KB\)<\/span>/);
+    expect(bundle.holds('protocols/a/index.html')).toBe(true);
+    expect(bundle.holds('protocols/b/index.html')).toBe(false);
+    expect(readFileSync(join(site, 'protocols/b/index.html'), 'utf8')).toContain('<span data-pdf-size></span>');
+
+    write(site, { 'pdf/b.pdf': '%PDF-'.padEnd(4096, '.'), 'pdf/protocols.pdf': '%PDF-'.padEnd(6144, '.') });
+    pass.pdfWritten(site, 'pdf/b.pdf');
+    const report = await pass.finish(site, ['protocols/a/index.html', 'protocols/b/index.html', 'protocols/index.html']);
+    expect(report.asPdfsWritten).toBe(2);
+    expect(report.pages).toBe(3);
+    expect(readFileSync(join(site, 'protocols/b/index.html'), 'utf8')).toMatch(/<span data-pdf-size> \(PDF, 4 KB\)<\/span>/);
+    expect(readFileSync(join(site, 'protocols/index.html'), 'utf8')).toMatch(/<span data-pdf-size> \(PDF, 6 KB\)<\/span>/);
+    await bundle.finish(site);
+    const zip = unzipSync(readFileSync(join(site, 'downloads/copy.zip')));
+    expect(new TextDecoder().decode(zip['copy/protocols/a/index.html'])).toMatch(/\(PDF, 2 KB\)/);
+    expect(Object.keys(zip).filter((p) => p.endsWith('.pdf')).sort()).toEqual(['copy/pdf/a.pdf', 'copy/pdf/b.pdf', 'copy/pdf/protocols.pdf']);
+  });
+});
+
 describe('the search index', () => {
   const pages: [string, string][] = [
     ['a/index.html', page('Melt curve', '<p>A single peak in the melt curve.</p>')],

@@ -49,6 +49,21 @@ it('keeps a print for the next build, and removes the prints no build used for a
   expect(later.get(recent!)?.pages).toBe(2);
 });
 
+it('keeps a print given as the file it was written to (a protocol PDF in the site) with that file\'s bytes', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'print-cache-'));
+  dirs.push(dir);
+  const site = join(dir, 'site.pdf');
+  const bytes = new Uint8Array(300_000).map((_, i) => (i * 7919) % 251);
+  writeFileSync(site, bytes);
+  const cache = new PrintCache(join(dir, 'cache'), ['settings']);
+  const key = cache.key('a protocol page');
+  cache.put(key, site, 4);
+  cache.commit();
+  const kept = new PrintCache(join(dir, 'cache'), ['settings']).get(key);
+  expect(kept?.pages).toBe(4);
+  expect(Buffer.from(kept!.bytes).equals(Buffer.from(bytes))).toBe(true);
+});
+
 // PDFs embed the fonts they were printed with: a font installed, removed or updated must print the protocols again.
 it('prints again when the system fonts changed, and not otherwise', async () => {
   const fonts = mkdtempSync(join(tmpdir(), 'fonts-'));
