@@ -140,6 +140,11 @@ export class PagePass {
     }
   }
 
+  /** Settles when the pages being read as their PDFs were written are done (or one failed: `finish` says so). */
+  idle(): Promise<void> {
+    return this.reading;
+  }
+
   /** A stale page, read from disk with its PDF links' sizes and its security policy (written back only when that changed it). */
   private async readFromDisk(siteDir: string, path: string): Promise<void> {
     const file = join(siteDir, path);

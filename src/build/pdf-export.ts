@@ -122,6 +122,9 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
  */
 const loadPdf = (bytes: Uint8Array) => PDFDocument.load(bytes, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
 
+/** Loads the PDF at `path` when called; made out here so that it holds the path only. */
+const loaderOf = (path: string) => async () => loadPdf(await readFile(path));
+
 /**
  * A print of a page of its own through the whole way a protocol goes (print, bookmarks, metadata, the combined document), for a
  * printer started while Astro works: the PDF library's first load, save and copy of a document take about 80 ms longer than the
@@ -512,8 +515,9 @@ export async function exportPdfs({
           return {
             report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
             // Read again from its file when its turn in the combined document comes: a rebuild that takes most protocols from the
-            // cache finishes them far ahead of a protocol printed before them, and a thousand of them must not wait in memory.
-            doc: async () => loadPdf(await readFile(path)),
+            // cache finishes them far ahead of a protocol printed before them, and a thousand of them must not wait in memory
+            // (a loader made here would keep this scope, the cached bytes with it, alive until then).
+            doc: loaderOf(path),
           };
         })();
         return { finishing };

@@ -272,8 +272,8 @@ export class PageSteps {
         (headers) => `_headers: ${Object.keys(headers).join(', ')}`,
       );
     } finally {
-      // A failed step must not leave Pagefind writing into a folder that is about to go.
-      await Promise.allSettled([search]);
+      // A failed step must not leave Pagefind, or the pages finished as their PDFs came, writing into a folder that is about to go.
+      await Promise.allSettled([search, this.pass.idle()]);
       await Promise.all([this.search.terminate(), this.printer.close(), this.printerClosed]);
     }
   }

@@ -79,17 +79,22 @@ it('a rebuild prints only the protocols whose pages changed: with nothing change
     SITE_PDF: '',
   });
   const pdfLine = (stdout: string) => /pdf export: [\d.]+ s · (.*)/.exec(stdout)?.[1];
+  // Each protocol page is finished as soon as its PDF is written, whether printed or from the cache; the index waits for the whole.
+  const pagesLine = (stdout: string) => /\] pages: [\d.]+ s · (.*)/.exec(stdout)?.[1];
+  const asWritten = /, 3 as their PDFs were written$/;
   const first = build(env(1));
   expect(first.status, first.stdout + first.stderr).toBe(0);
   // With nothing in the print cache the browser starts at once, before Astro renders.
   expect(pdfLine(first.stdout)).toBe(
     '3 protocol PDFs (3 printed, 0 from the print cache) and protocols.pdf, 1 browser launch, started before Astro rendered (the print cache was empty)',
   );
+  expect(pagesLine(first.stdout)).toMatch(asWritten);
 
   const second = build(env(2));
   expect(second.status, second.stdout + second.stderr).toBe(0);
   // Nothing changed: the combined PDF too comes from the cache, not assembled again.
   expect(pdfLine(second.stdout)).toBe('3 protocol PDFs (0 printed, 3 from the print cache) and protocols.pdf (from the print cache), 0 browser launches');
+  expect(pagesLine(second.stdout)).toMatch(asWritten);
   for (const file of readdirSync(join(dir, 'printed-dist-1/pdf')))
     expect(readFileSync(join(dir, 'printed-dist-2/pdf', file)).equals(readFileSync(join(dir, 'printed-dist-1/pdf', file))), file).toBe(true);
 
@@ -100,6 +105,7 @@ it('a rebuild prints only the protocols whose pages changed: with nothing change
   expect(third.status, third.stdout + third.stderr).toBe(0);
   // The browser starts at the first protocol page that needs printing, while Astro renders the rest.
   expect(pdfLine(third.stdout)).toBe('3 protocol PDFs (1 printed, 2 from the print cache) and protocols.pdf, 1 browser launch, started while Astro rendered');
+  expect(pagesLine(third.stdout)).toMatch(asWritten);
 }, 180_000);
 
 it('a rebuild keeps the HTML of the bodies that did not change, and renders again what an edit or the interface words change', () => {

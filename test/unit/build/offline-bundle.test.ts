@@ -105,6 +105,20 @@ describe('the offline zip', () => {
 });
 
 describe('the zip format without ZIP64', () => {
+  it('holds as many files as a zip can count', async () => {
+    const root = join(dir, 'most');
+    mkdirSync(join(root, 'pagefind'), { recursive: true });
+    const { startOfflineBundle, ZIP_LIMITS } = await bundleModule(1024 * 1024);
+    const bundle = startOfflineBundle({ contentDir: center, name: 'copy', buildDate: '2026-11-29' });
+    // With the search pack, exactly as many files as the zip's 16-bit counts hold.
+    for (let i = 0; i < ZIP_LIMITS.entries - 1; i++) await bundle.add(`img/${i}.png`, new Uint8Array([i & 0xff]));
+    const report = await bundle.finish(root);
+    expect(report.files).toBe(65535);
+    const zip = unzipSync(readFileSync(report.zipPath));
+    expect(Object.keys(zip)).toHaveLength(65535);
+    expect(zip['copy/img/65533.png']).toEqual(new Uint8Array([65533 & 0xff]));
+  });
+
   it('fails with the reason, and leaves no zip, for more files than a zip can count', async () => {
     const root = join(dir, 'many');
     mkdirSync(join(root, 'pagefind'), { recursive: true });
