@@ -210,6 +210,7 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
         const written = chunks;
         chunks = [];
         zipBytes += written.reduce((sum, chunk) => sum + chunk.length, 0);
+        if (zipBytes > ZIP_LIMITS.bytes) throw tooLarge('more than 4 GiB');
         // Past its budget the zip is only measured, to say how large it would be.
         if (zipBytes <= BUNDLE_BUDGET_BYTES && written.length > 0) await out.writev(written);
       };
@@ -233,12 +234,10 @@ export function startOfflineBundle({ contentDir, name: bundle, publicUrl, buildD
         }
         unzippedBytes += size;
         await flush();
-        if (zipBytes > ZIP_LIMITS.bytes) throw tooLarge('more than 4 GiB');
       }
       zip.end();
       await flush();
       await out.close();
-      if (zipBytes > ZIP_LIMITS.bytes) throw tooLarge('more than 4 GiB');
       if (zipBytes > BUNDLE_BUDGET_BYTES) throw overBudget(zipBytes);
     } catch (error) {
       await out.close().catch(() => undefined);

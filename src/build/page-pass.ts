@@ -7,11 +7,11 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join, posix } from 'node:path';
+import { join } from 'node:path';
 import type { Translate } from '../i18n/ui.ts';
 import { readPageLinks, type PageLinks } from './link-check.ts';
 import { listFiles, packedAsRead, type OfflineBundle } from './offline-bundle.ts';
-import { withPdfSizes } from './pdf-links.ts';
+import { pdfLinkFiles, withPdfSizes } from './pdf-links.ts';
 import { hasPagePolicy, pageScripts, refuseStrangers, withPagePolicy } from './security-headers.ts';
 import { MARKERS } from '../contract.ts';
 
@@ -40,14 +40,6 @@ export interface PagePassReport {
 }
 
 const digest = (html: string) => createHash('sha1').update(html).digest('base64');
-
-/** The files (site paths) of a page's "Download as PDF" links, found as withPdfSizes finds them. */
-function pdfLinks(html: string): Set<string> {
-  if (!html.includes(MARKERS.pdfLink)) return new Set();
-  return new Set(
-    [...html.matchAll(new RegExp(`<a href="([^"]+)" ${MARKERS.pdfLink}>`, 'g'))].map((m) => posix.join('/', decodeURIComponent(m[1]!)).slice(1)),
-  );
-}
 
 export class PagePass {
   private readonly pages = new Map<string, PageRecord>();
@@ -112,7 +104,7 @@ export class PagePass {
       if (this.pages.get(path)?.digest !== hash) {
         stale.push(path);
         this.forget(path);
-        const pdfs = pdfLinks(html);
+        const pdfs = pdfLinkFiles(html);
         if (pdfs.size > 0) this.waiting.set(path, pdfs);
         for (const pdf of pdfs) {
           const pages = this.linkedFrom.get(pdf);

@@ -173,24 +173,25 @@ export class PrintCache {
   commit(): void {
     if (!this.dir) return;
     try {
-      mkdirSync(this.dir, { recursive: true });
+      const dir = this.dir;
+      mkdirSync(dir, { recursive: true });
+      /** Writes `name` aside and renames it into place; `source` is its bytes, or a file to copy. */
+      const keep = (name: string, source: Uint8Array | string) => {
+        const temporary = join(dir, `.${name}.${process.pid}`);
+        if (typeof source === 'string') copyFileSync(source, temporary);
+        else writeFileSync(temporary, source);
+        renameSync(temporary, join(dir, name));
+      };
+      const note = (pages: number) => new TextEncoder().encode(JSON.stringify({ pages }));
+      // Each file, then the note that vouches for it, under its key.
       for (const { key, print, pages } of this.pending) {
-        const pdf = join(this.dir, `.${key}.pdf.${process.pid}`);
-        if (typeof print === 'string') copyFileSync(print, pdf);
-        else writeFileSync(pdf, print);
-        renameSync(pdf, join(this.dir, `${key}.pdf`));
-        const note = join(this.dir, `.${key}.json.${process.pid}`);
-        writeFileSync(note, JSON.stringify({ pages }));
-        renameSync(note, join(this.dir, `${key}.json`));
+        keep(`${key}.pdf`, print);
+        keep(`${key}.json`, note(pages));
       }
       if (this.pendingCombined) {
         const { key, path, pages } = this.pendingCombined;
-        // The file, then the note that vouches for it, each whole or not at all, under the key.
-        const temporary = join(this.dir, `.${key}${COMBINED}.pdf.${process.pid}`);
-        copyFileSync(path, temporary);
-        renameSync(temporary, join(this.dir, `${key}${COMBINED}.pdf`));
-        writeFileSync(join(this.dir, `.${key}${COMBINED}.json.${process.pid}`), JSON.stringify({ pages }));
-        renameSync(join(this.dir, `.${key}${COMBINED}.json.${process.pid}`), join(this.dir, `${key}${COMBINED}.json`));
+        keep(`${key}${COMBINED}.pdf`, path);
+        keep(`${key}${COMBINED}.json`, note(pages));
       }
     } catch {
       // Not kept: the next build prints again.

@@ -6,7 +6,7 @@
  * applies it to each page in the build's one pass over the pages.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { formatSize } from './format-size.ts';
 import { MARKERS } from '../contract.ts';
 
@@ -20,10 +20,19 @@ import { escapeHtml } from '../lib/escape-html.ts';
  * made; `siteDir` null: the build makes no PDFs. The links are the layout's own markup, so they are found as text; a page without
  * one comes back as it is.
  */
+/** The layout's "Download as PDF" paragraph: its link's href, the link's text up to the size span, and the rest of the paragraph. */
+const PDF_LINK = `<p class="pdf-download"[^>]*>\\s*<a href="([^"]+)" ${MARKERS.pdfLink}>([\\s\\S]*?)${EMPTY_SIZE}<\\/a>([\\s\\S]*?)<\\/p>`;
+
+/** The files, as site paths, that a page's "Download as PDF" links point at (the links {@link withPdfSizes} fills in). */
+export function pdfLinkFiles(html: string): Set<string> {
+  if (!html.includes(MARKERS.pdfLink)) return new Set();
+  return new Set([...html.matchAll(new RegExp(PDF_LINK, 'g'))].map((m) => posix.join('/', decodeURIComponent(m[1]!)).slice(1)));
+}
+
 export function withPdfSizes(html: string, path: string, siteDir: string | null, say: Translate = translator()): string {
   if (!html.includes(MARKERS.pdfLink)) return html;
   const next = html.replace(
-    new RegExp(`<p class="pdf-download"[^>]*>\\s*<a href="([^"]+)" ${MARKERS.pdfLink}>([\\s\\S]*?)${EMPTY_SIZE}<\\/a>([\\s\\S]*?)<\\/p>`, 'g'),
+    new RegExp(PDF_LINK, 'g'),
     (whole, href: string) => {
       const file = siteDir === null ? null : join(siteDir, decodeURIComponent(href));
       // Still ignored by search, like the link it replaces.
