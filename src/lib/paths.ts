@@ -2,7 +2,8 @@
  * Where the center's content lives: `SITE_CONTENT_DIR`, which the command-line
  * scripts set from `--content <dir>`; `content/` by default.
  */
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { basename, join, resolve } from 'node:path';
 import { DIAGRAM_CACHE_FOLDER } from '../content-model.ts';
 
 export const contentDir: string = process.env.SITE_CONTENT_DIR ?? './content';
@@ -13,3 +14,11 @@ export const contentDir: string = process.env.SITE_CONTENT_DIR ?? './content';
  * center never writes into another's folder or the generator's.
  */
 export const diagramCacheDir: string = process.env.SITE_DIAGRAM_CACHE ?? join(contentDir, DIAGRAM_CACHE_FOLDER);
+
+/**
+ * Astro's cache, its content store among it (each body's HTML, kept between builds): `SITE_CACHE_DIR`, or a folder of the
+ * center's own under `node_modules/.cache/astro`, named after its folder and where it is. Astro clears a store kept for
+ * another configuration, so with one folder for all, building two centers in turn rendered every body again each time.
+ */
+export const astroCacheDir: string =
+  process.env.SITE_CACHE_DIR || join('node_modules/.cache/astro', `${basename(resolve(contentDir))}-${createHash('sha256').update(resolve(contentDir)).digest('hex').slice(0, 8)}`);

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isUnifiedProcessor, rehypeHeadingIds, rehypeShiki, remarkCollectImages } from '@astrojs/markdown-remark';
 import type { AstroConfig } from 'astro';
@@ -270,7 +270,13 @@ export function mdxHtml(options: MdxHtmlOptions): Loader {
       const entryTypes = (context as LoaderContext & { entryTypes?: Map<string, EntryType> }).entryTypes;
       const mdx = entryTypes?.get('.mdx');
       if (!entryTypes || !mdx) throw new Error('mdx-html: Astro gave the content loader no entry type for .mdx files (is @astrojs/mdx in the integrations?)');
-      const key = rendererKey(fileURLToPath(context.config.root), fileURLToPath(context.config.srcDir), options.dependsOn);
+      const root = fileURLToPath(context.config.root);
+      const key = rendererKey(root, fileURLToPath(context.config.srcDir), options.dependsOn);
+      // A store kept from a build of another folder (another center, or a copy of this one, built with the same caches) holds
+      // entries whose files are there: Astro's glob loader takes an entry of the same id here for a duplicate of that one while
+      // its file exists, and fails the build. Entries of files outside this collection's folder are dropped first.
+      const base = resolve(root, options.base) + sep;
+      for (const [id, entry] of context.store.entries()) if (entry.filePath && !resolve(root, entry.filePath).startsWith(base)) context.store.delete(id);
       const render = mdxHtmlRenderer(context.config);
       const failures: Error[] = [];
       // Astro's own duplicate-id rule compares with entries already stored; two new files with one id render at the same time,

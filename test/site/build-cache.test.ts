@@ -172,6 +172,36 @@ it('keeps the renders nothing uses in a diagram cache given with SITE_DIAGRAM_CA
   expect(readdirSync(shared)).toContain(old);
 }, 120_000);
 
+it('two centers with entries of the same names, built in turn with one diagram cache and one Astro cache, each build their own pages', () => {
+  // A team publishing several centers from one template: the same file names in two folders, one diagram cache for all.
+  // Astro's content store, kept from the first center's build, took the second center's entries for duplicates of the
+  // first's, whose files are still there, and failed the build.
+  const first = join(dir, 'template-a');
+  const second = join(dir, 'template-b');
+  cpSync(inject('fixtureContentDir'), first, { recursive: true });
+  cpSync(inject('fixtureContentDir'), second, { recursive: true });
+  const faq = join(second, 'faq/melt-curve.mdx');
+  writeFileSync(faq, `${readFileSync(faq, 'utf8')}\nOnly the second center says this.\n`);
+  const env = (center: string) => ({
+    SITE_CONTENT_DIR: center,
+    SITE_OUT_DIR: join(dir, 'template-dist'),
+    SITE_CACHE_DIR: join(dir, 'template-cache'),
+    SITE_DIAGRAM_CACHE: join(dir, 'template-diagrams'),
+    SITE_PDF: 'skip',
+    CHROME_PATH: findHeadlessBrowser({})!,
+  });
+  const page = () => readFileSync(join(dir, 'template-dist/faq/melt-curve/index.html'), 'utf8');
+  for (const [center, says] of [
+    [first, false],
+    [second, true],
+    [first, false],
+  ] as const) {
+    const result = build(env(center));
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    expect(page().includes('Only the second center says this.'), center).toBe(says);
+  }
+}, 180_000);
+
 it('an image beside an entry is optimised by Astro and shown on its page, as CONTRIBUTING.md allows', () => {
   const center = join(dir, 'image');
   cpSync(inject('fixtureContentDir'), center, { recursive: true });
