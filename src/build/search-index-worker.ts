@@ -12,8 +12,9 @@ import { SearchIndexBuilder, type SearchChanges } from './search-index.ts';
 
 type Message = { page: string; html: string } | { order: string[] } | { skip: string } | { finish: string; changes: SearchChanges };
 
-const { contentDir, stopWords } = workerData as { contentDir: string; stopWords: string[] };
-const builder = new SearchIndexBuilder(contentDir, stopWords);
+const { contentDir, stopWords, file } = workerData as { contentDir: string; stopWords: string[]; file: string };
+// The file is named by the steps, which remove it when they stop this thread (a terminated thread runs no exit handler).
+const builder = new SearchIndexBuilder(contentDir, stopWords, file);
 parentPort!.on('message', (message: Message) => {
   if ('page' in message) {
     builder.add(message.page, message.html);

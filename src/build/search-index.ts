@@ -7,9 +7,8 @@
  * - `search/vocabulary.js`: the synonym groups of content/vocabulary.yaml and
  *   the site's words for spelling suggestions, as a classic script.
  */
-import { randomUUID } from 'node:crypto';
+import { searchIndexFile } from './search-index-file.ts';
 import { closeSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as pagefind from 'pagefind';
@@ -75,8 +74,8 @@ export class SearchIndexBuilder {
    * The pages as Pagefind is to read them, one after the other in one temporary file: at 10,000 pages they are 300 MB, which
    * in memory would make this the build's largest process.
    */
-  private readonly file = join(tmpdir(), `support-center-search-${process.pid}-${randomUUID()}.html`);
-  private readonly fd = openSync(this.file, 'w+');
+  private readonly file: string;
+  private readonly fd: number;
   private written = 0;
   /** Astro's paths in its order (`order`, as keys: page-handoff.ts, pageKey), and how far Pagefind has been given them. */
   private ordered: string[] | undefined;
@@ -93,9 +92,12 @@ export class SearchIndexBuilder {
   private giving: Promise<void> | undefined;
   private failure: unknown;
 
-  constructor(contentDir: string, stopWords: readonly string[] = []) {
+  /** `file`: where the pages wait (searchIndexFile()); whoever names it removes it too, should this builder be stopped unfinished. */
+  constructor(contentDir: string, stopWords: readonly string[] = [], file = searchIndexFile()) {
     this.contentDir = contentDir;
     this.stopWords = stopWords;
+    this.file = file;
+    this.fd = openSync(file, 'w+');
     this.table = aliasTable(searchGroups(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary))));
   }
 

@@ -6,6 +6,7 @@
  * and logged through the context's logger.
  */
 import { stopWordSet } from '../search/aliases.ts';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { SiteConfig } from '../schemas/site-config.ts';
 import type { Translate } from '../i18n/ui.ts';
@@ -13,6 +14,7 @@ import { bundleName, publicUrl } from '../lib/site-config.ts';
 import { presentSections } from '../content-model.ts';
 import { Worker } from 'node:worker_threads';
 import type { SearchIndexReport } from './search-index.ts';
+import { searchIndexFile } from './search-index-file.ts';
 import { annotateBundleLink, listFiles, startOfflineBundle, type OfflineBundle } from './offline-bundle.ts';
 import { PagePass } from './page-pass.ts';
 import { printsPdfs } from './page-handoff.ts';
@@ -154,6 +156,8 @@ export class PageSteps {
   /** The printing browser closing after the PDFs, while the steps after them run. */
   private printerClosed: Promise<void> | undefined;
   private readonly search: Worker;
+  /** Where the search thread keeps the pages it is given until it indexes them. */
+  private readonly searchFile = searchIndexFile();
   private readonly searchDone: Promise<SearchIndexReport>;
   /** The first error while pages came in, raised when the build's steps run. */
   private failure: unknown;
@@ -167,7 +171,7 @@ export class PageSteps {
     this.pass = new PagePass(this.bundle, say, printsPdfs(contentDir));
     this.printer = new PrinterWarmup(context);
     this.search = new Worker(new URL('./search-index-worker.ts', import.meta.url), {
-      workerData: { contentDir, stopWords: [...stopWordSet(say('search.stopWords'))] },
+      workerData: { contentDir, stopWords: [...stopWordSet(say('search.stopWords'))], file: this.searchFile },
     });
     this.searchDone = new Promise<SearchIndexReport>((done, fail) => {
       this.search.on('message', (message: { taken: string } | { report: SearchIndexReport }) => {
@@ -274,12 +278,18 @@ export class PageSteps {
     } finally {
       // A failed step must not leave Pagefind, or the pages finished as their PDFs came, writing into a folder that is about to go.
       await Promise.allSettled([search, this.pass.idle()]);
-      await Promise.all([this.search.terminate(), this.printer.close(), this.printerClosed]);
+      await Promise.all([this.stopSearch(), this.printer.close(), this.printerClosed]);
     }
+  }
+
+  /** Ends the search thread, and removes its file (gone already when the index was finished). */
+  private async stopSearch(): Promise<void> {
+    await this.search.terminate();
+    rmSync(this.searchFile, { force: true });
   }
 
   /** Stops the search thread, and the printing browser, of a build that ends without a site. */
   async stop(): Promise<void> {
-    await Promise.all([this.search.terminate(), this.printer.close()]);
+    await Promise.all([this.stopSearch(), this.printer.close()]);
   }
 }

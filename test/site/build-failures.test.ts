@@ -395,6 +395,8 @@ interface Outcome {
   previousSite: string;
   /** Every file of the output folder, path and bytes, as before the build. */
   outputUnchanged: boolean;
+  /** What the build left in its temporary folder. */
+  leftInTmp: string[];
 }
 
 /** A digest of every file under `dir`: its path and its bytes. */
@@ -420,6 +422,8 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
   writeFileSync(join(outDir, 'faq/old-entry/index.html'), '<h1>An entry of the previous site</h1>');
   writeFileSync(join(outDir, 'previous.bin'), Buffer.from([0, 1, 2, 255]));
   const before = treeDigest(outDir);
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   return new Promise((done) => {
     const child = spawn(process.execPath, ['scripts/build.ts'], {
       env: {
@@ -428,6 +432,7 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
         SITE_OUT_DIR: outDir,
         SITE_CACHE_DIR: join(dir, 'cache'),
         SITE_DIAGRAM_CACHE: join(dir, 'diagram-cache'),
+        TMPDIR: tmp,
       },
     });
     let output = '';
@@ -439,6 +444,7 @@ function buildBroken(fixture: Fixture): Promise<Outcome & { content: string }> {
         output: stripVTControlCharacters(output),
         previousSite: readFileSync(join(outDir, 'index.html'), 'utf8'),
         outputUnchanged: treeDigest(outDir) === before,
+        leftInTmp: readdirSync(tmp),
         content,
       }),
     );
@@ -466,6 +472,8 @@ describe('a build with broken content fails, names the rule, file and line, and 
     expect(result.output).toContain('[build] FAILED');
     expect(result.previousSite).toBe('previous good site');
     expect(result.outputUnchanged, 'the output folder, byte for byte').toBe(true);
+    // Nor anything in the temporary folder (the search index's pages waited in a file there, left by a failed build).
+    expect(result.leftInTmp).toEqual([]);
     // A clear message, not a stack trace from deep inside a step.
     expect(result.output).not.toMatch(/^\s+at .*\.(ts|js|mjs):\d+:\d+\)?$/m);
     // One problem, one message: a reference with a bad field does not also make its citations "unknown".

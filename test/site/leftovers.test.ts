@@ -1,6 +1,6 @@
 /** A build killed half-way leaves its staging folder; the next build removes it, and keeps a running build's own. */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -76,3 +76,29 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   for (let i = 0; i < 50 && others().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   expect(others().map((pid) => spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim())).toEqual([]);
 }, 60_000);
+
+it('leaves nothing in the temporary folder, whether the build succeeds or fails', () => {
+  // The search index's pages wait in a temporary file (300 MB at 10,000 pages), and the browsers keep profiles there: a build
+  // that failed once left its file behind each time, so a lab PC's temporary folder filled with them.
+  const content = join(dir, 'center-tmp');
+  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const build = (env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, ['scripts/build.ts', '--content', content], {
+      env: { ...process.env, TMPDIR: tmp, SITE_OUT_DIR: join(dir, 'dist-tmp'), SITE_CACHE_DIR: join(dir, 'cache-tmp'), ...env },
+      encoding: 'utf8',
+    });
+  // With its PDFs printed: the printing browser starts.
+  const built = build();
+  expect(built.status, built.stdout + built.stderr).toBe(0);
+  expect(built.stdout).toMatch(/pdf export: .* 1 browser launch/);
+  expect(readdirSync(tmp)).toEqual([]);
+  // Astro fails on a question left empty, after the steps have started.
+  const faq = join(content, 'faq/melt-curve.mdx');
+  writeFileSync(faq, readFileSync(faq, 'utf8').replace(/^question: .*$/m, 'question: ""'));
+  const failed = build({ SITE_PDF: 'skip' });
+  expect(failed.status).not.toBe(0);
+  expect(failed.stderr).toContain('[build] FAILED');
+  expect(readdirSync(tmp)).toEqual([]);
+}, 180_000);
