@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import rehypeStringify from 'rehype-stringify';
@@ -12,7 +12,10 @@ import { closeMermaidRenderer, rendererStats } from '../../../src/markdown/merma
 import { diagramStats, rehypeMermaidDiagrams, sliceCuts } from '../../../src/markdown/rehype-mermaid-diagrams';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'diagram-cache-'));
-afterAll(closeMermaidRenderer);
+afterAll(async () => {
+  await closeMermaidRenderer();
+  rmSync(cacheDir, { recursive: true, force: true });
+});
 
 async function render(markdown: string) {
   const file = new VFile({ path: 'content/protocols/example.mdx', value: markdown });
