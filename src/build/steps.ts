@@ -182,6 +182,8 @@ export class PageSteps {
       this.search.once('exit', (code) => fail(new Error(`the search index's thread stopped (exit code ${code}) before it finished.`)));
     });
     this.searchDone.catch(() => undefined);
+    // A process that exits at once (its Astro gone, killed with the build) stops its threads without their exit handlers.
+    process.once('exit', () => rmSync(this.searchFile, { force: true }));
   }
 
   /** One page as Astro wrote it, by its site path. */

@@ -35,8 +35,10 @@ it('removes the staging folders of builds that are gone, and only those', () => 
 it('stops Astro when the build script is killed outright (kill -9), instead of leaving it to write on', async () => {
   const content = join(dir, 'center-killed');
   cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
+  const tmp = join(dir, 'tmp-killed');
+  mkdirSync(tmp);
   const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
-    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-killed'), SITE_CACHE_DIR: join(dir, 'cache-killed') },
+    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-killed'), SITE_CACHE_DIR: join(dir, 'cache-killed'), TMPDIR: tmp },
     stdio: 'ignore',
   });
   // Astro is the build script's child running Astro's own CLI; wait until it has started.
@@ -54,6 +56,10 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   };
   const astro = await astroPid();
   expect(astro, 'Astro started').toBeDefined();
+  // Killed once the steps' process has started too: its search thread's file is there.
+  const searchFiles = () => readdirSync(tmp).filter((name) => name.startsWith('support-center-search-'));
+  for (let i = 0; i < 400 && searchFiles().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(searchFiles(), 'the steps started').toHaveLength(1);
   build.kill('SIGKILL');
   // Running, as opposed to gone or ended and waiting to be reaped (a zombie, state Z, which init reaps in its own time).
   const alive = (pid: number) => {
@@ -75,6 +81,9 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   const others = () => spawnSync('pgrep', ['-f', '--', content], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map(Number).filter(alive);
   for (let i = 0; i < 50 && others().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
   expect(others().map((pid) => spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim())).toEqual([]);
+  // The steps' process removes the search index's temporary file as it stops. (A browser it had started is the browser
+  // library's to clean up: it kills the browser as the process exits, and may leave the browser's profile folder.)
+  expect(searchFiles()).toEqual([]);
 }, 60_000);
 
 it('leaves nothing in the temporary folder, whether the build succeeds or fails', () => {
