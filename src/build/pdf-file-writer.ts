@@ -7,6 +7,7 @@
  * What is written last (the page tree, the catalog) refers to them by number. {@link PdfFileWriter.finish} ends the file with a
  * cross-reference stream and puts it in place; until then it is written beside, under `.partial`.
  */
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import {
@@ -68,9 +69,50 @@ export class PdfFileWriter {
     return this.offset;
   }
 
+  /** Cross-reference entries so far. */
+  get entryCount(): number {
+    return this.entries.length / 4;
+  }
+
+  /**
+   * The entries from the `from`-th on, four numbers each, with the offset of each object written as it is counted from `at`
+   * (where those objects' bytes begin): what {@link append} takes to write them again elsewhere in a file.
+   */
+  entriesSince(from: number, at: number): number[] {
+    const out = this.entries.slice(from * 4);
+    for (let i = 0; i < out.length; i += 4) if (out[i + 1] === 1) out[i + 2]! -= at;
+    return out;
+  }
+
+  /**
+   * Bytes an earlier file had for some of its objects, written as they are, with those objects' entries as
+   * {@link entriesSince} gave them: the objects must be numbered, and refer to others, as they are in this file.
+   */
+  append(bytes: Uint8Array, entries: readonly number[]): void {
+    if (this.done) throw new Error('PdfFileWriter: the file is already finished.');
+    const at = this.offset;
+    for (let i = 0; i < entries.length; i += 4) this.entries.push(entries[i]!, entries[i + 1]!, entries[i + 1] === 1 ? entries[i + 2]! + at : entries[i + 2]!, entries[i + 3]!);
+    this.write(bytes);
+  }
+
+  private segment: Hash | undefined;
+
+  /** Starts hashing what is written, until {@link endSegment}. */
+  beginSegment(): void {
+    this.segment = createHash('sha256');
+  }
+
+  /** The sha256 of what was written since {@link beginSegment}. */
+  endSegment(): string {
+    const digest = this.segment?.digest('hex') ?? '';
+    this.segment = undefined;
+    return digest;
+  }
+
   private write(bytes: Uint8Array): void {
     for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
     this.offset += bytes.length;
+    this.segment?.update(bytes);
   }
 
   /** `n g obj … endobj`, as pdf-lib's writer lays it out. */

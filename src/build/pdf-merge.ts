@@ -26,6 +26,7 @@ import {
   PDFName,
   PDFNumber,
   PDFObjectCopier,
+  PDFObjectParser,
   PDFPageLeaf,
   PDFRef,
   PDFString,
@@ -34,6 +35,8 @@ import {
   type PDFFont,
   type PDFObject,
 } from 'pdf-lib';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { PdfFileWriter } from './pdf-file-writer.ts';
 import { dropIdTree, renumberStructureIds, writeIdTree } from './pdf-structure-ids.ts';
 
@@ -250,6 +253,69 @@ interface PartStructure {
   nextKey: number;
 }
 
+/** Where the assembly stands before or after a part: the last object number, the next parent-tree key and ID, the shared streams. */
+interface AssemblyState {
+  obj: number;
+  key: number;
+  id: number;
+  /** pdf-lib's two content streams that every page shares (save and restore the graphics state), once made. */
+  graphics: [number, number] | null;
+}
+
+/** An outline item as a plan keeps it: its destination's view in PDF syntax. */
+interface PlannedOutlineItem {
+  title: string;
+  page: number;
+  view: string[];
+  children: PlannedOutlineItem[];
+}
+
+/** What an assembly wrote for one part, enough to write it again as bytes ({@link AssemblyPlan}). */
+export interface PartRecord {
+  /** The part's PDF (sha256 of its bytes): the same PDF at the same place from the same state writes the same bytes. */
+  digest: string;
+  start: AssemblyState;
+  end: AssemblyState;
+  /** Where its bytes are in the document's file, how many, and their sha256. */
+  at: number;
+  length: number;
+  sha256: string;
+  /** Its objects' cross-reference entries, as PdfFileWriter.entriesSince gives them. */
+  entries: number[];
+  /** Its pages: object number, generation, width, height, then its page-number form's object number and generation. */
+  pages: number[][];
+  named: [string, number, string[]][];
+  outline: PlannedOutlineItem[];
+  /** Its top structure element (object number, generation), when it has a structure. */
+  top: [number, number] | null;
+  /** Its parent-tree entries: key in the document, value in PDF syntax. */
+  parents: [number, string][];
+  ids: [string, number, number][];
+}
+
+/**
+ * How a combined document was assembled, kept with it: a later assembly writes a part whose PDF, place and starting state are
+ * the same as in this one by copying this one's bytes for it instead of parsing the part and copying its objects one by one.
+ * After an edit to one protocol, the parts before it are all such parts, and the parts after it too when the edited part's
+ * objects, structure keys and IDs come to as many as before.
+ */
+export interface AssemblyPlan {
+  /** What the bytes depend on besides the parts (the assembly's code, its library's version): plans of another version are not used. */
+  version: string;
+  /** The size of the file it describes. */
+  size: number;
+  parts: PartRecord[];
+}
+
+const viewText = (view: PDFObject[]) => view.map((v) => v.toString());
+const parsed = (ctx: PDFContext, text: string) => PDFObjectParser.forBytes(new TextEncoder().encode(text), ctx).parseObject();
+const planOutline = (items: OutlineItem[]): PlannedOutlineItem[] =>
+  items.map((item) => ({ title: item.title, page: item.page, view: viewText(item.view), children: planOutline(item.children) }));
+const outlineOf = (ctx: PDFContext, items: PlannedOutlineItem[]): OutlineItem[] =>
+  items.map((item) => ({ title: item.title, page: item.page, view: item.view.map((v) => parsed(ctx, v)), children: outlineOf(ctx, item.children) }));
+/** pdf-lib keeps the two shared graphics-state streams of a context in fields of its own. */
+type GraphicsRefs = { pushGraphicsStateContentStreamRef?: PDFRef; popGraphicsStateContentStreamRef?: PDFRef };
+
 /**
  * The combined document, written to its file as its parts come: each protocol's pages are copied in as soon as it and the
  * parts before it are there, while the browser prints the next, and written out at once, so the document is never in memory
@@ -261,7 +327,7 @@ export class PdfMerger {
   private readonly out = PDFDocument.create({ updateMetadata: false });
   private readonly parts: CopiedPart[] = [];
   /** Parts that came before the ones ahead of them: documents, or how to load one (a PDF on disk, read only when its turn comes). */
-  private readonly waiting = new Map<number, PDFDocument | (() => Promise<PDFDocument>)>();
+  private readonly waiting = new Map<number, { doc: PDFDocument | (() => Promise<PDFDocument>); digest: string }>();
   /** Set by {@link abort}: nothing more is written. */
   private aborted = false;
   /** The part to copy next. */
@@ -281,11 +347,33 @@ export class PdfMerger {
   private readonly count: number;
   /** The file the document is written to. */
   private readonly path: string;
+  /** This assembly's version ({@link AssemblyPlan}), and an earlier document and its plan, whose bytes may be written again. */
+  private readonly version: string;
+  private readonly earlier: { path: string; plan: AssemblyPlan; fd?: number | undefined } | undefined;
+  /** What this assembly wrote for each part, in their order. */
+  private readonly records: PartRecord[] = [];
+  /** Parts written as bytes of the earlier document. */
+  private reusedParts = 0;
 
-  /** `count` protocols (the contents not counted), written to `path`. */
-  constructor(count: number, path: string) {
+  /**
+   * `count` protocols (the contents not counted), written to `path`. With `reuse`, its `earlier` document's bytes are written
+   * again for every part that comes with the same PDF (`add`'s digest) to the same place from the same state.
+   */
+  constructor(count: number, path: string, reuse?: { version: string; earlier?: { path: string; plan: AssemblyPlan } | undefined }) {
     this.count = count;
     this.path = path;
+    this.version = reuse?.version ?? '';
+    this.earlier = reuse?.earlier && reuse.earlier.plan.version === this.version && this.version !== '' ? { ...reuse.earlier } : undefined;
+  }
+
+  /** How this document was assembled (after {@link finish}), for a later assembly to reuse. */
+  plan(size: number): AssemblyPlan {
+    return { version: this.version, size, parts: this.records };
+  }
+
+  /** How many parts were written as bytes of the earlier document. */
+  get reused(): number {
+    return this.reusedParts;
   }
 
   /** The file, opened at the first part: the objects written last (catalog, page tree, the Document element) are kept back. */
@@ -304,24 +392,116 @@ export class PdfMerger {
    * Part `index` (0 for the first protocol); copied once every part before it is. A part given as a function is loaded only then,
    * so parts that come far ahead of their turn (from the print cache, say) do not stand in memory meanwhile.
    */
-  add(index: number, doc: PDFDocument | (() => Promise<PDFDocument>)): void {
+  add(index: number, doc: PDFDocument | (() => Promise<PDFDocument>), digest = ''): void {
     if (this.aborted) return;
     if (!Number.isInteger(index) || index < this.next || index >= this.count || this.waiting.has(index))
       throw new Error(`Combined PDF: part ${index} came twice, or is not one of its ${this.count} parts.`);
-    this.waiting.set(index, doc);
+    this.waiting.set(index, { doc, digest });
     for (; this.waiting.has(this.next); this.next++) {
-      const part = this.waiting.get(this.next)!;
+      const { doc: part, digest: partDigest } = this.waiting.get(this.next)!;
       this.waiting.delete(this.next);
-      const prefix = `part${this.next + 1}-`;
+      const at = this.next;
+      const prefix = `part${at + 1}-`;
       this.copied = this.copied.then(async () => {
         if (this.aborted) return;
-        this.parts.push(await this.copy(typeof part === 'function' ? await part() : part, prefix, true));
         const { writer, keep } = await this.start();
+        const ctx = (await this.out).context;
+        const start = this.state(ctx);
+        const mark = { at: writer.size, entries: writer.entryCount, parents: this.parentTree.length, ids: this.ids.length };
+        const earlier = this.earlierPart(at, partDigest, start);
+        if (earlier) {
+          this.writeAgain(earlier, writer, ctx);
+          this.records.push({ ...earlier.record, at: mark.at });
+          return;
+        }
+        const copied = await this.copy(typeof part === 'function' ? await part() : part, prefix, true);
+        this.parts.push(copied);
+        writer.beginSegment();
         writer.flush(keep);
+        this.records.push({ ...this.record(partDigest, start, mark, copied, writer, ctx), sha256: writer.endSegment() });
       });
       // Raised by finish(); a build that fails before it has its own error.
       this.copied.catch(() => undefined);
     }
+  }
+
+  private state(ctx: PDFContext): AssemblyState {
+    const { pushGraphicsStateContentStreamRef: push, popGraphicsStateContentStreamRef: pop } = ctx as unknown as GraphicsRefs;
+    return { obj: ctx.largestObjectNumber, key: this.nextKey, id: this.nextId, graphics: push && pop ? [push.objectNumber, pop.objectNumber] : null };
+  }
+
+  /**
+   * The earlier document's record of part `index` and its bytes, when its PDF and starting state are this one's and its bytes are
+   * still what the record says (otherwise the part is copied as any other).
+   */
+  private earlierPart(index: number, digest: string, start: AssemblyState): { record: PartRecord; bytes: Uint8Array } | undefined {
+    const earlier = this.earlier;
+    const record = earlier?.plan.parts[index];
+    if (!earlier || !record || digest === '' || record.digest !== digest || JSON.stringify(record.start) !== JSON.stringify(start)) return undefined;
+    try {
+      earlier.fd ??= openSync(earlier.path, 'r');
+      const bytes = new Uint8Array(record.length);
+      for (let read = 0; read < bytes.length; ) {
+        const n = readSync(earlier.fd, bytes, read, bytes.length - read, record.at + read);
+        if (n === 0) return undefined;
+        read += n;
+      }
+      return createHash('sha256').update(bytes).digest('hex') === record.sha256 ? { record, bytes } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes part `record` again from the earlier document's `bytes`, and takes on what the assembly had after it then. */
+  private writeAgain({ record, bytes }: { record: PartRecord; bytes: Uint8Array }, writer: PdfFileWriter, ctx: PDFContext): void {
+    writer.append(bytes, record.entries);
+    const ref = (n: number, g = 0) => PDFRef.of(n, g);
+    this.parts.push({
+      pages: record.pages.map(([n, g, width, height, sn, sg]) => ({ ref: ref(n!, g), width: width!, height: height!, stamp: ref(sn!, sg) })),
+      named: new Map(record.named.map(([name, page, view]) => [name, { page, view: view.map((v) => parsed(ctx, v)) }])),
+      outline: outlineOf(ctx, record.outline),
+      ...(record.top ? { top: ref(...record.top) } : {}),
+    });
+    for (const [key, value] of record.parents) this.parentTree.push(PDFNumber.of(key), parsed(ctx, value));
+    this.ids.push(...record.ids.map(([name, n, g]): [string, PDFRef] => [name, ref(n, g)]));
+    if (!record.top) this.allTagged = false;
+    ctx.largestObjectNumber = record.end.obj;
+    this.nextKey = record.end.key;
+    this.nextId = record.end.id;
+    if (record.end.graphics) {
+      const shared = ctx as unknown as GraphicsRefs;
+      shared.pushGraphicsStateContentStreamRef = ref(record.end.graphics[0]);
+      shared.popGraphicsStateContentStreamRef = ref(record.end.graphics[1]);
+    }
+    this.reusedParts++;
+  }
+
+  /** What this assembly wrote for a part it copied, as {@link PartRecord}. */
+  private record(
+    digest: string,
+    start: AssemblyState,
+    mark: { at: number; entries: number; parents: number; ids: number },
+    part: CopiedPart,
+    writer: PdfFileWriter,
+    ctx: PDFContext,
+  ): PartRecord {
+    const parents: [number, string][] = [];
+    for (let i = mark.parents; i < this.parentTree.length; i += 2) parents.push([(this.parentTree[i] as PDFNumber).asNumber(), this.parentTree[i + 1]!.toString()]);
+    return {
+      digest,
+      start,
+      end: this.state(ctx),
+      at: mark.at,
+      length: writer.size - mark.at,
+      sha256: '',
+      entries: writer.entriesSince(mark.entries, mark.at),
+      pages: part.pages.map((p) => [p.ref.objectNumber, p.ref.generationNumber, p.width, p.height, p.stamp.objectNumber, p.stamp.generationNumber]),
+      named: [...part.named].map(([name, { page, view }]) => [name, page, viewText(view)]),
+      outline: planOutline(part.outline),
+      top: part.top ? [part.top.objectNumber, part.top.generationNumber] : null,
+      parents,
+      ids: this.ids.slice(mark.ids).map(([name, r]) => [name, r.objectNumber, r.generationNumber]),
+    };
   }
 
   private async copy(src: PDFDocument, prefix: string, withOutline: boolean): Promise<CopiedPart> {
@@ -462,12 +642,21 @@ export class PdfMerger {
       return { pages: pages.length, bytes: writer.finish() };
     } finally {
       writer.abort();
+      this.closeEarlier();
     }
+  }
+
+  private closeEarlier(): void {
+    if (this.earlier?.fd === undefined) return;
+    closeSync(this.earlier.fd);
+    this.earlier.fd = undefined;
   }
 
   /** Stops a document that will not be finished: its file goes, and parts that come later are not written. */
   async abort(): Promise<void> {
     this.aborted = true;
     (await this.started?.catch(() => undefined))?.writer.abort();
+    // The earlier file, open while parts are written again from it, is closed once the copies under way settle.
+    void this.copied.catch(() => undefined).finally(() => this.closeEarlier());
   }
 }

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTENTS_LINK, PdfMerger } from '../../../src/build/pdf-merge.ts';
+import { CONTENTS_LINK, PdfMerger, type AssemblyPlan } from '../../../src/build/pdf-merge.ts';
 import { crossReferenceProblems, readPdf } from '../../helpers/pdf.ts';
 
 /** A part as Chromium prints one, in small: `pages` pages of text, a named destination on its last page, one bookmark to it. */
@@ -155,5 +155,64 @@ describe('the combined PDF, assembled as its parts come', () => {
     await expect.poll(() => loaded).toBe(true);
     await merger.finish(await contents(2), { pageLabel: String });
     expect((await readPdf(join(scratch, 'lazy.pdf'))).pages.map((p) => p.split('\n')[0])).toHaveLength(3);
+  });
+
+  /** A document of parts (title, pages), each with its own digest, assembled with an earlier document's bytes where they fit. */
+  async function assemble(name: string, specs: [string, number][], earlier?: { path: string; plan: AssemblyPlan }, version = 'v1') {
+    const file = join(scratch, `${name}.pdf`);
+    const merger = new PdfMerger(specs.length, file, { version, earlier });
+    for (const [i, [title, pages]] of specs.entries()) merger.add(i, await part(title, pages), `${title}/${pages}`);
+    const { bytes } = await merger.finish(await contents(specs.length), { pageLabel: (page, total) => `Document page ${page} of ${total}`, language: 'en' });
+    expect(crossReferenceProblems(file).problems).toEqual([]);
+    return { file, bytes: readFileSync(file), plan: merger.plan(bytes), reused: merger.reused };
+  }
+  const three: [string, number][] = [
+    ['Part 1', 2],
+    ['Part 2', 1],
+    ['Part 3', 3],
+  ];
+
+  it('writes again the bytes of an earlier document’s parts that did not change, and comes out as an assembly from scratch', async () => {
+    const first = await assemble('plan-a', three);
+    expect(first.reused).toBe(0);
+    const earlier = { path: first.file, plan: first.plan };
+    // Nothing changed: every part is written from the earlier bytes, and the document is the same.
+    const again = await assemble('plan-a-again', three, earlier);
+    expect(again.reused).toBe(3);
+    expect(again.bytes.equals(first.bytes)).toBe(true);
+    // The middle part's text changed, its shape did not: the parts before and after it are written again as they were, and the
+    // document is the one an assembly from scratch writes.
+    const edited: [string, number][] = [three[0]!, ['Part 2, edited', 1], three[2]!];
+    const fresh = await assemble('plan-b', edited);
+    const reused = await assemble('plan-b-reused', edited, earlier);
+    expect(reused.reused).toBe(2);
+    expect(reused.bytes.equals(fresh.bytes)).toBe(true);
+    expect(reused.bytes.equals(first.bytes)).toBe(false);
+    expect((await readPdf(reused.file)).pages.join('\n')).toContain('Part 2, edited page 1');
+    // The middle part grew by a page: the parts after it are numbered on from elsewhere, so only the first is written again.
+    const longer: [string, number][] = [three[0]!, ['Part 2', 2], three[2]!];
+    const freshLonger = await assemble('plan-c', longer);
+    const reusedLonger = await assemble('plan-c-reused', longer, earlier);
+    expect(reusedLonger.reused).toBe(1);
+    expect(reusedLonger.bytes.equals(freshLonger.bytes)).toBe(true);
+    // The plan of the document assembled from an earlier one holds where its own parts are: a third assembly from it fits too.
+    const third = await assemble('plan-c-third', longer, { path: reusedLonger.file, plan: reusedLonger.plan });
+    expect(third.reused).toBe(3);
+    expect(third.bytes.equals(freshLonger.bytes)).toBe(true);
+  });
+
+  it('copies a part as any other when the earlier bytes for it are not what the plan says, or the plan is of another version', async () => {
+    const first = await assemble('plan-d', three);
+    const damaged = join(scratch, 'plan-d-damaged.pdf');
+    const bytes = Buffer.from(first.bytes);
+    const middle = first.plan.parts[1]!;
+    bytes[middle.at + Math.floor(middle.length / 2)]! ^= 0xff;
+    writeFileSync(damaged, bytes);
+    const fromDamaged = await assemble('plan-d-from-damaged', three, { path: damaged, plan: first.plan });
+    expect(fromDamaged.reused).toBe(2);
+    expect(fromDamaged.bytes.equals(first.bytes)).toBe(true);
+    const otherVersion = await assemble('plan-d-other-version', three, { path: first.file, plan: first.plan }, 'v2');
+    expect(otherVersion.reused).toBe(0);
+    expect(otherVersion.bytes.equals(first.bytes)).toBe(true);
   });
 });
