@@ -24,6 +24,8 @@ import { pruneCompileCache, useCompileCache } from './lib/compile-cache.ts';
 import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { alive, astroTurn } from './lib/astro-turn.ts';
+import { noteAndPruneAstroCaches } from './lib/astro-caches.ts';
+import { centerAstroCache } from '../src/lib/paths.ts';
 import { endWatcher, RunnerGrowth } from './lib/astro-watch-protocol.ts';
 import { siteConfigProblems } from '../src/lib/site-config.ts';
 import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER, MDX_COLLECTIONS } from '../src/content-model.ts';
@@ -408,5 +410,10 @@ async function watchAndBuild(): Promise<never> {
 }
 
 await removeAbandonedStaging();
+// Astro's cache of this center (a folder of its own, unless SITE_CACHE_DIR names one), and those of centers whose folders are gone.
+if (!process.env.SITE_CACHE_DIR) {
+  const gone = noteAndPruneAstroCaches(resolve(root, centerAstroCache(contentDir)), contentDir);
+  if (gone.length > 0) console.log(`[build] removed Astro's cache of ${gone.length} center(s) whose folders are gone: ${gone.join(', ')}`);
+}
 if (watching) await watchAndBuild();
 else if (!(await buildOnce())) process.exit(1);

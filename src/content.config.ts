@@ -20,8 +20,11 @@ const { contentDir } = load('./lib/paths.ts') as typeof import('./lib/paths.ts')
 const { loadReferenceIndex } = load('./lib/reference-index.ts') as typeof import('./lib/reference-index.ts');
 const { mdxHtml } = load('./markdown/mdx-html.ts') as typeof import('./markdown/mdx-html.ts');
 
-/** Nothing to load: a section the center leaves out, or an empty reference list, without the loaders' warnings about it. */
-const nothing: Loader = { name: 'nothing', load: async () => {} };
+/**
+ * Nothing to load: a section the center leaves out, or an empty reference list, without the loaders' warnings about it. What a
+ * store kept from another center's build holds for it goes.
+ */
+const nothing: Loader = { name: 'nothing', load: async ({ store }) => store.clear() };
 
 /** Besides its own file, a body's HTML depends on the references (citation numbers) and the center's interface words. */
 const dependsOn = [`${contentDir}/${CONTENT_FILES.references}`, `${contentDir}/${CONTENT_FILES.site}`];

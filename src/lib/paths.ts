@@ -20,5 +20,9 @@ export const diagramCacheDir: string = process.env.SITE_DIAGRAM_CACHE ?? join(co
  * center's own under `node_modules/.cache/astro`, named after its folder and where it is. Astro clears a store kept for
  * another configuration, so with one folder for all, building two centers in turn rendered every body again each time.
  */
-export const astroCacheDir: string =
-  process.env.SITE_CACHE_DIR || join('node_modules/.cache/astro', `${basename(resolve(contentDir))}-${createHash('sha256').update(resolve(contentDir)).digest('hex').slice(0, 8)}`);
+export const astroCacheDir: string = process.env.SITE_CACHE_DIR || centerAstroCache(contentDir);
+
+/** The default folder of Astro's cache for the center in `dir`, relative to the project. */
+export function centerAstroCache(dir: string): string {
+  return join('node_modules/.cache/astro', `${basename(resolve(dir))}-${createHash('sha256').update(resolve(dir)).digest('hex').slice(0, 8)}`);
+}
