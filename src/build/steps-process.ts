@@ -18,6 +18,15 @@ import { PageSteps } from './steps.ts';
 
 const [contentDir, root] = process.argv.slice(2) as [string, string];
 
+// Ctrl+C, or a CI job cancelled, signals the whole group: the process exits as a signal would end it, but through its exit
+// handlers (steps.ts removes the search index's temporary file in one), which a signal's default action skips.
+for (const [signal, number] of [
+  ['SIGINT', 2],
+  ['SIGTERM', 15],
+  ['SIGHUP', 1],
+] as const)
+  process.once(signal, () => process.exit(128 + number));
+
 /**
  * The lines of `input`, read only as fast as they are taken: while a page is worked on, the pipe from Astro fills and Astro
  * waits. (readline's iterator reads on regardless, and at 10,000 pages a gigabyte of pages waited in this process.)

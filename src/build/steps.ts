@@ -182,8 +182,9 @@ export class PageSteps {
       this.search.once('exit', (code) => fail(new Error(`the search index's thread stopped (exit code ${code}) before it finished.`)));
     });
     this.searchDone.catch(() => undefined);
-    // A process that exits at once (its Astro gone, killed with the build) stops its threads without their exit handlers.
-    process.once('exit', () => rmSync(this.searchFile, { force: true }));
+    // A process that exits at once (its Astro gone with a killed build, or a signal: steps-process.ts) stops its threads without
+    // their exit handlers.
+    process.once('exit', () => this.removeSearchFile());
   }
 
   /** One page as Astro wrote it, by its site path. */
@@ -287,7 +288,16 @@ export class PageSteps {
   /** Ends the search thread, and removes its file (gone already when the index was finished). */
   private async stopSearch(): Promise<void> {
     await this.search.terminate();
-    rmSync(this.searchFile, { force: true });
+    this.removeSearchFile();
+  }
+
+  /** A file that cannot be removed (held open on Windows, say) stays: it must not hide the reason the build stopped. */
+  private removeSearchFile(): void {
+    try {
+      rmSync(this.searchFile, { force: true });
+    } catch {
+      // Left in the temporary folder.
+    }
   }
 
   /** Stops the search thread, and the printing browser, of a build that ends without a site. */
