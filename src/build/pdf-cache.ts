@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Translate } from '../i18n/ui.ts';
+import type { AssemblyPlan } from './pdf-merge.ts';
 import { IDS } from '../contract.ts';
 
 /**
@@ -62,6 +63,12 @@ export function printCache({ cacheDir, executablePath, paper, siteName, publicUr
  */
 /** How long a print no build has used is kept. */
 export const KEEP_UNUSED_MS = 30 * 24 * 3600_000;
+
+/** How a combined document was assembled ({@link AssemblyPlan}), kept with it, and the print key of each of its parts. */
+export interface KeptAssembly {
+  plan: AssemblyPlan;
+  keys: string[];
+}
 
 /** How a kept combined document is named after its key (`<key>.combined.pdf`, with its note `<key>.combined.json`). */
 const COMBINED = '.combined';
@@ -152,10 +159,40 @@ export class PrintCache {
       return undefined;
     }
   }
-  private pendingCombined: { key: string; path: string; pages: number } | undefined;
-  /** Noted now, kept by {@link commit}: the combined document at `path`, assembled from what `key` names. */
-  putCombined(key: string, path: string, pages: number): void {
-    this.pendingCombined = { key, path, pages };
+  private pendingCombined: { key: string; path: string; pages: number; assembly?: KeptAssembly | undefined } | undefined;
+  /**
+   * Noted now, kept by {@link commit}: the combined document at `path`, assembled from what `key` names; with `assembly`, how it
+   * was assembled (its plan, and the print of each part), for a later assembly to write its unchanged parts again from it.
+   */
+  putCombined(key: string, path: string, pages: number, assembly?: KeptAssembly): void {
+    this.pendingCombined = { key, path, pages, assembly };
+  }
+
+  /**
+   * The kept combined document, with its plan of version `version`, that was assembled from the most of these prints (`keys`,
+   * each at its place): the one a new assembly can write the most parts of again.
+   */
+  earlierAssembly(version: string, keys: readonly string[]): { path: string; plan: AssemblyPlan } | undefined {
+    if (!this.dir) return undefined;
+    let best: { path: string; plan: AssemblyPlan; matches: number } | undefined;
+    try {
+      for (const name of readdirSync(this.dir)) {
+        const key = /^([0-9a-f]{32})\.combined\.plan\.json$/.exec(name)?.[1];
+        if (!key) continue;
+        try {
+          const kept = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as KeptAssembly;
+          const path = join(this.dir, `${key}${COMBINED}.pdf`);
+          if (kept.plan.version !== version || !existsSync(join(this.dir, `${key}${COMBINED}.json`)) || statSync(path).size !== kept.plan.size) continue;
+          const matches = keys.filter((k, i) => kept.keys[i] === k).length;
+          if (matches > 0 && (!best || matches > best.matches)) best = { path, plan: kept.plan, matches };
+        } catch {
+          // A plan that cannot be read is not used.
+        }
+      }
+    } catch {
+      return undefined;
+    }
+    return best && { path: best.path, plan: best.plan };
   }
   private readonly pending: { key: string; print: Uint8Array | string; pages: number }[] = [];
   /**
@@ -189,8 +226,9 @@ export class PrintCache {
         keep(`${key}.json`, note(pages));
       }
       if (this.pendingCombined) {
-        const { key, path, pages } = this.pendingCombined;
+        const { key, path, pages, assembly } = this.pendingCombined;
         keep(`${key}${COMBINED}.pdf`, path);
+        if (assembly) keep(`${key}${COMBINED}.plan.json`, new TextEncoder().encode(JSON.stringify(assembly)));
         keep(`${key}${COMBINED}.json`, note(pages));
       }
     } catch {
@@ -218,7 +256,7 @@ export class PrintCache {
       }
       // The combined documents most recently used, a few (two centers built in turn from one checkout keep theirs).
       for (const { key } of combined.sort((a, b) => b.used - a.used).slice(COMBINED_KEPT))
-        for (const ext of ['json', 'pdf']) rmSync(join(dir, `${key}${COMBINED}.${ext}`), { force: true });
+        for (const ext of ['json', 'plan.json', 'pdf']) rmSync(join(dir, `${key}${COMBINED}.${ext}`), { force: true });
     } catch {
       // A folder that cannot be read or changed keeps what it has.
     }

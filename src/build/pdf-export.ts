@@ -7,6 +7,7 @@
  * so nothing is printed twice.
  * Afterwards src/build/pdf-links.ts gives the "Download as PDF" links their sizes.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -124,6 +125,7 @@ const loadPdf = (bytes: Uint8Array) => PDFDocument.load(bytes, { updateMetadata:
 
 /** Loads the PDF at `path` when called; made out here so that it holds the path only. */
 const loaderOf = (path: string) => async () => loadPdf(await readFile(path));
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /**
  * A print of a page of its own through the whole way a protocol goes (print, bookmarks, metadata, the combined document), for a
@@ -201,6 +203,8 @@ interface ProtocolMeta {
 export interface PdfFileReport {
   /** Copied from an earlier build's print (the same page, paper and words). */
   cached?: boolean;
+  /** The combined PDF: how many of its parts were written again from an earlier combined PDF's bytes. */
+  partsWrittenAgain?: number;
   file: string;
   title: string;
   pages: number;
@@ -492,8 +496,13 @@ export async function exportPdfs({
       }
     }
 
-    // Each protocol goes into the combined document as soon as it is there, while the browser prints the next.
-    const combined = new PdfMerger(protocols.length, join(outDir, 'protocols.pdf'));
+    // Each protocol goes into the combined document as soon as it is there, while the browser prints the next; the parts an earlier
+    // combined document has the same bytes for (the protocols before an edited one, say) are written again from it.
+    const assemblyVersion = cache.key('combined document assembly');
+    const combined = new PdfMerger(protocols.length, join(outDir, 'protocols.pdf'), {
+      version: assemblyVersion,
+      earlier: cache.earlierAssembly(assemblyVersion, keys),
+    });
     merger = combined;
     /**
      * Prints one protocol on the worker's page and resolves as soon as the page is free for the next one, with the rest of its
@@ -503,7 +512,7 @@ export async function exportPdfs({
       { url, meta }: (typeof protocols)[number],
       worker: number,
       key: string,
-    ): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument | (() => Promise<PDFDocument>) }> }> => {
+    ): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument | (() => Promise<PDFDocument>); digest: string }> }> => {
       const t0 = performance.now();
       const file = `${meta.slug}.pdf`;
       const kept = cache.get(key);
@@ -518,6 +527,7 @@ export async function exportPdfs({
             // cache finishes them far ahead of a protocol printed before them, and a thousand of them must not wait in memory
             // (a loader made here would keep this scope, the cached bytes with it, alive until then).
             doc: loaderOf(path),
+            digest: sha256(kept.bytes),
           };
         })();
         return { finishing };
@@ -553,7 +563,7 @@ export async function exportPdfs({
         await writeFile(join(outDir, file), bytes);
         written(file);
         cache.put(key, join(outDir, file), count);
-        return { report: { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false }, doc };
+        return { report: { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false }, doc, digest: sha256(bytes) };
       })();
       return { finishing };
     };
@@ -591,8 +601,8 @@ export async function exportPdfs({
             const print = await printProtocol(protocol, worker, keys[i]!);
             finishing.push(
               print.finishing
-                .then(({ report, doc }) => {
-                  combined.add(i, doc);
+                .then(({ report, doc, digest }) => {
+                  combined.add(i, doc, digest);
                   reports[i]!.resolve(report);
                 })
                 .catch((error: unknown) => reports[i]!.reject(error)),
@@ -617,8 +627,8 @@ export async function exportPdfs({
       language: language(),
       describe: (doc) => describe(doc, combinedMetadata()),
     });
-    cache.putCombined(combinedKey(contents!.key), join(outDir, 'protocols.pdf'), pages);
-    files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes, ms: contents!.ms + performance.now() - t0, cached: false });
+    cache.putCombined(combinedKey(contents!.key), join(outDir, 'protocols.pdf'), pages, { plan: combined.plan(bytes), keys });
+    files.push({ file: 'protocols.pdf', title: 'All protocols', pages, bytes, ms: contents!.ms + performance.now() - t0, cached: false, partsWrittenAgain: combined.reused });
     const outside = [...new Set(session ? (await session).blocked : [])];
     if (outside.length > 0)
       throw new Error(

@@ -72,7 +72,10 @@ export async function pdfStep(
   try {
     const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer, closing, written });
     for (const f of report.files)
-      log(`${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}`);
+      log(
+        `${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}` +
+          (f.partsWrittenAgain ? `, ${f.partsWrittenAgain} of its parts written again from the last combined PDF` : ''),
+      );
     const singles = report.files.filter((f) => f.file !== 'protocols.pdf');
     const kept = singles.filter((f) => f.cached).length;
     const whole = report.files.find((f) => f.file === 'protocols.pdf')?.cached ? ' (from the print cache)' : '';

@@ -106,6 +106,16 @@ it('a rebuild prints only the protocols whose pages changed: with nothing change
   // The browser starts at the first protocol page that needs printing, while Astro renders the rest.
   expect(pdfLine(third.stdout)).toBe('3 protocol PDFs (1 printed, 2 from the print cache) and protocols.pdf, 1 browser launch, started while Astro rendered');
   expect(pagesLine(third.stdout)).toMatch(asWritten);
+  // The combined PDF is assembled again, with the parts that did not change written again as the last one had them…
+  const written = /protocols\.pdf: \d+ pages, \d+ KB, [\d.]+ s, (\d) of its parts written again from the last combined PDF/.exec(third.stdout);
+  expect(written, third.stdout).not.toBeNull();
+  expect(Number(written![1])).toBeGreaterThanOrEqual(1);
+  // …and comes out as an assembly from scratch of the same prints: the same build with the kept combined PDFs gone.
+  for (const name of readdirSync(join(dir, 'printed-cache/pdf'))) if (name.includes('.combined.')) rmSync(join(dir, 'printed-cache/pdf', name));
+  const fourth = build(env(4));
+  expect(fourth.status, fourth.stdout + fourth.stderr).toBe(0);
+  expect(fourth.stdout).toMatch(/protocols\.pdf: \d+ pages, \d+ KB, [\d.]+ s\n/);
+  expect(readFileSync(join(dir, 'printed-dist-4/pdf/protocols.pdf')).equals(readFileSync(join(dir, 'printed-dist-3/pdf/protocols.pdf')))).toBe(true);
 }, 180_000);
 
 it('a rebuild keeps the HTML of the bodies that did not change, and renders again what an edit or the interface words change', () => {
