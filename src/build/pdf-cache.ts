@@ -174,25 +174,29 @@ export class PrintCache {
    */
   earlierAssembly(version: string, keys: readonly string[]): { path: string; plan: AssemblyPlan } | undefined {
     if (!this.dir) return undefined;
-    let best: { path: string; plan: AssemblyPlan; matches: number } | undefined;
+    const dir = this.dir;
+    // The notes name each document's prints and plan version: only the plan chosen is read (tens of megabytes at 10,000 parts).
+    let best: { key: string; matches: number } | undefined;
     try {
-      for (const name of readdirSync(this.dir)) {
-        const key = /^([0-9a-f]{32})\.combined\.plan\.json$/.exec(name)?.[1];
+      for (const name of readdirSync(dir)) {
+        const key = /^([0-9a-f]{32})\.combined\.json$/.exec(name)?.[1];
         if (!key) continue;
         try {
-          const kept = JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as KeptAssembly;
-          const path = join(this.dir, `${key}${COMBINED}.pdf`);
-          if (kept.plan.version !== version || !existsSync(join(this.dir, `${key}${COMBINED}.json`)) || statSync(path).size !== kept.plan.size) continue;
-          const matches = keys.filter((k, i) => kept.keys[i] === k).length;
-          if (matches > 0 && (!best || matches > best.matches)) best = { path, plan: kept.plan, matches };
+          const note = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { planVersion?: string; keys?: string[] };
+          if (note.planVersion !== version || !note.keys) continue;
+          const matches = keys.filter((k, i) => note.keys![i] === k).length;
+          if (matches > 0 && (!best || matches > best.matches)) best = { key, matches };
         } catch {
-          // A plan that cannot be read is not used.
+          // A note that cannot be read is not used.
         }
       }
+      if (!best) return undefined;
+      const path = join(dir, `${best.key}${COMBINED}.pdf`);
+      const { plan } = JSON.parse(readFileSync(join(dir, `${best.key}${COMBINED}.plan.json`), 'utf8')) as KeptAssembly;
+      return plan.version === version && statSync(path).size === plan.size ? { path, plan } : undefined;
     } catch {
       return undefined;
     }
-    return best && { path: best.path, plan: best.plan };
   }
   private readonly pending: { key: string; print: Uint8Array | string; pages: number }[] = [];
   /**
@@ -228,8 +232,11 @@ export class PrintCache {
       if (this.pendingCombined) {
         const { key, path, pages, assembly } = this.pendingCombined;
         keep(`${key}${COMBINED}.pdf`, path);
-        if (assembly) keep(`${key}${COMBINED}.plan.json`, new TextEncoder().encode(JSON.stringify(assembly)));
-        keep(`${key}${COMBINED}.json`, note(pages));
+        if (assembly) keep(`${key}${COMBINED}.plan.json`, new TextEncoder().encode(JSON.stringify({ plan: assembly.plan })));
+        keep(
+          `${key}${COMBINED}.json`,
+          assembly ? new TextEncoder().encode(JSON.stringify({ pages, planVersion: assembly.plan.version, keys: assembly.keys })) : note(pages),
+        );
       }
     } catch {
       // Not kept: the next build prints again.

@@ -280,8 +280,8 @@ export interface PartRecord {
   at: number;
   length: number;
   sha256: string;
-  /** Its objects' cross-reference entries, as PdfFileWriter.entriesSince gives them. */
-  entries: number[];
+  /** Its objects' cross-reference entries, as PdfFileWriter.entriesSince gives them, packed by {@link packEntries}. */
+  entries: string;
   /** Its pages: object number, generation, width, height, then its page-number form's object number and generation. */
   pages: number[][];
   named: [string, number, string[]][];
@@ -305,6 +305,23 @@ export interface AssemblyPlan {
   /** The size of the file it describes. */
   size: number;
   parts: PartRecord[];
+}
+
+/**
+ * Cross-reference entries (four numbers each) as text, each number given as its difference from the same number of the entry
+ * before: object numbers, offsets and indexes mostly rise by small steps, so the plan of 10,000 parts stays tens of megabytes.
+ */
+export function packEntries(entries: readonly number[]): string {
+  const out: number[] = [];
+  for (let i = 0; i < entries.length; i++) out.push(entries[i]! - (i >= 4 ? entries[i - 4]! : 0));
+  return out.join(',');
+}
+
+export function unpackEntries(packed: string): number[] {
+  if (packed === '') return [];
+  const out = packed.split(',').map(Number);
+  for (let i = 4; i < out.length; i++) out[i]! += out[i - 4]!;
+  return out;
 }
 
 const viewText = (view: PDFObject[]) => view.map((v) => v.toString());
@@ -454,7 +471,7 @@ export class PdfMerger {
 
   /** Writes part `record` again from the earlier document's `bytes`, and takes on what the assembly had after it then. */
   private writeAgain({ record, bytes }: { record: PartRecord; bytes: Uint8Array }, writer: PdfFileWriter, ctx: PDFContext): void {
-    writer.append(bytes, record.entries);
+    writer.append(bytes, unpackEntries(record.entries));
     const ref = (n: number, g = 0) => PDFRef.of(n, g);
     this.parts.push({
       pages: record.pages.map(([n, g, width, height, sn, sg]) => ({ ref: ref(n!, g), width: width!, height: height!, stamp: ref(sn!, sg) })),
@@ -494,7 +511,7 @@ export class PdfMerger {
       at: mark.at,
       length: writer.size - mark.at,
       sha256: '',
-      entries: writer.entriesSince(mark.entries, mark.at),
+      entries: packEntries(writer.entriesSince(mark.entries, mark.at)),
       pages: part.pages.map((p) => [p.ref.objectNumber, p.ref.generationNumber, p.width, p.height, p.stamp.objectNumber, p.stamp.generationNumber]),
       named: [...part.named].map(([name, { page, view }]) => [name, page, viewText(view)]),
       outline: planOutline(part.outline),

@@ -86,6 +86,29 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   expect(searchFiles()).toEqual([]);
 }, 60_000);
 
+it('removes the search index\'s temporary file when Ctrl+C stops the build (the whole process group gets the signal)', async () => {
+  const content = join(dir, 'center-interrupted');
+  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
+  const tmp = join(dir, 'tmp-interrupted');
+  mkdirSync(tmp);
+  const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
+    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-interrupted'), SITE_CACHE_DIR: join(dir, 'cache-interrupted'), TMPDIR: tmp },
+    stdio: 'ignore',
+    // A group of its own, as a terminal gives a command: the signal goes to every process in it.
+    detached: true,
+  });
+  const ended = new Promise((done) => build.once('exit', done));
+  const searchFiles = () => readdirSync(tmp).filter((name) => name.startsWith('support-center-search-'));
+  for (let i = 0; i < 600 && searchFiles().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+  expect(searchFiles(), 'the steps started').toHaveLength(1);
+  process.kill(-build.pid!, 'SIGINT');
+  await ended;
+  // Every process of the group gone.
+  for (let i = 0; i < 50 && spawnSync('pgrep', ['-g', String(build.pid)]).status === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  expect(spawnSync('pgrep', ['-g', String(build.pid)]).status).not.toBe(0);
+  expect(searchFiles()).toEqual([]);
+}, 60_000);
+
 it('leaves nothing in the temporary folder, whether the build succeeds or fails', () => {
   // The search index's pages wait in a temporary file (300 MB at 10,000 pages), and the browsers keep profiles there: a build
   // that failed once left its file behind each time, so a lab PC's temporary folder filled with them.

@@ -88,3 +88,33 @@ it('prints again when the system fonts changed, and not otherwise', async () => 
   // Without a fonts argument the system's folders are read: the key is stable from one call to the next.
   expect(printCache(settings).key('the same page')).toBe(printCache(settings).key('the same page'));
 });
+
+it('gives, for a new assembly, the kept combined PDF and plan of this version that shares the most prints at their places', () => {
+  const keep = (dir: string, name: string, pdf: string, assembly?: { version: string; keys: string[]; size?: number }) => {
+    const file = join(dir, `${name}.pdf`);
+    writeFileSync(file, pdf);
+    const cache = new PrintCache(dir, ['settings']);
+    cache.putCombined(cache.key(name), file, 4, assembly && { plan: { version: assembly.version, size: assembly.size ?? pdf.length, parts: [] }, keys: assembly.keys });
+    cache.commit();
+    return join(dir, `${cache.key(name)}.combined.pdf`);
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'print-cache-'));
+  dirs.push(dir);
+  const one = keep(dir, 'one', '%PDF- one', { version: 'v1', keys: ['a', 'b', 'c'] });
+  const two = keep(dir, 'two', '%PDF- second', { version: 'v1', keys: ['a', 'x', 'c'] });
+  const cache = new PrintCache(dir, ['settings']);
+  expect(cache.earlierAssembly('v1', ['a', 'b', 'c'])?.path).toBe(one);
+  expect(cache.earlierAssembly('v1', ['z', 'x', 'c'])?.path).toBe(two);
+  expect(cache.earlierAssembly('v1', ['d', 'e', 'f'])).toBeUndefined();
+  expect(cache.earlierAssembly('v2', ['a', 'b', 'c'])).toBeUndefined();
+  // A file that is not the size its plan says is not given.
+  const damaged = mkdtempSync(join(tmpdir(), 'print-cache-'));
+  dirs.push(damaged);
+  keep(damaged, 'wrong-size', '%PDF- wrong size', { version: 'v1', keys: ['a', 'b', 'c'], size: 3 });
+  expect(new PrintCache(damaged, ['settings']).earlierAssembly('v1', ['a', 'b', 'c'])).toBeUndefined();
+  // Nor one kept without a plan.
+  const plain = mkdtempSync(join(tmpdir(), 'print-cache-'));
+  dirs.push(plain);
+  expect(existsSync(keep(plain, 'plain', '%PDF- plain'))).toBe(true);
+  expect(new PrintCache(plain, ['settings']).earlierAssembly('v1', ['a', 'b', 'c'])).toBeUndefined();
+});
