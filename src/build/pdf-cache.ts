@@ -176,7 +176,7 @@ export class PrintCache {
     if (!this.dir) return undefined;
     const dir = this.dir;
     // The notes name each document's prints and plan version: only the plan chosen is read (tens of megabytes at 10,000 parts).
-    let best: { key: string; matches: number } | undefined;
+    const candidates: { key: string; matches: number }[] = [];
     try {
       for (const name of readdirSync(dir)) {
         const key = /^([0-9a-f]{32})\.combined\.json$/.exec(name)?.[1];
@@ -185,18 +185,25 @@ export class PrintCache {
           const note = JSON.parse(readFileSync(join(dir, name), 'utf8')) as { planVersion?: string; keys?: string[] };
           if (note.planVersion !== version || !note.keys) continue;
           const matches = keys.filter((k, i) => note.keys![i] === k).length;
-          if (matches > 0 && (!best || matches > best.matches)) best = { key, matches };
+          if (matches > 0) candidates.push({ key, matches });
         } catch {
           // A note that cannot be read is not used.
         }
       }
-      if (!best) return undefined;
-      const path = join(dir, `${best.key}${COMBINED}.pdf`);
-      const { plan } = JSON.parse(readFileSync(join(dir, `${best.key}${COMBINED}.plan.json`), 'utf8')) as KeptAssembly;
-      return plan.version === version && statSync(path).size === plan.size ? { path, plan } : undefined;
     } catch {
       return undefined;
     }
+    // The one sharing the most prints whose plan can be read and whose file is the size the plan says.
+    for (const { key } of candidates.sort((a, b) => b.matches - a.matches)) {
+      try {
+        const path = join(dir, `${key}${COMBINED}.pdf`);
+        const { plan } = JSON.parse(readFileSync(join(dir, `${key}${COMBINED}.plan.json`), 'utf8')) as KeptAssembly;
+        if (plan.version === version && Array.isArray(plan.parts) && statSync(path).size === plan.size) return { path, plan };
+      } catch {
+        // The next one.
+      }
+    }
+    return undefined;
   }
   private readonly pending: { key: string; print: Uint8Array | string; pages: number }[] = [];
   /**
@@ -264,6 +271,11 @@ export class PrintCache {
       // The combined documents most recently used, a few (two centers built in turn from one checkout keep theirs).
       for (const { key } of combined.sort((a, b) => b.used - a.used).slice(COMBINED_KEPT))
         for (const ext of ['json', 'plan.json', 'pdf']) rmSync(join(dir, `${key}${COMBINED}.${ext}`), { force: true });
+      // A note or plan whose document is gone (removed by hand, say) goes too.
+      for (const name of readdirSync(dir)) {
+        const key = /^([0-9a-f]{32})\.combined\.(?:plan\.)?json$/.exec(name)?.[1];
+        if (key && !existsSync(join(dir, `${key}${COMBINED}.pdf`))) rmSync(join(dir, name), { force: true });
+      }
     } catch {
       // A folder that cannot be read or changed keeps what it has.
     }

@@ -178,36 +178,52 @@ export class PdfFileWriter {
    * (half a million objects).
    */
   private crossReferenceStream(): PDFRawStream {
-    const rows: [number, number, number, number][] = [[0, 0, 0, 65535]];
-    for (let i = 0; i < this.entries.length; i += 4) rows.push([this.entries[i]!, this.entries[i + 1]!, this.entries[i + 2]!, this.entries[i + 3]!]);
-    rows.sort((a, b) => a[0] - b[0]);
-    // Each field as wide as its largest value needs, in whole bytes.
+    // By object number, in typed arrays: at 10,000 protocols there are five million entries.
+    const size = this.ctx.largestObjectNumber + 1;
+    const present = new Uint8Array(size);
+    const types = new Uint8Array(size);
+    const firsts = new Float64Array(size);
+    const seconds = new Float64Array(size);
+    // Object 0 heads the list of free objects.
+    present[0] = 1;
+    seconds[0] = 65535;
+    for (let i = 0; i < this.entries.length; i += 4) {
+      const number = this.entries[i]!;
+      present[number] = 1;
+      types[number] = this.entries[i + 1]!;
+      firsts[number] = this.entries[i + 2]!;
+      seconds[number] = this.entries[i + 3]!;
+    }
+    // Each field as wide as its largest value needs, in whole bytes; runs of consecutive object numbers: first number, count.
     const largest = [0, 0, 0];
-    for (const [, type, a, b] of rows) {
-      if (type > largest[0]!) largest[0] = type;
-      if (a > largest[1]!) largest[1] = a;
-      if (b > largest[2]!) largest[2] = b;
+    const index: number[] = [];
+    let rows = 0;
+    for (let n = 0; n < size; n++) {
+      if (!present[n]) continue;
+      rows++;
+      if (types[n]! > largest[0]!) largest[0] = types[n]!;
+      if (firsts[n]! > largest[1]!) largest[1] = firsts[n]!;
+      if (seconds[n]! > largest[2]!) largest[2] = seconds[n]!;
+      if (n > 0 && present[n - 1]) index[index.length - 1]!++;
+      else index.push(n, 1);
     }
     const widths = largest.map((n) => Math.max(1, Math.ceil(n.toString(2).length / 8)));
-    // Runs of consecutive object numbers: first number, count.
-    const index: number[] = [];
-    for (const [i, [number]] of rows.entries()) {
-      if (i > 0 && number === rows[i - 1]![0] + 1) index[index.length - 1]!++;
-      else index.push(number, 1);
-    }
     const width = widths[0]! + widths[1]! + widths[2]!;
-    const table = new Uint8Array(rows.length * width);
-    rows.forEach(([, ...fields], row) => {
-      let at = row * width;
-      fields.forEach((field, f) => {
-        let value = field;
-        for (let k = widths[f]! - 1; k >= 0; k--) {
-          table[at + k] = value % 256;
-          value = Math.floor(value / 256);
-        }
-        at += widths[f]!;
-      });
-    });
+    const table = new Uint8Array(rows * width);
+    let at = 0;
+    const put = (value: number, bytes: number) => {
+      for (let k = bytes - 1; k >= 0; k--) {
+        table[at + k] = value % 256;
+        value = Math.floor(value / 256);
+      }
+      at += bytes;
+    };
+    for (let n = 0; n < size; n++) {
+      if (!present[n]) continue;
+      put(types[n]!, widths[0]!);
+      put(firsts[n]!, widths[1]!);
+      put(seconds[n]!, widths[2]!);
+    }
     const dict = this.ctx.obj({}) as PDFDict;
     dict.set(PDFName.of('Type'), PDFName.of('XRef'));
     dict.set(PDFName.of('Size'), PDFNumber.of(this.ctx.largestObjectNumber + 1));

@@ -25,8 +25,8 @@ import {
   PDFHexString,
   PDFName,
   PDFNumber,
+  PDFInvalidObject,
   PDFObjectCopier,
-  PDFObjectParser,
   PDFPageLeaf,
   PDFRef,
   PDFString,
@@ -325,11 +325,46 @@ export function unpackEntries(packed: string): number[] {
 }
 
 const viewText = (view: PDFObject[]) => view.map((v) => v.toString());
-const parsed = (ctx: PDFContext, text: string) => PDFObjectParser.forBytes(new TextEncoder().encode(text), ctx).parseObject();
+/**
+ * A value kept as PDF syntax, written out again as it was: pdf-lib writes each character of its text as one byte, and reading the
+ * text back would not always give the same bytes (a string's bytes past ASCII, the last digit of a tiny number).
+ */
+const raw = (text: string) => PDFInvalidObject.of(Uint8Array.from(text, (c) => c.charCodeAt(0)));
 const planOutline = (items: OutlineItem[]): PlannedOutlineItem[] =>
   items.map((item) => ({ title: item.title, page: item.page, view: viewText(item.view), children: planOutline(item.children) }));
-const outlineOf = (ctx: PDFContext, items: PlannedOutlineItem[]): OutlineItem[] =>
-  items.map((item) => ({ title: item.title, page: item.page, view: item.view.map((v) => parsed(ctx, v)), children: outlineOf(ctx, item.children) }));
+const outlineOf = (items: PlannedOutlineItem[]): OutlineItem[] =>
+  items.map((item) => ({ title: item.title, page: item.page, view: item.view.map(raw), children: outlineOf(item.children) }));
+
+/**
+ * Whether a part's cross-reference entries fit its bytes: its objects numbered after the state it started from and no later than
+ * the one it ended at, each object written as it is at its offset (`n g obj`), each packed object in one of the part's own streams.
+ */
+function entriesFit(entries: readonly number[], bytes: Uint8Array, record: PartRecord): boolean {
+  if (entries.length % 4 !== 0) return false;
+  const direct = new Set<number>();
+  const head = new TextDecoder('latin1');
+  for (let i = 0; i < entries.length; i += 4) {
+    const [number, type, a, b] = entries.slice(i, i + 4) as [number, number, number, number];
+    if (!(number > record.start.obj && number <= record.end.obj)) return false;
+    if (type === 1) {
+      const text = `${number} ${b} obj`;
+      if (!(a >= 0 && a + text.length <= bytes.length) || head.decode(bytes.subarray(a, a + text.length)) !== text) return false;
+      direct.add(number);
+    } else if (type !== 2 || !(b >= 0)) return false;
+  }
+  for (let i = 0; i < entries.length; i += 4) if (entries[i + 1] === 2 && !direct.has(entries[i + 2]!)) return false;
+  return true;
+}
+
+/** An earlier document's part, read and checked, ready to be written again. */
+interface EarlierPart {
+  record: PartRecord;
+  bytes: Uint8Array;
+  entries: number[];
+  part: CopiedPart;
+  parents: PDFObject[];
+  ids: [string, PDFRef][];
+}
 /** pdf-lib keeps the two shared graphics-state streams of a context in fields of its own. */
 type GraphicsRefs = { pushGraphicsStateContentStreamRef?: PDFRef; popGraphicsStateContentStreamRef?: PDFRef };
 
@@ -366,7 +401,7 @@ export class PdfMerger {
   private readonly path: string;
   /** This assembly's version ({@link AssemblyPlan}), and an earlier document and its plan, whose bytes may be written again. */
   private readonly version: string;
-  private readonly earlier: { path: string; plan: AssemblyPlan; fd?: number | undefined } | undefined;
+  private readonly earlier: { path: string; parts: (PartRecord | undefined)[]; fd?: number | undefined } | undefined;
   /** What this assembly wrote for each part, in their order. */
   private readonly records: PartRecord[] = [];
   /** Parts written as bytes of the earlier document. */
@@ -380,7 +415,8 @@ export class PdfMerger {
     this.count = count;
     this.path = path;
     this.version = reuse?.version ?? '';
-    this.earlier = reuse?.earlier && reuse.earlier.plan.version === this.version && this.version !== '' ? { ...reuse.earlier } : undefined;
+    this.earlier =
+      reuse?.earlier && reuse.earlier.plan.version === this.version && this.version !== '' ? { path: reuse.earlier.path, parts: [...reuse.earlier.plan.parts] } : undefined;
   }
 
   /** How this document was assembled (after {@link finish}), for a later assembly to reuse. */
@@ -448,13 +484,16 @@ export class PdfMerger {
   }
 
   /**
-   * The earlier document's record of part `index` and its bytes, when its PDF and starting state are this one's and its bytes are
-   * still what the record says (otherwise the part is copied as any other).
+   * The earlier document's part `index`, ready to be written again, when its PDF and starting state are this one's and its bytes
+   * and entries are still what the record says; otherwise (or for a record that cannot be read) the part is copied as any other.
    */
-  private earlierPart(index: number, digest: string, start: AssemblyState): { record: PartRecord; bytes: Uint8Array } | undefined {
+  private earlierPart(index: number, digest: string, start: AssemblyState): EarlierPart | undefined {
     const earlier = this.earlier;
-    const record = earlier?.plan.parts[index];
-    if (!earlier || !record || digest === '' || record.digest !== digest || JSON.stringify(record.start) !== JSON.stringify(start)) return undefined;
+    const record = earlier?.parts[index];
+    if (!earlier || !record) return undefined;
+    // Each record is used once at most: let it go.
+    earlier.parts[index] = undefined;
+    if (digest === '' || record.digest !== digest || JSON.stringify(record.start) !== JSON.stringify(start)) return undefined;
     try {
       earlier.fd ??= openSync(earlier.path, 'r');
       const bytes = new Uint8Array(record.length);
@@ -463,32 +502,38 @@ export class PdfMerger {
         if (n === 0) return undefined;
         read += n;
       }
-      return createHash('sha256').update(bytes).digest('hex') === record.sha256 ? { record, bytes } : undefined;
+      if (createHash('sha256').update(bytes).digest('hex') !== record.sha256) return undefined;
+      const entries = unpackEntries(record.entries);
+      if (!entriesFit(entries, bytes, record)) return undefined;
+      const ref = (n: number, g = 0) => PDFRef.of(n, g);
+      const part: CopiedPart = {
+        pages: record.pages.map(([n, g, width, height, sn, sg]) => ({ ref: ref(n!, g), width: width!, height: height!, stamp: ref(sn!, sg) })),
+        named: new Map(record.named.map(([name, page, view]) => [name, { page, view: view.map(raw) }])),
+        outline: outlineOf(record.outline),
+        ...(record.top ? { top: ref(...record.top) } : {}),
+      };
+      const parents = record.parents.flatMap(([key, value]) => [PDFNumber.of(key), raw(value)]);
+      const ids = record.ids.map(([name, n, g]): [string, PDFRef] => [name, ref(n, g)]);
+      return { record, bytes, entries, part, parents, ids };
     } catch {
       return undefined;
     }
   }
 
-  /** Writes part `record` again from the earlier document's `bytes`, and takes on what the assembly had after it then. */
-  private writeAgain({ record, bytes }: { record: PartRecord; bytes: Uint8Array }, writer: PdfFileWriter, ctx: PDFContext): void {
-    writer.append(bytes, unpackEntries(record.entries));
-    const ref = (n: number, g = 0) => PDFRef.of(n, g);
-    this.parts.push({
-      pages: record.pages.map(([n, g, width, height, sn, sg]) => ({ ref: ref(n!, g), width: width!, height: height!, stamp: ref(sn!, sg) })),
-      named: new Map(record.named.map(([name, page, view]) => [name, { page, view: view.map((v) => parsed(ctx, v)) }])),
-      outline: outlineOf(ctx, record.outline),
-      ...(record.top ? { top: ref(...record.top) } : {}),
-    });
-    for (const [key, value] of record.parents) this.parentTree.push(PDFNumber.of(key), parsed(ctx, value));
-    this.ids.push(...record.ids.map(([name, n, g]): [string, PDFRef] => [name, ref(n, g)]));
+  /** Writes a part again from the earlier document's bytes, and takes on what the assembly had after it then. */
+  private writeAgain({ record, bytes, entries, part, parents, ids }: EarlierPart, writer: PdfFileWriter, ctx: PDFContext): void {
+    writer.append(bytes, entries);
+    this.parts.push(part);
+    this.parentTree.push(...parents);
+    this.ids.push(...ids);
     if (!record.top) this.allTagged = false;
     ctx.largestObjectNumber = record.end.obj;
     this.nextKey = record.end.key;
     this.nextId = record.end.id;
     if (record.end.graphics) {
       const shared = ctx as unknown as GraphicsRefs;
-      shared.pushGraphicsStateContentStreamRef = ref(record.end.graphics[0]);
-      shared.popGraphicsStateContentStreamRef = ref(record.end.graphics[1]);
+      shared.pushGraphicsStateContentStreamRef = PDFRef.of(record.end.graphics[0]);
+      shared.popGraphicsStateContentStreamRef = PDFRef.of(record.end.graphics[1]);
     }
     this.reusedParts++;
   }

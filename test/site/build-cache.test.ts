@@ -107,7 +107,7 @@ it('a rebuild prints only the protocols whose pages changed: with nothing change
   expect(pdfLine(third.stdout)).toBe('3 protocol PDFs (1 printed, 2 from the print cache) and protocols.pdf, 1 browser launch, started while Astro rendered');
   expect(pagesLine(third.stdout)).toMatch(asWritten);
   // The combined PDF is assembled again, with the parts that did not change written again as the last one had them…
-  const written = /protocols\.pdf: \d+ pages, \d+ KB, [\d.]+ s, (\d) of its parts written again from the last combined PDF/.exec(third.stdout);
+  const written = /protocols\.pdf: \d+ pages, \d+ KB, [\d.]+ s, (\d+) of its parts written again from the last combined PDF/.exec(third.stdout);
   expect(written, third.stdout).not.toBeNull();
   expect(Number(written![1])).toBeGreaterThanOrEqual(1);
   // …and comes out as an assembly from scratch of the same prints: the same build with the kept combined PDFs gone.

@@ -5,19 +5,19 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString, StandardFonts } from 'pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFString, StandardFonts, type PDFObject } from 'pdf-lib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CONTENTS_LINK, PdfMerger, type AssemblyPlan } from '../../../src/build/pdf-merge.ts';
+import { CONTENTS_LINK, packEntries, PdfMerger, unpackEntries, type AssemblyPlan } from '../../../src/build/pdf-merge.ts';
 import { crossReferenceProblems, readPdf } from '../../helpers/pdf.ts';
 
 /** A part as Chromium prints one, in small: `pages` pages of text, a named destination on its last page, one bookmark to it. */
-async function part(name: string, pages: number): Promise<PDFDocument> {
+async function part(name: string, pages: number, view: PDFObject[] = []): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (let i = 1; i <= pages; i++) doc.addPage([300, 400]).drawText(`${name} page ${i}`, { x: 20, y: 300, size: 12, font });
   const ctx = doc.context;
   const last = doc.getPage(pages - 1).ref;
-  doc.catalog.set(PDFName.of('Dests'), ctx.obj({ [`${name}-end`]: [last, 'XYZ', 0, 400, 0] }));
+  doc.catalog.set(PDFName.of('Dests'), ctx.obj({ [`${name}-end`]: [last, 'XYZ', 0, 400, 0, ...view] }));
   const outlines = ctx.nextRef();
   const item = ctx.register(ctx.obj({ Title: PDFHexString.fromText(`${name} heading`), Parent: outlines, Dest: [last, 'XYZ', 0, 400, 0] }));
   ctx.assign(outlines, ctx.obj({ Type: 'Outlines', First: item, Last: item, Count: 1 }));
@@ -158,10 +158,12 @@ describe('the combined PDF, assembled as its parts come', () => {
   });
 
   /** A document of parts (title, pages), each with its own digest, assembled with an earlier document's bytes where they fit. */
+  /** A destination's view with what a plan keeps as text: a string's bytes past ASCII, and a tiny number with many digits. */
+  const tricky = () => [PDFString.of('caf\u00e9 \u00ff'), PDFNumber.of(6.123456789012345e-13), PDFNumber.of(2 ** 33 + 0.25)];
   async function assemble(name: string, specs: [string, number][], earlier?: { path: string; plan: AssemblyPlan }, version = 'v1') {
     const file = join(scratch, `${name}.pdf`);
     const merger = new PdfMerger(specs.length, file, { version, earlier });
-    for (const [i, [title, pages]] of specs.entries()) merger.add(i, await part(title, pages), `${title}/${pages}`);
+    for (const [i, [title, pages]] of specs.entries()) merger.add(i, await part(title, pages, tricky()), `${title}/${pages}`);
     const { bytes } = await merger.finish(await contents(specs.length), { pageLabel: (page, total) => `Document page ${page} of ${total}`, language: 'en' });
     expect(crossReferenceProblems(file).problems).toEqual([]);
     return { file, bytes: readFileSync(file), plan: merger.plan(bytes), reused: merger.reused };
@@ -214,5 +216,20 @@ describe('the combined PDF, assembled as its parts come', () => {
     const otherVersion = await assemble('plan-d-other-version', three, { path: first.file, plan: first.plan }, 'v2');
     expect(otherVersion.reused).toBe(0);
     expect(otherVersion.bytes.equals(first.bytes)).toBe(true);
+  });
+
+  it('copies a part as any other when its record in the plan does not fit its bytes, or cannot be read', async () => {
+    const first = await assemble('plan-e', three);
+    const plan = structuredClone(first.plan);
+    // The middle part's first object said to be written three bytes further on.
+    const entries = unpackEntries(plan.parts[1]!.entries);
+    const direct = entries.findIndex((_, i) => i % 4 === 1 && entries[i] === 1);
+    entries[direct + 1]! += 3;
+    plan.parts[1]!.entries = packEntries(entries);
+    // The last part's record without its named destinations.
+    delete (plan.parts[2] as Partial<AssemblyPlan['parts'][number]>).named;
+    const fromTampered = await assemble('plan-e-tampered', three, { path: first.file, plan });
+    expect(fromTampered.reused).toBe(1);
+    expect(fromTampered.bytes.equals(first.bytes)).toBe(true);
   });
 });
