@@ -30,17 +30,32 @@ it('removes the staging folders of builds that are gone, and only those', () => 
   expect(existsSync(join(dir, 'dist/index.html'))).toBe(true);
 });
 
+/**
+ * A build of a copy of the RT-qPCR center with a temporary folder of its own (`tmp`); `searchFiles` lists the search index's
+ * temporary files there, and `stepsStarted` waits until the steps' process has made its one.
+ */
+function startBuild(name: string, options: { detached?: boolean } = {}) {
+  const content = join(dir, `center-${name}`);
+  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
+  const tmp = join(dir, `tmp-${name}`);
+  mkdirSync(tmp);
+  const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
+    env: { ...process.env, SITE_OUT_DIR: join(dir, `dist-${name}`), SITE_CACHE_DIR: join(dir, `cache-${name}`), TMPDIR: tmp },
+    stdio: 'ignore',
+    ...options,
+  });
+  const searchFiles = () => readdirSync(tmp).filter((file) => file.startsWith('support-center-search-'));
+  const stepsStarted = async () => {
+    for (let i = 0; i < 600 && searchFiles().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(searchFiles(), 'the steps started').toHaveLength(1);
+  };
+  return { content, build, searchFiles, stepsStarted };
+}
+
 // Before scripts/lib/end-with-parent.ts, Astro mostly died too, but only when it next wrote to the dead script's pipe (EPIPE):
 // through a silent stretch it wrote on into the staging folder. This guards the deterministic stop.
 it('stops Astro when the build script is killed outright (kill -9), instead of leaving it to write on', async () => {
-  const content = join(dir, 'center-killed');
-  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
-  const tmp = join(dir, 'tmp-killed');
-  mkdirSync(tmp);
-  const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
-    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-killed'), SITE_CACHE_DIR: join(dir, 'cache-killed'), TMPDIR: tmp },
-    stdio: 'ignore',
-  });
+  const { content, build, searchFiles, stepsStarted } = startBuild('killed');
   // Astro is the build script's child running Astro's own CLI; wait until it has started.
   const astroPid = async (): Promise<number | undefined> => {
     for (let i = 0; i < 400; i++) {
@@ -57,9 +72,7 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
   const astro = await astroPid();
   expect(astro, 'Astro started').toBeDefined();
   // Killed once the steps' process has started too: its search thread's file is there.
-  const searchFiles = () => readdirSync(tmp).filter((name) => name.startsWith('support-center-search-'));
-  for (let i = 0; i < 400 && searchFiles().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  expect(searchFiles(), 'the steps started').toHaveLength(1);
+  await stepsStarted();
   build.kill('SIGKILL');
   // Running, as opposed to gone or ended and waiting to be reaped (a zombie, state Z, which init reaps in its own time).
   const alive = (pid: number) => {
@@ -87,20 +100,10 @@ it('stops Astro when the build script is killed outright (kill -9), instead of l
 }, 60_000);
 
 it('removes the search index\'s temporary file when Ctrl+C stops the build (the whole process group gets the signal)', async () => {
-  const content = join(dir, 'center-interrupted');
-  cpSync('test/fixtures/centers/qpcr', content, { recursive: true });
-  const tmp = join(dir, 'tmp-interrupted');
-  mkdirSync(tmp);
-  const build = spawn(process.execPath, ['scripts/build.ts', '--content', content], {
-    env: { ...process.env, SITE_OUT_DIR: join(dir, 'dist-interrupted'), SITE_CACHE_DIR: join(dir, 'cache-interrupted'), TMPDIR: tmp },
-    stdio: 'ignore',
-    // A group of its own, as a terminal gives a command: the signal goes to every process in it.
-    detached: true,
-  });
+  // A group of its own, as a terminal gives a command: the signal goes to every process in it.
+  const { build, searchFiles, stepsStarted } = startBuild('interrupted', { detached: true });
   const ended = new Promise((done) => build.once('exit', done));
-  const searchFiles = () => readdirSync(tmp).filter((name) => name.startsWith('support-center-search-'));
-  for (let i = 0; i < 600 && searchFiles().length === 0; i++) await new Promise((r) => setTimeout(r, 25));
-  expect(searchFiles(), 'the steps started').toHaveLength(1);
+  await stepsStarted();
   process.kill(-build.pid!, 'SIGINT');
   await ended;
   // Every process of the group gone.
