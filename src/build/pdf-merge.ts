@@ -471,7 +471,7 @@ export class PdfMerger {
         this.parts.push(copied);
         writer.beginSegment();
         writer.flush(keep);
-        this.records.push({ ...this.record(partDigest, start, mark, copied, writer, ctx), sha256: writer.endSegment() });
+        this.records.push(this.record(partDigest, start, mark, copied, writer.endSegment(), writer, ctx));
       });
       // Raised by finish(); a build that fails before it has its own error.
       this.copied.catch(() => undefined);
@@ -538,12 +538,13 @@ export class PdfMerger {
     this.reusedParts++;
   }
 
-  /** What this assembly wrote for a part it copied, as {@link PartRecord}. */
+  /** What this assembly wrote for a part it copied (its bytes' `sha256`), as {@link PartRecord}. */
   private record(
     digest: string,
     start: AssemblyState,
     mark: { at: number; entries: number; parents: number; ids: number },
     part: CopiedPart,
+    sha256: string,
     writer: PdfFileWriter,
     ctx: PDFContext,
   ): PartRecord {
@@ -555,7 +556,7 @@ export class PdfMerger {
       end: this.state(ctx),
       at: mark.at,
       length: writer.size - mark.at,
-      sha256: '',
+      sha256,
       entries: packEntries(writer.entriesSince(mark.entries, mark.at)),
       pages: part.pages.map((p) => [p.ref.objectNumber, p.ref.generationNumber, p.width, p.height, p.stamp.objectNumber, p.stamp.generationNumber]),
       named: [...part.named].map(([name, { page, view }]) => [name, page, viewText(view)]),
