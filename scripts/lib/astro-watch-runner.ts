@@ -6,16 +6,21 @@
  * process ends when stdin closes.
  *
  * What this saves on each build after the first: Node's start and the loading of Astro, Vite and the Markdown pipeline (about
- * 1.3 s on two cores). Astro still syncs the content (bodies unchanged since the last build are kept), bundles and renders every
- * page, and the outputs integration runs every step after it, so a build here writes what a one-off build writes.
+ * 1.3 s on two cores), and the rendering of the pages of entries that did not change (src/build/page-reuse.ts). Astro still syncs
+ * the content (bodies unchanged since the last build are kept), bundles, and renders the other pages, and the outputs
+ * integration runs every step after it, so a build here writes what a one-off build writes.
  *
  * What it costs: Node never unloads an ES module, and each build imports the pages Astro bundled for it, the content among them
  * (about 10 MB of heap a build at 100 protocols). scripts/build.ts starts a new runner when this one has grown too much.
  */
 import { createInterface } from 'node:readline';
 import { BUILD_ENDED } from './astro-watch-protocol.ts';
+import { PAGE_REUSE, PageReuse } from '../../src/build/page-reuse.ts';
 
 const { build } = await import('astro');
+// The pages of entries unchanged since the last build are written as they were then (src/build/page-reuse.ts). This runner is
+// kept only while nothing but entries change; anything else starts a new one, with nothing kept.
+(globalThis as Record<symbol, unknown>)[PAGE_REUSE] = new PageReuse();
 
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'build') continue;

@@ -11,6 +11,7 @@ import type { Translate } from '../i18n/ui.ts';
 import { presentSections } from '../content-model.ts';
 import { withPdfSizes } from './pdf-links.ts';
 import { withPagePolicy } from './security-headers.ts';
+import type { PageReuse } from './page-reuse.ts';
 
 /** Whether a build prints PDFs after Astro (the pages with a PDF link then wait for their sizes). */
 export const printsPdfs = (contentDir: string): boolean => process.env.SITE_PDF !== 'skip' && presentSections(contentDir).has('protocols');
@@ -28,6 +29,8 @@ export interface PageHandoff {
   order(pathnames: readonly string[]): void;
   /** A path that came out as something other than a page (a file such as a CSV): no page comes for it. */
   skip(pathname: string): void;
+  /** A page kept from the last build (page-reuse.ts), handed on as it was written then. */
+  kept(pathname: string, page: string): Promise<void>;
 }
 
 /**
@@ -55,19 +58,18 @@ export function pageKey(pathOrFile: string): string {
 }
 
 /**
- * The handoff for one build. `steps` is the steps' standard input, `pdfs` whether the build prints PDFs. A page the steps'
+ * The handoff for one build. `steps` is the steps' standard input, `pdfs` whether the build prints PDFs, `reuse` a watch's store
+ * of kept pages (each page handed on is kept in it for the next build). A page the steps'
  * process does not take in time waits (the pipe's back-pressure), so pages never pile up in Astro's memory; once that process
  * is gone, pages are only finished, and the build fails on its exit code.
  */
-export function pageHandoff(steps: Writable, { pdfs, say }: { pdfs: boolean; say: Translate }): PageHandoff {
+export function pageHandoff(steps: Writable, { pdfs, say, reuse }: { pdfs: boolean; say: Translate; reuse?: PageReuse | undefined }): PageHandoff {
   let gone = false;
   const stop = () => void (gone = true);
   steps.on('error', stop);
   steps.on('close', stop);
-  const hand = async (pathname: string, html: string) => {
-    const path = pageFile(pathname);
-    const page = withPagePolicy(pdfs ? html : withPdfSizes(html, path, null, say));
-    if (gone) return page;
+  const send = async (path: string, page: string) => {
+    if (gone) return;
     if (!steps.write(`${JSON.stringify({ page: path, html: page })}\n`))
       await new Promise<void>((done) => {
         const resume = () => {
@@ -78,6 +80,12 @@ export function pageHandoff(steps: Writable, { pdfs, say }: { pdfs: boolean; say
         steps.on('drain', resume);
         steps.on('close', resume);
       });
+  };
+  const hand = async (pathname: string, html: string) => {
+    const path = pageFile(pathname);
+    const page = withPagePolicy(pdfs ? html : withPdfSizes(html, path, null, say));
+    reuse?.keep(pathname, page);
+    await send(path, page);
     return page;
   };
   // Small and few: written without waiting, in line with the pages.
@@ -85,24 +93,34 @@ export function pageHandoff(steps: Writable, { pdfs, say }: { pdfs: boolean; say
   return Object.assign(hand, {
     order: (pathnames: readonly string[]) => tell({ order: pathnames.map(pageKey) }),
     skip: (pathname: string) => tell({ skip: pageKey(pathname) }),
+    kept: (pathname: string, page: string) => send(pageFile(pathname), page),
   });
 }
 
 /**
  * Astro's prerenderer, as the outputs integration gives it back to Astro (`setPrerenderer` in `astro:build:start`): the same in
  * everything, except that the paths it is about to render are told to `order` first, in Astro's order (its fallback paths
- * last, as it renders them). The search index takes the pages in that order while Astro renders (search-index.ts).
+ * last, as it renders them), and that in a watch's runner (`reuse`) a page kept from the last build under the same key is
+ * handed on and written as it was, instead of rendered. The search index takes the pages in that order while Astro renders
+ * (search-index.ts).
  */
-export function announcingOrder(base: AstroPrerenderer, order: (pathnames: readonly string[]) => void): AstroPrerenderer {
+export function announcingOrder(base: AstroPrerenderer, handoff: PageHandoff, reuse?: PageReuse): AstroPrerenderer {
   return {
     name: base.name,
     ...(base.setup ? { setup: () => base.setup!() } : {}),
     getStaticPaths: async () => {
       const paths = await base.getStaticPaths();
-      order([...paths.filter((p) => p.route.type !== 'fallback'), ...paths.filter((p) => p.route.type === 'fallback')].map((p) => p.pathname));
+      reuse?.begin(paths);
+      handoff.order([...paths.filter((p) => p.route.type !== 'fallback'), ...paths.filter((p) => p.route.type === 'fallback')].map((p) => p.pathname));
       return paths;
     },
-    render: (request, options) => base.render(request, options),
+    render: async (request, options) => {
+      const pathname = new URL(request.url).pathname;
+      const kept = reuse?.take(pathname);
+      if (kept === undefined) return base.render(request, options);
+      await handoff.kept(pathname, kept);
+      return new Response(kept, { headers: { 'Content-Type': 'text/html' } });
+    },
     ...(base.collectStaticImages ? { collectStaticImages: () => base.collectStaticImages!() } : {}),
     ...(base.teardown ? { teardown: () => base.teardown!() } : {}),
   };

@@ -17,6 +17,7 @@ import type { AstroIntegration } from 'astro';
 import { announcingOrder, PAGE_HANDOFF, pageHandoff, printsPdfs } from '../build/page-handoff.ts';
 import { translator } from '../i18n/ui.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
+import { pageReuse } from '../build/page-reuse.ts';
 
 export interface OutputsOptions {
   contentDir: string;
@@ -61,13 +62,17 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
       'astro:build:start': ({ setPrerenderer }) => {
         steps ??= startSteps(contentDir, root, failureFile);
         const say = translator(loadSiteConfig(contentDir).ui);
-        const handoff = pageHandoff(steps.child.stdin!, { pdfs: printsPdfs(contentDir), say });
+        // In a watch's runner, pages whose keys have not changed since the last build are written as they were then.
+        const reuse = pageReuse();
+        const handoff = pageHandoff(steps.child.stdin!, { pdfs: printsPdfs(contentDir), say, reuse });
         (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF] = handoff;
         // The steps learn the order of Astro's paths before the first page, for the search index to take the pages in it.
-        setPrerenderer((base) => announcingOrder(base, handoff.order));
+        setPrerenderer((base) => announcingOrder(base, handoff, reuse));
       },
-      'astro:build:done': async ({ dir }) => {
+      'astro:build:done': async ({ dir, logger }) => {
         delete (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF];
+        const reuse = pageReuse();
+        if (reuse) logger.info(`${reuse.reused} page(s) kept from the last build, unchanged; the others rendered`);
         const { child, closed } = steps ?? startSteps(contentDir, root, failureFile);
         steps = undefined;
         child.stdin!.end(`${JSON.stringify({ siteDir: fileURLToPath(dir) })}\n`);

@@ -12,6 +12,7 @@ import { loadReferenceIndex } from './reference-index.ts';
 import { contentDir } from './paths.ts';
 import { center, t } from './center.ts';
 import { byRankThenId } from './entry-order.ts';
+import { entryPageKey, type KeyedSite } from '../build/page-reuse.ts';
 
 export type FaqEntry = CollectionEntry<'faq'>;
 export type GuideEntry = CollectionEntry<'troubleshooting'>;
@@ -42,6 +43,8 @@ export interface Site {
   siteText: (id: 'overview' | 'how-to-cite' | 'disclaimer') => SiteTextEntry;
   /** The optional intro of a section's index page (`site/<section>.mdx`), if the center has one. */
   intro: (section: SectionIntro) => SiteTextEntry | undefined;
+  /** Every text of `site/`. */
+  texts: SiteTextEntry[];
 }
 
 /** A citation in a typed field that names no reference. */
@@ -158,7 +161,23 @@ async function build(): Promise<Site> {
       return entry;
     },
     intro: (section) => textById.get(section),
+    texts,
   };
+}
+
+const keyedSites = new WeakMap<Site, KeyedSite>();
+
+/**
+ * The `cacheKey` of the page of one entry, for a watch's runner to write the page it kept instead of rendering it again when
+ * nothing the page shows has changed (src/build/page-reuse.ts); undefined outside a watch. `kind` is the entry's section.
+ */
+export function entryPageCacheKey(site: Site, kind: string, entry: FaqEntry | GuideEntry | ProtocolEntry): string | undefined {
+  let keyed = keyedSites.get(site);
+  if (!keyed) {
+    keyed = { entries: [site.faqs, site.guides, site.protocols, site.datasets], references: site.references, texts: site.texts, settings: center };
+    keyedSites.set(site, keyed);
+  }
+  return entryPageKey(keyed, kind, entry);
 }
 
 /** citedFrom by page: page path → reference id → its in-page addresses, so a page's list does not scan every citation of the site. */

@@ -86,6 +86,8 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(fragments.some((f) => readFileSync(join(out, 'pagefind', 'fragment', f)).length > 0)).toBe(true);
   // Each build's log counts its own browsers: this one started none (it once counted the first build's too).
   expect(lastBuild()).toMatch(/\[diagrams\] 0 rendered, \d+ from cache, 0 browser launches/);
+  // The pages of the seven entries that did not change (of four FAQs, three protocols and a guide) were written as they were.
+  expect(lastBuild()).toContain('7 page(s) kept from the last build, unchanged');
 
   // An edited diagram renders in the browser the first build started, kept by the watch: none is launched for it.
   const protocolFile = join(center, 'protocols', 'two-step-rt-qpcr.mdx');
@@ -102,6 +104,17 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   writeFileSync(rnaFile, readFileSync(rnaFile, 'utf8').replace(/^question: .*$/m, 'question: Is my RNA good enough, asked while watching?'));
   await builds(4);
   expect(loadPage(out, '/faq/rna-quality/')('h1').text()).toContain('Is my RNA good enough, asked while watching?');
+  // Its neighbours link it by its question: no page is kept when an entry's fields change.
+  expect(lastBuild()).toContain('0 page(s) kept from the last build');
+  expect(loadPage(out, '/faq/melt-curve/')('a[href$="/faq/rna-quality/"]').text()).toContain('asked while watching');
+
+  // A body edit after it: the other pages are kept again, from the build that rendered them with the new question.
+  const genesFile = join(center, 'faq', 'reference-genes.mdx');
+  writeFileSync(genesFile, `${readFileSync(genesFile, 'utf8')}\nAnother sentence, edited while watching.\n`);
+  await builds(5);
+  expect(lastBuild()).toContain('7 page(s) kept from the last build, unchanged');
+  expect(loadPage(out, '/faq/reference-genes/')('main').text()).toContain('Another sentence, edited while watching.');
+  expect(loadPage(out, '/faq/melt-curve/')('a[href$="/faq/rna-quality/"]').text()).toContain('asked while watching');
 
   // The same content built once, from scratch, in a process of its own: the same files, byte for byte.
   const oneOff = spawnSync(process.execPath, ['scripts/build.ts', '--content', center], {
@@ -120,7 +133,7 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(output).not.toContain('with Astro started afresh');
   const siteFile = join(center, 'site.yaml');
   writeFileSync(siteFile, readFileSync(siteFile, 'utf8').replace(/^name: .*$/m, 'name: Renamed While Watching Center'));
-  await builds(5);
+  await builds(6);
   expect(output).toMatch(/changed: .*site\.yaml; building again, with Astro started afresh/);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/^\[build\] done in/m);
   expect(loadPage(out, '/faq/melt-curve/')('title').text()).toContain('Renamed While Watching Center');
@@ -129,17 +142,17 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   // A content error: the build fails with the file named, the last good site stays, and the watch goes on.
   const good = readFileSync(faqFile, 'utf8');
   writeFileSync(faqFile, good.replace(/^question: .*$/m, 'question:'));
-  await builds(6);
+  await builds(7);
   expect(output.slice(output.lastIndexOf('[build] changed:'))).toMatch(/melt-curve\.mdx:\d+:\d+[\s\S]*\[build\] FAILED/);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Edited while watching');
   expect(watch.exitCode).toBeNull();
   writeFileSync(faqFile, good.replace('Edited while watching', 'Fixed while watching'));
-  await builds(7);
+  await builds(8);
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).toContain('Fixed while watching');
 
   // Nothing the builds wrote (the diagram cache among them) started another build.
   await new Promise((r) => setTimeout(r, 1500));
-  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(6);
+  expect(output.match(/^\[build\] changed:/gm)).toHaveLength(7);
 
   // Stopping: exit 0, no staging folder, no Astro and no browser left running.
   watch.kill('SIGTERM');
