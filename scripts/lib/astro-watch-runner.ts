@@ -15,12 +15,38 @@
  */
 import { createInterface } from 'node:readline';
 import { BUILD_ENDED } from './astro-watch-protocol.ts';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
+import { join } from 'node:path';
 import { PAGE_REUSE, PageReuse } from '../../src/build/page-reuse.ts';
+import { SEARCH_MEMO_ENV } from '../../src/build/search-memo.ts';
+import { astroCacheDir } from '../../src/lib/paths.ts';
+
+/** Whether a process of this id is running (one of another user's counts as running). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 const { build } = await import('astro');
-// The pages of entries unchanged since the last build are written as they were then (src/build/page-reuse.ts). This runner is
-// kept only while nothing but entries change; anything else starts a new one, with nothing kept.
+// The pages of entries unchanged since the last build are written as they were then (src/build/page-reuse.ts), and the search
+// index takes what it made of an unchanged page in the last build (src/build/search-memo.ts, in a file of this runner's). This
+// runner is kept only while nothing but entries change; anything else starts a new one, with nothing kept.
 (globalThis as Record<symbol, unknown>)[PAGE_REUSE] = new PageReuse();
+const searchMemo = join(astroCacheDir, `search-memo-${process.pid}`);
+process.env[SEARCH_MEMO_ENV] = searchMemo;
+process.on('exit', () => rmSync(searchMemo, { force: true }));
+// Stopped by the watch (SIGTERM) or with it (Ctrl+C): the exit handler removes the file. A runner killed outright leaves it, and
+// the next runner removes the files of runners that are gone.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(128 + constants.signals[signal]));
+for (const name of existsSync(astroCacheDir) ? readdirSync(astroCacheDir) : []) {
+  const pid = /^search-memo-(\d+)(?:\.tmp)?$/.exec(name)?.[1];
+  if (pid && !alive(Number(pid))) rmSync(join(astroCacheDir, name), { force: true });
+}
 
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'build') continue;

@@ -9,12 +9,14 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SearchIndexBuilder, type SearchChanges } from './search-index.ts';
+import { SEARCH_MEMO_ENV } from './search-memo.ts';
 
 type Message = { page: string; html: string } | { order: string[] } | { skip: string } | { finish: string; changes: SearchChanges };
 
 const { contentDir, stopWords, file } = workerData as { contentDir: string; stopWords: string[]; file: string };
 // The file is named by the steps, which remove it when they stop this thread (a terminated thread runs no exit handler).
-const builder = new SearchIndexBuilder(contentDir, stopWords, file);
+// In a watch, what the last build made of each page is kept (search-memo.ts).
+const builder = new SearchIndexBuilder(contentDir, stopWords, file, process.env[SEARCH_MEMO_ENV] || undefined);
 parentPort!.on('message', (message: Message) => {
   if ('page' in message) {
     builder.add(message.page, message.html);

@@ -19,6 +19,7 @@ import { CONTENT_FILES } from '../content-model.ts';
 import { SEARCH_FILES } from '../contract.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 import { pageKey } from './page-handoff.ts';
+import { searchMemoKey, SearchMemo, type IndexedPage } from './search-memo.ts';
 
 /** Pagefind writes these for its own UIs; the search box does not use them. */
 export const UNUSED_PAGEFIND_FILES = [
@@ -40,6 +41,8 @@ export interface SearchIndexReport {
   pages: number;
   indexBytes: number;
   words: number;
+  /** Pages taken as the last build of a watch made them (search-memo.ts), when there was one. */
+  kept?: number;
 }
 
 function dirBytes(dir: string): number {
@@ -92,13 +95,20 @@ export class SearchIndexBuilder {
   private giving: Promise<void> | undefined;
   private failure: unknown;
 
-  /** `file`: where the pages wait (searchIndexFile()); whoever names it removes it too, should this builder be stopped unfinished. */
-  constructor(contentDir: string, stopWords: readonly string[] = [], file = searchIndexFile()) {
+  /** What the last build of a watch made of its pages (search-memo.ts), when this build is one. */
+  private readonly memo: SearchMemo | undefined;
+
+  /**
+   * `file`: where the pages wait (searchIndexFile()); whoever names it removes it too, should this builder be stopped unfinished.
+   * `memoFile`: in a watch, the file that keeps what the index made of each page from one build to the next.
+   */
+  constructor(contentDir: string, stopWords: readonly string[] = [], file = searchIndexFile(), memoFile?: string) {
     this.contentDir = contentDir;
     this.stopWords = stopWords;
     this.file = file;
     this.fd = openSync(file, 'w+');
     this.table = aliasTable(searchGroups(loadVocabulary(join(contentDir, CONTENT_FILES.vocabulary))));
+    this.memo = memoFile ? new SearchMemo(memoFile, searchMemoKey(this.table.groups.map((g) => [g.canonical, g.spellings]), stopWords)) : undefined;
   }
 
   /** Every path Astro is about to render, in its order, as keys (page-handoff.ts, pageKey). */
@@ -115,13 +125,21 @@ export class SearchIndexBuilder {
 
   /** One built page, by its site path ("faq/x/index.html"). */
   add(path: string, html: string): void {
-    countPageWords(html, this.counts);
-    const bytes = writeSync(this.fd, pageForIndex(html, this.table, this.stopWords), this.written);
+    const made = this.memo ? this.memo.page(html, () => this.make(html)) : this.make(html);
+    for (const [word, count] of made.words) this.counts.set(word, (this.counts.get(word) ?? 0) + count);
+    const bytes = writeSync(this.fd, made.text, this.written);
     // Only pages with an indexed body are searched (Pagefind leaves the others out once any page has one).
     this.given.set(path, { at: this.written, bytes, indexed: /<main\b[^>]*\sdata-pagefind-body\b/.test(html) });
     this.written += bytes;
     this.byKey.set(pageKey(path), path);
     this.give();
+  }
+
+  /** What the index makes of a page: its form for Pagefind, and its words for the suggestions. */
+  private make(html: string): IndexedPage {
+    const counts = new Map<string, number>();
+    countPageWords(html, counts);
+    return { text: pageForIndex(html, this.table, this.stopWords), words: [...counts] };
   }
 
   /** Pagefind's index for this build, started at the first page it is given. */
@@ -239,7 +257,13 @@ export class SearchIndexBuilder {
       const words = byFrequency(this.counts);
       await mkdir(join(siteDir, 'search'), { recursive: true });
       await writeFile(join(siteDir, SEARCH_FILES.vocabulary), vocabularyScript(vocabulary, words));
-      return { pages: [...this.given.values()].filter((p) => p.indexed).length, indexBytes: dirBytes(join(siteDir, 'pagefind')), words: words.length };
+      this.memo?.save();
+      return {
+        pages: [...this.given.values()].filter((p) => p.indexed).length,
+        indexBytes: dirBytes(join(siteDir, 'pagefind')),
+        words: words.length,
+        ...(this.memo ? { kept: this.memo.kept } : {}),
+      };
     } finally {
       this.discard();
     }

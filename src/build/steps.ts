@@ -230,7 +230,7 @@ export class PageSteps {
     const search = time(
       'search index',
       () => this.searchDone,
-      (r) => `indexed ${r.pages} pages, ${r.words} words for suggestions`,
+      (r) => `indexed ${r.pages} pages${r.kept === undefined ? '' : ` (${r.kept} read as in the last build)`}, ${r.words} words for suggestions`,
     );
     search.catch(() => undefined);
     try {

@@ -113,6 +113,9 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   writeFileSync(genesFile, `${readFileSync(genesFile, 'utf8')}\nAnother sentence, edited while watching.\n`);
   await builds(5);
   expect(lastBuild()).toContain('7 page(s) kept from the last build, unchanged');
+  // The search index read again only what changed: the edited page, of the site's pages.
+  const pages = listFiles(out).filter((f) => f.endsWith('.html')).length;
+  expect(lastBuild()).toContain(`(${pages - 1} read as in the last build)`);
   expect(loadPage(out, '/faq/reference-genes/')('main').text()).toContain('Another sentence, edited while watching.');
   expect(loadPage(out, '/faq/melt-curve/')('a[href$="/faq/rna-quality/"]').text()).toContain('asked while watching');
 
@@ -159,6 +162,8 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   const code = await new Promise((r) => watch!.once('exit', r));
   expect(code).toBe(0);
   expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
+  // The runners' files of what the search index made of each page went with them (two runners: site.yaml started another).
+  expect(readdirSync(join(dir, 'cache-watched')).filter((f) => f.startsWith('search-memo'))).toEqual([]);
   const ours = async () => {
     for (let i = 0; i < 40; i++) {
       // Astro's runner, and the diagram browser it kept between builds.
