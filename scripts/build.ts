@@ -179,7 +179,9 @@ async function astroBuild(): Promise<void> {
 /** The content checks of `npm run check`, so a build never starts on content with errors. */
 async function contentChecks(): Promise<void> {
   // Diagrams are parsed by Astro's diagram plugin, in the build's one browser session.
-  const findings = await checkContent(contentDir, { cwd: root, diagrams: false });
+  // With --watch, the bodies parsed by the last checks are kept for the next: most have not changed.
+  if (watching) parsedBodies ??= new ParsedBodies();
+  const findings = await checkContent(contentDir, { cwd: root, diagrams: false, bodies: parsedBodies });
   for (const f of findings) console.error(formatFinding(f));
   const errors = findings.filter((f) => f.severity === 'error').length;
   if (errors > 0) throw new Error(`${errors} content error${errors === 1 ? '' : 's'} (listed above as file:line:col  rule-id  message).`);
@@ -207,9 +209,11 @@ async function swapIn(): Promise<void> {
 
 // The content checks, loaded once Astro is running.
 let checkContent!: typeof import('./check/content-checks.ts').checkContent;
+let ParsedBodies!: typeof import('./check/content-checks.ts').ParsedBodies;
+let parsedBodies: InstanceType<typeof ParsedBodies> | undefined;
 
 async function loadSteps(): Promise<void> {
-  ({ checkContent } = await import('./check/content-checks.ts'));
+  ({ checkContent, ParsedBodies } = await import('./check/content-checks.ts'));
 }
 
 /**

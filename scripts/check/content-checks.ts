@@ -99,6 +99,55 @@ export interface CheckOptions {
   diagrams?: boolean;
   /** Paths in messages are relative to this folder. */
   cwd?: string;
+  /** The bodies parsed by the last checks of a watch, kept for the next ones (the build's `--watch`). */
+  bodies?: ParsedBodies | undefined;
+}
+
+/** Bodies' text kept parsed beyond this many characters: at 10,000 protocols the trees would cost more memory than time. */
+const PARSED_BODIES_LIMIT = 32 * 1024 * 1024;
+
+/**
+ * The MDX bodies parsed by one run of the checks, for the next: a body of the same text is not parsed again (its tree, or the
+ * syntax error it raised). Parsing is more than half of the checks' time, and between two builds of a watch most bodies are
+ * unchanged. The checks only read the trees. Each run keeps only its own bodies.
+ */
+export class ParsedBodies {
+  private kept = new Map<string, Root | Error>();
+  private next = new Map<string, Root | Error>();
+  private size = 0;
+  /** Bodies of the last run taken as they were parsed then. */
+  reused = 0;
+
+  parse(body: string, parse: (body: string) => Root): Root {
+    let result = this.next.get(body) ?? this.kept.get(body);
+    if (result === undefined) {
+      try {
+        result = parse(body);
+      } catch (error) {
+        result = error as Error;
+      }
+    } else if (!this.next.has(body)) this.reused++;
+    if (!this.next.has(body) && this.size + body.length <= PARSED_BODIES_LIMIT) {
+      this.next.set(body, result);
+      this.size += body.length;
+    }
+    if (result instanceof Error) throw result;
+    return result;
+  }
+
+  /** The end of a run: its bodies are the ones kept for the next. */
+  finish(): void {
+    this.kept = this.next;
+    this.next = new Map();
+    this.size = 0;
+  }
+
+  /** The start of a run. */
+  begin(): void {
+    this.next = new Map();
+    this.size = 0;
+    this.reused = 0;
+  }
 }
 
 /** The page address of a file, by the rule Astro's glob loader gives entries their ids (github-slugger per path segment). */
@@ -193,6 +242,7 @@ function unreadMessage({ path, reason, folder }: UnreadFile): { message: string;
 export async function checkContent(contentDir: string, options: CheckOptions = {}): Promise<Finding[]> {
   const cwd = options.cwd ?? process.cwd();
   const findings: Finding[] = [];
+  options.bodies?.begin();
   /** `place` may be a function, for places that cost a parse to find and are needed only when something is wrong. */
   const report = (file: string, place: Place | (() => Place), rule: string, message: string, hint: string, severity: Finding['severity'] = 'error') => {
     const { line, column } = typeof place === 'function' ? place() : place;
@@ -473,7 +523,7 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
   for (const file of files) {
     let tree: Root;
     try {
-      tree = mdxParser.parse(file.body);
+      tree = options.bodies ? options.bodies.parse(file.body, (body) => mdxParser.parse(body)) : mdxParser.parse(file.body);
     } catch (error) {
       const e = error as { line?: number; column?: number; reason?: string; message: string };
       report(
@@ -712,5 +762,6 @@ export async function checkContent(contentDir: string, options: CheckOptions = {
     }
   }
 
+  options.bodies?.finish();
   return findings.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
