@@ -31,6 +31,7 @@ import { SKIP, visit } from 'unist-util-visit';
 import { VFile } from 'vfile';
 import { FRONTMATTER_READ } from './content-safety.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
+import { pageReuse } from '../build/page-reuse.ts';
 
 /** What a content loader's render function is given by Astro's glob loader. */
 interface EntryToRender {
@@ -258,6 +259,9 @@ export function rendererKey(root: string, srcDir: string, dependsOn: readonly st
   return keys.get(id)!;
 }
 
+/** Each file's frontmatter as the last load of its collection parsed it, by its address, text and the renderer's key. */
+const lastEntryInfo = new Map<string, Map<string, Awaited<ReturnType<EntryType['getEntryInfo']>>>>();
+
 /**
  * Astro's glob loader for one collection's MDX files (ids, digests, duplicate checks, the dev server's file watching), with the
  * bodies rendered to HTML as they are loaded instead of left to the bundler. A body that fails to render fails the build.
@@ -283,8 +287,21 @@ export function mdxHtml(options: MdxHtmlOptions): Loader {
       // before either is stored, so the ids rendered in this load are compared here.
       const rendered = new Map<string, string>();
       const failed: string[] = [];
+      // Astro's glob loader parses every file's frontmatter on every load, and of a file whose text (and so digest) is unchanged
+      // uses it only for the id. The watch's runner, which loads again for each build (page-reuse.ts), takes what the last load
+      // parsed of the same text; a file whose text changed is parsed again. Only the last load's files are kept.
+      const watching = pageReuse() !== undefined;
+      const kept = lastEntryInfo.get(options.base) ?? new Map();
+      const parsed = new Map<string, Awaited<ReturnType<EntryType['getEntryInfo']>>>();
+      lastEntryInfo.set(options.base, parsed);
       const asHtml: EntryType = {
-        getEntryInfo: mdx.getEntryInfo,
+        getEntryInfo: async (input) => {
+          if (!watching) return mdx.getEntryInfo(input);
+          const at = `${key}\n${input.fileUrl.href}\n${input.contents}`;
+          const info = kept.get(at) ?? (await mdx.getEntryInfo(input));
+          parsed.set(at, info);
+          return info;
+        },
         getRenderFunction: async () => async (entry: EntryToRender) => {
           const path = entry.filePath!;
           const other = rendered.get(entry.id);
