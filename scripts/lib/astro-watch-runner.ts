@@ -21,16 +21,7 @@ import { join } from 'node:path';
 import { PAGE_REUSE, PageReuse } from '../../src/build/page-reuse.ts';
 import { SEARCH_MEMO_ENV } from '../../src/build/search-memo.ts';
 import { astroCacheDir } from '../../src/lib/paths.ts';
-
-/** Whether a process of this id is running (one of another user's counts as running). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { alive } from './astro-turn.ts';
 
 const { build } = await import('astro');
 // The pages of entries unchanged since the last build are written as they were then (src/build/page-reuse.ts), and the search
@@ -38,8 +29,13 @@ const { build } = await import('astro');
 // runner is kept only while nothing but entries change; anything else starts a new one, with nothing kept.
 (globalThis as Record<symbol, unknown>)[PAGE_REUSE] = new PageReuse();
 const searchMemo = join(astroCacheDir, `search-memo-${process.pid}`);
+const removeSearchMemo = () => {
+  for (const file of [searchMemo, `${searchMemo}.tmp`]) rmSync(file, { force: true });
+};
+// One left by an earlier process of the same id (a runner killed outright) is not this runner's.
+removeSearchMemo();
 process.env[SEARCH_MEMO_ENV] = searchMemo;
-process.on('exit', () => rmSync(searchMemo, { force: true }));
+process.on('exit', removeSearchMemo);
 // Stopped by the watch (SIGTERM) or with it (Ctrl+C): the exit handler removes the file. A runner killed outright leaves it, and
 // the next runner removes the files of runners that are gone.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(128 + constants.signals[signal]));

@@ -15,8 +15,11 @@ import { createHash } from 'node:crypto';
 /** Where the watch's runner puts the store, for the build's prerenderer (page-handoff.ts) and for the pages' keys. */
 export const PAGE_REUSE = Symbol.for('support-center.page-reuse');
 
-/** Kept pages' text beyond which no more are kept (UTF-16 code units, about twice as many bytes). */
-const KEPT_LIMIT = 256 * 1024 * 1024;
+/**
+ * Kept pages' text beyond which no more are kept (UTF-16 code units: up to twice as many bytes). A page is about 30,000, so
+ * 1,000 protocols fit and 10,000 are kept in part.
+ */
+const KEPT_LIMIT = 64 * 1024 * 1024;
 
 /** The store of a runner, when this process is one; otherwise undefined and every page renders. */
 export function pageReuse(): PageReuse | undefined {
@@ -81,16 +84,27 @@ interface KeyedEntry {
   rendered?: { html: string; metadata?: unknown } | undefined;
 }
 
-const siteDigests = new WeakMap<object, string>();
+const siteDigests = new WeakMap<object, string | undefined>();
+
+/** Whether a rendered body shows images: Astro makes their files only for the pages it renders in the build. */
+const showsImages = (entry: KeyedEntry) => ((entry.rendered?.metadata as { imagePaths?: unknown[] } | undefined)?.imagePaths?.length ?? 0) > 0;
 
 /**
  * The key of a page showing one entry (its body rendered, its fields, its neighbours' and the site's): undefined outside a
  * watch's runner, where no page is kept. `kind` tells apart the pages of entries of the same id in different sections.
+ *
+ * Undefined too when the entry's body, or a text of the site's (a protocol page shows the disclaimer), has an image: Astro
+ * writes an optimised image only when a page rendered in that build asks for it, so a kept page would link a file the build
+ * does not write.
  */
 export function entryPageKey(site: KeyedSite, kind: string, entry: KeyedEntry): string | undefined {
-  if (!pageReuse()) return undefined;
+  if (!pageReuse() || showsImages(entry)) return undefined;
   let digest = siteDigests.get(site);
-  if (digest === undefined) {
+  if (!siteDigests.has(site)) {
+    if (site.texts.some(showsImages)) {
+      siteDigests.set(site, undefined);
+      return undefined;
+    }
     const hash = createHash('sha256');
     const add = (value: unknown) => hash.update(`${JSON.stringify(value) ?? 'undefined'}\0`);
     add(site.settings);
@@ -103,6 +117,7 @@ export function entryPageKey(site: KeyedSite, kind: string, entry: KeyedEntry): 
     digest = hash.digest('base64');
     siteDigests.set(site, digest);
   }
+  if (digest === undefined) return undefined;
   return createHash('sha256')
     .update(`${JSON.stringify([digest, kind, entry.id, entry.body, entry.rendered?.html, entry.rendered?.metadata])}`)
     .digest('base64');

@@ -12,8 +12,11 @@ import { deserialize, serialize } from 'node:v8';
 /** The environment variable naming the file, set by the watch's runner. */
 export const SEARCH_MEMO_ENV = 'SITE_SEARCH_MEMO';
 
-/** A file larger than this is not written (10,000 pages): reading it would cost more memory than it saves time. */
-const MEMO_LIMIT = 256 * 1024 * 1024;
+/**
+ * Pages' text kept beyond this many characters (10,000 pages come to about 450 million): past it the build keeps nothing, as
+ * the memo in memory, and the last build's read back, would cost more memory than they save time.
+ */
+const MEMO_LIMIT = 64 * 1024 * 1024;
 
 /** What the index makes of one page. */
 export interface IndexedPage {
@@ -28,6 +31,9 @@ export class SearchMemo {
   private readonly key: string;
   private readonly earlier: Map<string, IndexedPage>;
   private readonly now = new Map<string, IndexedPage>();
+  /** The characters of the pages in `now`; past MEMO_LIMIT, none are kept (`full`). */
+  private size = 0;
+  private full = false;
   /** Pages taken from the last build. */
   kept = 0;
 
@@ -53,20 +59,28 @@ export class SearchMemo {
       made = this.earlier.get(digest);
       if (made) this.kept++;
       else made = make();
-      this.now.set(digest, made);
+      this.size += made.text.length;
+      if (this.size > MEMO_LIMIT) {
+        this.full = true;
+        this.now.clear();
+      }
+      if (!this.full) this.now.set(digest, made);
     }
     return made;
   }
 
-  /** Keeps this build's pages, and only them, for the next build; replaced whole, so a build stopped midway leaves the last. */
+  /**
+   * Keeps this build's pages, and only them, for the next build; replaced whole, so a build stopped midway leaves the last. The
+   * memo is only a speed-up: a file that cannot be written (a full disk, the folder gone) is removed, and the build goes on.
+   */
   save(): void {
-    const bytes = serialize({ key: this.key, pages: this.now });
-    if (bytes.length > MEMO_LIMIT) {
-      rmSync(this.file, { force: true });
-      return;
+    try {
+      if (this.full) throw new Error('too large to keep');
+      writeFileSync(`${this.file}.tmp`, serialize({ key: this.key, pages: this.now }));
+      renameSync(`${this.file}.tmp`, this.file);
+    } catch {
+      for (const file of [this.file, `${this.file}.tmp`]) rmSync(file, { force: true });
     }
-    writeFileSync(`${this.file}.tmp`, bytes);
-    renameSync(`${this.file}.tmp`, this.file);
   }
 }
 

@@ -61,5 +61,10 @@ it('keys a page by its own entry, every entry\'s fields, the references, the tex
     [site({ texts: [entry('disclaimer', { title: 'Research Use Only' }, 'Edited.')] }), 'faq', a, 'other'],
     [site({ settings: { name: 'Renamed' } }), 'faq', a, 'other'],
   ] as const;
+  // A page showing an image is not kept: Astro writes the image's file only for a page it renders.
+  const withImage = { ...a, rendered: { html: '<p><img src="/_astro/fig.webp"></p>', metadata: { headings: [], imagePaths: ['./fig.png'] } } };
+  expect(entryPageKey(site(), 'faq', withImage)).toBeUndefined();
+  const disclaimerWithImage = { ...entry('disclaimer', {}, 'x'), rendered: { html: '<img>', metadata: { imagePaths: ['./seal.png'] } } };
+  expect(entryPageKey(site({ texts: [disclaimerWithImage] }), 'protocols', a)).toBeUndefined();
   for (const [s, kind, e, expected] of changed) expect([kind, e.body, expected === 'same' ? entryPageKey(s, kind, e) === key : entryPageKey(s, kind, e) !== key]).toEqual([kind, e.body, true]);
 });

@@ -47,3 +47,9 @@ it('reads every page when there is no file, or one it cannot read', () => {
   missing.page('<p>a</p>', () => ({ text: 'a', words: [] }));
   expect(missing.kept).toBe(0);
 });
+
+it('goes on when its file cannot be written: the memo is only a speed-up', () => {
+  const memo = new SearchMemo(join(dir, 'no-such-folder', 'memo'), 'k');
+  memo.page('<p>a</p>', () => ({ text: 'a', words: [] }));
+  expect(() => memo.save()).not.toThrow();
+});
