@@ -28,7 +28,7 @@ import { noteAndPruneAstroCaches } from './lib/astro-caches.ts';
 import { centerAstroCache } from '../src/lib/paths.ts';
 import { endWatcher, RunnerGrowth } from './lib/astro-watch-protocol.ts';
 import { siteConfigProblems } from '../src/lib/site-config.ts';
-import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER, MDX_COLLECTIONS } from '../src/content-model.ts';
+import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER, isEditorScratch, MDX_COLLECTIONS } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -324,9 +324,15 @@ async function buildOnce(): Promise<boolean> {
  * saying so: this script and the content checks are loaded once too. The diagram cache is not watched: builds write to it.
  */
 async function watchAndBuild(): Promise<never> {
-  /** Editors' temporary and backup files, and folders no build reads. */
-  const ignored = (path: string) =>
-    path.split(/[\\/]/).some((part) => part === '.git' || part === 'node_modules' || part.startsWith('.#') || /~$|\.sw[a-p]$|^\.DS_Store$/.test(part));
+  /**
+   * Editors' temporary and backup files (content-model.ts), folders no build reads, and the file vim writes for a moment to test
+   * a folder before it saves (`4913`, or 4913 plus a multiple of 123 when that one exists): otherwise each save from vim or
+   * JetBrains would count as a change to a file other than an entry, and start Astro afresh.
+   */
+  const ignored = (path: string) => {
+    const parts = path.split(/[\\/]/);
+    return parts.some((part) => part === '.git' || part === 'node_modules' || isEditorScratch(part)) || /^\d+$/.test(parts.at(-1) ?? '');
+  };
   const changed = new Set<string>();
   let events = 0;
   let freshAstro = false;

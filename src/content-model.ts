@@ -142,7 +142,14 @@ const IMAGE = /\.(jpe?g|a?png|tiff|webp|gif|svg|avif)$/i;
  * `protocols/.versions/`) are read. Windows writes `Thumbs.db` and `desktop.ini` into folders it shows, and Emacs keeps
  * `x.mdx~` beside the file it edits. A dot-named `.mdx` file is the exception: it looks like an entry, and is reported.
  */
-const isJunk = (name: string) => (name.startsWith('.') && !name.endsWith('.mdx')) || /^(thumbs\.db|desktop\.ini)$/i.test(name) || name.endsWith('~');
+const isJunk = (name: string) => (name.startsWith('.') && !name.endsWith('.mdx')) || /^(thumbs\.db|desktop\.ini)$/i.test(name) || isEditorScratch(name);
+
+/**
+ * A file an editor writes for a moment, or keeps, beside the file it saves, never content: vim's swap file (`.x.mdx.swp`),
+ * Emacs's lock (`.#x.mdx`), autosave (`#x.mdx#`) and backup (`x.mdx~`), JetBrains' safe write (`x.mdx___jb_tmp___`,
+ * `x.mdx___jb_old___`), macOS's `.DS_Store`. The build skips them, and `npm run build -- --watch` does not build again for them.
+ */
+export const isEditorScratch = (name: string): boolean => /~$|^\.#|^#.*#$|\.sw[a-p]$|^\.DS_Store$|___jb_(tmp|old)___$/.test(name);
 
 /** Why a file of a content folder is not read, for the checks' message. */
 export type UnreadReason =

@@ -116,9 +116,18 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(lastBuild()).toContain('0 page(s) kept from the last build');
   expect(loadPage(out, '/faq/melt-curve/')('a[href$="/faq/rna-quality/"]').text()).toContain('asked while watching');
 
-  // A body edit after it: the other pages are kept again, from the build that rendered them with the new question.
+  // A body edit after it, saved as editors save (vim's file to test the folder, a backup, JetBrains' safe-write copy, Emacs's
+  // autosave, which stays): the other pages are kept again, from the build that rendered them with the new question, in the
+  // same Astro process.
   const genesFile = join(center, 'faq', 'reference-genes.mdx');
-  writeFileSync(genesFile, `${readFileSync(genesFile, 'utf8')}\nAnother sentence, edited while watching.\n`);
+  const genes = readFileSync(genesFile, 'utf8');
+  writeFileSync(join(center, 'faq', '4913'), '');
+  rmSync(join(center, 'faq', '4913'));
+  writeFileSync(`${genesFile}~`, genes);
+  writeFileSync(`${genesFile}___jb_tmp___`, genes);
+  rmSync(`${genesFile}___jb_tmp___`);
+  writeFileSync(join(center, 'faq', '#reference-genes.mdx#'), genes);
+  writeFileSync(genesFile, `${genes}\nAnother sentence, edited while watching.\n`);
   await builds(5);
   expect(lastBuild()).toContain('6 page(s) kept from the last build, unchanged');
   // The search index read again only what changed: the edited page, of the site's pages.
