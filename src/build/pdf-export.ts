@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
@@ -83,6 +83,9 @@ export const PRINTS_PER_PAGE = 20;
  * Astro renders), and then with `warmUp`, a first print of its own ({@link firstPrint}). It runs without a sandbox: its pages may reach the site's own server, once allowed, and nothing else.
  */
 export async function startPrinter(executablePath: string, { warmUp = false } = {}): Promise<Printer> {
+  // The browser driver is loaded only to print (0.3–0.45 s of imports): an export whose PDFs all come from the print cache
+  // (a rebuild after an edit to anything but a protocol) does without it.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext();

@@ -66,8 +66,8 @@ export async function pdfStep(
   const printer = warm?.printer;
   if (process.env.SITE_PDF === 'skip') return { summary: 'skipped (SITE_PDF=skip)' };
   if (!presentSections(contentDir).has('protocols')) return { summary: 'the center has no protocols: no PDFs' };
-  // Loaded here (or by the warm-up): the browser driver and the PDF library cost 0.4 s of imports that a build without PDFs does
-  // not need.
+  // Loaded here (or by the warm-up): the PDF library and the page reader cost about 0.35 s of imports that a build without PDFs
+  // does not need; the browser driver (0.3–0.45 s more) is loaded only when a PDF is printed (startPrinter).
   const pdf = await import('./pdf-export.ts');
   try {
     const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer, closing, written });
@@ -110,6 +110,8 @@ export class PrinterWarmup {
 
   constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>) {
     if (!printsPdfs(contentDir)) return;
+    // The exporter's modules load while Astro works, not after it, when the PDF step waits for them (about 0.3 s).
+    import('./pdf-export.ts').catch(() => undefined);
     this.executablePath = findHeadlessBrowser();
     if (this.executablePath)
       this.cache = printCache({ ...pdfSettings(root), executablePath: this.executablePath, siteName: center.name, publicUrl: publicUrl(center), say });
