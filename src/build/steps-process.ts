@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { translator } from '../i18n/ui.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 import { PageSteps } from './steps.ts';
+import { stoppingOnItsOwn, whenParentGone } from '../../scripts/lib/end-with-parent.ts';
 
 const [contentDir, root] = process.argv.slice(2) as [string, string];
 
@@ -60,6 +61,10 @@ try {
     warn: (message: string) => console.warn(`${time()} [WARN] ${label} ${message}`),
   };
   steps = new PageSteps(context);
+  // Astro gone (a failed build, or a killed one): the printing browser and the search thread are closed before this process
+  // ends, so that their temporary folders go with them.
+  const started = steps;
+  whenParentGone(() => started.stop());
   let siteDir: string | undefined;
   for await (const line of lines(process.stdin)) {
     if (!line.trim()) continue;
@@ -73,11 +78,14 @@ try {
     }
   }
   if (siteDir === undefined) {
+    // Astro ended without a site (a failed build): the printing browser closes, and its folders go, before this process does.
+    stoppingOnItsOwn();
     await steps.stop();
     process.exit(0);
   }
   await steps.run({ ...context, siteDir });
 } catch (error) {
+  stoppingOnItsOwn();
   await steps?.stop();
   const message = error instanceof Error ? error.message : String(error);
   if (process.env.SITE_STEP_FAILURE_FILE) writeFileSync(process.env.SITE_STEP_FAILURE_FILE, message);

@@ -1,0 +1,46 @@
+/**
+ * scripts/lib/end-with-parent.ts stops a process whose parent is gone (Astro after a killed build script, the output steps after
+ * Astro), except one already stopping on its own, which is given time to finish its cleanup: the steps closing their printing
+ * browser after a failed build were cut off, and left the browser's folders in the temporary folder under load.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const endWithParent = new URL('scripts/lib/end-with-parent.ts', `file://${root}/`).href;
+const dir = mkdtempSync(join(tmpdir(), 'end-with-parent-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * A parent that starts a child under end-with-parent and exits at once. The child writes `done` 1.2 s later ('plain', or
+ * marked as stopping on its own: 'stopping'), or, 'closing', names a close that writes it 0.9 s after the parent is gone (and
+ * would run for ever otherwise). Resolves with whether it was written once the child has had the time.
+ */
+async function orphan(name: string, mode: 'plain' | 'stopping' | 'closing'): Promise<boolean> {
+  const done = join(dir, name);
+  const child = `
+    import { writeFileSync } from 'node:fs';
+    import { stoppingOnItsOwn, whenParentGone } from ${JSON.stringify(endWithParent)};
+    const write = () => writeFileSync(${JSON.stringify(done)}, 'done');
+    ${mode === 'stopping' ? 'stoppingOnItsOwn(); setTimeout(write, 1200);' : ''}
+    ${mode === 'plain' ? 'setTimeout(write, 1200);' : ''}
+    ${mode === 'closing' ? 'whenParentGone(() => new Promise((closed) => setTimeout(() => closed(write()), 900))); setInterval(() => {}, 1000);' : ''}
+  `;
+  const parent = `
+    import { spawn } from 'node:child_process';
+    spawn(process.execPath, ['--import', ${JSON.stringify(endWithParent)}, '--input-type=module', '-e', ${JSON.stringify(child)}], { stdio: 'ignore', detached: true }).unref();
+    setTimeout(() => process.exit(0), 300);
+  `;
+  await new Promise((exited) => spawn(process.execPath, ['--input-type=module', '-e', parent], { stdio: 'ignore' }).on('exit', exited));
+  await new Promise((r) => setTimeout(r, 2500));
+  return existsSync(done);
+}
+
+it('stops an orphan at once, but lets one stopping on its own finish, and one close what it named first', async () => {
+  const [cut, finished, closed] = await Promise.all([orphan('cut', 'plain'), orphan('finished', 'stopping'), orphan('closed', 'closing')]);
+  expect({ cut, finished, closed }).toEqual({ cut: false, finished: true, closed: true });
+});
