@@ -21,6 +21,8 @@ import { join } from 'node:path';
 import { PAGE_REUSE, PageReuse } from '../../src/build/page-reuse.ts';
 import { SEARCH_MEMO_ENV } from '../../src/build/search-memo.ts';
 import { astroCacheDir } from '../../src/lib/paths.ts';
+import { closeKeptDiagramBrowser } from '../../src/markdown/diagram-render.ts';
+import { stoppingOnItsOwn } from './end-with-parent.ts';
 import { alive } from './astro-turn.ts';
 
 const { build } = await import('astro');
@@ -38,7 +40,13 @@ process.env[SEARCH_MEMO_ENV] = searchMemo;
 process.on('exit', removeSearchMemo);
 // Stopped by the watch (SIGTERM) or with it (Ctrl+C): the exit handler removes the file. A runner killed outright leaves it, and
 // the next runner removes the files of runners that are gone.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => process.exit(128 + constants.signals[signal]));
+// The diagram browser kept between builds is closed first: in its worker thread, Playwright's exit handler would not run. The
+// watch's script may be gone by then: this process is stopping on its own (end-with-parent.ts).
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  process.on(signal, () => {
+    stoppingOnItsOwn();
+    void closeKeptDiagramBrowser().finally(() => process.exit(128 + constants.signals[signal]));
+  });
 for (const name of existsSync(astroCacheDir) ? readdirSync(astroCacheDir) : []) {
   const pid = /^search-memo-(\d+)(?:\.tmp)?$/.exec(name)?.[1];
   if (pid && !alive(Number(pid))) rmSync(join(astroCacheDir, name), { force: true });

@@ -65,8 +65,10 @@ async function run({ cacheDir, diagrams }: DiagramJob, post: (message: DiagramRe
 const data = workerData as DiagramWorkerData;
 if ('keep' in data) {
   let queue = Promise.resolve();
-  parentPort!.on('message', ({ id, job }: { id: number; job: DiagramJob }) => {
-    queue = queue.then(() => run(job, (message) => parentPort!.postMessage({ ...message, id })));
+  parentPort!.on('message', (message: { id: number; job: DiagramJob } | { close: true }) => {
+    // Asked to close (its process is stopping): the browser closes, and Playwright removes its folders, after the jobs queued.
+    if ('close' in message) queue = queue.then(() => closeMermaidRenderer().catch(() => undefined)).then(() => parentPort!.postMessage({ closed: true }));
+    else queue = queue.then(() => run(message.job, (report) => parentPort!.postMessage({ ...report, id: message.id })));
   });
 } else {
   try {

@@ -42,6 +42,29 @@ function keptWorker(): { worker: Worker; id: number } {
   return { worker: kept.worker, id: ++kept.jobs };
 }
 
+/**
+ * Closes the kept worker's browser (SITE_DIAGRAM_BROWSER=keep), for a process about to exit: a worker thread ends with its
+ * process without its exit handlers, so Playwright would not remove the browser's folders from the temporary folder. Resolves
+ * when it is closed, at once when there is none, and after `timeoutMs` at most.
+ */
+export function closeKeptDiagramBrowser(timeoutMs = 5000): Promise<void> {
+  const worker = kept?.worker;
+  if (!worker) return Promise.resolve();
+  return new Promise<void>((closed) => {
+    const done = () => {
+      clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('exit', done);
+      closed();
+    };
+    const onMessage = (message: { closed?: boolean }) => void (message.closed && done());
+    const timer = setTimeout(done, timeoutMs);
+    worker.on('message', onMessage);
+    worker.on('exit', done);
+    worker.postMessage({ close: true });
+  });
+}
+
 /** Runs one job in a worker of its own, or in the kept one; `listen` gets its messages, `gone` the end of its worker. */
 function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => void, gone: (error: Error) => void): void {
   const keep = process.env.SITE_DIAGRAM_BROWSER === 'keep';

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -68,8 +68,10 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
     Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'),
   );
   writeFileSync(join(center, 'faq', 'rna-quality.mdx'), `${readFileSync(join(center, 'faq', 'rna-quality.mdx'), 'utf8')}\n![A single dot](./dot.png)\n`);
+  // A temporary folder of its own: stopping the watch must leave it empty (the browsers' folders included).
+  mkdirSync(join(dir, 'tmp'));
   watch = spawn(process.execPath, ['scripts/build.ts', '--watch', '--content', center], {
-    env: { ...env, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(dir, 'cache-watched') },
+    env: { ...env, SITE_OUT_DIR: out, SITE_CACHE_DIR: join(dir, 'cache-watched'), TMPDIR: join(dir, 'tmp') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   watch.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -200,6 +202,8 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
     return ['still running'];
   };
   expect(await ours()).toEqual([]);
+  // The diagram browser kept between builds closed, and Playwright removed its folders (they stayed after every watch before).
+  expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
 });
 
 it("ends, with a reason and exit code 1, when the center's folder is removed", { timeout: 120_000 }, async () => {
