@@ -13,9 +13,12 @@ import { contentArg } from './lib/content-arg.ts';
 import { CONTENT_FILES, presentSections } from '../src/content-model.ts';
 import { astroTurn } from './lib/astro-turn.ts';
 import { useCompileCache } from './lib/compile-cache.ts';
+import { useResolveCache } from './lib/resolve-cache.ts';
 
 // Astro and the processes it starts keep their compiled code between runs (scripts/lib/compile-cache.ts).
 useCompileCache(join(dirname(fileURLToPath(import.meta.url)), '..'));
+// And their module resolutions into node_modules (scripts/lib/resolve-cache.ts).
+useResolveCache();
 const astroBin = join(dirname(createRequire(import.meta.url).resolve('astro/package.json')), 'bin/astro.mjs');
 // `npm run dev -- --content <dir>` serves another center; Astro itself never sees the flag.
 const { contentDir, rest } = contentArg();

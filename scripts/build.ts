@@ -21,6 +21,7 @@ import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { ASTRO_NODE_FLAGS } from './lib/astro-node-flags.ts';
 import { pruneCompileCache, useCompileCache } from './lib/compile-cache.ts';
+import { useResolveCache } from './lib/resolve-cache.ts';
 import { timed } from './lib/log.ts';
 import { contentArg } from './lib/content-arg.ts';
 import { alive, astroTurn } from './lib/astro-turn.ts';
@@ -34,6 +35,8 @@ import { formatFinding, type Finding } from './check/report.ts';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Node's compile cache for this process and the ones it starts (scripts/lib/compile-cache.ts). */
 const compileCache = useCompileCache(root);
+// And their module resolutions into node_modules (scripts/lib/resolve-cache.ts).
+useResolveCache();
 const outDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
 const { contentDir, rest: args } = contentArg(process.argv.slice(2), root);
 const watching = args.includes('--watch');
