@@ -3,7 +3,7 @@
  * (this script, Astro's process, the output steps' process, their worker threads), and each resolves the same few thousand
  * imports of Astro, Vite, the Markdown pipeline and their dependencies: for a package name, Node walks up the folders and reads
  * package.json files; for every file, it resolves symbolic links. With Node's compile cache on, importing Astro and the site
- * config took 0.52 s with these answers kept against 0.87 s without (bench/analysis.md, twelfth session).
+ * config took 0.52–0.69 s with these answers kept against 0.70–0.98 s without (bench/analysis.md, twelfth session).
  *
  * Loaded into a process by {@link useResolveCache} (NODE_OPTIONS `--import` of resolve-cache-preload.mjs, for the processes a
  * script starts), it registers a resolve hook (`module.registerHooks`) that answers from a file what the last runs resolved, and
