@@ -114,33 +114,31 @@ function usable(answer: Answer | undefined, modules: string): answer is Answer {
 const preservesSymlinks = () =>
   Boolean(process.env.NODE_PRESERVE_SYMLINKS) || [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].includes('--preserve-symlinks');
 
-/** Registers the hook in this thread, answering from `file`; returns what it did, for tests. */
-export function registerResolveCache(file = resolveCacheFile(), signature = installSignature(), modules = modulesUrl): { hits: number; added: number } | undefined {
-  if (!signature || typeof module.registerHooks !== 'function' || preservesSymlinks()) return undefined;
+/** Registers the hook in this thread, answering from `file`; false when it cannot (no npm install, no hooks, symlinks kept). */
+export function registerResolveCache(file = resolveCacheFile(), signature = installSignature(), modules = modulesUrl): boolean {
+  if (!signature || typeof module.registerHooks !== 'function' || preservesSymlinks()) return false;
   const answers = read(file, signature);
   let count = Object.keys(answers).length;
+  /** What this thread resolved anew, written when it ends. */
   const added: Record<string, Answer> = {};
-  const stats = { hits: 0, added: 0 };
   module.registerHooks({
     resolve(specifier, context, nextResolve) {
       const key = answerKey(specifier, context.parentURL, context.conditions, context.importAttributes, modules);
       const known = key === undefined ? undefined : answers[key];
       if (usable(known, modules)) {
-        stats.hits++;
         return { url: known.url, format: known.format, shortCircuit: true };
       }
       const answer = nextResolve(specifier, context);
       if (key !== undefined && inInstalledPackages(answer.url, modules) && count < RESOLVE_CACHE_LIMIT) {
         answers[key] = added[key] = { url: answer.url, format: answer.format };
         count++;
-        stats.added++;
       }
       return answer;
     },
   });
   process.on('exit', () => {
     // npm changed node_modules while this process ran (a long dev server): what it resolved may be out of date.
-    if (stats.added === 0 || installSignature() !== signature) return;
+    if (Object.keys(added).length === 0 || installSignature() !== signature) return;
     // Other processes of the same build may have written theirs meanwhile: theirs and this one's, written whole, then renamed.
     const merged = { ...read(file, signature), ...added };
     const temporary = `${file}.${process.pid}-${threadId}.tmp`;
@@ -153,7 +151,7 @@ export function registerResolveCache(file = resolveCacheFile(), signature = inst
       rmSync(temporary, { force: true });
     }
   });
-  return stats;
+  return true;
 }
 
 let registered = false;
@@ -170,10 +168,10 @@ export function useResolveCache(env: NodeJS.ProcessEnv = process.env): void {
   // The processes started with `env` may start in another folder.
   if (setting) env[RESOLVE_CACHE_ENV] = resolve(setting);
   if (!(env.NODE_OPTIONS ?? '').includes(flag)) env.NODE_OPTIONS = `${env.NODE_OPTIONS ?? ''} ${flag}`.trim();
-  if (env === process.env && !registered) registered = registerResolveCache() !== undefined;
+  if (env === process.env && !registered) registered = registerResolveCache();
 }
 
 /** For resolve-cache-preload.mjs: registers the hook in this process or thread once. */
 export function registerFromPreload(): void {
-  if (process.env[RESOLVE_CACHE_ENV] !== 'off' && !registered) registered = registerResolveCache() !== undefined;
+  if (process.env[RESOLVE_CACHE_ENV] !== 'off' && !registered) registered = registerResolveCache();
 }
