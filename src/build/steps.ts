@@ -140,9 +140,15 @@ export class PrinterWarmup {
     return printer;
   }
 
-  /** Closes the browser of a build that ends before its PDF step took it. */
-  async close(): Promise<void> {
-    await (await this.take()?.printer.catch(() => undefined))?.browser.close();
+  /** The browser closing, once {@link close} was called. */
+  private closed: Promise<void> | undefined;
+
+  /**
+   * Closes the browser of a build that ends before its PDF step took it. Every call returns the same closing: a failed build's
+   * process asks twice at once (its input ended, its parent gone), and exits when either returns.
+   */
+  close(): Promise<void> {
+    return (this.closed ??= (async () => void (await (await this.take()?.printer.catch(() => undefined))?.browser.close()))());
   }
 }
 const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
