@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
@@ -52,6 +52,11 @@ export interface PdfExportOptions {
   closing?: ((closed: Promise<void>) => void) | undefined;
   /** Told each protocol's PDF (its file name in `pdf/`) as soon as its file is written in full. */
   written?: ((file: string) => void) | undefined;
+  /**
+   * Protocols printed while Astro rendered ({@link EarlyPrints}), by print key: each is used in place of printing its page again;
+   * one that settles as undefined was dropped, and its page is printed here.
+   */
+  early?: ReadonlyMap<string, Promise<EarlyPrint | undefined>> | undefined;
 }
 
 /** The printing browser: its context, the pages that print (print media, light scheme), and what it was kept from reaching. */
@@ -65,7 +70,7 @@ export interface Printer {
   page(worker: number): Promise<Page>;
   /** Addresses outside the site that a page asked for, blocked. */
   blocked: string[];
-  /** Lets the pages reach the site's server at `base`, and nothing else. */
+  /** Lets the pages reach the site's server at `base` (and the other servers allowed), and nothing else. */
   allow(base: string): void;
 }
 
@@ -90,10 +95,10 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
   try {
     const context = await browser.newContext();
     const blocked: string[] = [];
-    let site: string | undefined;
+    const sites: string[] = [];
     await context.route('**/*', (route) => {
       const url = route.request().url();
-      if ((site && url.startsWith(site)) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+      if (sites.some((site) => url.startsWith(site)) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
       blocked.push(url);
       return route.abort('blockedbyclient');
     });
@@ -112,7 +117,7 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
       }
       return slot.page;
     };
-    return { browser, page, blocked, allow: (base) => void (site = `${base}/`) };
+    return { browser, page, blocked, allow: (base) => void sites.push(`${base}/`) };
   } catch (error) {
     await browser.close();
     throw error;
@@ -220,6 +225,8 @@ export interface PdfExportReport {
   totalMs: number;
   /** Pages printed by the browser (protocols and the contents); the rest came from the cache. */
   printed: number;
+  /** Of those, protocols printed while Astro rendered ({@link EarlyPrints}). */
+  printedAhead?: number;
   /** Browser launches: 0 when the cache held everything. */
   launches: number;
 }
@@ -340,6 +347,139 @@ function contentsHtml(first: CheerioAPI, protocols: { url: string; meta: Protoco
   <h2>${escapeHtml(say('pdf.contents'))}</h2><ol>${contents}</ol></main></body></html>`;
 }
 
+/** What printing a protocol page needs besides the page: the paper, and what its header and footer say. */
+interface PrintWords {
+  paper: Paper;
+  publicUrl: string | undefined;
+  siteName: string;
+  say: Translate;
+}
+
+/** Loads a protocol page at `url` on `page`, readies it for paper and prints it, with its header, footer and QR code. */
+async function printProtocolPage(page: Page, url: string, meta: ProtocolMeta, { paper, publicUrl, siteName, say }: PrintWords) {
+  const response = await page.goto(url, { waitUntil: 'load' });
+  const facts = await preparePage(page, publicUrl);
+  assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
+  const pdf = await printPdf(
+    page,
+    paper,
+    templates(
+      meta.title,
+      say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
+      facts.canonical,
+      siteName,
+      say,
+      qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
+    ),
+  );
+  return { pdf, facts };
+}
+
+/** A protocol printed while Astro rendered: the browser's print, and what the page said of itself. */
+export type EarlyPrint = Awaited<ReturnType<typeof printProtocolPage>>;
+
+/**
+ * Prints waiting or in progress while Astro renders, at most: Astro writes protocol pages far faster than they print, and a page
+ * handed over while this many wait prints in the PDF step instead (its HTML is not held meanwhile).
+ */
+const EARLY_WAITING = PRINTING_PAGES * 2;
+/** Prints held for the PDF step, at most (about 150 KB each): at thousands of protocols the rest print in the PDF step. */
+const EARLY_HELD = 100;
+
+/**
+ * Protocols printed while Astro renders the rest of the site: the steps (steps.ts) hand over each protocol page the print cache
+ * does not hold as Astro writes it, and, when the browser's pages are free, it prints at once beside Astro instead of in the PDF
+ * step after it. The page is served from memory, at its own address, beside what Astro has already written to `siteDir` (its
+ * stylesheet). A print is dropped, and the PDF step prints that page as before, when the page asked for anything the server did
+ * not have (an optimised image, say, which Astro writes after the pages) or anything outside the site, or when it failed.
+ */
+export class EarlyPrints {
+  private readonly printer: Promise<Printer>;
+  private readonly words: PrintWords;
+  /** The pages handed over, by their address. */
+  private readonly pages = new Map<string, string>();
+  private readonly prints = new Map<string, Promise<EarlyPrint | undefined>>();
+  private readonly server: Promise<{ server: Server; base: string }>;
+  /** Each printing page's last print: a page prints one document at a time. */
+  private readonly queues: Promise<unknown>[] = Array.from({ length: PRINTING_PAGES }, () => Promise.resolve());
+  private next = 0;
+  /** Prints waiting or in progress. */
+  private waiting = 0;
+
+  constructor(printer: Promise<Printer>, siteDir: string, words: PrintWords) {
+    this.printer = printer;
+    this.words = words;
+    const files = sirv(siteDir, { dev: true });
+    const server = createServer((request, response) => {
+      const html = this.pages.get(new URL(request.url ?? '/', 'http://localhost').pathname);
+      if (html === undefined) return files(request, response);
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end(html);
+    });
+    this.server = new Promise((ready, fail) => {
+      server.once('error', fail);
+      server.listen(0, '127.0.0.1', () => ready({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    });
+    this.server.catch(() => undefined);
+    this.server.then(({ base }) => printer.then((p) => p.allow(base))).catch(() => undefined);
+  }
+
+  /** Whether a page handed over now would print (else the PDF step prints it). */
+  get accepting(): boolean {
+    return this.waiting < EARLY_WAITING && this.prints.size < EARLY_HELD;
+  }
+
+  /** A protocol page (its file in the site, `protocols/<slug>/index.html`) as Astro writes it, under its print key. */
+  add(key: string, file: string, html: string): void {
+    const json = pdfMetaJson(html);
+    if (json === undefined || this.prints.has(key) || !this.accepting) return;
+    const address = `/${file.replace(/index\.html$/, '')}`;
+    this.pages.set(address, html);
+    this.waiting++;
+    const worker = this.next++ % PRINTING_PAGES;
+    const print = this.queues[worker]!.then(() => this.print(worker, address, JSON.parse(json) as ProtocolMeta));
+    this.queues[worker] = print;
+    this.prints.set(key, print);
+  }
+
+  private async print(worker: number, address: string, meta: ProtocolMeta): Promise<EarlyPrint | undefined> {
+    try {
+      const [printer, { base }] = await Promise.all([this.printer, this.server]);
+      const page = await printer.page(worker);
+      // Anything the page could not have (not written yet, or outside the site) drops the print.
+      let missed = 0;
+      const failed = () => void missed++;
+      const answered = (response: Response) => void (response.status() >= 400 && missed++);
+      page.on('requestfailed', failed);
+      page.on('response', answered);
+      try {
+        const print = await printProtocolPage(page, base + address, meta, this.words);
+        return missed === 0 ? print : undefined;
+      } finally {
+        page.off('requestfailed', failed);
+        page.off('response', answered);
+      }
+    } catch {
+      return undefined;
+    } finally {
+      this.pages.delete(address);
+      this.waiting--;
+    }
+  }
+
+  /** The prints by key, each settling as undefined when it was dropped. */
+  get all(): ReadonlyMap<string, Promise<EarlyPrint | undefined>> {
+    return this.prints;
+  }
+
+  /** Stops the server once the prints have ended. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.prints.values());
+    const { server } = await this.server.catch(() => ({ server: undefined }));
+    server?.close();
+  }
+}
+
 async function serve(siteDir: string): Promise<{ server: Server; base: string }> {
   const server = createServer(sirv(siteDir, { dev: true }));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
@@ -376,6 +516,7 @@ export async function exportPdfs({
   printer: started,
   closing,
   written = () => undefined,
+  early,
 }: PdfExportOptions): Promise<PdfExportReport> {
   const t0Export = performance.now();
   const protocols = protocolPages(siteDir);
@@ -395,6 +536,7 @@ export async function exportPdfs({
       return printer;
     }));
   let printed = 0;
+  let printedAhead = 0;
   let succeeded = false;
   /** The combined document, written as the protocols come: an export that fails leaves no half of it. */
   let merger: PdfMerger | undefined;
@@ -535,23 +677,10 @@ export async function exportPdfs({
         })();
         return { finishing };
       }
-      const page = await (await open()).page(worker);
-      const response = await page.goto(base + url, { waitUntil: 'load' });
-      const facts = await preparePage(page, publicUrl);
-      assertProtocolPage(response?.status() ?? 0, facts, meta.title, url);
-      const pdf = await printPdf(
-        page,
-        paper,
-        templates(
-          meta.title,
-          say('pdf.footer', { version: meta.version, date: meta.lastReviewed, fingerprint: meta.fingerprint }),
-          facts.canonical,
-          siteName,
-          say,
-          qrSvg(printoutPayload(meta.fingerprint, publicUrl), say('printout.qrLabel', { version: meta.version }), 11),
-        ),
-      );
+      const ahead = await early?.get(key);
+      const { pdf, facts } = ahead ?? (await printProtocolPage(await (await open()).page(worker), base + url, meta, { paper, publicUrl, siteName, say }));
       printed++;
+      if (ahead) printedAhead++;
       const finishing = (async () => {
         const doc = await loadPdf(pdf);
         restoreOutlineTitles(doc, facts.headings);
@@ -597,6 +726,8 @@ export async function exportPdfs({
     };
     /** The protocols' PDFs being finished beside the next prints. */
     const finishing: Promise<void>[] = [];
+    // The prints made while Astro rendered are on the same browser pages: they end before the pages print anything else.
+    await Promise.allSettled(early?.values() ?? []);
     try {
       await onWorkers(workers, [
         ...protocols.map((protocol, i) => async (worker: number) => {
@@ -639,7 +770,7 @@ export async function exportPdfs({
       );
     cache.commit();
     succeeded = true;
-    return { files, totalMs: performance.now() - t0Export, printed, launches: session || started ? 1 : 0 };
+    return { files, totalMs: performance.now() - t0Export, printed, printedAhead, launches: session || started ? 1 : 0 };
   } finally {
     if (!succeeded) await merger?.abort();
     server.close();

@@ -10,6 +10,7 @@
  * gave no page;
  * then `{"siteDir": …}` when Astro has written the whole site, which runs the steps. A build that ends without one closes the
  * input and this process leaves quietly. Exits non-zero, with the reason in SITE_STEP_FAILURE_FILE when given, if a step fails.
+ * A third argument, where Astro writes the site, lets protocol pages print as Astro writes them (steps.ts, PrinterWarmup).
  */
 import { writeFileSync } from 'node:fs';
 import { translator } from '../i18n/ui.ts';
@@ -17,7 +18,7 @@ import { loadSiteConfig } from '../lib/site-config.ts';
 import { PageSteps } from './steps.ts';
 import { stoppingOnItsOwn, whenParentGone } from '../../scripts/lib/end-with-parent.ts';
 
-const [contentDir, root] = process.argv.slice(2) as [string, string];
+const [contentDir, root, outDir] = process.argv.slice(2) as [string, string, string | undefined];
 
 // Ctrl+C, or a CI job cancelled, signals the whole group: the process exits as a signal would end it, but through its exit
 // handlers (steps.ts removes the search index's temporary file in one), which a signal's default action skips.
@@ -60,7 +61,7 @@ try {
     log: (message: string) => console.log(`${time()} ${label} ${message}`),
     warn: (message: string) => console.warn(`${time()} [WARN] ${label} ${message}`),
   };
-  steps = new PageSteps(context);
+  steps = new PageSteps(context, outDir);
   // Astro gone (a failed build, or a killed one): the printing browser and the search thread are closed before this process
   // ends, so that their temporary folders go with them.
   const started = steps;

@@ -22,7 +22,7 @@ import { resolveLinks } from './link-check.ts';
 import { writeSecurityHeaders } from './security-headers.ts';
 import { pdfMetaJson, printCache, type Paper, type PrintCache } from './pdf-cache.ts';
 import { findHeadlessBrowser } from '../lib/find-browser.ts';
-import type { Printer } from './pdf-export.ts';
+import type { EarlyPrint, EarlyPrints, Printer } from './pdf-export.ts';
 
 export interface StepContext {
   /** The built site, written in place. */
@@ -70,7 +70,17 @@ export async function pdfStep(
   // does not need; the browser driver (0.3–0.45 s more) is loaded only when a PDF is printed (startPrinter).
   const pdf = await import('./pdf-export.ts');
   try {
-    const report = await pdf.exportPdfs({ siteDir, siteName: center.name, ...pdfSettings(root), publicUrl: publicUrl(center), say, printer, closing, written });
+    const report = await pdf.exportPdfs({
+      siteDir,
+      siteName: center.name,
+      ...pdfSettings(root),
+      publicUrl: publicUrl(center),
+      say,
+      printer,
+      closing,
+      written,
+      early: warm?.early,
+    });
     for (const f of report.files)
       log(
         `${f.file}: ${f.pages} pages, ${(f.bytes / 1024).toFixed(0)} KB, ${f.cached ? 'from the print cache' : `${(f.ms / 1000).toFixed(2)} s`}` +
@@ -80,7 +90,9 @@ export async function pdfStep(
     const kept = singles.filter((f) => f.cached).length;
     const whole = report.files.find((f) => f.file === 'protocols.pdf')?.cached ? ' (from the print cache)' : '';
     return {
-      summary: `${singles.length} protocol PDFs (${singles.length - kept} printed, ${kept} from the print cache) and protocols.pdf${whole}, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${warm ? `, started ${warm.when}` : ''}`,
+      summary:
+        `${singles.length} protocol PDFs (${singles.length - kept} printed${report.printedAhead ? `, ${report.printedAhead} of them while Astro rendered` : ''}, ${kept} from the print cache) ` +
+        `and protocols.pdf${whole}, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${warm ? `, started ${warm.when}` : ''}`,
     };
   } catch (error) {
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
@@ -96,10 +108,12 @@ export async function pdfStep(
  * ready: at once when the print cache holds nothing (every protocol will be printed), else at the first protocol page Astro
  * renders that the cache does not hold. A build whose protocols are all in the cache starts none.
  */
-/** The printing browser {@link PrinterWarmup} started, and when, as the PDF step's line says it. */
+/** The printing browser {@link PrinterWarmup} started, and when, as the PDF step's line says it; and what it printed then. */
 export interface WarmPrinter {
   printer: Promise<Printer>;
   when: 'before Astro rendered (the print cache was empty)' | 'while Astro rendered';
+  /** The protocols it printed while Astro rendered, by print key (pdf-export.ts, EarlyPrints). */
+  early?: ReadonlyMap<string, Promise<EarlyPrint | undefined>>;
 }
 
 export class PrinterWarmup {
@@ -107,9 +121,18 @@ export class PrinterWarmup {
   private executablePath: string | undefined;
   /** The browser started, once a protocol page needs printing. */
   private printer: WarmPrinter | undefined;
+  /** Where Astro writes the site, when known: protocol pages then print as Astro writes them. */
+  private readonly siteDir: string | undefined;
+  private readonly words: { paper: Paper; publicUrl: string | undefined; siteName: string; say: Translate } | undefined;
+  /** The protocol pages printing while Astro renders, once the browser is started; and that, once loaded. */
+  private early: Promise<EarlyPrints> | undefined;
+  private earlyLoaded: EarlyPrints | undefined;
 
-  constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>) {
+  /** `siteDir` is where Astro writes the site; without it, every protocol prints in the PDF step. */
+  constructor({ contentDir, root, center, say }: Omit<StepContext, 'siteDir'>, siteDir?: string) {
     if (!printsPdfs(contentDir)) return;
+    this.siteDir = siteDir;
+    this.words = { paper: pdfSettings(root).paper, publicUrl: publicUrl(center), siteName: center.name, say };
     // The exporter's modules load while Astro works, not after it, when the PDF step waits for them (about 0.3 s).
     import('./pdf-export.ts').catch(() => undefined);
     this.executablePath = findHeadlessBrowser();
@@ -120,24 +143,42 @@ export class PrinterWarmup {
 
   private start(when: WarmPrinter['when']): void {
     const executablePath = this.executablePath!;
-    const printer = import('./pdf-export.ts').then((pdf) => pdf.startPrinter(executablePath, { warmUp: true }));
+    const pdf = import('./pdf-export.ts');
+    const printer = pdf.then((pdf) => pdf.startPrinter(executablePath, { warmUp: true }));
     // A browser that fails to start fails the PDF step, which awaits it; until then the failure waits.
     printer.catch(() => undefined);
     this.printer = { printer, when };
+    const { siteDir, words } = this;
+    if (siteDir && words) this.early = pdf.then((pdf) => (this.earlyLoaded = new pdf.EarlyPrints(printer, siteDir, words)));
   }
 
   /** One page as Astro wrote it. */
   page(path: string, html: string): void {
-    if (this.printer || !this.cache || !PROTOCOL_PAGE.test(path) || pdfMetaJson(html) === undefined) return;
-    if (!this.cache.holds(this.cache.key(html))) this.start('while Astro rendered');
+    // Once the browser is started, a page matters only to the prints made while Astro renders, and only when they take one.
+    if (this.printer && (!this.early || this.earlyLoaded?.accepting === false)) return;
+    if (!this.cache || !PROTOCOL_PAGE.test(path) || pdfMetaJson(html) === undefined) return;
+    const key = this.cache.key(html);
+    if (this.cache.holds(key)) return;
+    if (!this.printer) this.start('while Astro rendered');
+    void this.early?.then((early) => early.add(key, path, html));
   }
 
-  /** The browser, for the PDF step, which closes it; undefined when none was started. */
-  take(): WarmPrinter | undefined {
+  /** The browser, for the PDF step, which closes it, with what it printed while Astro rendered; undefined when none was started. */
+  async take(): Promise<WarmPrinter | undefined> {
     const printer = this.printer;
+    const early = await this.takeEarly();
     this.cache = undefined;
     this.printer = undefined;
-    return printer;
+    return printer && { ...printer, ...(early ? { early: early.all } : {}) };
+  }
+
+  /** The early prints, whose server closes once they have ended. */
+  private async takeEarly(): Promise<EarlyPrints | undefined> {
+    const early = await this.early?.catch(() => undefined);
+    this.early = undefined;
+    this.earlyLoaded = undefined;
+    void early?.close();
+    return early;
   }
 
   /** The browser closing, once {@link close} was called. */
@@ -148,7 +189,12 @@ export class PrinterWarmup {
    * process asks twice at once (its input ended, its parent gone), and exits when either returns.
    */
   close(): Promise<void> {
-    return (this.closed ??= (async () => void (await (await this.take()?.printer.catch(() => undefined))?.browser.close()))());
+    return (this.closed ??= (async () => {
+      const warm = await this.take();
+      // The prints in progress end (or fail) before their browser closes.
+      await Promise.allSettled(warm?.early?.values() ?? []);
+      await (await warm?.printer.catch(() => undefined))?.browser.close();
+    })());
   }
 }
 const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
@@ -176,11 +222,12 @@ export class PageSteps {
   private searchAhead = 0;
   private searchTook: (() => void) | undefined;
 
-  constructor(context: Omit<StepContext, 'siteDir'>) {
+  /** `siteDir` is where Astro writes the site, when known before it is done (protocol pages then print as Astro writes them). */
+  constructor(context: Omit<StepContext, 'siteDir'>, siteDir?: string) {
     const { contentDir, center, say, buildDate } = context;
     this.bundle = startOfflineBundle({ contentDir, name: bundleName(center), publicUrl: publicUrl(center), buildDate, say });
     this.pass = new PagePass(this.bundle, say, printsPdfs(contentDir));
-    this.printer = new PrinterWarmup(context);
+    this.printer = new PrinterWarmup(context, siteDir);
     this.search = new Worker(new URL('./search-index-worker.ts', import.meta.url), {
       workerData: { contentDir, stopWords: [...stopWordSet(say('search.stopWords'))], file: this.searchFile },
     });
@@ -244,10 +291,10 @@ export class PageSteps {
     try {
       await time(
         'pdf export',
-        () =>
+        async () =>
           pdfStep(
             context,
-            this.printer.take(),
+            await this.printer.take(),
             (closed) => (this.printerClosed = closed),
             // Each protocol's page is finished (its PDF's size, the zip, its links) as soon as its PDF is written.
             (file) => this.pass.pdfWritten(siteDir, `pdf/${file}`),

@@ -33,8 +33,8 @@ const endWithParent = new URL('../../scripts/lib/end-with-parent.ts', import.met
  * The steps' process, started with Astro's build so that Node and the steps' modules load while Astro works; it waits on its
  * standard input for the built site's folder, and leaves quietly if the build ends without one.
  */
-function startSteps(contentDir: string, root: string, failureFile: string): { child: ChildProcess; closed: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', endWithParent, stepsProcess, contentDir, root], {
+function startSteps(contentDir: string, root: string, failureFile: string, outDir: string): { child: ChildProcess; closed: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', endWithParent, stepsProcess, contentDir, root, outDir], {
     stdio: ['pipe', 'inherit', 'inherit'],
     env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile },
   });
@@ -50,17 +50,20 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
   // The reason a step failed comes back in this file (scripts/build.ts passes its own, to report it in one line).
   const failureFile = process.env.SITE_STEP_FAILURE_FILE ?? join(tmpdir(), `support-center-steps-${process.pid}.failure`);
   let steps: ReturnType<typeof startSteps> | undefined;
+  /** Where Astro writes the site: the steps print protocol pages there as Astro writes them. */
+  let outDir = '';
   return {
     name: 'support-center:outputs',
     hooks: {
-      'astro:config:setup': ({ addMiddleware, command }) => {
+      'astro:config:setup': ({ addMiddleware, command, config }) => {
+        outDir = fileURLToPath(config.outDir);
         addMiddleware({ order: 'post', entrypoint: new URL('./page-middleware.ts', import.meta.url) });
         // Started before the content is synced, so that the steps' modules, and the printing browser when one will print, load
         // on the second core while Astro works on the first.
-        if (command === 'build') steps = startSteps(contentDir, root, failureFile);
+        if (command === 'build') steps = startSteps(contentDir, root, failureFile, outDir);
       },
       'astro:build:start': ({ setPrerenderer }) => {
-        steps ??= startSteps(contentDir, root, failureFile);
+        steps ??= startSteps(contentDir, root, failureFile, outDir);
         const say = translator(loadSiteConfig(contentDir).ui);
         // In a watch's runner, pages whose keys have not changed since the last build are written as they were then.
         const reuse = pageReuse();
@@ -73,7 +76,7 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
         delete (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF];
         const reuse = pageReuse();
         if (reuse) logger.info(`${reuse.reused} page(s) kept from the last build, unchanged; the others rendered`);
-        const { child, closed } = steps ?? startSteps(contentDir, root, failureFile);
+        const { child, closed } = steps ?? startSteps(contentDir, root, failureFile, fileURLToPath(dir));
         steps = undefined;
         child.stdin!.end(`${JSON.stringify({ siteDir: fileURLToPath(dir) })}\n`);
         const code = await closed;
