@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Browser, Page, Request, Response } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
@@ -387,11 +387,19 @@ const EARLY_WAITING = PRINTING_PAGES * 2;
 const EARLY_HELD = 100;
 
 /**
+ * What a page printed while Astro renders may load from the site folder: stylesheets and fonts, which Astro writes in full before
+ * it renders the pages, and the site's icon (copied from public/ before them too; Chrome asks for it, the headless shell does
+ * not). Anything else (an optimised image, written after the pages, maybe while a print reads it; another page, or a file Astro
+ * generates, maybe half written) is answered 404, and the print is dropped.
+ */
+const WRITTEN_BEFORE_THE_PAGES = /^\/(?:_astro\/[^/]+\.(?:css|woff2?|ttf|otf)|favicon\.svg)$/;
+
+/**
  * Protocols printed while Astro renders the rest of the site: the steps (steps.ts) hand over each protocol page the print cache
  * does not hold as Astro writes it, and, when the browser's pages are free, it prints at once beside Astro instead of in the PDF
- * step after it. The page is served from memory, at its own address, beside what Astro has already written to `siteDir` (its
- * stylesheet). A print is dropped, and the PDF step prints that page as before, when the page asked for anything the server did
- * not have (an optimised image, say, which Astro writes after the pages) or anything outside the site, or when it failed.
+ * step after it. The page is served from memory, at its own address, beside the stylesheets and fonts Astro has already written to
+ * `siteDir` ({@link WRITTEN_BEFORE_THE_PAGES}). A print is dropped, and the PDF step prints that page as before, when the page
+ * asked for anything else (an image, say) or anything outside the site, or when it failed.
  */
 export class EarlyPrints {
   private readonly printer: Promise<Printer>;
@@ -402,7 +410,8 @@ export class EarlyPrints {
   private readonly server: Promise<{ server: Server; base: string }>;
   /** Each printing page's last print: a page prints one document at a time. */
   private readonly queues: Promise<unknown>[] = Array.from({ length: PRINTING_PAGES }, () => Promise.resolve());
-  private next = 0;
+  /** Prints waiting or in progress, on each printing page. */
+  private readonly queued: number[] = Array.from({ length: PRINTING_PAGES }, () => 0);
   /** Prints waiting or in progress. */
   private waiting = 0;
 
@@ -411,10 +420,21 @@ export class EarlyPrints {
     this.words = words;
     const files = sirv(siteDir, { dev: true });
     const server = createServer((request, response) => {
-      const html = this.pages.get(new URL(request.url ?? '/', 'http://localhost').pathname);
-      if (html === undefined) return files(request, response);
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(html);
+      let path: string;
+      try {
+        path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+      } catch {
+        path = '';
+      }
+      const html = this.pages.get(path);
+      if (html !== undefined) {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(html);
+      } else if (WRITTEN_BEFORE_THE_PAGES.test(path)) files(request, response);
+      else {
+        response.writeHead(404);
+        response.end();
+      }
     });
     this.server = new Promise((ready, fail) => {
       server.once('error', fail);
@@ -433,11 +453,20 @@ export class EarlyPrints {
   add(key: string, file: string, html: string): void {
     const json = pdfMetaJson(html);
     if (json === undefined || this.prints.has(key) || !this.accepting) return;
+    let meta: ProtocolMeta;
+    try {
+      meta = JSON.parse(json) as ProtocolMeta;
+    } catch {
+      // The PDF step reports it.
+      return;
+    }
     const address = `/${file.replace(/index\.html$/, '')}`;
     this.pages.set(address, html);
     this.waiting++;
-    const worker = this.next++ % PRINTING_PAGES;
-    const print = this.queues[worker]!.then(() => this.print(worker, address, JSON.parse(json) as ProtocolMeta));
+    // The printing page with fewer prints to make.
+    const worker = this.queued.indexOf(Math.min(...this.queued));
+    this.queued[worker]!++;
+    const print = this.queues[worker]!.then(() => this.print(worker, address, meta));
     this.queues[worker] = print;
     this.prints.set(key, print);
   }
@@ -446,16 +475,21 @@ export class EarlyPrints {
     try {
       const [printer, { base }] = await Promise.all([this.printer, this.server]);
       const page = await printer.page(worker);
-      // Anything the page could not have (not written yet, or outside the site) drops the print.
+      // Anything this page asked for and could not have (see WRITTEN_BEFORE_THE_PAGES, or outside the site) drops the print; a
+      // request of the page's last document, cancelled by this one, does not.
+      const asked = new Set<Request>();
       let missed = 0;
-      const failed = () => void missed++;
-      const answered = (response: Response) => void (response.status() >= 400 && missed++);
+      const sent = (request: Request) => void asked.add(request);
+      const failed = (request: Request) => void (asked.has(request) && missed++);
+      const answered = (response: Response) => void (asked.has(response.request()) && response.status() >= 400 && missed++);
+      page.on('request', sent);
       page.on('requestfailed', failed);
       page.on('response', answered);
       try {
         const print = await printProtocolPage(page, base + address, meta, this.words);
         return missed === 0 ? print : undefined;
       } finally {
+        page.off('request', sent);
         page.off('requestfailed', failed);
         page.off('response', answered);
       }
@@ -464,6 +498,7 @@ export class EarlyPrints {
     } finally {
       this.pages.delete(address);
       this.waiting--;
+      this.queued[worker]!--;
     }
   }
 
@@ -726,8 +761,14 @@ export async function exportPdfs({
     };
     /** The protocols' PDFs being finished beside the next prints. */
     const finishing: Promise<void>[] = [];
-    // The prints made while Astro rendered are on the same browser pages: they end before the pages print anything else.
-    await Promise.allSettled(early?.values() ?? []);
+    // The prints made while Astro rendered are on the same browser pages: they end before the pages print anything else. What
+    // they were kept from reaching does not count here: a print that asked for an address outside the site was dropped, and its
+    // page is printed again below, where the address is blocked again and reported.
+    if (early) {
+      await Promise.allSettled(early.values());
+      const printer = await started?.catch(() => undefined);
+      if (printer) printer.blocked.length = 0;
+    }
     try {
       await onWorkers(workers, [
         ...protocols.map((protocol, i) => async (worker: number) => {

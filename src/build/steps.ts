@@ -149,7 +149,11 @@ export class PrinterWarmup {
     printer.catch(() => undefined);
     this.printer = { printer, when };
     const { siteDir, words } = this;
-    if (siteDir && words) this.early = pdf.then((pdf) => (this.earlyLoaded = new pdf.EarlyPrints(printer, siteDir, words)));
+    if (siteDir && words) {
+      this.early = pdf.then((pdf) => (this.earlyLoaded = new pdf.EarlyPrints(printer, siteDir, words)));
+      // Without them, every protocol prints in the PDF step, which reports what failed.
+      this.early.catch(() => undefined);
+    }
   }
 
   /** One page as Astro wrote it. */
@@ -160,25 +164,21 @@ export class PrinterWarmup {
     const key = this.cache.key(html);
     if (this.cache.holds(key)) return;
     if (!this.printer) this.start('while Astro rendered');
-    void this.early?.then((early) => early.add(key, path, html));
+    this.early?.then((early) => early.add(key, path, html)).catch(() => undefined);
   }
 
   /** The browser, for the PDF step, which closes it, with what it printed while Astro rendered; undefined when none was started. */
   async take(): Promise<WarmPrinter | undefined> {
-    const printer = this.printer;
-    const early = await this.takeEarly();
+    // Taken all at once, before anything is awaited: a second caller (the close of a build stopped meanwhile) gets nothing.
+    const { printer, early: loading } = this;
     this.cache = undefined;
     this.printer = undefined;
-    return printer && { ...printer, ...(early ? { early: early.all } : {}) };
-  }
-
-  /** The early prints, whose server closes once they have ended. */
-  private async takeEarly(): Promise<EarlyPrints | undefined> {
-    const early = await this.early?.catch(() => undefined);
     this.early = undefined;
     this.earlyLoaded = undefined;
+    const early = await loading?.catch(() => undefined);
+    // Its server closes once its prints have ended.
     void early?.close();
-    return early;
+    return printer && { ...printer, ...(early ? { early: early.all } : {}) };
   }
 
   /** The browser closing, once {@link close} was called. */
@@ -191,9 +191,9 @@ export class PrinterWarmup {
   close(): Promise<void> {
     return (this.closed ??= (async () => {
       const warm = await this.take();
-      // The prints in progress end (or fail) before their browser closes.
-      await Promise.allSettled(warm?.early?.values() ?? []);
+      // Prints in progress fail as their browser closes, and are not waited for.
       await (await warm?.printer.catch(() => undefined))?.browser.close();
+      await Promise.allSettled(warm?.early?.values() ?? []);
     })());
   }
 }

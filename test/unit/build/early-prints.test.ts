@@ -11,13 +11,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { EarlyPrints, startPrinter, type Printer } from '../../../src/build/pdf-export';
 import { translator } from '../../../src/i18n/ui';
 import { findHeadlessBrowser } from '../../../src/lib/find-browser';
-import { readPdf } from '../../helpers/pdf';
+import { readPdf, textSizes } from '../../helpers/pdf';
 
 const siteDir = mkdtempSync(join(tmpdir(), 'early-prints-'));
 let printer: Promise<Printer>;
 beforeAll(() => {
   mkdirSync(join(siteDir, '_astro'));
-  writeFileSync(join(siteDir, '_astro/site.css'), 'main h1 { font-size: 30px; }');
+  writeFileSync(join(siteDir, '_astro/site.css'), 'main h1 { font-size: 40px; }');
+  // An image Astro has written (or is writing): a page printed while Astro renders does not load it.
+  writeFileSync(join(siteDir, '_astro/figure.svg'), '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
   printer = startPrinter(findHeadlessBrowser()!);
 });
 afterAll(async () => {
@@ -50,16 +52,30 @@ it('prints a protocol page handed over as Astro writes it, with its stylesheet f
   const facts = await readPdf(join(siteDir, 'a.pdf'));
   expect(facts.pages.join('\n')).toContain('Mix the µg/mL stock at 37 °C.');
   expect(facts.tagged).toBe(true);
+  // The stylesheet's 40px title (30 pt), not the browser's own 2em (24 pt); beside it, the running header's title.
+  const sizes = (await textSizes(join(siteDir, 'a.pdf'), 'Protocol a')).map((t) => Math.round(t.pt));
+  expect(sizes).toContain(30);
+  expect(sizes).not.toContain(24);
 }, 60_000);
 
-it('drops the print of a page that asks for a file not written yet, or for an address outside the site', async () => {
+it('prints a page whose address has letters outside ASCII, from memory', async () => {
+  const early = new EarlyPrints(printer, siteDir, words);
+  early.add('key-u', 'protocols/über-färbung/index.html', protocolPage('über-färbung'));
+  const print = await early.all.get('key-u');
+  await early.close();
+  expect(print?.facts.headings).toEqual(['Protocol über-färbung']);
+}, 60_000);
+
+it('drops the print of a page that asks for an image, written or not yet, or for an address outside the site', async () => {
   const early = new EarlyPrints(printer, siteDir, words);
   early.add('key-image', 'protocols/image/index.html', protocolPage('image', '<img src="/_astro/figure.webp" alt="A figure">'));
+  early.add('key-written', 'protocols/written/index.html', protocolPage('written', '<img src="/_astro/figure.svg" alt="A figure">'));
   early.add('key-outside', 'protocols/outside/index.html', protocolPage('outside', '<img src="https://example.org/figure.png" alt="A figure">'));
   early.add('key-fine', 'protocols/fine/index.html', protocolPage('fine'));
-  const [image, outside, fine] = await Promise.all(['key-image', 'key-outside', 'key-fine'].map((key) => early.all.get(key)));
+  const [image, written, outside, fine] = await Promise.all(['key-image', 'key-written', 'key-outside', 'key-fine'].map((key) => early.all.get(key)));
   await early.close();
   expect(image, 'the missing image').toBeUndefined();
+  expect(written, 'the image on disk, which Astro may be writing').toBeUndefined();
   expect(outside, 'the outside address').toBeUndefined();
   expect(fine, 'a page beside them').toBeDefined();
 }, 60_000);
