@@ -422,7 +422,8 @@ export class EarlyPrints {
     const server = createServer((request, response) => {
       let path: string;
       try {
-        path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname);
+        // Decoded as the steps name a page's file (page-handoff.ts, pageFile).
+        path = decodeURI(new URL(request.url ?? '/', 'http://localhost').pathname);
       } catch {
         path = '';
       }
@@ -761,14 +762,8 @@ export async function exportPdfs({
     };
     /** The protocols' PDFs being finished beside the next prints. */
     const finishing: Promise<void>[] = [];
-    // The prints made while Astro rendered are on the same browser pages: they end before the pages print anything else. What
-    // they were kept from reaching does not count here: a print that asked for an address outside the site was dropped, and its
-    // page is printed again below, where the address is blocked again and reported.
-    if (early) {
-      await Promise.allSettled(early.values());
-      const printer = await started?.catch(() => undefined);
-      if (printer) printer.blocked.length = 0;
-    }
+    // The prints made while Astro rendered are on the same browser pages: they end before the pages print anything else.
+    await Promise.allSettled(early?.values() ?? []);
     try {
       await onWorkers(workers, [
         ...protocols.map((protocol, i) => async (worker: number) => {

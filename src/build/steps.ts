@@ -191,7 +191,7 @@ export class PrinterWarmup {
   close(): Promise<void> {
     return (this.closed ??= (async () => {
       const warm = await this.take();
-      // Prints in progress fail as their browser closes, and are not waited for.
+      // The browser closes first: prints in progress then fail at once, instead of being waited for to the end.
       await (await warm?.printer.catch(() => undefined))?.browser.close();
       await Promise.allSettled(warm?.early?.values() ?? []);
     })());
