@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
-import type { Browser, Page, Request, Response } from 'playwright-core';
+import type { Browser, Page, Request } from 'playwright-core';
 import sirv from 'sirv';
 import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
@@ -477,22 +477,20 @@ export class EarlyPrints {
       const [printer, { base }] = await Promise.all([this.printer, this.server]);
       const page = await printer.page(worker);
       // Anything this page asked for and could not have (see WRITTEN_BEFORE_THE_PAGES, or outside the site) drops the print; a
-      // request of the page's last document, cancelled by this one, does not.
-      const asked = new Set<Request>();
-      let missed = 0;
-      const sent = (request: Request) => void asked.add(request);
-      const failed = (request: Request) => void (asked.has(request) && missed++);
-      const answered = (response: Response) => void (asked.has(response.request()) && response.status() >= 400 && missed++);
+      // request of the page's last document, cancelled by this one, does not count.
+      const asked: Request[] = [];
+      const sent = (request: Request) => void asked.push(request);
       page.on('request', sent);
-      page.on('requestfailed', failed);
-      page.on('response', answered);
       try {
         const print = await printProtocolPage(page, base + address, meta, this.words);
-        return missed === 0 ? print : undefined;
+        // Each request's answer, failed or refused ones as null; one still loading after a second drops the print too.
+        const answers = await Promise.race([
+          Promise.all(asked.map((request) => request.response().catch(() => null))),
+          new Promise<undefined>((late) => setTimeout(late, 1000).unref()),
+        ]);
+        return answers?.every((answer) => answer !== null && answer.status() < 400) ? print : undefined;
       } finally {
         page.off('request', sent);
-        page.off('requestfailed', failed);
-        page.off('response', answered);
       }
     } catch {
       return undefined;
