@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -486,7 +487,7 @@ export class EarlyPrints {
         // Each request's answer, failed or refused ones as null; one still loading after a second drops the print too.
         const answers = await Promise.race([
           Promise.all(asked.map((request) => request.response().catch(() => null))),
-          new Promise<undefined>((late) => setTimeout(late, 1000).unref()),
+          sleep(1000, undefined, { ref: false }),
         ]);
         return answers?.every((answer) => answer !== null && answer.status() < 400) ? print : undefined;
       } finally {
