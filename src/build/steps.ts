@@ -95,6 +95,9 @@ export async function pdfStep(
         `and protocols.pdf${whole}, ${report.launches} browser launch${report.launches === 1 ? '' : 'es'}${warm ? `, started ${warm.when}` : ''}`,
     };
   } catch (error) {
+    // An export that failed before it took the browser started for it (a protocol page it could not read, say) leaves it open:
+    // it is closed here, after its warm-up print, whose folder goes with it. (Closing a closed one does nothing.)
+    await (await printer?.catch(() => undefined))?.browser.close().catch(() => undefined);
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
       warn(`skipped: ${error.message} The site is built without PDFs.`);
       return { summary: 'skipped: no browser' };

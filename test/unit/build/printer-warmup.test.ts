@@ -5,11 +5,13 @@
  * close that returned at once let the process exit with the browser's warm-up print half done, and its folder left in the
  * temporary folder (seen in CI: `pdf-warm-up-…` after a build that failed on a diagram).
  */
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it, vi } from 'vitest';
-import { PrinterWarmup } from '../../../src/build/steps';
+import { startPrinter } from '../../../src/build/pdf-export';
+import { pdfStep, PrinterWarmup } from '../../../src/build/steps';
+import { findHeadlessBrowser } from '../../../src/lib/find-browser';
 import { translator } from '../../../src/i18n/ui';
 import { loadSiteConfig } from '../../../src/lib/site-config';
 
@@ -36,4 +38,23 @@ it('a second close waits for the browser and its warm-up print, and leaves nothi
   expect(firstClosed, 'the first close had finished when the second returned').toBe(true);
   expect(left).toEqual([]);
   await first;
+}, 60_000);
+
+it('a PDF step that fails before it prints closes the browser started for it, and leaves nothing in the temporary folder', async () => {
+  const tmp = join(scratch, 'tmp-failed-step');
+  mkdirSync(tmp);
+  vi.stubEnv('SITE_CACHE_DIR', join(scratch, 'cache-failed-step'));
+  vi.stubEnv('TMPDIR', tmp);
+  vi.stubEnv('SITE_PDF', '');
+  const contentDir = 'test/fixtures/centers/qpcr';
+  // A built site whose one protocol page carries PDF metadata that is not JSON: the export fails as it lists the protocols.
+  const siteDir = join(scratch, 'site-failed-step');
+  mkdirSync(join(siteDir, 'protocols/broken'), { recursive: true });
+  writeFileSync(join(siteDir, 'protocols/broken/index.html'), '<!doctype html><script type="application/json" id="pdf-meta">{not json</script>');
+  const center = loadSiteConfig(contentDir);
+  const context = { siteDir, contentDir, root: process.cwd(), center, say: translator(center.ui), buildDate: '2000-01-01', log() {}, warn() {} };
+  const printer = startPrinter(findHeadlessBrowser()!, { warmUp: true });
+  await expect(pdfStep(context, { printer, when: 'while Astro rendered' })).rejects.toThrow(/JSON/);
+  expect((await printer).browser.isConnected(), 'the browser is closed').toBe(false);
+  expect(readdirSync(tmp)).toEqual([]);
 }, 60_000);
