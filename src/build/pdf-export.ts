@@ -12,7 +12,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { load, type CheerioAPI } from 'cheerio';
@@ -349,7 +349,7 @@ function contentsHtml(first: CheerioAPI, protocols: { url: string; meta: Protoco
 }
 
 /** What printing a protocol page needs besides the page: the paper, and what its header and footer say. */
-interface PrintWords {
+export interface PrintWords {
   paper: Paper;
   publicUrl: string | undefined;
   siteName: string;
@@ -413,14 +413,12 @@ export class EarlyPrints {
   private readonly queues: Promise<unknown>[] = Array.from({ length: PRINTING_PAGES }, () => Promise.resolve());
   /** Prints waiting or in progress, on each printing page. */
   private readonly queued: number[] = Array.from({ length: PRINTING_PAGES }, () => 0);
-  /** Prints waiting or in progress. */
-  private waiting = 0;
 
   constructor(printer: Promise<Printer>, siteDir: string, words: PrintWords) {
     this.printer = printer;
     this.words = words;
     const files = sirv(siteDir, { dev: true });
-    const server = createServer((request, response) => {
+    this.server = listen((request, response) => {
       let path: string;
       try {
         // Decoded as the steps name a page's file (page-handoff.ts, pageFile).
@@ -438,17 +436,13 @@ export class EarlyPrints {
         response.end();
       }
     });
-    this.server = new Promise((ready, fail) => {
-      server.once('error', fail);
-      server.listen(0, '127.0.0.1', () => ready({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
-    });
     this.server.catch(() => undefined);
     this.server.then(({ base }) => printer.then((p) => p.allow(base))).catch(() => undefined);
   }
 
   /** Whether a page handed over now would print (else the PDF step prints it). */
   get accepting(): boolean {
-    return this.waiting < EARLY_WAITING && this.prints.size < EARLY_HELD;
+    return this.queued.reduce((sum, n) => sum + n, 0) < EARLY_WAITING && this.prints.size < EARLY_HELD;
   }
 
   /** A protocol page (its file in the site, `protocols/<slug>/index.html`) as Astro writes it, under its print key. */
@@ -464,7 +458,6 @@ export class EarlyPrints {
     }
     const address = `/${file.replace(/index\.html$/, '')}`;
     this.pages.set(address, html);
-    this.waiting++;
     // The printing page with fewer prints to make.
     const worker = this.queued.indexOf(Math.min(...this.queued));
     this.queued[worker]!++;
@@ -497,7 +490,6 @@ export class EarlyPrints {
       return undefined;
     } finally {
       this.pages.delete(address);
-      this.waiting--;
       this.queued[worker]!--;
     }
   }
@@ -515,11 +507,16 @@ export class EarlyPrints {
   }
 }
 
-async function serve(siteDir: string): Promise<{ server: Server; base: string }> {
-  const server = createServer(sirv(siteDir, { dev: true }));
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+/** A server on a free local port answering with `handler`, and its address. */
+function listen(handler: RequestListener): Promise<{ server: Server; base: string }> {
+  const server = createServer(handler);
+  return new Promise((ready, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => ready({ server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+  });
 }
+
+const serve = (siteDir: string) => listen(sirv(siteDir, { dev: true }));
 
 /** Runs `tasks` on `workers` (each with its own page), each worker taking the next task when it is done. */
 async function onWorkers<W>(workers: W[], tasks: ((worker: W) => Promise<void>)[]): Promise<void> {

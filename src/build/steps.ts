@@ -22,7 +22,7 @@ import { resolveLinks } from './link-check.ts';
 import { writeSecurityHeaders } from './security-headers.ts';
 import { pdfMetaJson, printCache, type Paper, type PrintCache } from './pdf-cache.ts';
 import { findHeadlessBrowser } from '../lib/find-browser.ts';
-import type { EarlyPrint, EarlyPrints, Printer } from './pdf-export.ts';
+import type { EarlyPrint, EarlyPrints, Printer, PrintWords } from './pdf-export.ts';
 
 export interface StepContext {
   /** The built site, written in place. */
@@ -126,7 +126,7 @@ export class PrinterWarmup {
   private printer: WarmPrinter | undefined;
   /** Where Astro writes the site, when known: protocol pages then print as Astro writes them. */
   private readonly siteDir: string | undefined;
-  private readonly words: { paper: Paper; publicUrl: string | undefined; siteName: string; say: Translate } | undefined;
+  private readonly words: PrintWords | undefined;
   /** The protocol pages printing while Astro renders, once the browser is started; and that, once loaded. */
   private early: Promise<EarlyPrints> | undefined;
   private earlyLoaded: EarlyPrints | undefined;
