@@ -16,6 +16,9 @@ import type { PageReuse } from './page-reuse.ts';
 /** Whether a build prints PDFs after Astro (the pages with a PDF link then wait for their sizes). */
 export const printsPdfs = (contentDir: string): boolean => process.env.SITE_PDF !== 'skip' && presentSections(contentDir).has('protocols');
 
+/** A protocol's page, as the file Astro writes ({@link pageFile}): the pages printed as PDFs. */
+export const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
+
 /** Where the outputs integration puts the page handoff for the middleware. */
 export const PAGE_HANDOFF = Symbol.for('support-center.page-handoff');
 
@@ -102,14 +105,21 @@ export function pageHandoff(steps: Writable, { pdfs, say, reuse }: { pdfs: boole
  * everything, except that the paths it is about to render are told to `order` first, in Astro's order (its fallback paths
  * last, as it renders them), and that in a watch's runner (`reuse`) a page kept from the last build under the same key is
  * handed on and written as it was, instead of rendered. The search index takes the pages in that order while Astro renders
- * (search-index.ts).
+ * (search-index.ts). The protocols' pages come first, in their own order: in a build that prints PDFs each is printed as it
+ * comes (steps.ts, PrinterWarmup), and the sooner they come the more of the printing is done beside Astro. Every build takes
+ * that order, PDFs or not, so that the search index (which depends on it) does not.
  */
 export function announcingOrder(base: AstroPrerenderer, handoff: PageHandoff, reuse?: PageReuse): AstroPrerenderer {
   return {
     name: base.name,
     ...(base.setup ? { setup: () => base.setup!() } : {}),
     getStaticPaths: async () => {
-      const paths = await base.getStaticPaths();
+      const listed = await base.getStaticPaths();
+      // Every path that names a protocol's page moves (with or without its last slash, whatever its route): of two routes that
+      // give one path, Astro builds the first, and they keep their order.
+      const protocols = new Set(listed.filter((p) => PROTOCOL_PAGE.test(pageFile(p.pathname))).map((p) => pageKey(p.pathname)));
+      const first = (p: (typeof listed)[number]) => protocols.has(pageKey(p.pathname));
+      const paths = [...listed.filter(first), ...listed.filter((p) => !first(p))];
       reuse?.begin(paths);
       handoff.order([...paths.filter((p) => p.route.type !== 'fallback'), ...paths.filter((p) => p.route.type === 'fallback')].map((p) => p.pathname));
       return paths;

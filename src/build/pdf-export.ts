@@ -55,9 +55,9 @@ export interface PdfExportOptions {
   written?: ((file: string) => void) | undefined;
   /**
    * Protocols printed while Astro rendered ({@link EarlyPrints}), by print key: each is used in place of printing its page again;
-   * one that settles as undefined was dropped, and its page is printed here.
+   * one that settles as undefined was dropped, and its page is printed here. A printing page prints here once done with them.
    */
-  early?: ReadonlyMap<string, Promise<EarlyPrint | undefined>> | undefined;
+  early?: EarlyPrinted | undefined;
 }
 
 /** The printing browser: its context, the pages that print (print media, light scheme), and what it was kept from reaching. */
@@ -73,6 +73,10 @@ export interface Printer {
   blocked: string[];
   /** Lets the pages reach the site's server at `base` (and the other servers allowed), and nothing else. */
   allow(base: string): void;
+  /** Resolves when page `worker` can print: at once, or, for the page that prints the warm-up, once that has printed. */
+  ready(worker: number): Promise<void>;
+  /** Closes the browser, and resolves once its warm-up print, if any, has ended (its temporary folder gone). */
+  close(): Promise<void>;
 }
 
 /** Pages printing at a time (two cores), each reused from protocol to protocol. */
@@ -86,7 +90,9 @@ export const PRINTS_PER_PAGE = 20;
 
 /**
  * Starts the printing browser with its pages: at the first PDF the print cache does not hold, or earlier (steps.ts, while
- * Astro renders), and then with `warmUp`, a first print of its own ({@link firstPrint}). It runs without a sandbox: its pages may reach the site's own server, once allowed, and nothing else.
+ * Astro renders), and then with `warmUp`, a first print of its own ({@link firstPrint}) on its first page, which takes a
+ * document once that is done ({@link Printer.ready}); the other pages are ready at once. It runs without a sandbox: its pages
+ * may reach the site's own server, once allowed, and nothing else.
  */
 export async function startPrinter(executablePath: string, { warmUp = false } = {}): Promise<Printer> {
   // The browser driver is loaded only to print (0.3–0.45 s of imports): an export whose PDFs all come from the print cache
@@ -105,8 +111,16 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
     });
     const fresh = async () => printMedia(await context.newPage());
     const pages = await Promise.all(Array.from({ length: PRINTING_PAGES }, fresh));
-    if (warmUp) await firstPrint(pages[0]!);
-    const slots = pages.map((page) => ({ page: Promise.resolve(page), prints: 0 }));
+    // On the first page, while the others are ready at once: a protocol page that comes meanwhile prints on one of them. A
+    // warm-up that fails fails every print on its page, until the page is replaced (ready() then rejects for it).
+    const warming = warmUp ? firstPrint(pages[0]!) : Promise.resolve();
+    warming.catch(() => undefined);
+    const slots = pages.map((page, i) => {
+      const ready = i === 0 ? warming.then(() => page) : Promise.resolve(page);
+      // A page waited for only once it prints: a warm-up that fails when no print came (the browser closed) is no error.
+      ready.catch(() => undefined);
+      return { page: ready, prints: 0 };
+    });
     const page = (worker: number): Promise<Page> => {
       const slot = slots[worker]!;
       if (slot.prints++ === PRINTS_PER_PAGE) {
@@ -118,7 +132,16 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
       }
       return slot.page;
     };
-    return { browser, page, blocked, allow: (base) => void sites.push(`${base}/`) };
+    const close = async () => {
+      // The browser first: a warm-up still printing then fails at once, and removes its folder.
+      try {
+        await browser.close();
+      } finally {
+        await warming.catch(() => undefined);
+      }
+    };
+    const ready = async (worker: number) => void (await slots[worker]!.page);
+    return { browser, page, ready, blocked, allow: (base) => void sites.push(`${base}/`), close };
   } catch (error) {
     await browser.close();
     throw error;
@@ -379,6 +402,14 @@ async function printProtocolPage(page: Page, url: string, meta: ProtocolMeta, { 
 /** A protocol printed while Astro rendered: the browser's print, and what the page said of itself. */
 export type EarlyPrint = Awaited<ReturnType<typeof printProtocolPage>>;
 
+/** What the PDF step takes of the prints made while Astro rendered ({@link EarlyPrints}). */
+export interface EarlyPrinted {
+  /** The prints by print key, each settling as undefined when it was dropped. */
+  readonly all: ReadonlyMap<string, Promise<EarlyPrint | undefined>>;
+  /** Resolves when printing page `worker` is done with them. */
+  idle(worker: number): Promise<void>;
+}
+
 /**
  * Prints waiting or in progress while Astro renders, at most: Astro writes protocol pages far faster than they print, and a page
  * handed over while this many wait prints in the PDF step instead (its HTML is not held meanwhile).
@@ -402,17 +433,25 @@ const WRITTEN_BEFORE_THE_PAGES = /^\/(?:_astro\/[^/]+\.(?:css|woff2?|ttf|otf)|fa
  * `siteDir` ({@link WRITTEN_BEFORE_THE_PAGES}). A print is dropped, and the PDF step prints that page as before, when the page
  * asked for anything else (an image, say) or anything outside the site, or when it failed.
  */
-export class EarlyPrints {
+export class EarlyPrints implements EarlyPrinted {
   private readonly printer: Promise<Printer>;
   private readonly words: PrintWords;
   /** The pages handed over, by their address. */
   private readonly pages = new Map<string, string>();
   private readonly prints = new Map<string, Promise<EarlyPrint | undefined>>();
   private readonly server: Promise<{ server: Server; base: string }>;
-  /** Each printing page's last print: a page prints one document at a time. */
-  private readonly queues: Promise<unknown>[] = Array.from({ length: PRINTING_PAGES }, () => Promise.resolve());
-  /** Prints waiting or in progress, on each printing page. */
-  private readonly queued: number[] = Array.from({ length: PRINTING_PAGES }, () => 0);
+  /** Prints handed over and not started, in order: the next printing page that is free takes the next one. */
+  private readonly waiting: { address: string; meta: ProtocolMeta; done: (print: EarlyPrint | undefined) => void }[] = [];
+  /** Whether each printing page can take a print: ready (the first once it has printed the warm-up) and not printing. */
+  private readonly free: boolean[] = Array.from({ length: PRINTING_PAGES }, () => false);
+  /** Prints in progress. */
+  private printing = 0;
+  /** Set when the browser could not start: every print is then dropped. */
+  private failed = false;
+  /** Printing pages that cannot print (the warm-up failed on it). */
+  private readonly unusable: boolean[] = Array.from({ length: PRINTING_PAGES }, () => false);
+  /** Waiting for a page to be done with the prints made here ({@link idle}). */
+  private readonly idlers: { worker: number; done: () => void }[] = [];
 
   constructor(printer: Promise<Printer>, siteDir: string, words: PrintWords) {
     this.printer = printer;
@@ -438,11 +477,27 @@ export class EarlyPrints {
     });
     this.server.catch(() => undefined);
     this.server.then(({ base }) => printer.then((p) => p.allow(base))).catch(() => undefined);
+    printer.then(
+      (p) => {
+        for (let worker = 0; worker < PRINTING_PAGES; worker++)
+          p.ready(worker).then(
+            () => this.freed(worker),
+            () => {
+              this.unusable[worker] = true;
+              this.next();
+            },
+          );
+      },
+      () => {
+        this.failed = true;
+        this.next();
+      },
+    );
   }
 
   /** Whether a page handed over now would print (else the PDF step prints it). */
   get accepting(): boolean {
-    return this.queued.reduce((sum, n) => sum + n, 0) < EARLY_WAITING && this.prints.size < EARLY_HELD;
+    return this.waiting.length + this.printing < EARLY_WAITING && this.prints.size < EARLY_HELD;
   }
 
   /** A protocol page (its file in the site, `protocols/<slug>/index.html`) as Astro writes it, under its print key. */
@@ -458,12 +513,52 @@ export class EarlyPrints {
     }
     const address = `/${file.replace(/index\.html$/, '')}`;
     this.pages.set(address, html);
-    // The printing page with fewer prints to make.
-    const worker = this.queued.indexOf(Math.min(...this.queued));
-    this.queued[worker]!++;
-    const print = this.queues[worker]!.then(() => this.print(worker, address, meta));
-    this.queues[worker] = print;
-    this.prints.set(key, print);
+    const print = Promise.withResolvers<EarlyPrint | undefined>();
+    this.waiting.push({ address, meta, done: print.resolve });
+    this.prints.set(key, print.promise);
+    this.next();
+  }
+
+  /** A printing page is free. */
+  private freed(worker: number): void {
+    this.free[worker] = true;
+    this.next();
+  }
+
+  /** Starts the next waiting prints on the free pages; drops them all when the browser could not start. */
+  private next(): void {
+    for (let worker = this.free.lastIndexOf(true); worker >= 0 && this.waiting.length > 0; worker = this.free.lastIndexOf(true)) {
+      const { address, meta, done } = this.waiting.shift()!;
+      this.free[worker] = false;
+      this.printing++;
+      void this.print(worker, address, meta).then((print) => {
+        this.printing--;
+        done(print);
+        this.freed(worker);
+      });
+    }
+    while (this.failed && this.waiting.length > 0) {
+      const { address, done } = this.waiting.shift()!;
+      this.pages.delete(address);
+      done(undefined);
+    }
+    if (this.waiting.length > 0) return;
+    for (const idler of [...this.idlers])
+      if (this.failed || this.free[idler.worker] || this.unusable[idler.worker]) {
+        this.idlers.splice(this.idlers.indexOf(idler), 1);
+        idler.done();
+      }
+  }
+
+  /**
+   * Resolves when printing page `worker` is done with the prints made here: none is waiting, and it prints none. Once no page is
+   * handed over any more (the PDF step has taken the prints), it stays so, and the PDF step may print on it.
+   */
+  idle(worker: number): Promise<void> {
+    const idle = Promise.withResolvers<void>();
+    this.idlers.push({ worker, done: idle.resolve });
+    this.next();
+    return idle.promise;
   }
 
   private async print(worker: number, address: string, meta: ProtocolMeta): Promise<EarlyPrint | undefined> {
@@ -490,7 +585,6 @@ export class EarlyPrints {
       return undefined;
     } finally {
       this.pages.delete(address);
-      this.queued[worker]!--;
     }
   }
 
@@ -517,25 +611,6 @@ function listen(handler: RequestListener): Promise<{ server: Server; base: strin
 }
 
 const serve = (siteDir: string) => listen(sirv(siteDir, { dev: true }));
-
-/** Runs `tasks` on `workers` (each with its own page), each worker taking the next task when it is done. */
-async function onWorkers<W>(workers: W[], tasks: ((worker: W) => Promise<void>)[]): Promise<void> {
-  let next = 0;
-  // After one task fails, the other workers take no new task: nothing more is written for a build that has failed.
-  let failed = false;
-  await Promise.all(
-    workers.map(async (worker) => {
-      while (next < tasks.length && !failed) {
-        try {
-          await tasks[next++]!(worker);
-        } catch (error) {
-          failed = true;
-          throw error;
-        }
-      }
-    }),
-  );
-}
 
 /** Writes every protocol PDF and the combined one into `siteDir/pdf/`; with `cacheDir`, reuses what an earlier build printed. */
 export async function exportPdfs({
@@ -600,7 +675,7 @@ export async function exportPdfs({
     // Each protocol's report as soon as its PDF is written: the contents wait only for the page counts they number.
     const reports = protocols.map(() => {
       const report = Promise.withResolvers<PdfFileReport>();
-      // Awaited by the contents, or after the workers; a failure is raised by the worker that met it.
+      // Awaited after the workers; a failure stops them as it comes (`fail`), and is raised there.
       report.promise.catch(() => undefined);
       return report;
     });
@@ -681,40 +756,24 @@ export async function exportPdfs({
       earlier: cache.earlierAssembly(assemblyVersion, keys),
     });
     merger = combined;
+    /** Each protocol's page count, as soon as its print is read: the contents are numbered by them, beside the PDFs' finishing. */
+    const counted = protocols.map(() => {
+      const count = Promise.withResolvers<number>();
+      count.promise.catch(() => undefined);
+      return count;
+    });
+    /** The protocols' PDFs being finished beside the next prints. */
+    const finishing: Promise<void>[] = [];
     /**
-     * Prints one protocol on the worker's page and resolves as soon as the page is free for the next one, with the rest of its
-     * PDF's work (bookmarks, metadata, the file, the print cache), which goes on beside the next print.
+     * The rest of a protocol's PDF once printed (bookmarks, metadata, the file, the print cache), which goes on beside the next
+     * print, then into the combined document.
      */
-    const printProtocol = async (
-      { url, meta }: (typeof protocols)[number],
-      worker: number,
-      key: string,
-    ): Promise<{ finishing: Promise<{ report: PdfFileReport; doc: PDFDocument | (() => Promise<PDFDocument>); digest: string }> }> => {
-      const t0 = performance.now();
+    const finish = (i: number, { pdf, facts }: EarlyPrint, t0: number): void => {
+      const { meta } = protocols[i]!;
       const file = `${meta.slug}.pdf`;
-      const kept = cache.get(key);
-      if (kept) {
-        const finishing = (async () => {
-          await writeFile(join(outDir, file), kept.bytes);
-          written(file);
-          const path = join(outDir, file);
-          return {
-            report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
-            // Read again from its file when its turn in the combined document comes: a rebuild that takes most protocols from the
-            // cache finishes them far ahead of a protocol printed before them, and a thousand of them must not wait in memory
-            // (a loader made here would keep this scope, the cached bytes with it, alive until then).
-            doc: loaderOf(path),
-            digest: sha256(kept.bytes),
-          };
-        })();
-        return { finishing };
-      }
-      const ahead = await early?.get(key);
-      const { pdf, facts } = ahead ?? (await printProtocolPage(await (await open()).page(worker), base + url, meta, { paper, publicUrl, siteName, say }));
-      printed++;
-      if (ahead) printedAhead++;
-      const finishing = (async () => {
+      const done = (async () => {
         const doc = await loadPdf(pdf);
+        counted[i]!.resolve(doc.getPageCount());
         restoreOutlineTitles(doc, facts.headings);
         normaliseStructureIds(doc);
         const { bytes, pages: count } = await withMetadata(doc, {
@@ -726,10 +785,55 @@ export async function exportPdfs({
         });
         await writeFile(join(outDir, file), bytes);
         written(file);
-        cache.put(key, join(outDir, file), count);
-        return { report: { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false }, doc, digest: sha256(bytes) };
+        cache.put(keys[i]!, join(outDir, file), count);
+        const report: PdfFileReport = { file, title: meta.title, pages: count, bytes: bytes.length, ms: performance.now() - t0, cached: false };
+        return { report, doc, digest: sha256(bytes) };
       })();
-      return { finishing };
+      settle(i, done);
+    };
+    /** A protocol's finished PDF into the combined document, and its report out; or its failure. */
+    const settle = (i: number, done: Promise<{ report: PdfFileReport; doc: PDFDocument | (() => Promise<PDFDocument>); digest: string }>) =>
+      finishing.push(
+        done
+          .then(({ report, doc, digest }) => {
+            combined.add(i, doc, digest);
+            reports[i]!.resolve(report);
+          })
+          .catch((error: unknown) => {
+            counted[i]!.reject(error);
+            reports[i]!.reject(error);
+            fail(error);
+          }),
+      );
+    /** One protocol from the print cache, or printed on the worker's page; resolves as soon as the page is free for the next. */
+    const printProtocol = async (i: number, worker: number): Promise<void> => {
+      const t0 = performance.now();
+      const { url, meta } = protocols[i]!;
+      const file = `${meta.slug}.pdf`;
+      const kept = cache.get(keys[i]!);
+      if (kept) {
+        counted[i]!.resolve(kept.pages);
+        settle(
+          i,
+          (async () => {
+            await writeFile(join(outDir, file), kept.bytes);
+            written(file);
+            const path = join(outDir, file);
+            return {
+              report: { file, title: meta.title, pages: kept.pages, bytes: kept.bytes.length, ms: performance.now() - t0, cached: true },
+              // Read again from its file when its turn in the combined document comes: a rebuild that takes most protocols from the
+              // cache finishes them far ahead of a protocol printed before them, and a thousand of them must not wait in memory
+              // (a loader made here would keep this scope, the cached bytes with it, alive until then).
+              doc: loaderOf(path),
+              digest: sha256(kept.bytes),
+            };
+          })(),
+        );
+        return;
+      }
+      const print = await printProtocolPage(await (await open()).page(worker), base + url, meta, { paper, publicUrl, siteName, say });
+      printed++;
+      finish(i, print, t0);
     };
     let contents: { doc: PDFDocument; ms: number; key: string } | undefined;
     /**
@@ -738,7 +842,7 @@ export async function exportPdfs({
      * protocols before it; the contents' own length is known once printed.
      */
     const printContents = async (worker: number): Promise<void> => {
-      const counts = (await Promise.all(reports.slice(0, -1).map((r) => r.promise))).map((r) => r.pages);
+      const counts = await Promise.all(counted.slice(0, -1).map((c) => c.promise));
       const t0 = performance.now();
       const header = combinedHeader();
       const numbered = await numberContents(counts, header, async ({ html, key }) => {
@@ -756,32 +860,76 @@ export async function exportPdfs({
       });
       contents = { doc: numbered!.print.doc, ms: performance.now() - t0, key: numbered!.key };
     };
-    /** The protocols' PDFs being finished beside the next prints. */
-    const finishing: Promise<void>[] = [];
-    // The prints made while Astro rendered are on the same browser pages: they end before the pages print anything else.
-    await Promise.allSettled(early?.values() ?? []);
-    try {
-      await onWorkers(workers, [
-        ...protocols.map((protocol, i) => async (worker: number) => {
-          try {
-            const print = await printProtocol(protocol, worker, keys[i]!);
-            finishing.push(
-              print.finishing
-                .then(({ report, doc, digest }) => {
-                  combined.add(i, doc, digest);
-                  reports[i]!.resolve(report);
-                })
-                .catch((error: unknown) => reports[i]!.reject(error)),
-            );
-          } catch (error) {
-            reports[i]!.reject(error);
-            throw error;
+    /** The protocols to print on the pages, in order; a print made while Astro rendered and dropped joins them when it settles. */
+    const queue: number[] = [];
+    let failure: { error: unknown } | undefined;
+    /** Stops the export at its first error: the protocols not yet printed fail with it, and nothing more is started. */
+    const fail = (error: unknown) => {
+      failure ??= { error };
+      for (const i of queue.splice(0)) {
+        counted[i]!.reject(failure.error);
+        reports[i]!.reject(failure.error);
+      }
+    };
+    // The prints made while Astro rendered are finished as each is there, without a browser page.
+    const ahead: Promise<void>[] = [];
+    for (const [i, key] of keys.entries()) {
+      const print = counts[i] === undefined ? early?.all.get(key) : undefined;
+      if (!print) {
+        queue.push(i);
+        continue;
+      }
+      const t0 = performance.now();
+      ahead.push(
+        print.then((made) => {
+          if (made) {
+            printed++;
+            printedAhead++;
+            finish(i, made, t0);
+          } else {
+            queue.push(i);
+            if (failure) fail(failure.error);
           }
         }),
-        printContents,
-      ]);
+      );
+    }
+    let aheadSettled = false;
+    const allAhead = Promise.all(ahead).then(() => void (aheadSettled = true));
+    let contentsTaken = false;
+    /**
+     * One printing page: once done with the prints made while Astro rendered, it prints the next protocol in the queue; with none
+     * left, the contents (once); then the prints dropped, as they settle.
+     */
+    const work = async (worker: number): Promise<void> => {
+      await early?.idle(worker);
+      while (!failure) {
+        const i = queue.shift();
+        try {
+          if (i !== undefined) await printProtocol(i, worker);
+          else if (!contentsTaken) {
+            contentsTaken = true;
+            await printContents(worker);
+          } else if (!aheadSettled) await allAhead;
+          else return;
+        } catch (error) {
+          if (i !== undefined) {
+            counted[i]!.reject(error);
+            reports[i]!.reject(error);
+          }
+          fail(error);
+        }
+      }
+    };
+    try {
+      // The contents' first page is read now, while the prints made while Astro rendered end in the browser, rather than when
+      // the contents are due.
+      if (early?.all.size) first();
+      // Every page ends what it printed before the export ends, whether it succeeded or not.
+      await Promise.all(workers.map(work));
+      if (failure) throw failure.error;
     } finally {
       // Nothing is still being written when the export ends, whether it succeeded or not.
+      await allAhead;
       await Promise.allSettled(finishing);
       await rm(contentsPath, { force: true });
     }
@@ -807,7 +955,7 @@ export async function exportPdfs({
     if (!succeeded) await merger?.abort();
     server.close();
     // One started for this export that every PDF could do without (a page changed back after rendering) is closed all the same.
-    const closed = (async () => void (await (await (session ?? started)?.catch(() => undefined))?.browser.close()))();
+    const closed = (async () => void (await (await (session ?? started)?.catch(() => undefined))?.close()))();
     if (succeeded && closing) closing(closed);
     else await closed;
   }

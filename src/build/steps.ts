@@ -17,12 +17,12 @@ import type { SearchIndexReport } from './search-index.ts';
 import { searchIndexFile } from './search-index-file.ts';
 import { annotateBundleLink, listFiles, startOfflineBundle, type OfflineBundle } from './offline-bundle.ts';
 import { PagePass } from './page-pass.ts';
-import { printsPdfs } from './page-handoff.ts';
+import { printsPdfs, PROTOCOL_PAGE } from './page-handoff.ts';
 import { resolveLinks } from './link-check.ts';
 import { writeSecurityHeaders } from './security-headers.ts';
 import { pdfMetaJson, printCache, type Paper, type PrintCache } from './pdf-cache.ts';
 import { findHeadlessBrowser } from '../lib/find-browser.ts';
-import type { EarlyPrint, EarlyPrints, Printer, PrintWords } from './pdf-export.ts';
+import type { EarlyPrinted, EarlyPrints, Printer, PrintWords } from './pdf-export.ts';
 
 export interface StepContext {
   /** The built site, written in place. */
@@ -96,8 +96,9 @@ export async function pdfStep(
     };
   } catch (error) {
     // An export that failed before it took the browser started for it (a protocol page it could not read, say) leaves it open:
-    // it is closed here, after its warm-up print, whose folder goes with it. (Closing a closed one does nothing.)
-    await (await printer?.catch(() => undefined))?.browser.close().catch(() => undefined);
+    // it is closed here, and its warm-up print, cut short, removes its folder before this returns. (Closing a closed one does
+    // nothing.)
+    await (await printer?.catch(() => undefined))?.close().catch(() => undefined);
     if (error instanceof pdf.BrowserMissingError && process.env.SITE_PDF === 'optional') {
       warn(`skipped: ${error.message} The site is built without PDFs.`);
       return { summary: 'skipped: no browser' };
@@ -116,7 +117,7 @@ export interface WarmPrinter {
   printer: Promise<Printer>;
   when: 'before Astro rendered (the print cache was empty)' | 'while Astro rendered';
   /** The protocols it printed while Astro rendered, by print key (pdf-export.ts, EarlyPrints). */
-  early?: ReadonlyMap<string, Promise<EarlyPrint | undefined>>;
+  early?: EarlyPrinted;
 }
 
 export class PrinterWarmup {
@@ -181,7 +182,7 @@ export class PrinterWarmup {
     const early = await loading?.catch(() => undefined);
     // Its server closes once its prints have ended.
     void early?.close();
-    return printer && { ...printer, ...(early ? { early: early.all } : {}) };
+    return printer && { ...printer, ...(early ? { early } : {}) };
   }
 
   /** The browser closing, once {@link close} was called. */
@@ -195,12 +196,11 @@ export class PrinterWarmup {
     return (this.closed ??= (async () => {
       const warm = await this.take();
       // The browser closes first: prints in progress then fail at once, instead of being waited for to the end.
-      await (await warm?.printer.catch(() => undefined))?.browser.close();
-      await Promise.allSettled(warm?.early?.values() ?? []);
+      await (await warm?.printer.catch(() => undefined))?.close();
+      await Promise.allSettled(warm?.early?.all.values() ?? []);
     })());
   }
 }
-const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
 
 /** Pages the search thread may be behind by. */
 const SEARCH_AHEAD = 16;

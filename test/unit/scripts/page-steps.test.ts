@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { pageFile, pageKey } from '../../../src/build/page-handoff';
+import { announcingOrder, pageFile, pageKey, type PageHandoff } from '../../../src/build/page-handoff';
 import { PagePass } from '../../../src/build/page-pass';
 import { startOfflineBundle } from '../../../src/build/offline-bundle';
 import { SearchIndexBuilder } from '../../../src/build/search-index';
@@ -48,6 +48,47 @@ describe('pageFile', () => {
     expect(pageFile('/404/')).toBe('404.html');
     expect(pageFile('/404')).toBe('404.html');
     expect(pageFile('/faq/f%C3%A9/')).toBe('faq/fé/index.html');
+  });
+});
+
+describe('the order Astro renders the pages in', () => {
+  /** Astro's prerenderer as the outputs integration wraps it, listing `listed` (a path, and its route's type). */
+  async function rendered(listed: [string, string][]) {
+    const told: string[][] = [];
+    const base = {
+      name: 'test',
+      getStaticPaths: async () => listed.map(([pathname, type], i) => ({ pathname, route: { type, route: `route-${i}` } })),
+      render: async () => new Response(''),
+    };
+    const handoff = { order: (keys: readonly string[]) => void told.push([...keys]) } as unknown as PageHandoff;
+    const paths = await announcingOrder(base as never, handoff).getStaticPaths();
+    return { paths: paths.map((p) => `${p.pathname} ${(p.route as { route: string }).route}`), told: told[0] };
+  }
+
+  it('puts the protocol pages first, in their own order, and tells the steps that order', async () => {
+    const { paths, told } = await rendered([
+      ['/', 'page'],
+      ['/faq/x/', 'page'],
+      ['/protocols/b/', 'page'],
+      ['/protocols/', 'page'],
+      ['/cite/references.bib', 'endpoint'],
+      ['/protocols/a/', 'page'],
+      ['/protocols/c/', 'page'],
+      ['/faq/old/', 'fallback'],
+    ]);
+    const order = ['/protocols/b/', '/protocols/a/', '/protocols/c/', '/', '/faq/x/', '/protocols/', '/cite/references.bib', '/faq/old/'];
+    expect(paths.map((p) => p.split(' ')[0])).toEqual(order);
+    expect(told).toEqual(order);
+  });
+
+  it('keeps the order of two routes that give one path, so that Astro builds the same one', async () => {
+    // Astro builds the first of the two and skips the other (or fails, as the site's config says).
+    const { paths } = await rendered([
+      ['/faq/x/', 'page'],
+      ['/protocols/a', 'redirect'],
+      ['/protocols/a/', 'page'],
+    ]);
+    expect(paths).toEqual(['/protocols/a route-1', '/protocols/a/ route-2', '/faq/x/ route-0']);
   });
 });
 
