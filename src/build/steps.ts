@@ -175,6 +175,7 @@ export class PrinterWarmup {
   async take(): Promise<WarmPrinter | undefined> {
     // Taken all at once, before anything is awaited: a second caller (the close of a build stopped meanwhile) gets nothing.
     const { printer, early: loading } = this;
+    this.taken ??= printer?.printer;
     this.cache = undefined;
     this.printer = undefined;
     this.early = undefined;
@@ -187,16 +188,20 @@ export class PrinterWarmup {
 
   /** The browser closing, once {@link close} was called. */
   private closed: Promise<void> | undefined;
+  /** The browser started here, once taken (by the PDF step, or by {@link close}). */
+  private taken: Promise<Printer> | undefined;
 
   /**
-   * Closes the browser of a build that ends before its PDF step took it. Every call returns the same closing: a failed build's
+   * Closes the browser started here: of a build that ends before its PDF step took it, and of one stopped while its PDF step
+   * prints (Astro gone), which would otherwise end this process with the browser, its profile and a warm-up's folder left
+   * behind. After a PDF step that closed it, this does nothing more. Every call returns the same closing: a failed build's
    * process asks twice at once (its input ended, its parent gone), and exits when either returns.
    */
   close(): Promise<void> {
     return (this.closed ??= (async () => {
       const warm = await this.take();
       // The browser closes first: prints in progress then fail at once, instead of being waited for to the end.
-      await (await warm?.printer.catch(() => undefined))?.close();
+      await (await this.taken?.catch(() => undefined))?.close();
       await Promise.allSettled(warm?.early?.all.values() ?? []);
     })());
   }

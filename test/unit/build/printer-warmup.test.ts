@@ -58,3 +58,22 @@ it('a PDF step that fails before it prints closes the browser started for it, an
   expect((await printer).browser.isConnected(), 'the browser is closed').toBe(false);
   expect(readdirSync(tmp)).toEqual([]);
 }, 60_000);
+
+it('a build stopped while its PDF step prints closes the browser that step took, and leaves nothing in the temporary folder', async () => {
+  const tmp = join(scratch, 'tmp-taken');
+  mkdirSync(tmp);
+  vi.stubEnv('SITE_CACHE_DIR', join(scratch, 'cache-taken'));
+  vi.stubEnv('TMPDIR', tmp);
+  vi.stubEnv('SITE_PDF', '');
+  const contentDir = 'test/fixtures/centers/qpcr';
+  const center = loadSiteConfig(contentDir);
+  const warmup = new PrinterWarmup({ contentDir, root: process.cwd(), center, say: translator(center.ui), buildDate: '2000-01-01', log() {}, warn() {} });
+  // The PDF step takes the browser (its warm-up print perhaps still going); then Astro is gone, and the steps' process closes
+  // what it started before it exits.
+  const warm = await warmup.take();
+  expect(warm, 'a browser was started: the print cache is empty').toBeDefined();
+  await warmup.close();
+  expect((await warm!.printer).browser.isConnected(), 'the browser is closed').toBe(false);
+  // Neither the browser's profile nor the warm-up's folder is left.
+  expect(readdirSync(tmp)).toEqual([]);
+}, 60_000);
