@@ -21,15 +21,24 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-it('a second close waits for the browser and its warm-up print, and leaves nothing in the temporary folder', async () => {
-  const tmp = join(scratch, 'tmp');
-  const contentDir = 'test/fixtures/centers/qpcr';
-  // An empty print cache: the browser starts at once, as in a cold build.
-  vi.stubEnv('SITE_CACHE_DIR', join(scratch, 'cache'));
-  vi.stubEnv('TMPDIR', tmp);
+const contentDir = 'test/fixtures/centers/qpcr';
+
+/**
+ * The steps' printing browser for a center with protocols, its print cache (`cache-<name>`) empty, so that the browser starts
+ * at once, as in a cold build; the temporary folder is `tmp-<name>`, empty, to see what is left in it.
+ */
+function warmupIn(name: string): { warmup: PrinterWarmup; tmp: string } {
+  const tmp = join(scratch, `tmp-${name}`);
   mkdirSync(tmp);
+  vi.stubEnv('SITE_CACHE_DIR', join(scratch, `cache-${name}`));
+  vi.stubEnv('TMPDIR', tmp);
+  vi.stubEnv('SITE_PDF', '');
   const center = loadSiteConfig(contentDir);
-  const warmup = new PrinterWarmup({ contentDir, root: process.cwd(), center, say: translator(center.ui), buildDate: '2000-01-01', log() {}, warn() {} });
+  return { warmup: new PrinterWarmup({ contentDir, root: process.cwd(), center, say: translator(center.ui), buildDate: '2000-01-01', log() {}, warn() {} }), tmp };
+}
+
+it('a second close waits for the browser and its warm-up print, and leaves nothing in the temporary folder', async () => {
+  const { warmup, tmp } = warmupIn('second-close');
   let firstClosed = false;
   const first = warmup.close().then(() => (firstClosed = true));
   await warmup.close();
@@ -46,7 +55,6 @@ it('a PDF step that fails before it prints closes the browser started for it, an
   vi.stubEnv('SITE_CACHE_DIR', join(scratch, 'cache-failed-step'));
   vi.stubEnv('TMPDIR', tmp);
   vi.stubEnv('SITE_PDF', '');
-  const contentDir = 'test/fixtures/centers/qpcr';
   // A built site whose one protocol page carries PDF metadata that is not JSON: the export fails as it lists the protocols.
   const siteDir = join(scratch, 'site-failed-step');
   mkdirSync(join(siteDir, 'protocols/broken'), { recursive: true });
@@ -60,14 +68,7 @@ it('a PDF step that fails before it prints closes the browser started for it, an
 }, 60_000);
 
 it('a build stopped while its PDF step prints closes the browser that step took, and leaves nothing in the temporary folder', async () => {
-  const tmp = join(scratch, 'tmp-taken');
-  mkdirSync(tmp);
-  vi.stubEnv('SITE_CACHE_DIR', join(scratch, 'cache-taken'));
-  vi.stubEnv('TMPDIR', tmp);
-  vi.stubEnv('SITE_PDF', '');
-  const contentDir = 'test/fixtures/centers/qpcr';
-  const center = loadSiteConfig(contentDir);
-  const warmup = new PrinterWarmup({ contentDir, root: process.cwd(), center, say: translator(center.ui), buildDate: '2000-01-01', log() {}, warn() {} });
+  const { warmup, tmp } = warmupIn('taken');
   // The PDF step takes the browser (its warm-up print perhaps still going); then Astro is gone, and the steps' process closes
   // what it started before it exits.
   const warm = await warmup.take();
