@@ -28,6 +28,7 @@ import { alive, astroTurn } from './lib/astro-turn.ts';
 import { noteAndPruneAstroCaches } from './lib/astro-caches.ts';
 import { centerAstroCache } from '../src/lib/paths.ts';
 import { endWatcher, RunnerGrowth } from './lib/astro-watch-protocol.ts';
+import { PARENT_PID_ENV } from './lib/parent-pid.ts';
 import { siteConfigProblems } from '../src/lib/site-config.ts';
 import { CONTENT_FILES, DIAGRAM_CACHE_FOLDER, isEditorScratch, MDX_COLLECTIONS } from '../src/content-model.ts';
 import { formatFinding, type Finding } from './check/report.ts';
@@ -88,7 +89,7 @@ let stopping = false;
 
 /** Astro's process: one `astro build`, or with --watch the runner, started once and asked for each build. */
 function startAstro(): NonNullable<typeof astroProcess> {
-  const env = { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1' };
+  const env = { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1', [PARENT_PID_ENV]: String(process.pid) };
   const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead];
   // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
   if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });

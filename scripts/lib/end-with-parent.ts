@@ -8,7 +8,12 @@
  * has closed, and its warm-up print's folder) names it with {@link whenParentGone}, and one already stopping on its own says so
  * with {@link stoppingOnItsOwn}: either is given up to STOPPING_GRACE_MS, instead of being cut off with its temporary folders
  * left behind.
+ *
+ * A parent that starts such a process tells it its own id (PARENT_PID_ENV, parent-pid.ts): a parent gone before the child has
+ * loaded this module (under load, a child can take a second to start) is then noticed too.
  */
+import { PARENT_PID_ENV } from './parent-pid.ts';
+
 const STOPPING = Symbol.for('support-center.stopping-on-its-own');
 const STOPPING_GRACE_MS = 10_000;
 
@@ -23,7 +28,11 @@ export function whenParentGone(close: () => Promise<unknown>): void {
   closeFirst = close;
 }
 
-const parentPid = process.ppid;
+// As the parent said it (PARENT_PID_ENV), else as this process finds it. Taken out of the environment at once: a process this
+// one starts is told its own parent, not this one's.
+const told = Number(process.env[PARENT_PID_ENV]);
+delete process.env[PARENT_PID_ENV];
+const parentPid = Number.isInteger(told) && told > 0 ? told : process.ppid;
 let closing = false;
 setInterval(() => {
   if (process.ppid === parentPid || closing) return;

@@ -18,6 +18,7 @@ import { announcingOrder, PAGE_HANDOFF, pageHandoff, printsPdfs } from '../build
 import { translator } from '../i18n/ui.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 import { pageReuse } from '../build/page-reuse.ts';
+import { PARENT_PID_ENV } from '../../scripts/lib/parent-pid.ts';
 
 export interface OutputsOptions {
   contentDir: string;
@@ -36,7 +37,7 @@ const endWithParent = new URL('../../scripts/lib/end-with-parent.ts', import.met
 function startSteps(contentDir: string, root: string, failureFile: string, outDir: string): { child: ChildProcess; closed: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', endWithParent, stepsProcess, contentDir, root, outDir], {
     stdio: ['pipe', 'inherit', 'inherit'],
-    env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile },
+    env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile, [PARENT_PID_ENV]: String(process.pid) },
   });
   const closed = new Promise<number | null>((done, fail) => {
     child.on('error', fail);
