@@ -32,7 +32,17 @@ export function whenParentGone(close: () => Promise<unknown>): void {
 // one starts is told its own parent, not this one's.
 const told = Number(process.env[PARENT_PID_ENV]);
 delete process.env[PARENT_PID_ENV];
-const parentPid = Number.isInteger(told) && told > 0 ? told : process.ppid;
+const parentPid = ((): number => {
+  if (!Number.isInteger(told) || told <= 0 || told === process.ppid) return process.ppid;
+  try {
+    // Alive, and yet not this process's parent: this process was started through something between them (a shell, say).
+    process.kill(told, 0);
+    return process.ppid;
+  } catch (error) {
+    // Gone (or alive under another user, which only its parent would not be).
+    return (error as NodeJS.ErrnoException).code === 'EPERM' ? process.ppid : told;
+  }
+})();
 let closing = false;
 setInterval(() => {
   if (process.ppid === parentPid || closing) return;

@@ -201,7 +201,8 @@ export class PrinterWarmup {
     return (this.closed ??= (async () => {
       const warm = await this.take();
       // The browser closes first: prints in progress then fail at once, instead of being waited for to the end.
-      await (await this.taken?.catch(() => undefined))?.close();
+      // A close that fails (the browser gone already) must not fail a build, nor hide why it stopped.
+      await (await this.taken?.catch(() => undefined))?.close().catch(() => undefined);
       await Promise.allSettled(warm?.early?.all.values() ?? []);
     })());
   }

@@ -56,3 +56,19 @@ it('stops an orphan whose parent was gone before it had loaded anything', async 
   // Its own parent id is by then its adopter's: only the id its parent told it shows that the parent is gone.
   expect(await orphan('cut-early', 'plain', true)).toBe(false);
 });
+
+it('keeps a process told a parent that is alive but not its own (started through something between them)', async () => {
+  const done = join(dir, 'between');
+  const other = spawn('sleep', ['30'], { stdio: 'ignore' });
+  try {
+    const child = `import { writeFileSync } from 'node:fs'; setTimeout(() => writeFileSync(${JSON.stringify(done)}, 'done'), 1200);`;
+    const run = spawn(process.execPath, ['--import', endWithParent, '--input-type=module', '-e', child], {
+      stdio: 'ignore',
+      env: { ...process.env, [PARENT_PID_ENV]: String(other.pid) },
+    });
+    await new Promise((exited) => run.on('exit', exited));
+    expect(existsSync(done), 'it ran to its end').toBe(true);
+  } finally {
+    other.kill();
+  }
+});
