@@ -791,6 +791,11 @@ export async function exportPdfs({
       })();
       settle(i, done);
     };
+    /** A protocol that will have no PDF: what waits for its page count or its report fails with `error`. */
+    const lost = (i: number, error: unknown) => {
+      counted[i]!.reject(error);
+      reports[i]!.reject(error);
+    };
     /** A protocol's finished PDF into the combined document, and its report out; or its failure. */
     const settle = (i: number, done: Promise<{ report: PdfFileReport; doc: PDFDocument | (() => Promise<PDFDocument>); digest: string }>) =>
       finishing.push(
@@ -800,8 +805,7 @@ export async function exportPdfs({
             reports[i]!.resolve(report);
           })
           .catch((error: unknown) => {
-            counted[i]!.reject(error);
-            reports[i]!.reject(error);
+            lost(i, error);
             fail(error);
           }),
       );
@@ -866,10 +870,7 @@ export async function exportPdfs({
     /** Stops the export at its first error: the protocols not yet printed fail with it, and nothing more is started. */
     const fail = (error: unknown) => {
       failure ??= { error };
-      for (const i of queue.splice(0)) {
-        counted[i]!.reject(failure.error);
-        reports[i]!.reject(failure.error);
-      }
+      for (const i of queue.splice(0)) lost(i, failure.error);
     };
     // The prints made while Astro rendered are finished as each is there, without a browser page.
     const ahead: Promise<void>[] = [];
@@ -912,10 +913,7 @@ export async function exportPdfs({
           } else if (!aheadSettled) await allAhead;
           else return;
         } catch (error) {
-          if (i !== undefined) {
-            counted[i]!.reject(error);
-            reports[i]!.reject(error);
-          }
+          if (i !== undefined) lost(i, error);
           fail(error);
         }
       }
