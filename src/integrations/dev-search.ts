@@ -17,6 +17,8 @@ import { byFrequency, countPageWords, loadVocabulary, vocabularyScript } from '.
 import { aliasTable, pageForIndex, stopWordSet } from '../search/aliases.ts';
 import { translator } from '../i18n/ui.ts';
 import { searchGroups } from '../schemas/vocabulary.ts';
+import { fileURLToPath } from 'node:url';
+import { refreshRacedContent } from './dev-content-refresh.ts';
 
 /** Every page of the center, as the build would write them. */
 function pageUrls(contentDir: string): string[] {
@@ -73,9 +75,13 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
     logger.info(`search index of the current content ready (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   };
 
+  let root = process.cwd();
   return {
     name: 'support-center:dev-search',
     hooks: {
+      'astro:config:done': ({ config }) => {
+        root = fileURLToPath(config.root);
+      },
       'astro:server:setup': ({ server, logger }) => {
         const schedule = () => {
           clearTimeout(timer);
@@ -94,6 +100,11 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
               .some((part) => part.startsWith('.'))
           )
             schedule();
+        });
+        // A content store written while a page was served: the pages read it again, and so does the index (dev-content-refresh.ts).
+        refreshRacedContent(server, root, () => {
+          logger.info('content store read again: it was written while a page was being served');
+          schedule();
         });
         server.httpServer?.once('listening', () => {
           const address = server.httpServer!.address();
