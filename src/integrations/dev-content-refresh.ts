@@ -10,9 +10,11 @@
  *
  * So when the store is written while a page was being served, this waits until no page is being served and touches the file:
  * Astro takes that as a change made outside it, drops the store's module again, and reloads the open pages, which then read the
- * store as it is now. A write with no page served around it changes nothing here.
+ * store as it is now on disk. A write with no page served around it changes nothing here, and neither does the touch's own event:
+ * a page that starts after the touch reads the file as it is. Every request counts as a page being served (the dev server's
+ * own modules and assets too): counting too many only makes a touch more likely, never an edit lost.
  */
-import { utimesSync } from 'node:fs';
+import { statSync, utimesSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ViteDevServer } from 'vite';
 
@@ -20,12 +22,14 @@ import type { ViteDevServer } from 'vite';
 const AROUND_MS = 1000;
 /** Astro takes a change to the store's file within a second of its own write for the echo of that write, and ignores it. */
 const ECHO_MS = 1100;
-/** Touches in a row for one write, when pages are served again around each touch; then the next edit is left to mend it. */
-const MAX_TOUCHES = 3;
+/** How often a waiting touch looks again whether pages are still being served. */
+const POLL_MS = 50;
 
 export interface ContentRefresh {
   /** Pages being served now. */
   serving(): number;
+  /** The dev server is stopping: a touch still waiting is not made. */
+  stop(): void;
 }
 
 /**
@@ -35,10 +39,13 @@ export interface ContentRefresh {
 export function refreshRacedContent(server: ViteDevServer, root: string, refreshed: () => void): ContentRefresh {
   const store = resolve(join(root, '.astro', 'data-store.json'));
   let serving = 0;
-  let lastServed = 0;
-  let touching = false;
-  let touches = 0;
-  let ownTouch = false;
+  let lastServed = -Infinity;
+  /** When Astro last wrote the store (its event came), and whether a touch waits for a quiet moment after it. */
+  let lastWrite = -Infinity;
+  let waiting = false;
+  let stopped = false;
+  /** The modification time this module's last touch gave the file: an event that finds it there is that touch's own. */
+  let touchedMtime: number | undefined;
 
   server.middlewares.use((_req, res, next) => {
     serving++;
@@ -54,46 +61,53 @@ export function refreshRacedContent(server: ViteDevServer, root: string, refresh
     next();
   });
 
-  const raced = () => serving > 0 || performance.now() - lastServed < AROUND_MS;
+  const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms).unref());
 
-  const touchWhenQuiet = async (written: number) => {
-    touching = true;
+  /** Waits until a little over a second after Astro's latest write (a later write moves that) and no page is being served. */
+  const touchWhenQuiet = async () => {
+    waiting = true;
     try {
       for (;;) {
-        const wait = Math.max(0, written + ECHO_MS - performance.now());
-        await new Promise((r) => setTimeout(r, Math.max(wait, 50)));
-        if (serving === 0) break;
+        if (stopped) return;
+        const wait = lastWrite + ECHO_MS - performance.now();
+        if (wait <= 0 && serving === 0) break;
+        await sleep(Math.max(wait, POLL_MS));
       }
-      ownTouch = true;
       const now = new Date();
       try {
         utimesSync(store, now, now);
+        touchedMtime = statSync(store).mtimeMs;
       } catch {
-        // The store is gone (the server is stopping): nothing to mend.
-        ownTouch = false;
+        // The store is gone (its folder was emptied): the next write makes it again.
         return;
       }
-      touches++;
       refreshed();
     } finally {
-      touching = false;
+      waiting = false;
     }
   };
 
   const onStore = (path: string) => {
-    if (resolve(path) !== store) return;
-    if (ownTouch) {
-      ownTouch = false;
-      // Pages served around the touch itself: once more, up to a point.
-      if (!raced() || touches >= MAX_TOUCHES) {
-        touches = 0;
-        return;
-      }
-    } else touches = 0;
-    if (touching || !raced()) return;
-    void touchWhenQuiet(performance.now());
+    if (stopped || resolve(path) !== store) return;
+    let mtime: number | undefined;
+    try {
+      mtime = statSync(store).mtimeMs;
+    } catch {
+      return;
+    }
+    if (mtime === touchedMtime) return;
+    lastWrite = performance.now();
+    if (waiting) return; // the waiting touch now waits from this write
+    if (serving > 0 || lastWrite - lastServed < AROUND_MS) void touchWhenQuiet();
   };
   server.watcher.on('change', onStore);
   server.watcher.on('add', onStore);
-  return { serving: () => serving };
+  return {
+    serving: () => serving,
+    stop: () => {
+      stopped = true;
+      server.watcher.off('change', onStore);
+      server.watcher.off('add', onStore);
+    },
+  };
 }

@@ -18,7 +18,7 @@ import { aliasTable, pageForIndex, stopWordSet } from '../search/aliases.ts';
 import { translator } from '../i18n/ui.ts';
 import { searchGroups } from '../schemas/vocabulary.ts';
 import { fileURLToPath } from 'node:url';
-import { refreshRacedContent } from './dev-content-refresh.ts';
+import { refreshRacedContent, type ContentRefresh } from './dev-content-refresh.ts';
 
 /** Every page of the center, as the build would write them. */
 function pageUrls(contentDir: string): string[] {
@@ -42,6 +42,7 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
   let origin: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> = Promise.resolve();
+  let refresh: ContentRefresh | undefined;
 
   const reindex = async (logger: { info(m: string): void; warn(m: string): void }) => {
     if (!origin) return;
@@ -102,7 +103,7 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
             schedule();
         });
         // A content store written while a page was served: the pages read it again, and so does the index (dev-content-refresh.ts).
-        refreshRacedContent(server, root, () => {
+        refresh = refreshRacedContent(server, root, () => {
           logger.info('content store read again: it was written while a page was being served');
           schedule();
         });
@@ -122,6 +123,7 @@ export function devSearch({ contentDir }: DevSearchOptions): AstroIntegration {
         });
       },
       'astro:server:done': async () => {
+        refresh?.stop();
         clearTimeout(timer);
         await running;
         await pagefind.close();
