@@ -57,6 +57,11 @@ export const BUDGETS = {
 
 interface Run {
   n: number;
+  /**
+   * When and where this size was measured, for a run kept in bench/results.json from another bench than the others (N=10,000 is
+   * built in a run of its own); its ratios are to the Starlight build of that run. Absent for the sizes of this run.
+   */
+  measured?: string;
   /** The median cold build, without PDFs. */
   wallSeconds: number;
   /** The build with PDFs (Astro's cache empty, diagram renders kept), for N ≤ BENCH_PDF_MAX. */
@@ -611,6 +616,9 @@ ${runs
   )
   .join('\n')}
 ${runs
+  .filter((r) => r.measured)
+  .map((r) => `\nN=${r.n} is from another run than the rows above: ${r.measured}. Its ratios below are to Starlight's build in that run.\n`)
+  .join('')}${runs
   .filter((r) => r.warm)
   .map(
     (r) =>
