@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import sirv from 'sirv';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from '../helpers/axe';
@@ -65,6 +65,11 @@ const pages = centers.flatMap((c) => c.pages.map((p) => [c.name, p] as const));
 const centerNamed = (name: string) => centers.find((c) => c.name === name)!;
 
 let browser: Browser;
+/**
+ * The pages of the policy checks open in one browser context, each page afresh: a new context costs about half a second here,
+ * more than loading the page.
+ */
+let context: BrowserContext;
 beforeAll(async () => {
   for (const center of centers) {
     const serve = sirv(center.distDir, { dev: true, setHeaders: (res) => Object.entries(center.headers).forEach(([k, v]) => res.setHeader(k, v)) });
@@ -78,6 +83,7 @@ beforeAll(async () => {
     center.base = `http://127.0.0.1:${(center.server.address() as AddressInfo).port}`;
   }
   browser = await launchBrowser();
+  context = await browser.newContext();
 });
 afterAll(async () => {
   await browser?.close();
@@ -103,7 +109,7 @@ describe('security headers', () => {
 
   it.each(pages)('%s %s loads with the policy enforced and no violation', async (name, path) => {
     const { base, headers } = centerNamed(name);
-    const page = await browser.newPage();
+    const page = await context.newPage();
     const violations = await watchCsp(page);
     const response = await page.goto(base + path);
     expect(response?.headers()['content-security-policy']).toBe(headers['Content-Security-Policy']);
@@ -112,23 +118,26 @@ describe('security headers', () => {
     await page.close();
   });
 
-  it.each(qpcr.pages)('%s, from a host that sends no headers, still runs under its own policy (a meta element): no violation, and a slipped-in script is blocked', async (path) => {
-    // The global setup's server sends no headers at all, as GitHub Pages or a plain file server would.
-    const page = await browser.newPage();
-    const violations = await watchCsp(page);
-    const response = await page.goto(inject('fixtureBaseUrl') + path);
-    expect(response?.headers()['content-security-policy']).toBeUndefined();
-    await page.waitForLoadState('networkidle');
-    expect(await violations()).toEqual([]);
-    const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
-    expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
-    await page.addScriptTag({ content: 'window.slippedIn = true;' }).catch(() => undefined);
-    expect(await page.evaluate(() => (window as { slippedIn?: boolean }).slippedIn)).toBeUndefined();
-    await page.close();
-  });
+  it.each(qpcr.pages)(
+    '%s, from a host that sends no headers, still runs under its own policy (a meta element): no violation, and a slipped-in script is blocked',
+    async (path) => {
+      // The global setup's server sends no headers at all, as GitHub Pages or a plain file server would.
+      const page = await context.newPage();
+      const violations = await watchCsp(page);
+      const response = await page.goto(inject('fixtureBaseUrl') + path);
+      expect(response?.headers()['content-security-policy']).toBeUndefined();
+      await page.waitForLoadState('networkidle');
+      expect(await violations()).toEqual([]);
+      const policy = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
+      expect(policy).toMatch(/script-src 'self' 'wasm-unsafe-eval'/);
+      await page.addScriptTag({ content: 'window.slippedIn = true;' }).catch(() => undefined);
+      expect(await page.evaluate(() => (window as { slippedIn?: boolean }).slippedIn)).toBeUndefined();
+      await page.close();
+    },
+  );
 
   it('searching, opening a result and switching the theme raise no violation', async () => {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     const violations = await watchCsp(page);
     await page.goto(qpcr.base + '/');
     await page.locator('#search-input').fill('melt curve');
@@ -141,7 +150,7 @@ describe('security headers', () => {
   });
 
   it('fitting a curve and drawing its plot raise no violation', async () => {
-    const page = await browser.newPage();
+    const page = await context.newPage();
     const violations = await watchCsp(page);
     await page.goto(minimal.base + '/tools/ic50/');
     await page.locator('#line-a').fill(doseResponse(2.5));
@@ -154,13 +163,26 @@ describe('security headers', () => {
 
 describe('accessibility', () => {
   const cases = pages.flatMap(([name, path]) => (['light', 'dark'] as const).map((scheme) => [name, path, scheme] as const));
+  /**
+   * One page for each colour scheme and width, which goes from case to case: a new browser context and page cost more here than
+   * the check itself. Each case loads its page at that width and in that scheme, as a reader's browser would.
+   */
+  const shared = new Map<string, Promise<Page>>();
+  function pageFor(scheme: 'light' | 'dark', viewport?: { width: number; height: number }): Promise<Page> {
+    const key = `${scheme} ${viewport ? `${viewport.width}x${viewport.height}` : 'desktop'}`;
+    if (!shared.has(key))
+      shared.set(
+        key,
+        // axe is injected as an inline script, which the site's own policy rightly blocks.
+        browser.newContext({ colorScheme: scheme, bypassCSP: true, ...(viewport ? { viewport } : {}) }).then((c) => c.newPage()),
+      );
+    return shared.get(key)!;
+  }
   async function expectNoViolations(name: string, path: string, scheme: 'light' | 'dark', viewport?: { width: number; height: number }) {
-    // axe is injected as an inline script, which the site's own policy rightly blocks.
-    const context = await browser.newContext({ colorScheme: scheme, bypassCSP: true, ...(viewport ? { viewport } : {}) });
-    const page = await context.newPage();
+    const page = await pageFor(scheme, viewport);
     await page.goto(centerNamed(name).base + path);
+    expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark');
     expect(await axeViolations(page)).toEqual([]);
-    await context.close();
   }
 
   it.each(cases)('%s %s has no axe violations (%s)', (name, path, scheme) => expectNoViolations(name, path, scheme));
