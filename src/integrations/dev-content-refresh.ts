@@ -26,8 +26,6 @@ const ECHO_MS = 1100;
 const POLL_MS = 50;
 
 export interface ContentRefresh {
-  /** Pages being served now. */
-  serving(): number;
   /** The dev server is stopping: a touch still waiting is not made. */
   stop(): void;
 }
@@ -40,8 +38,9 @@ export function refreshRacedContent(server: ViteDevServer, root: string, refresh
   const store = resolve(join(root, '.astro', 'data-store.json'));
   let serving = 0;
   let lastServed = -Infinity;
-  /** When Astro last wrote the store (its event came), and whether a touch waits for a quiet moment after it. */
+  /** When Astro last wrote the store (its event came). */
   let lastWrite = -Infinity;
+  /** Whether a touch waits for a quiet moment after that write. */
   let waiting = false;
   let stopped = false;
   /** The modification time this module's last touch gave the file: an event that finds it there is that touch's own. */
@@ -89,13 +88,8 @@ export function refreshRacedContent(server: ViteDevServer, root: string, refresh
 
   const onStore = (path: string) => {
     if (stopped || resolve(path) !== store) return;
-    let mtime: number | undefined;
-    try {
-      mtime = statSync(store).mtimeMs;
-    } catch {
-      return;
-    }
-    if (mtime === touchedMtime) return;
+    const mtime = statSync(store, { throwIfNoEntry: false })?.mtimeMs;
+    if (mtime === undefined || mtime === touchedMtime) return;
     lastWrite = performance.now();
     if (waiting) return; // the waiting touch now waits from this write
     if (serving > 0 || lastWrite - lastServed < AROUND_MS) void touchWhenQuiet();
@@ -103,7 +97,6 @@ export function refreshRacedContent(server: ViteDevServer, root: string, refresh
   server.watcher.on('change', onStore);
   server.watcher.on('add', onStore);
   return {
-    serving: () => serving,
     stop: () => {
       stopped = true;
       server.watcher.off('change', onStore);
