@@ -170,6 +170,47 @@ describe('IC50 calculator', () => {
     expect(await page.evaluate(() => 1 + 1)).toBe(2);
   });
 
+  // Let into the box, 200,000 rows froze the tab for 6–7 s while Chromium laid them out, only for the fit to refuse them.
+  it('refuses 200,000 rows as they are pasted or loaded from a file, before they reach the box, and lets 1,000 through', async () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => `${i + 1}\t${50 + (i % 7)}`).join('\n');
+    await page.goto(`${baseUrl}/tools/ic50/`);
+    // The calculator's code loads when the reader first uses the form.
+    await page.locator('#line-a').focus();
+    await page.waitForFunction(() => document.querySelector<HTMLFormElement>('#ic50-form')?.dataset.ready === 'yes');
+    const paste = (text: string) =>
+      page.locator('#line-a').evaluate((box, data) => {
+        const clipboardData = new DataTransfer();
+        clipboardData.setData('text/plain', data);
+        const event = new ClipboardEvent('paste', { clipboardData, bubbles: true, cancelable: true });
+        box.dispatchEvent(event);
+        return event.defaultPrevented;
+      }, text);
+    const message = 'Line A: The data have 200000 rows; the calculator takes at most 1000 rows per line.';
+    // What the box holds (kept from earlier use of the page) stays as it was.
+    const heldA = await page.locator('#line-a').inputValue();
+    expect(await paste(rows(200_000))).toBe(true);
+    expect(await page.getByRole('alert').textContent()).toBe(message);
+    expect(await page.locator('#line-a').inputValue()).toBe(heldA);
+    // As many rows as it takes go in as the browser pastes them.
+    expect(await paste(rows(1000))).toBe(false);
+
+    await page.reload({ waitUntil: 'load' });
+    await page.locator('#line-b').focus();
+    await page.waitForFunction(() => document.querySelector<HTMLFormElement>('#ic50-form')?.dataset.ready === 'yes');
+    const heldB = await page.locator('#line-b').inputValue();
+    await page
+      .locator('input[type="file"][data-for="line-b"]')
+      .setInputFiles({ name: 'plate.tsv', mimeType: 'text/plain', buffer: Buffer.from(rows(200_000)) });
+    await expect.poll(() => page.getByRole('alert').count(), { timeout: 10_000 }).toBe(1);
+    expect(await page.getByRole('alert').textContent()).toBe(message.replace('Line A', 'Line B'));
+    expect(await page.locator('#line-b').inputValue()).toBe(heldB);
+  });
+
+  it('states its model with a space after the colon (Astro drops the line break between two expressions)', async () => {
+    await page.goto(`${baseUrl}/tools/ic50/`);
+    expect(await page.locator('p.note').first().textContent()).toContain('The model: viability = bottom + (top − bottom)');
+  });
+
   it('rejects a viability of 1e154 by row and column instead of freezing the tab on its plot', async () => {
     await fit('0.1\t98\n1\t80\n3\t1e154\n10\t20\n30\t5\n100\t4');
     expect(await page.getByRole('alert').textContent()).toBe(

@@ -27,6 +27,25 @@ export interface Point {
 
 export type Parsed = { ok: true; points: Point[] } | { ok: false; errors: string[] };
 
+/** The rows of pasted or loaded data: its lines that are not blank, trimmed. */
+function rowsOf(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+}
+
+/** How many rows the text holds when that is more than the calculator takes (`MAX_ROWS`), else undefined. */
+export function rowsOverLimit(text: string): number | undefined {
+  const count = rowsOf(text).length;
+  return count > MAX_ROWS ? count : undefined;
+}
+
+/** The message for data of `count` rows, more than the calculator takes. */
+export function tooManyRows(count: number, say: Translate = translator()): string {
+  return say('tool.errTooManyRows', { count, max: MAX_ROWS });
+}
+
 /**
  * Reads dose–response data pasted from a spreadsheet or a CSV file: one row
  * per concentration, the concentration first, then one or more replicate
@@ -36,11 +55,8 @@ export type Parsed = { ok: true; points: Point[] } | { ok: false; errors: string
 export function parseDoseResponse(text: string, say: Translate = translator()): Parsed {
   const errors: string[] = [];
   const points: Point[] = [];
-  const rows = text
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '');
-  if (rows.length > MAX_ROWS) return { ok: false, errors: [say('tool.errTooManyRows', { count: rows.length, max: MAX_ROWS })] };
+  const rows = rowsOf(text);
+  if (rows.length > MAX_ROWS) return { ok: false, errors: [tooManyRows(rows.length, say)] };
   rows.forEach((line, index) => {
     // Tabs (spreadsheets), then semicolons (spreadsheets that write decimal commas), then commas, then spaces.
     const separator = line.includes('\t') ? '\t' : line.includes(';') ? ';' : line.includes(',') ? ',' : /\s+/;
@@ -324,10 +340,8 @@ export function fit4pl(points: readonly Point[], say: Translate = translator()):
   const span = top - bottom;
   const bottomDefined = atHigh - bottom <= 0.2 * span;
   const topDefined = top - atLow <= 0.2 * span;
-  if (!bottomDefined)
-    fit.warnings.push(say('tool.warnBottom', { viability: atHigh.toFixed(0), bottom: bottom.toFixed(0) }));
-  if (!topDefined)
-    fit.warnings.push(say('tool.warnTop', { viability: atLow.toFixed(0), top: top.toFixed(0) }));
+  if (!bottomDefined) fit.warnings.push(say('tool.warnBottom', { viability: atHigh.toFixed(0), bottom: bottom.toFixed(0) }));
+  if (!topDefined) fit.warnings.push(say('tool.warnTop', { viability: atLow.toFixed(0), top: top.toFixed(0) }));
   fit.relativeDefined = bottomDefined && topDefined && fit.ic50 >= range[0] && fit.ic50 <= range[1];
   return { ok: true, fit };
 }

@@ -5,7 +5,7 @@
  * label, the unit and the ratio's name are the center's, read from the form's
  * data-* attributes (see src/sections/tools/ic50.astro).
  */
-import { fit4pl, logistic4, maxOf, minOf, parseDoseResponse, ratioOf, type Estimate, type Fit, type Point } from './fit.ts';
+import { fit4pl, logistic4, maxOf, minOf, parseDoseResponse, ratioOf, rowsOverLimit, tooManyRows, type Estimate, type Fit, type Point } from './fit.ts';
 import { textTable } from '../text-table.ts';
 import { pageTranslator } from '../../i18n/ui.ts';
 import { escapeHtml } from '../../lib/escape-html.ts';
@@ -126,6 +126,34 @@ function paramsCsv(lines: Fitted[], index: Estimate | undefined, labels: Labels)
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
+/** The problems as one alert in the output. */
+function showProblems(output: HTMLElement, problems: string[]): void {
+  const box = document.createElement('div');
+  box.className = 'ic50-errors';
+  box.setAttribute('role', 'alert');
+  const list = document.createElement('ul');
+  for (const p of problems) {
+    const li = document.createElement('li');
+    li.textContent = p;
+    list.append(li);
+  }
+  box.append(list);
+  output.append(box);
+}
+
+/**
+ * Whether data for a line holds more rows than the calculator takes, said in the output as a fit would say it. Such data never
+ * reaches the box: the browser lays out every line of a box first (6–7 s for 200,000 rows, the tab frozen meanwhile).
+ */
+function refusedAsTooLong(form: HTMLFormElement, output: HTMLElement, lineId: string, text: string): boolean {
+  const count = rowsOverLimit(text);
+  if (count === undefined) return false;
+  const line = labelsOf(form).lines.find((l) => l.id === lineId)!;
+  output.replaceChildren();
+  showProblems(output, [t('tool.lineError', { line: line.name, message: tooManyRows(count, t) })]);
+  return true;
+}
+
 function run(form: HTMLFormElement, output: HTMLElement): void {
   output.replaceChildren();
   const labels = labelsOf(form);
@@ -144,19 +172,7 @@ function run(form: HTMLFormElement, output: HTMLElement): void {
     else fitted.push({ name: line.name, colour: line.colour, points: parsed.points, fit: result.fit });
   }
   if (fitted.length === 0 && problems.length === 0) problems.push(t('tool.noData'));
-  if (problems.length > 0) {
-    const box = document.createElement('div');
-    box.className = 'ic50-errors';
-    box.setAttribute('role', 'alert');
-    const list = document.createElement('ul');
-    for (const p of problems) {
-      const li = document.createElement('li');
-      li.textContent = p;
-      list.append(li);
-    }
-    box.append(list);
-    output.append(box);
-  }
+  if (problems.length > 0) showProblems(output, problems);
   if (fitted.length === 0) return;
 
   const unit = labels.unit ? ` (${labels.unit})` : '';
@@ -273,8 +289,18 @@ if (form && output && !form.dataset.ready) {
       const file = input.files?.[0];
       if (!file) return;
       const box = form.elements.namedItem(input.dataset.for!) as HTMLTextAreaElement;
-      box.value = await file.text();
+      const text = await file.text();
+      if (refusedAsTooLong(form, output, box.id, text)) {
+        input.value = '';
+        return;
+      }
+      box.value = text;
       box.dispatchEvent(new Event('input', { bubbles: true })); // so the page keeps it, as it keeps what is typed
+    }),
+  );
+  form.querySelectorAll('textarea').forEach((box) =>
+    box.addEventListener('paste', (event) => {
+      if (refusedAsTooLong(form, output, box.id, event.clipboardData?.getData('text/plain') ?? '')) event.preventDefault();
     }),
   );
   if (form.dataset.pending === 'fit') run(form, output);
