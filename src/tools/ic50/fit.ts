@@ -27,10 +27,10 @@ export interface Point {
 
 export type Parsed = { ok: true; points: Point[] } | { ok: false; errors: string[] };
 
-/** The rows of pasted or loaded data: its lines that are not blank, trimmed. */
+/** The rows of pasted or loaded data: its lines that are not blank, trimmed. Lines end as any system ends them (a file from an old Mac uses a lone CR, which a text box turns into a line break). */
 function rowsOf(text: string): string[] {
   return text
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fit4pl, logistic4, parseDoseResponse, ratioOf, studentTQuantile } from '../../../src/tools/ic50/fit';
+import { fit4pl, logistic4, parseDoseResponse, ratioOf, rowsOverLimit, studentTQuantile } from '../../../src/tools/ic50/fit';
 import { translator } from '../../../src/i18n/ui';
 
 const TRUE = { bottom: 5, top: 100, ic50: 2.5, hill: 1.2 };
@@ -214,7 +214,22 @@ describe('input limits', () => {
   it('speaks the words it is given: a center’s table replaces the English messages', () => {
     const say = translator({ 'tool.errNotNumber': 'Zeile {row}, Spalte {column}: „{cell}“ ist keine Zahl.' });
     expect(parseDoseResponse('0.1\t98\n1\tabc', say)).toEqual({ ok: false, errors: ['Zeile 2, Spalte 2: „abc“ ist keine Zahl.'] });
-    const fewer = fit4pl([1, 2, 3].map((x) => ({ x, y: 50 })), translator({ 'tool.errFewDoses': 'Nur {count} Konzentrationen; nötig: {min}.' }));
+    const fewer = fit4pl(
+      [1, 2, 3].map((x) => ({ x, y: 50 })),
+      translator({ 'tool.errFewDoses': 'Nur {count} Konzentrationen; nötig: {min}.' }),
+    );
     expect(fewer).toEqual({ ok: false, error: 'Nur 3 Konzentrationen; nötig: 5.' });
+  });
+});
+
+describe('rowsOverLimit', () => {
+  const rows = (n: number, eol: string) => Array.from({ length: n }, (_, i) => `${i + 1}\t50`).join(eol);
+  it('counts the rows of data whatever its line ends, blank lines left out', () => {
+    // An old Mac's CSV ends its lines with a lone CR, which a text box turns into line breaks: 1,001 rows, not one.
+    for (const eol of ['\n', '\r\n', '\r']) {
+      expect(rowsOverLimit(rows(1000, eol)), JSON.stringify(eol)).toBeUndefined();
+      expect(rowsOverLimit(rows(1001, eol)), JSON.stringify(eol)).toBe(1001);
+      expect(rowsOverLimit(`${rows(1000, eol)}${eol}${eol}  ${eol}`), JSON.stringify(eol)).toBeUndefined();
+    }
   });
 });
