@@ -126,8 +126,8 @@ function paramsCsv(lines: Fitted[], index: Estimate | undefined, labels: Labels)
   return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
 }
 
-/** The problems as one alert in the output, after what it holds or (`first`) before it. */
-function showProblems(output: HTMLElement, problems: string[], first = false): void {
+/** The problems as one alert in the output, after what it holds or (`first`) before it; returns the alert. */
+function showProblems(output: HTMLElement, problems: string[], first = false): HTMLElement {
   const box = document.createElement('div');
   box.className = 'ic50-errors';
   box.setAttribute('role', 'alert');
@@ -140,6 +140,7 @@ function showProblems(output: HTMLElement, problems: string[], first = false): v
   box.append(list);
   if (first) output.prepend(box);
   else output.append(box);
+  return box;
 }
 
 /**
@@ -152,9 +153,9 @@ function refusedAsTooLong(form: HTMLFormElement, output: HTMLElement, lineId: st
   const line = labelsOf(form).lines.find((l) => l.id === lineId)!;
   // The boxes are as they were, and so are the results of the last fit: only an earlier message goes.
   output.querySelectorAll('.ic50-errors').forEach((e) => e.remove());
-  showProblems(output, [t('tool.lineError', { line: line.name, message: tooManyRows(count, t) })], true);
+  const alert = showProblems(output, [t('tool.lineError', { line: line.name, message: tooManyRows(count, t) })], true);
   // Below the form, it may be off screen on a phone.
-  output.querySelector('.ic50-errors')?.scrollIntoView({ block: 'nearest' });
+  alert.scrollIntoView({ block: 'nearest' });
   return true;
 }
 
