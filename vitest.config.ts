@@ -12,6 +12,8 @@ export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 180_000,
+    // expect.poll waits for what a page does after a reload or a click: 1 s (Vitest's default) was too short on a loaded machine.
+    expect: { poll: { timeout: 10_000 } },
     // Build-failure tests each run a build; two cores are best used two at a time.
     maxWorkers: 2,
     projects: [

@@ -107,7 +107,8 @@ describe('security headers', () => {
     expect(minimal.pages).toContain('/tools/ic50/');
   });
 
-  it.each(pages)('%s %s loads with the policy enforced and no violation', async (name, path) => {
+  // Each of these cases opens a page of its own and mostly waits (for the network to be idle): they run side by side.
+  it.concurrent.each(pages)('%s %s loads with the policy enforced and no violation', async (name, path) => {
     const { base, headers } = centerNamed(name);
     const page = await context.newPage();
     const violations = await watchCsp(page);
@@ -118,7 +119,7 @@ describe('security headers', () => {
     await page.close();
   });
 
-  it.each(qpcr.pages)(
+  it.concurrent.each(qpcr.pages)(
     '%s, from a host that sends no headers, still runs under its own policy (a meta element): no violation, and a slipped-in script is blocked',
     async (path) => {
       // The global setup's server sends no headers at all, as GitHub Pages or a plain file server would.
