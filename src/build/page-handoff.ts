@@ -23,6 +23,15 @@ export const PROTOCOL_PAGE = /^protocols\/[^/]+\/index\.html$/;
 export const PAGE_HANDOFF = Symbol.for('support-center.page-handoff');
 
 /**
+ * Where the diagrams integration puts, for the time of a build, the function that fills in the figures a page's body left for
+ * later (`fillDeferredDiagrams`, rehype-mermaid-diagrams.ts): a body rendered while its diagram's render was under way holds a
+ * placeholder instead of waiting. The diagram plugin defers only while it is there, so the dev server's bodies hold their figures.
+ */
+export const DEFERRED_DIAGRAMS = Symbol.for('support-center.deferred-diagrams');
+/** How a placeholder of a deferred figure starts. */
+export const DEFERRED_DIAGRAM_MARK = '<!--support-center-diagram ';
+
+/**
  * Finishes one rendered page (by its URL path) and hands it on; resolves to the page as Astro is to write it. Also passes on
  * the order of Astro's paths, before the first page, and each path that came out as something other than a page.
  */
@@ -84,8 +93,11 @@ export function pageHandoff(steps: Writable, { pdfs, say, reuse }: { pdfs: boole
         steps.on('close', resume);
       });
   };
-  const hand = async (pathname: string, html: string) => {
+  const hand = async (pathname: string, rendered: string) => {
     const path = pageFile(pathname);
+    const fill = (globalThis as Record<symbol, ((html: string) => Promise<string>) | undefined>)[DEFERRED_DIAGRAMS];
+    const html = fill ? await fill(rendered) : rendered;
+    if (html.includes(DEFERRED_DIAGRAM_MARK)) throw new Error(`${path}: a diagram was left for later, and nothing filled it in.`);
     const page = withPagePolicy(pdfs ? html : withPdfSizes(html, path, null, say));
     reuse?.keep(pathname, page);
     await send(path, page);

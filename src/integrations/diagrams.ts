@@ -2,7 +2,8 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { DIAGRAM_CACHE_FOLDER } from '../content-model.ts';
 import type { AstroIntegration } from 'astro';
-import { diagramStats } from '../markdown/rehype-mermaid-diagrams.ts';
+import { DEFERRED_DIAGRAMS } from '../build/page-handoff.ts';
+import { diagramStats, fillDeferredDiagrams } from '../markdown/rehype-mermaid-diagrams.ts';
 import { renderMissing, takeRendersAhead, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
 import { contentMermaidBlocks } from '../markdown/diagram-sources.ts';
 import { diagramCacheKey } from '../markdown/diagram-cache.ts';
@@ -19,8 +20,8 @@ export interface DiagramsOptions {
 /**
  * Owns the diagrams of a build: when the build starts it renders, in one browser session driven from a worker thread, every
  * diagram the cache lacks, while
- * Astro boots (the diagram plugin waits in memory for its page's own renders; a diagram mermaid cannot parse is left to the
- * plugin, which fails its file at its line). When the build ends it closes the browser and logs what was rendered and what came
+ * Astro boots (a body whose diagram is still rendering holds a placeholder, which its page's handoff fills in once the render
+ * is back; a diagram mermaid cannot parse fails the build before any page, at its file and line). When the build ends it closes the browser and logs what was rendered and what came
  * from the cache, and removes the renders no diagram of the center uses any more from the center's own cache folder.
  */
 export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
@@ -34,6 +35,8 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
       // Started with the build, so the browser works while Astro syncs the content and collects its pages.
       'astro:config:setup': ({ command, logger }) => {
         if (command !== 'build') return;
+        // Bodies whose diagrams are still rendering leave their figures for the pages' handoff to fill in.
+        (globalThis as Record<symbol, unknown>)[DEFERRED_DIAGRAMS] = (html: string) => fillDeferredDiagrams(html, cacheDir);
         // Started before Astro loaded, when scripts/build.ts runs it; else now.
         const ahead = takeRendersAhead(contentDir, cacheDir);
         // The counts in the log are this build's: a process that rendered ahead has built nothing else yet, and the watch's
@@ -71,6 +74,7 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
         throw failure;
       },
       'astro:build:done': async ({ logger }) => {
+        delete (globalThis as Record<symbol, unknown>)[DEFERRED_DIAGRAMS];
         await done;
         await closeMermaidRenderer();
         const launches = rendererStats.launches + workerStats.launches;

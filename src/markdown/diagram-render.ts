@@ -1,8 +1,9 @@
 /**
  * Renders the diagrams a center's cache lacks, in one browser session driven from a worker thread (diagram-render-worker.ts),
  * written to the cache as they come. scripts/build.ts starts this before Astro loads (renderAhead), else the diagrams integration
- * does when Astro's build starts: mermaid's parser checks them while Astro boots, and the renders come in beside the pages; the
- * diagram plugin, in Astro's process, waits in memory for its own page's renders only. No lock file, no polling.
+ * does when Astro's build starts: mermaid's parser checks them while Astro boots, and the renders come in beside the pages. A
+ * body rendered while its diagram's render is under way holds a placeholder instead of waiting, and its page's handoff fills it
+ * in once the render is back (rehype-mermaid-diagrams.ts, fillDeferredDiagrams). No lock file, no polling.
  */
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -14,6 +15,8 @@ import { contentMermaidBlocks, type MermaidBlock } from './diagram-sources.ts';
 
 /** Renders in progress, by cache key: each settles when its render is back (undefined when there is none). */
 const inFlight = new Map<string, Promise<RenderedDiagram | undefined>>();
+/** The keys of {@link inFlight} whose render has not come back yet. */
+const pending = new Set<string>();
 
 /** Browsers launched by the render workers of this process (for the build's log; the diagrams integration zeroes it per build). */
 export const workerStats = { launches: 0 };
@@ -90,6 +93,11 @@ function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => vo
   if (keep) worker.postMessage({ id, job });
 }
 
+/** Whether a diagram's render is under way and not back yet (a body can then leave its figure for later: deferred-diagrams.ts). */
+export function renderPending(key: string): boolean {
+  return pending.has(key);
+}
+
 /** One diagram's render: from a render in progress, else from the cache (undefined when it is in neither). */
 export async function renderedDiagram(cacheDir: string, key: string): Promise<RenderedDiagram | undefined> {
   return (await inFlight.get(key)) ?? readCachedDiagram(cacheDir, key);
@@ -104,8 +112,9 @@ export interface RenderFailure {
 /**
  * Renders every block the cache lacks (each distinct diagram once) and writes it to the cache. `checked` settles once mermaid's
  * parser has read them all, with what it could not parse: the build waits for that before any page, and lets the renders come
- * in beside the pages, each page waiting only for its own. `done` settles when every render is back. Either rejects when the
- * browser could not be used; the renders still missing then settle as undefined, for the plugin to render or report.
+ * in beside the pages, each page waiting only for its own (in a build, only its handoff waits). `done` settles when every render
+ * is back. Either rejects when the browser could not be used; the renders still missing then settle as undefined, for the plugin
+ * to render or report.
  */
 export function renderMissing(
   blocks: readonly MermaidBlock[],
@@ -119,7 +128,11 @@ export function renderMissing(
   const settle = missing.map(([key]) => {
     let resolve!: (diagram: RenderedDiagram | undefined) => void;
     inFlight.set(key, new Promise((r) => (resolve = r)));
-    return resolve;
+    pending.add(key);
+    return (diagram: RenderedDiagram | undefined) => {
+      pending.delete(key);
+      resolve(diagram);
+    };
   });
   const job: DiagramJob = { cacheDir, diagrams: missing.map(([key, block]) => ({ key, code: withDiagramClasses(block.code) })) };
   const failures: RenderFailure[] = [];

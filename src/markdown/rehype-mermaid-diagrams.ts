@@ -1,6 +1,7 @@
 import { translator, type Translate } from '../i18n/ui.ts';
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
+import { toHtml } from 'hast-util-to-html';
 import { find, svg as svgSchema } from 'property-information';
 import { isSafeUrl } from './content-safety.ts';
 import { toText } from 'hast-util-to-text';
@@ -8,7 +9,8 @@ import type { Plugin } from 'unified';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { diagramCacheKey, writeCachedDiagram } from './diagram-cache.ts';
-import { renderedDiagram } from './diagram-render.ts';
+import { DEFERRED_DIAGRAM_MARK, DEFERRED_DIAGRAMS } from '../build/page-handoff.ts';
+import { renderedDiagram, renderPending } from './diagram-render.ts';
 import { themeSvg, withDiagramClasses } from './diagram-theme.ts';
 import { renderMermaid, type RenderedDiagram } from './mermaid-renderer.ts';
 
@@ -62,9 +64,14 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
 
     const keyed = found.map((f) => ({ ...f, source: withDiagramClasses(f.code), key: diagramCacheKey(f.code) }));
     // The build may be rendering these diagrams right now (diagram-render.ts, started by the diagrams integration): their renders
-    // come from there as soon as they are back, else from the cache.
-    const prepared = await Promise.all(keyed.map(async (k) => ({ ...k, cached: await renderedDiagram(cacheDir, k.key) })));
-    const missing = prepared.filter((p) => !p.cached);
+    // come from there as soon as they are back, else from the cache. In a build, a body does not wait for a render still under
+    // way: it holds a placeholder, which the page's handoff fills in ({@link fillDeferredDiagrams}), so Astro syncs the content
+    // and bundles the pages while the browser renders.
+    const defer = DEFERRED_DIAGRAMS in globalThis;
+    const prepared: ((typeof keyed)[number] & { cached?: RenderedDiagram | undefined; deferred?: boolean })[] = await Promise.all(
+      keyed.map(async (k) => (defer && renderPending(k.key) ? { ...k, deferred: true } : { ...k, cached: await renderedDiagram(cacheDir, k.key) })),
+    );
+    const missing = prepared.filter((p) => !p.cached && !p.deferred);
     if (missing.length > 0) {
       const results = await renderMermaid(missing.map((m) => ({ id: `diagram-${m.key.slice(0, 12)}`, code: m.source })));
       results.forEach((result, i) => {
@@ -86,12 +93,21 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
         diagramStats.rendered++;
       });
     }
-    diagramStats.fromCache += prepared.length - missing.length;
+    diagramStats.fromCache += prepared.filter((p) => !p.deferred).length - missing.length;
     for (const item of prepared) diagramStats.used.add(item.key);
 
     const repeats = new Map<string, number>();
     for (const item of prepared) {
-      const diagram = uniqueIds(item.cached!, item.key, repeats);
+      const n = (repeats.get(item.key) ?? 0) + 1;
+      repeats.set(item.key, n);
+      if (item.deferred) {
+        if (!item.caption) failCaption(file, item.line);
+        const index = item.parent.children.indexOf(item.pre);
+        const later: Deferred = { key: item.key, source: item.source, caption: item.caption!, n, file: file.path, line: item.line, words: figureWords(say) };
+        item.parent.children.splice(index, 1, { type: 'comment', value: placeholder(later) });
+        continue;
+      }
+      const diagram = uniqueIds(item.cached!, item.key, n);
       if (!diagram.title || !diagram.description) {
         file.fail('A diagram needs an accessible title and description: add `accTitle: …` and `accDescr { … }`.', {
           place: { line: item.line, column: 1 },
@@ -99,27 +115,94 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
           source: RULE,
         });
       }
-      if (!item.caption) {
-        file.fail('A diagram needs a caption: write ```mermaid caption="…".', {
-          place: { line: item.line, column: 1 },
-          ruleId: 'missing-caption',
-          source: RULE,
-        });
-      }
+      if (!item.caption) failCaption(file, item.line);
       const index = item.parent.children.indexOf(item.pre);
-      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, say, repeats.get(item.key)));
+      item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, figureWords(say), n));
     }
   };
 };
+
+function failCaption(file: VFile, line: number): never {
+  file.fail('A diagram needs a caption: write ```mermaid caption="…".', {
+    place: { line, column: 1 },
+    ruleId: 'missing-caption',
+    source: RULE,
+  });
+}
+
+/** The interface words of a figure. */
+interface FigureWords {
+  enlarge: string;
+  /** The scroll box's name around the diagram's title: the text before and after it. */
+  label: string[];
+  textDescription: string;
+}
+
+const TITLE_SLOT = '\u0000';
+const figureWords = (say: Translate): FigureWords => ({
+  enlarge: say('diagram.enlarge'),
+  label: say('diagram.label', { title: TITLE_SLOT }).split(TITLE_SLOT),
+  textDescription: say('diagram.textDescription'),
+});
+
+/** A figure a body left for later: all it needs but the render, which comes by its key. */
+interface Deferred {
+  key: string;
+  /** The diagram's source, for a render that did not come back. */
+  source: string;
+  caption: string;
+  /** 1 for a diagram's first figure in its body, 2 for its second, …: its ids are made unique by it. */
+  n: number;
+  file: string;
+  line: number;
+  words: FigureWords;
+}
+
+const PLACEHOLDER = DEFERRED_DIAGRAM_MARK.slice('<!--'.length);
+/** A comment no body can write (MDX has no comments): JSON without a `-`, `<` or `>` that could end it. */
+const placeholder = (later: Deferred) => PLACEHOLDER + JSON.stringify(later).replace(/[-<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const PLACEHOLDERS = /<!--support-center-diagram (\{[^]*?\})-->/g;
+
+/**
+ * A built page with the figures its body left for later filled in, each as the plugin would have written it in the body,
+ * once its render is back (from the renders under way, else from the cache, else rendered here). Rejects, naming the file
+ * and line, for a diagram that could not be rendered or has no accessible title and description.
+ */
+export async function fillDeferredDiagrams(html: string, cacheDir: string): Promise<string> {
+  if (!html.includes(DEFERRED_DIAGRAM_MARK)) return html;
+  const figures = await Promise.all(
+    [...html.matchAll(PLACEHOLDERS)].map(async ([, json]) => {
+      const later = JSON.parse(json!) as Deferred;
+      let diagram = await renderedDiagram(cacheDir, later.key);
+      if (!diagram) {
+        // The renders under way failed (their browser did): rendered here, as the plugin renders a diagram no one rendered.
+        const [result] = await renderMermaid([{ id: `diagram-${later.key.slice(0, 12)}`, code: later.source }]);
+        if (!result!.ok)
+          throw new Error(
+            `${later.file}:${later.line + (result!.error.line ?? 1)}:1  diagram-parse  Mermaid could not parse this diagram: ${result!.error.message}\n    hint: fix the diagram; see mermaid.js.org/syntax for the syntax.`,
+          );
+        diagram = result!.diagram;
+        writeCachedDiagram(cacheDir, later.key, diagram);
+        diagramStats.rendered++;
+      }
+      if (!diagram.title || !diagram.description)
+        throw new Error(
+          `${later.file}:${later.line}:1  missing-accessibility  A diagram needs an accessible title and description: add \`accTitle: …\` and \`accDescr { … }\`.`,
+        );
+      diagram = uniqueIds(diagram, later.key, later.n);
+      return toHtml(figure(later.key, diagram, later.caption, later.words, later.n));
+    }),
+  );
+  let i = 0;
+  return html.replace(PLACEHOLDERS, () => figures[i++]!);
+}
 
 /**
  * Every id mermaid writes contains the diagram's own id, which comes from its
  * content hash; the same diagram twice in one file gets a suffix, so no two
  * diagrams on a page share an id.
  */
-function uniqueIds(diagram: RenderedDiagram, key: string, repeats: Map<string, number>): RenderedDiagram {
-  const n = (repeats.get(key) ?? 0) + 1;
-  repeats.set(key, n);
+function uniqueIds(diagram: RenderedDiagram, key: string, n: number): RenderedDiagram {
   if (n === 1) return diagram;
   const id = `diagram-${key.slice(0, 12)}`;
   return { ...diagram, svg: diagram.svg.replaceAll(id, `${id}-${n}`) };
@@ -277,7 +360,7 @@ function printSlices(svgText: string, width: number, height: number, top: number
   });
 }
 
-function figure(key: string, diagram: RenderedDiagram, caption: string, say: Translate, n = 1): Element {
+function figure(key: string, diagram: RenderedDiagram, caption: string, words: FigureWords, n = 1): Element {
   const themed = themeSvg(diagram.svg);
   const svg = withAttributeNames(fromHtml(themed, { fragment: true, space: 'svg' }).children.find((c) => c.type === 'element') as Element);
   const id = `figure-${key.slice(0, 12)}${n > 1 ? `-${n}` : ''}`;
@@ -299,19 +382,15 @@ function figure(key: string, diagram: RenderedDiagram, caption: string, say: Tra
   const e = (tagName: string, properties: Element['properties'], children: ElementContent[]): Element => ({ type: 'element', tagName, properties, children });
   // On a phone a wide diagram first fits the screen, whole; this button enlarges it to a legible size that scrolls sideways.
   const zoom = classes.includes('diagram-wide')
-    ? [
-        e('button', { type: 'button', className: ['diagram-zoom'], dataDiagramZoom: '', ariaPressed: 'false' }, [
-          { type: 'text', value: say('diagram.enlarge') },
-        ]),
-      ]
+    ? [e('button', { type: 'button', className: ['diagram-zoom'], dataDiagramZoom: '', ariaPressed: 'false' }, [{ type: 'text', value: words.enlarge }])]
     : [];
   return e('figure', { className: classes, id }, [
     ...zoom,
-    e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: say('diagram.label', { title: diagram.title ?? '' }) }, [svg]),
+    e('div', { className: ['diagram-scroll'], tabIndex: 0, role: 'group', ariaLabel: words.label.join(diagram.title ?? '') }, [svg]),
     ...(slices.length > 1 ? [e('div', { className: ['diagram-print'], ariaHidden: 'true', dataPagefindIgnore: '' }, slices)] : []),
     e('figcaption', {}, [{ type: 'text', value: caption }]),
     e('details', { className: ['diagram-text'] }, [
-      e('summary', {}, [{ type: 'text', value: say('diagram.textDescription') }]),
+      e('summary', {}, [{ type: 'text', value: words.textDescription }]),
       e('p', {}, [{ type: 'text', value: diagram.description ?? '' }]),
     ]),
   ]);

@@ -9,7 +9,9 @@ import { VFile } from 'vfile';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unthemedColours } from '../../../src/markdown/diagram-theme';
 import { closeMermaidRenderer, rendererStats } from '../../../src/markdown/mermaid-renderer';
-import { diagramStats, rehypeMermaidDiagrams, sliceCuts } from '../../../src/markdown/rehype-mermaid-diagrams';
+import { diagramStats, fillDeferredDiagrams, rehypeMermaidDiagrams, sliceCuts } from '../../../src/markdown/rehype-mermaid-diagrams';
+import { renderMissing } from '../../../src/markdown/diagram-render';
+import { DEFERRED_DIAGRAMS } from '../../../src/build/page-handoff';
 
 const cacheDir = mkdtempSync(join(tmpdir(), 'diagram-cache-'));
 afterAll(async () => {
@@ -124,6 +126,61 @@ describe('rehype-mermaid-diagrams', () => {
 
   it('fails a diagram without a caption', async () => {
     await expect(render(diagram('  accTitle: t\n  accDescr: d\n  A --> B', ''))).rejects.toMatchObject({ ruleId: 'missing-caption' });
+  });
+});
+
+describe('in a build, a body whose diagram is still rendering', () => {
+  /** A diagram no other test renders, its render started in a worker's browser as a build starts it. */
+  const source = (label: string, accessible = true) =>
+    diagram(
+      [...(accessible ? ['  accTitle: A deferred diagram', '  accDescr: Two steps, one after the other.'] : []), `  A["${label}"] --> B["Second step"]`].join(
+        '\n',
+      ),
+    );
+  const code = (markdown: string) => /```mermaid[^\n]*\n([\s\S]*?)```/.exec(markdown)![1]!;
+  const inBuild = async <T>(run: () => Promise<T>): Promise<T> => {
+    (globalThis as Record<symbol, unknown>)[DEFERRED_DIAGRAMS] = () => undefined;
+    try {
+      return await run();
+    } finally {
+      delete (globalThis as Record<symbol, unknown>)[DEFERRED_DIAGRAMS];
+    }
+  };
+
+  it('is rendered without waiting for it, and its page gets the figure the body would have held', async () => {
+    const markdown = source('First step, deferred');
+    const renders = renderMissing([{ code: code(markdown), file: 'content/protocols/example.mdx', line: 5 }], cacheDir);
+    let renderBack = false;
+    void renders.done.then(() => (renderBack = true));
+    // The browser takes a second or more to start: the body is done long before its diagram.
+    const body = await inBuild(() => render(markdown));
+    expect(renderBack).toBe(false);
+    expect(body).not.toContain('<svg');
+    expect(body).not.toContain('language-mermaid');
+    expect(body).toMatch(/^<h1>Title<\/h1>\n<p>Some text.<\/p>\n<!--support-center-diagram \{/);
+    const page = `<!doctype html><html><body><main>${body}</main></body></html>`;
+    const filled = await fillDeferredDiagrams(page, cacheDir);
+    expect((await renders.done).rendered).toBe(1);
+    // What the body holds once the render is in the cache, as in the next build, byte for byte.
+    expect(filled).toBe(`<!doctype html><html><body><main>${await render(markdown)}</main></body></html>`);
+    expect(filled).toContain('<figcaption>How a bypass kinase escapes a MEK inhibitor.</figcaption>');
+    expect(filled).toContain('marker-end=');
+  });
+
+  it('fails its page, at the diagram’s file and line, when the render has no accessible title and description', async () => {
+    const markdown = source('A step with no title', false);
+    const renders = renderMissing([{ code: code(markdown), file: 'content/protocols/example.mdx', line: 5 }], cacheDir);
+    const body = await inBuild(() => render(markdown));
+    expect(body).toContain('<!--support-center-diagram ');
+    await expect(fillDeferredDiagrams(body, cacheDir)).rejects.toThrow(
+      /^content\/protocols\/example\.mdx:5:1  missing-accessibility  A diagram needs an accessible title/,
+    );
+    await renders.done;
+  });
+
+  it('leaves a page without placeholders as it is', async () => {
+    const page = '<p>No diagram here: &lt;!--support-center-diagram {}--&gt;</p>';
+    expect(await fillDeferredDiagrams(page, cacheDir)).toBe(page);
   });
 });
 
