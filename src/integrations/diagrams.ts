@@ -27,6 +27,8 @@ export interface DiagramsOptions {
 export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
   let checked: Promise<RenderFailure[]> = Promise.resolve([]);
   let done: Promise<unknown> = Promise.resolve();
+  /** The renderer's browser closed. */
+  let ended: Promise<void> = Promise.resolve();
   /** The cache keys of the content's diagrams, as the build found them when it started. */
   let inContent = new Set<string>();
   return {
@@ -56,6 +58,7 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
           return [];
         };
         checked = early.checked.catch(fallBack);
+        ended = early.ended;
         done = early.done.then(({ rendered }) => rendered > 0 && logger.info(`${rendered} rendered beside the pages, in one browser session`), fallBack);
       },
       // Before any page is built: a diagram that mermaid cannot parse fails the build here, with its file and line and nothing else.
@@ -69,6 +72,9 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
           )
           .join('\n');
         if (process.env.SITE_STEP_FAILURE_FILE) writeFileSync(process.env.SITE_STEP_FAILURE_FILE, message);
+        // The process ends with this error: the renderer's browser closes first, or its folder stays in the temporary folder
+        // (the renders of the other diagrams may still be under way, as no body waits for them).
+        await Promise.race([ended, new Promise((r) => setTimeout(r, 10_000).unref())]);
         const failure = new Error(message);
         failure.stack = message;
         throw failure;

@@ -68,10 +68,14 @@ export function closeKeptDiagramBrowser(timeoutMs = 5000): Promise<void> {
   });
 }
 
-/** Runs one job in a worker of its own, or in the kept one; `listen` gets its messages, `gone` the end of its worker. */
-function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => void, gone: (error: Error) => void): void {
+/**
+ * Runs one job in a worker of its own, or in the kept one; `listen` gets its messages, `gone` the end of its worker. Resolves
+ * once a worker of its own has ended, its browser closed (at once for the kept one, whose browser stays up).
+ */
+function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => void, gone: (error: Error) => void): Promise<void> {
   const keep = process.env.SITE_DIAGRAM_BROWSER === 'keep';
   const { worker, id } = keep ? keptWorker() : { worker: new Worker(WORKER, { workerData: job satisfies DiagramWorkerData }), id: 0 };
+  const ended = keep ? Promise.resolve() : new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const onMessage = (message: DiagramWorkerMessage) => {
     if (message.id !== id) return;
     if (message.type === 'done' || message.type === 'failed') stop();
@@ -91,6 +95,7 @@ function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => vo
   worker.on('error', onError);
   worker.on('exit', onExit);
   if (keep) worker.postMessage({ id, job });
+  return ended;
 }
 
 /** Whether a diagram's render is under way and not back yet (a body can then leave its figure for later: deferred-diagrams.ts). */
@@ -119,11 +124,16 @@ export interface RenderFailure {
 export function renderMissing(
   blocks: readonly MermaidBlock[],
   cacheDir: string,
-): { checked: Promise<RenderFailure[]>; done: Promise<{ rendered: number; failures: RenderFailure[] }> } {
+): {
+  checked: Promise<RenderFailure[]>;
+  done: Promise<{ rendered: number; failures: RenderFailure[] }>;
+  /** Settles once the renderer's browser is closed (a build that fails waits for it, so it leaves no browser folder behind). */
+  ended: Promise<void>;
+} {
   const missing = [...new Map(blocks.map((b) => [diagramCacheKey(b.code), b])).entries()].filter(
     ([key]) => !inFlight.has(key) && !readCachedDiagram(cacheDir, key),
   );
-  if (missing.length === 0) return { checked: Promise.resolve([]), done: Promise.resolve({ rendered: 0, failures: [] }) };
+  if (missing.length === 0) return { checked: Promise.resolve([]), done: Promise.resolve({ rendered: 0, failures: [] }), ended: Promise.resolve() };
   // Every key is in flight before anything else happens, so a page never starts a render of its own for one of them.
   const settle = missing.map(([key]) => {
     let resolve!: (diagram: RenderedDiagram | undefined) => void;
@@ -138,6 +148,7 @@ export function renderMissing(
   const failures: RenderFailure[] = [];
   let rendered = 0;
   let onChecked!: { resolve: (f: RenderFailure[]) => void; reject: (e: Error) => void };
+  let ended: Promise<void> = Promise.resolve();
   const checked = new Promise<RenderFailure[]>((resolve, reject) => (onChecked = { resolve, reject }));
   const done = new Promise<{ rendered: number; failures: RenderFailure[] }>((resolve, reject) => {
     const gone = (error: Error) => {
@@ -146,7 +157,7 @@ export function renderMissing(
       // A failed browser leaves the rest to the plugin, which renders (or reports) them itself.
       for (const s of settle) s(undefined);
     };
-    startJob(
+    ended = startJob(
       job,
       (message) => {
         if (message.type === 'checked') {
@@ -171,7 +182,7 @@ export function renderMissing(
   });
   checked.catch(() => undefined);
   done.catch(() => undefined);
-  return { checked, done };
+  return { checked, done, ended };
 }
 
 /** The renders of a center started before Astro loaded ({@link renderAhead}), with the blocks they were started for. */
