@@ -2,6 +2,7 @@ import { translator, type Translate } from '../i18n/ui.ts';
 import type { Element, ElementContent, Root } from 'hast';
 import { fromHtml } from 'hast-util-from-html';
 import { toHtml } from 'hast-util-to-html';
+import { relative } from 'node:path';
 import { find, svg as svgSchema } from 'property-information';
 import { isSafeUrl } from './content-safety.ts';
 import { toText } from 'hast-util-to-text';
@@ -109,7 +110,7 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
       }
       const diagram = uniqueIds(item.cached!, item.key, n);
       if (!diagram.title || !diagram.description) {
-        file.fail('A diagram needs an accessible title and description: add `accTitle: …` and `accDescr { … }`.', {
+        file.fail(`${file.path}:${item.line}:1  ${NO_TEXT_ALTERNATIVE}`, {
           place: { line: item.line, column: 1 },
           ruleId: 'missing-accessibility',
           source: RULE,
@@ -121,6 +122,17 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
     }
   };
 };
+
+/** The message of a diagram without a text alternative, after its place (file:line:column). */
+const NO_TEXT_ALTERNATIVE =
+  'missing-accessibility  A diagram needs an accessible title and description.\n    hint: add `accTitle: …` and `accDescr { … }` inside the diagram.';
+
+/** An error that is its message: the build prints it as the content checks print theirs, without a stack trace. */
+function clearError(message: string): Error {
+  const error = new Error(message);
+  error.stack = message;
+  return error;
+}
 
 function failCaption(file: VFile, line: number): never {
   file.fail('A diagram needs a caption: write ```mermaid caption="…".', {
@@ -178,17 +190,14 @@ export async function fillDeferredDiagrams(html: string, cacheDir: string): Prom
         // The renders under way failed (their browser did): rendered here, as the plugin renders a diagram no one rendered.
         const [result] = await renderMermaid([{ id: `diagram-${later.key.slice(0, 12)}`, code: later.source }]);
         if (!result!.ok)
-          throw new Error(
-            `${later.file}:${later.line + (result!.error.line ?? 1)}:1  diagram-parse  Mermaid could not parse this diagram: ${result!.error.message}\n    hint: fix the diagram; see mermaid.js.org/syntax for the syntax.`,
+          throw clearError(
+            `${relative(process.cwd(), later.file)}:${later.line + (result!.error.line ?? 1)}:1  diagram-parse  Mermaid could not parse this diagram: ${result!.error.message}\n    hint: fix the diagram; see mermaid.js.org/syntax for the syntax.`,
           );
         diagram = result!.diagram;
         writeCachedDiagram(cacheDir, later.key, diagram);
         diagramStats.rendered++;
       }
-      if (!diagram.title || !diagram.description)
-        throw new Error(
-          `${later.file}:${later.line}:1  missing-accessibility  A diagram needs an accessible title and description: add \`accTitle: …\` and \`accDescr { … }\`.`,
-        );
+      if (!diagram.title || !diagram.description) throw clearError(`${relative(process.cwd(), later.file)}:${later.line}:1  ${NO_TEXT_ALTERNATIVE}`);
       diagram = uniqueIds(diagram, later.key, later.n);
       return toHtml(figure(later.key, diagram, later.caption, later.words, later.n));
     }),

@@ -107,6 +107,15 @@ const FIXTURES: Fixture[] = [
     edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), '["RNA check"] --> B["DNase"]', '["RNA check"] -->> B["DNase"]'),
   },
   {
+    // The render comes back from the browser while the pages render (its body holds a placeholder until then), or, on a quick
+    // machine, before the body is rendered: the same message either way.
+    name: 'a diagram without a title and description',
+    rule: 'missing-accessibility',
+    file: 'protocols/two-step-rt-qpcr.mdx',
+    marker: '```mermaid',
+    edit: (c) => replaceIn(join(c, 'protocols/two-step-rt-qpcr.mdx'), /^\s*acc(Title|Descr):.*\n/gm, ''),
+  },
+  {
     name: 'malformed MDX',
     rule: 'mdx-syntax',
     file: 'faq/amplification-efficiency.mdx',
