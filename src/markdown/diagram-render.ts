@@ -98,6 +98,17 @@ function startJob(job: DiagramJob, listen: (message: DiagramWorkerMessage) => vo
   return ended;
 }
 
+/** The end of the last renderer started in this process (its browser closed). */
+let lastEnded: Promise<void> = Promise.resolve();
+
+/**
+ * Resolves once the last renderer started here has closed its browser, or after `timeoutMs`. A build that fails waits for it:
+ * a process that ends with the renderer's browser still open leaves the browser's folder in the temporary folder.
+ */
+export function renderersClosed(timeoutMs = 10_000): Promise<void> {
+  return Promise.race([lastEnded, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+}
+
 /** Whether a diagram's render is under way and not back yet (a body can then leave its figure for later: deferred-diagrams.ts). */
 export function renderPending(key: string): boolean {
   return pending.has(key);
@@ -182,6 +193,7 @@ export function renderMissing(
   });
   checked.catch(() => undefined);
   done.catch(() => undefined);
+  lastEnded = ended;
   return { checked, done, ended };
 }
 

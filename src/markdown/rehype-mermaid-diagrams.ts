@@ -11,7 +11,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { diagramCacheKey, writeCachedDiagram } from './diagram-cache.ts';
 import { DEFERRED_DIAGRAM_MARK, DEFERRED_DIAGRAMS } from '../build/page-handoff.ts';
-import { renderedDiagram, renderPending } from './diagram-render.ts';
+import { renderedDiagram, renderersClosed, renderPending } from './diagram-render.ts';
 import { themeSvg, withDiagramClasses } from './diagram-theme.ts';
 import { renderMermaid, type RenderedDiagram } from './mermaid-renderer.ts';
 
@@ -43,6 +43,20 @@ interface Found {
  * A diagram mermaid cannot parse fails the file at the diagram's line.
  */
 export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root> = ({ cacheDir, say = translator() }) => {
+  const transform = diagramsOf(cacheDir, say);
+  return async (tree: Root, file: VFile) => {
+    try {
+      await transform(tree, file);
+    } catch (error) {
+      // The build ends with this error: the diagram renderer's browser closes first, or its folder stays behind.
+      await renderersClosed();
+      throw error;
+    }
+  };
+};
+
+/** The plugin's work on one file; it fails the file as soon as a diagram is wrong. */
+function diagramsOf(cacheDir: string, say: Translate) {
   return async (tree: Root, file: VFile) => {
     const found: Found[] = [];
     visit(tree, 'element', (node: Element, index, parent) => {
@@ -121,7 +135,7 @@ export const rehypeMermaidDiagrams: Plugin<[RehypeMermaidDiagramsOptions], Root>
       item.parent.children.splice(index, 1, figure(item.key, diagram, item.caption!, figureWords(say), n));
     }
   };
-};
+}
 
 /** The message of a diagram without a text alternative, after its place (file:line:column). */
 const NO_TEXT_ALTERNATIVE =
@@ -182,6 +196,16 @@ const PLACEHOLDERS = /<!--support-center-diagram (\{[^]*?\})-->/g;
  */
 export async function fillDeferredDiagrams(html: string, cacheDir: string): Promise<string> {
   if (!html.includes(DEFERRED_DIAGRAM_MARK)) return html;
+  try {
+    return await fill(html, cacheDir);
+  } catch (error) {
+    // The build ends with this error: the diagram renderer's browser closes first, or its folder stays behind.
+    await renderersClosed();
+    throw error;
+  }
+}
+
+async function fill(html: string, cacheDir: string): Promise<string> {
   const figures = await Promise.all(
     [...html.matchAll(PLACEHOLDERS)].map(async ([, json]) => {
       const later = JSON.parse(json!) as Deferred;
