@@ -4,7 +4,7 @@ import { DIAGRAM_CACHE_FOLDER } from '../content-model.ts';
 import type { AstroIntegration } from 'astro';
 import { DEFERRED_DIAGRAMS } from '../build/page-handoff.ts';
 import { diagramStats, fillDeferredDiagrams } from '../markdown/rehype-mermaid-diagrams.ts';
-import { renderMissing, takeRendersAhead, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
+import { renderersClosed, renderMissing, takeRendersAhead, workerStats, type RenderFailure } from '../markdown/diagram-render.ts';
 import { contentMermaidBlocks } from '../markdown/diagram-sources.ts';
 import { diagramCacheKey } from '../markdown/diagram-cache.ts';
 import { closeMermaidRenderer, rendererStats } from '../markdown/mermaid-renderer.ts';
@@ -21,14 +21,13 @@ export interface DiagramsOptions {
  * Owns the diagrams of a build: when the build starts it renders, in one browser session driven from a worker thread, every
  * diagram the cache lacks, while
  * Astro boots (a body whose diagram is still rendering holds a placeholder, which its page's handoff fills in once the render
- * is back; a diagram mermaid cannot parse fails the build before any page, at its file and line). When the build ends it closes the browser and logs what was rendered and what came
- * from the cache, and removes the renders no diagram of the center uses any more from the center's own cache folder.
+ * is back; a diagram mermaid cannot parse fails the build before any page, at its file and line). When the build ends it closes
+ * the browser and logs what was rendered and what came from the cache, and removes the renders no diagram of the center uses any
+ * more from the center's own cache folder.
  */
 export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegration {
   let checked: Promise<RenderFailure[]> = Promise.resolve([]);
   let done: Promise<unknown> = Promise.resolve();
-  /** The renderer's browser closed. */
-  let ended: Promise<void> = Promise.resolve();
   /** The cache keys of the content's diagrams, as the build found them when it started. */
   let inContent = new Set<string>();
   return {
@@ -58,7 +57,6 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
           return [];
         };
         checked = early.checked.catch(fallBack);
-        ended = early.ended;
         done = early.done.then(({ rendered }) => rendered > 0 && logger.info(`${rendered} rendered beside the pages, in one browser session`), fallBack);
       },
       // Before any page is built: a diagram that mermaid cannot parse fails the build here, with its file and line and nothing else.
@@ -74,7 +72,7 @@ export function diagrams({ cacheDir, contentDir }: DiagramsOptions): AstroIntegr
         if (process.env.SITE_STEP_FAILURE_FILE) writeFileSync(process.env.SITE_STEP_FAILURE_FILE, message);
         // The process ends with this error: the renderer's browser closes first, or its folder stays in the temporary folder
         // (the renders of the other diagrams may still be under way, as no body waits for them).
-        await Promise.race([ended, new Promise((r) => setTimeout(r, 10_000).unref())]);
+        await renderersClosed();
         const failure = new Error(message);
         failure.stack = message;
         throw failure;

@@ -109,7 +109,7 @@ export function renderersClosed(timeoutMs = 10_000): Promise<void> {
   return Promise.race([lastEnded, new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref())]);
 }
 
-/** Whether a diagram's render is under way and not back yet (a body can then leave its figure for later: deferred-diagrams.ts). */
+/** Whether a diagram's render is under way and not back yet (a body can then leave its figure for later: fillDeferredDiagrams, rehype-mermaid-diagrams.ts). */
 export function renderPending(key: string): boolean {
   return pending.has(key);
 }
@@ -138,13 +138,11 @@ export function renderMissing(
 ): {
   checked: Promise<RenderFailure[]>;
   done: Promise<{ rendered: number; failures: RenderFailure[] }>;
-  /** Settles once the renderer's browser is closed (a build that fails waits for it, so it leaves no browser folder behind). */
-  ended: Promise<void>;
 } {
   const missing = [...new Map(blocks.map((b) => [diagramCacheKey(b.code), b])).entries()].filter(
     ([key]) => !inFlight.has(key) && !readCachedDiagram(cacheDir, key),
   );
-  if (missing.length === 0) return { checked: Promise.resolve([]), done: Promise.resolve({ rendered: 0, failures: [] }), ended: Promise.resolve() };
+  if (missing.length === 0) return { checked: Promise.resolve([]), done: Promise.resolve({ rendered: 0, failures: [] }) };
   // Every key is in flight before anything else happens, so a page never starts a render of its own for one of them.
   const settle = missing.map(([key]) => {
     let resolve!: (diagram: RenderedDiagram | undefined) => void;
@@ -194,7 +192,7 @@ export function renderMissing(
   checked.catch(() => undefined);
   done.catch(() => undefined);
   lastEnded = ended;
-  return { checked, done, ended };
+  return { checked, done };
 }
 
 /** The renders of a center started before Astro loaded ({@link renderAhead}), with the blocks they were started for. */

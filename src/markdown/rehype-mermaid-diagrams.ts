@@ -187,7 +187,7 @@ interface Deferred {
 const PLACEHOLDER = DEFERRED_DIAGRAM_MARK.slice('<!--'.length);
 /** A comment no body can write (MDX has no comments): JSON without a `-`, `<` or `>` that could end it. */
 const placeholder = (later: Deferred) => PLACEHOLDER + JSON.stringify(later).replace(/[-<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-const PLACEHOLDERS = /<!--support-center-diagram (\{[^]*?\})-->/g;
+const PLACEHOLDERS = new RegExp(`${DEFERRED_DIAGRAM_MARK}(\\{[^]*?\\})-->`, 'g');
 
 /**
  * A built page with the figures its body left for later filled in, each as the plugin would have written it in the body,
