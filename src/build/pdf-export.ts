@@ -19,7 +19,8 @@ import { load, type CheerioAPI } from 'cheerio';
 import { PDFDocument, ParseSpeeds } from 'pdf-lib';
 import type { Browser, Page, Request } from 'playwright-core';
 import sirv from 'sirv';
-import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { launchHeadless } from '../lib/launch-browser.ts';
 import { translator, type Translate } from '../i18n/ui.ts';
 import { printoutPayload, qrSvg } from '../lib/printout.ts';
 import { escapeHtml } from '../lib/escape-html.ts';
@@ -98,7 +99,7 @@ export async function startPrinter(executablePath: string, { warmUp = false } = 
   // The browser driver is loaded only to print (0.3–0.45 s of imports): an export whose PDFs all come from the print cache
   // (a rebuild after an edit to anything but a protocol) does without it.
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await launchHeadless(chromium, executablePath);
   try {
     const context = await browser.newContext();
     const blocked: string[] = [];

@@ -6,7 +6,8 @@
 import { createRequire } from 'node:module';
 import { dirname, join, sep } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_ARGS, findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { findHeadlessBrowser, NO_BROWSER_HINT } from '../lib/find-browser.ts';
+import { launchHeadless } from '../lib/launch-browser.ts';
 import { MERMAID_CONFIG } from './diagram-theme.ts';
 
 /** A rendered diagram. */
@@ -75,7 +76,7 @@ async function openSession(): Promise<{ browser: Browser; pages: Page[] }> {
   // Loaded on the first diagram that needs a browser, which a build with every diagram cached never reaches. With require(): the
   // config's module runner is closed by the time diagrams render, so a dynamic import() would fail.
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+  const browser = await launchHeadless(chromium, executablePath);
   rendererStats.launches++;
   return { browser, pages: await Promise.all(Array.from({ length: PAGES }, () => openPage(browser))) };
 }
