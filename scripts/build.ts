@@ -68,6 +68,11 @@ const astroCli = join(dirname(createRequire(import.meta.url).resolve('astro/pack
 const endWithParent = new URL('./lib/end-with-parent.ts', import.meta.url).href;
 /** Starts the renders of the diagrams the cache lacks while Astro loads (scripts/lib/diagrams-ahead.ts). */
 const diagramsAhead = new URL('./lib/diagrams-ahead.ts', import.meta.url).href;
+/**
+ * Starts the output steps, and the printing browser when the build prints, while Astro loads (scripts/lib/steps-ahead.ts): a
+ * one-off build only, as the watch's runner takes a steps' process of its own for each build.
+ */
+const stepsAhead = new URL('./lib/steps-ahead.ts', import.meta.url).href;
 /** With --watch: Astro kept loaded between builds, one build per request (scripts/lib/astro-watch-runner.ts). */
 const watchRunner = fileURLToPath(new URL('./lib/astro-watch-runner.ts', import.meta.url));
 /**
@@ -90,7 +95,7 @@ let stopping = false;
 /** Astro's process: one `astro build`, or with --watch the runner, started once and asked for each build. */
 function startAstro(): NonNullable<typeof astroProcess> {
   const env = { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1', [PARENT_PID_ENV]: String(process.pid) };
-  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead];
+  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, ...(watching ? [] : ['--import', stepsAhead]), '--import', diagramsAhead];
   // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
   if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The runner keeps its diagram browser between builds (src/markdown/diagram-render.ts): an edited diagram renders at once.

@@ -8,7 +8,6 @@
  * alone, as a static host runs it, produces the complete site; `npm run build` adds only what Astro cannot do (the content
  * checks beside it, the staging folder and the swap into dist/). A failed step fails Astro's build, with its reason in one line.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,7 @@ import { announcingOrder, PAGE_HANDOFF, pageHandoff, printsPdfs } from '../build
 import { translator } from '../i18n/ui.ts';
 import { loadSiteConfig } from '../lib/site-config.ts';
 import { pageReuse } from '../build/page-reuse.ts';
-import { PARENT_PID_ENV } from '../../scripts/lib/parent-pid.ts';
+import { startSteps, takeStepsAhead, type StartedSteps } from '../build/steps-start.ts';
 
 export interface OutputsOptions {
   contentDir: string;
@@ -26,31 +25,10 @@ export interface OutputsOptions {
   root: string;
 }
 
-const stepsProcess = fileURLToPath(new URL('../build/steps-process.ts', import.meta.url));
-/** The steps stop when Astro is gone (killed with the build script), instead of writing on into a folder about to go. */
-const endWithParent = new URL('../../scripts/lib/end-with-parent.ts', import.meta.url).href;
-
-/**
- * The steps' process, started with Astro's build so that Node and the steps' modules load while Astro works; it waits on its
- * standard input for the built site's folder, and leaves quietly if the build ends without one.
- */
-function startSteps(contentDir: string, root: string, failureFile: string, outDir: string): { child: ChildProcess; closed: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', endWithParent, stepsProcess, contentDir, root, outDir], {
-    stdio: ['pipe', 'inherit', 'inherit'],
-    env: { ...process.env, SITE_STEP_FAILURE_FILE: failureFile, [PARENT_PID_ENV]: String(process.pid) },
-  });
-  const closed = new Promise<number | null>((done, fail) => {
-    child.on('error', fail);
-    child.on('close', done);
-  });
-  closed.catch(() => undefined);
-  return { child, closed };
-}
-
 export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration {
   // The reason a step failed comes back in this file (scripts/build.ts passes its own, to report it in one line).
   const failureFile = process.env.SITE_STEP_FAILURE_FILE ?? join(tmpdir(), `support-center-steps-${process.pid}.failure`);
-  let steps: ReturnType<typeof startSteps> | undefined;
+  let steps: StartedSteps | undefined;
   /** Where Astro writes the site: the steps print protocol pages there as Astro writes them. */
   let outDir = '';
   return {
@@ -60,11 +38,12 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
         outDir = fileURLToPath(config.outDir);
         addMiddleware({ order: 'post', entrypoint: new URL('./page-middleware.ts', import.meta.url) });
         // Started before the content is synced, so that the steps' modules, and the printing browser when one will print, load
-        // on the second core while Astro works on the first.
-        if (command === 'build') steps = startSteps(contentDir, root, failureFile, outDir);
+        // on the second core while Astro works on the first; `npm run build` started them before Astro loaded.
+        const target = { contentDir, root, failureFile, outDir };
+        if (command === 'build') steps = takeStepsAhead(target) ?? startSteps(target);
       },
       'astro:build:start': ({ setPrerenderer }) => {
-        steps ??= startSteps(contentDir, root, failureFile, outDir);
+        steps ??= startSteps({ contentDir, root, failureFile, outDir });
         const say = translator(loadSiteConfig(contentDir).ui);
         // In a watch's runner, pages whose keys have not changed since the last build are written as they were then.
         const reuse = pageReuse();
@@ -77,7 +56,7 @@ export function outputs({ contentDir, root }: OutputsOptions): AstroIntegration 
         delete (globalThis as Record<symbol, unknown>)[PAGE_HANDOFF];
         const reuse = pageReuse();
         if (reuse) logger.info(`${reuse.reused} page(s) kept from the last build, unchanged; the others rendered`);
-        const { child, closed } = steps ?? startSteps(contentDir, root, failureFile, fileURLToPath(dir));
+        const { child, closed } = steps ?? startSteps({ contentDir, root, failureFile, outDir: fileURLToPath(dir) });
         steps = undefined;
         child.stdin!.end(`${JSON.stringify({ siteDir: fileURLToPath(dir) })}\n`);
         const code = await closed;

@@ -1,0 +1,45 @@
+/**
+ * `npm run build` starts the output steps' process before Astro loads (scripts/lib/steps-ahead.ts), and the outputs integration
+ * takes it over: once, and only for the build it was started for. A process started for another build must not take that
+ * build's pages, nor be left waiting.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { afterAll, expect, it } from 'vitest';
+import { startStepsAhead, takeStepsAhead } from '../../../src/build/steps-start';
+
+const dir = mkdtempSync(join(tmpdir(), 'steps-start-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const contentDir = resolve('test/fixtures/centers/minimal');
+const target = { contentDir, root: process.cwd(), failureFile: join(dir, 'failure'), outDir: join(dir, 'site') };
+const env = process.env.SITE_PDF;
+
+it('hands the steps started ahead to the build they were started for, once, however its folders are written', { timeout: 30_000 }, async () => {
+  process.env.SITE_PDF = 'skip';
+  startStepsAhead(target);
+  process.env.SITE_PDF = env;
+  // As the integration has them: the output folder from Astro's configuration (a file URL, with its last slash), the content
+  // folder as the configuration names it (relative).
+  const taken = takeStepsAhead({ ...target, contentDir: 'test/fixtures/centers/minimal', outDir: fileURLToPath(pathToFileURL(`${target.outDir}/`)) });
+  expect(taken).toBeDefined();
+  expect(takeStepsAhead(target)).toBeUndefined();
+  // A build that ends without a site: the steps leave quietly.
+  taken!.child.stdin!.end();
+  expect(await taken!.closed).toBe(0);
+});
+
+it('ends the steps started ahead when the build is another one, and gives none', { timeout: 30_000 }, async () => {
+  process.env.SITE_PDF = 'skip';
+  startStepsAhead(target);
+  process.env.SITE_PDF = env;
+  const ahead = (globalThis as Record<symbol, { steps: { closed: Promise<number | null> } } | undefined>)[Symbol.for('support-center.steps-ahead')];
+  expect(ahead).toBeDefined();
+  expect(takeStepsAhead({ ...target, outDir: join(dir, 'another-site') })).toBeUndefined();
+  expect(await ahead!.steps.closed).toBe(0);
+});
+
+it('gives none when none was started', () => {
+  expect(takeStepsAhead(target)).toBeUndefined();
+});
