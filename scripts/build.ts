@@ -95,7 +95,8 @@ let stopping = false;
 /** Astro's process: one `astro build`, or with --watch the runner, started once and asked for each build. */
 function startAstro(): NonNullable<typeof astroProcess> {
   const env = { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1', [PARENT_PID_ENV]: String(process.pid) };
-  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, ...(watching ? [] : ['--import', stepsAhead]), '--import', diagramsAhead];
+  // The diagrams' renders first: a cold build's pages wait for them, and the steps' process is started within 30 ms after.
+  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead, ...(watching ? [] : ['--import', stepsAhead])];
   // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
   if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The runner keeps its diagram browser between builds (src/markdown/diagram-render.ts): an edited diagram renders at once.
