@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sirv from 'sirv';
 import { contentArg } from './lib/content-arg.ts';
+import { COMPILE_CACHE_FIRST } from './lib/compile-cache.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = resolve(root, process.env.SITE_OUT_DIR ?? 'dist');
@@ -46,7 +47,7 @@ if (!sameCenter || builtAt < newest([contentDir, 'src', 'public', 'astro.config.
         : '[start] sources changed since the last build: rebuilding.',
   );
   // Without a browser the site is still built and served, without PDFs; the build says so.
-  const build = spawnSync(process.execPath, [join(root, 'scripts/build.ts')], { stdio: 'inherit', env: { ...process.env, SITE_PDF: 'optional' } });
+  const build = spawnSync(process.execPath, ['--import', COMPILE_CACHE_FIRST, join(root, 'scripts/build.ts')], { stdio: 'inherit', env: { ...process.env, SITE_PDF: 'optional' } });
   if (build.status !== 0) process.exit(build.status ?? 1);
   mkdirSync(dirname(stamp), { recursive: true });
   writeFileSync(stamp, contentDir);

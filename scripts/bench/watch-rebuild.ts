@@ -6,9 +6,11 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMPILE_CACHE_FIRST } from '../lib/compile-cache.ts';
 
 export async function watchRebuildSeconds(root: string, env: NodeJS.ProcessEnv, contentDir: string, edits = 3): Promise<number[]> {
-  const watch = spawn(process.execPath, ['scripts/build.ts', '--watch'], {
+  // As `npm run build -- --watch` starts it (package.json).
+  const watch = spawn(process.execPath, ['--import', COMPILE_CACHE_FIRST, 'scripts/build.ts', '--watch'], {
     cwd: root,
     env: { ...process.env, ...env, SITE_CONTENT_DIR: contentDir, FORCE_COLOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,6 +14,12 @@ import { readdirSync, rmSync, statSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 
+/**
+ * The module that turns the cache on before a script's own modules load (compile-cache-first.ts), as a file URL: `node --import`
+ * it before scripts/build.ts, as `npm run build` does.
+ */
+export const COMPILE_CACHE_FIRST = new URL('./compile-cache-first.ts', import.meta.url).href;
+
 export const COMPILE_CACHE_BUDGET_BYTES = 256 * 1024 * 1024;
 export const LARGE_ENTRY_BYTES = 8 * 1024 * 1024;
 

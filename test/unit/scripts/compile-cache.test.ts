@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,25 @@ describe('useCompileCache', () => {
     const off: NodeJS.ProcessEnv = { NODE_DISABLE_COMPILE_CACHE: '1' };
     expect(useCompileCache('/project', off)).toBeUndefined();
     expect(off.NODE_COMPILE_CACHE).toBeUndefined();
+  });
+});
+
+describe('npm run build', () => {
+  it('has the compile cache on before the build script’s own modules load', () => {
+    // The script's command line, with a probe in place of scripts/build.ts that says, as its first statement runs (after Node
+    // has read and compiled every module it imports), where the cache is.
+    const [node, ...args] = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { build: string } }).scripts.build.split(' ');
+    expect(node).toBe('node');
+    expect(args.at(-1)).toBe('scripts/build.ts');
+    const probe = join(dir, 'probe.mjs');
+    writeFileSync(probe, "import module from 'node:module';\nconsole.log(module.getCompileCacheDir());\n");
+    const env = { ...process.env };
+    delete env.NODE_COMPILE_CACHE;
+    delete env.NODE_OPTIONS;
+    const run = spawnSync(process.execPath, [...args.slice(0, -1), probe], { encoding: 'utf8', env });
+    expect(run.stderr).toBe('');
+    // Node keeps a subfolder for its version and flags.
+    expect(run.stdout.trim().startsWith(`${join(process.cwd(), 'node_modules/.cache/support-center/compile-cache')}/`)).toBe(true);
   });
 });
 
