@@ -7,7 +7,7 @@ import { sections } from './src/integrations/sections.ts';
 import { clientScripts } from './src/integrations/client-scripts.ts';
 import { devSearch } from './src/integrations/dev-search.ts';
 import { outputs } from './src/integrations/outputs.ts';
-import { astroCacheDir, contentDir, diagramCacheDir } from './src/lib/paths.ts';
+import { astroCacheDir, contentDir, diagramCacheDir, siteOutDir } from './src/lib/paths.ts';
 import { loadSiteConfig, publicUrl } from './src/lib/site-config.ts';
 
 /** Rendered diagrams, committed beside the content, so that builds need a browser only when a diagram changes. */
@@ -20,7 +20,7 @@ const config = {
   // Without a public address the pages carry no canonical link, and nothing points at a placeholder.
   ...(site ? { site } : {}),
   // scripts/build.ts points these at a staging folder and swaps it in on success.
-  outDir: process.env.SITE_OUT_DIR ?? './dist',
+  outDir: siteOutDir,
   cacheDir: astroCacheDir,
   trailingSlash: 'always',
   // Two content files with one id ("my new faq.mdx" beside "my-new-faq.mdx") fail the build instead of one page going missing with a warning.

@@ -9,7 +9,7 @@ import { isMainThread } from 'node:worker_threads';
 // `--import` runs in every worker thread of the process too: only Astro's thread starts the steps.
 if (isMainThread && process.env.SITE_STEP_FAILURE_FILE) {
   const { resolve } = await import('node:path');
-  const { contentDir } = await import('../../src/lib/paths.ts');
+  const { contentDir, siteOutDir } = await import('../../src/lib/paths.ts');
   const { loadSiteConfig } = await import('../../src/lib/site-config.ts');
   const { startStepsAhead } = await import('../../src/build/steps-start.ts');
   let loads = true;
@@ -19,6 +19,5 @@ if (isMainThread && process.env.SITE_STEP_FAILURE_FILE) {
     loads = false;
   }
   // The folder astro.config.mjs gives Astro, in the project's folder (Astro's own cwd, as scripts/build.ts starts it).
-  const outDir = resolve(process.env.SITE_OUT_DIR ?? './dist');
-  if (loads) startStepsAhead({ contentDir, root: process.cwd(), failureFile: process.env.SITE_STEP_FAILURE_FILE, outDir });
+  if (loads) startStepsAhead({ contentDir, root: process.cwd(), failureFile: process.env.SITE_STEP_FAILURE_FILE, outDir: resolve(siteOutDir) });
 }

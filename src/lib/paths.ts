@@ -9,6 +9,12 @@ import { DIAGRAM_CACHE_FOLDER } from '../content-model.ts';
 export const contentDir: string = process.env.SITE_CONTENT_DIR ?? './content';
 
 /**
+ * Where Astro writes the site (astro.config.mjs), relative to the project: `SITE_OUT_DIR`, which scripts/build.ts points at a
+ * staging folder of its own.
+ */
+export const siteOutDir: string = process.env.SITE_OUT_DIR ?? './dist';
+
+/**
  * Rendered diagrams of the center, kept beside its content (and committed with
  * it), so a build needs a browser only when a diagram changes, and building one
  * center never writes into another's folder or the generator's.

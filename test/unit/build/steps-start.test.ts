@@ -14,12 +14,20 @@ const dir = mkdtempSync(join(tmpdir(), 'steps-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const contentDir = resolve('test/fixtures/centers/minimal');
 const target = { contentDir, root: process.cwd(), failureFile: join(dir, 'failure'), outDir: join(dir, 'site') };
-const env = process.env.SITE_PDF;
+/** Starts steps ahead for `target` that print no PDFs (SITE_PDF is read by the process started, from this one's environment). */
+function startWithoutPdfs(): void {
+  const before = process.env.SITE_PDF;
+  process.env.SITE_PDF = 'skip';
+  try {
+    startStepsAhead(target);
+  } finally {
+    if (before === undefined) delete process.env.SITE_PDF;
+    else process.env.SITE_PDF = before;
+  }
+}
 
 it('hands the steps started ahead to the build they were started for, once, however its folders are written', { timeout: 30_000 }, async () => {
-  process.env.SITE_PDF = 'skip';
-  startStepsAhead(target);
-  process.env.SITE_PDF = env;
+  startWithoutPdfs();
   // As the integration has them: the output folder from Astro's configuration (a file URL, with its last slash), the content
   // folder as the configuration names it (relative).
   const taken = takeStepsAhead({ ...target, contentDir: 'test/fixtures/centers/minimal', outDir: fileURLToPath(pathToFileURL(`${target.outDir}/`)) });
@@ -31,9 +39,7 @@ it('hands the steps started ahead to the build they were started for, once, howe
 });
 
 it('ends the steps started ahead when the build is another one, and gives none', { timeout: 30_000 }, async () => {
-  process.env.SITE_PDF = 'skip';
-  startStepsAhead(target);
-  process.env.SITE_PDF = env;
+  startWithoutPdfs();
   const ahead = (globalThis as Record<symbol, { steps: { closed: Promise<number | null> } } | undefined>)[Symbol.for('support-center.steps-ahead')];
   expect(ahead).toBeDefined();
   expect(takeStepsAhead({ ...target, outDir: join(dir, 'another-site') })).toBeUndefined();
