@@ -52,12 +52,16 @@ let steps: PageSteps | undefined;
 try {
   const center = loadSiteConfig(contentDir);
   const epoch = process.env.SOURCE_DATE_EPOCH;
+  // The day the build's first message came: a watch starts its next build's steps when the last build ends (steps-start.ts).
+  let buildDate: string | undefined;
   const context = {
     contentDir,
     root,
     center,
     say: translator(center.ui),
-    buildDate: (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString().slice(0, 10),
+    get buildDate(): string {
+      return (buildDate ??= (epoch ? new Date(Number(epoch) * 1000) : new Date()).toISOString().slice(0, 10));
+    },
     log: (message: string) => console.log(`${time()} ${label} ${message}`),
     warn: (message: string) => console.warn(`${time()} [WARN] ${label} ${message}`),
   };
@@ -69,6 +73,7 @@ try {
   let siteDir: string | undefined;
   for await (const line of lines(process.stdin)) {
     if (!line.trim()) continue;
+    void context.buildDate;
     const message = JSON.parse(line) as { page: string; html: string } | { order: string[] } | { skip: string } | { siteDir: string };
     if ('page' in message) await steps.add(message.page, message.html);
     else if ('order' in message) steps.order(message.order);

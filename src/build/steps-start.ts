@@ -60,6 +60,8 @@ const same = (a: StepsTarget, b: StepsTarget) =>
 
 /** Starts the steps of the build about to load in this process, for {@link takeStepsAhead}. */
 export function startStepsAhead(target: StepsTarget): void {
+  // One started earlier and not taken (a build that failed before its configuration was set up) is told there is no site.
+  takeStepsAhead({ contentDir: '', root: '', failureFile: '', outDir: '' });
   (globalThis as Record<symbol, unknown>)[STEPS_AHEAD] = { target, steps: startSteps(target) };
 }
 

@@ -233,8 +233,9 @@ export class PageSteps {
 
   /** `siteDir` is where Astro writes the site, when known before it is done (protocol pages then print as Astro writes them). */
   constructor(context: Omit<StepContext, 'siteDir'>, siteDir?: string) {
-    const { contentDir, center, say, buildDate } = context;
-    this.bundle = startOfflineBundle({ contentDir, name: bundleName(center), publicUrl: publicUrl(center), buildDate, say });
+    const { contentDir, center, say } = context;
+    // The date is read when the first page comes (a watch's steps start before their build: steps-start.ts).
+    this.bundle = startOfflineBundle({ contentDir, name: bundleName(center), publicUrl: publicUrl(center), buildDate: () => context.buildDate, say });
     this.pass = new PagePass(this.bundle, say, printsPdfs(contentDir));
     this.printer = new PrinterWarmup(context, siteDir);
     this.search = new Worker(new URL('./search-index-worker.ts', import.meta.url), {

@@ -79,6 +79,13 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
 
   await builds(1);
   expect(output).toMatch(/^\[build\] done in/m);
+  // The next build's output steps are started when a build ends, and load while the author edits.
+  const stepsWaiting = () =>
+    spawnSync('pgrep', ['-f', `steps-process\\.ts ${center} `], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter(Boolean).length;
+  await expect.poll(stepsWaiting).toBe(1);
   expect(readdirSync(join(center, '.diagram-cache')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   const faqFile = join(center, 'faq', 'melt-curve.mdx');
   expect(loadPage(out, '/faq/melt-curve/')('main').text()).not.toContain('Edited while watching');
@@ -185,8 +192,8 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(readdirSync(join(dir, 'cache-watched')).filter((f) => f.startsWith('search-memo'))).toEqual([]);
   const ours = async () => {
     for (let i = 0; i < 40; i++) {
-      // Astro's runner, and the diagram browser it kept between builds.
-      const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner|chrom'], { encoding: 'utf8' })
+      // Astro's runner, the diagram browser it kept between builds, and the steps it started for the next build.
+      const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner|chrom|steps-process'], { encoding: 'utf8' })
         .stdout.split('\n')
         .filter((pid) => {
           // A process that ends between pgrep and the read is not one left running.

@@ -3,7 +3,7 @@
  * from disk when its turn comes instead of being held from the moment it is packed, and the zip goes to its file entry by entry.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
@@ -60,6 +60,28 @@ async function pack(root: string, budgetKb?: number, between?: () => void) {
 }
 
 describe('the offline zip', () => {
+  it("stamps its pages with the content and the day of the build's first page, not of the bundle's start", async () => {
+    // A watch starts the next build's steps when a build ends (scripts/lib/steps-ahead.ts): the author edits after that.
+    const copy = join(dir, 'center-edited');
+    cpSync(center, copy, { recursive: true });
+    const { root } = site('stamped', 16);
+    const { startOfflineBundle, contentVersion } = await bundleModule();
+    let day = '2026-11-29';
+    const bundle = startOfflineBundle({ contentDir: copy, name: 'copy', buildDate: () => day });
+    const before = contentVersion(copy);
+    writeFileSync(join(copy, 'site', 'added-after-the-start.mdx'), '---\nquestion: Added later?\n---\n\nYes.\n');
+    day = '2026-11-30';
+    const after = contentVersion(copy);
+    expect(after).not.toBe(before);
+    await bundle.add('index.html', readFileSync(join(root, 'index.html')));
+    const report = await bundle.finish(root);
+    expect(report.contentVersion).toBe(after);
+    const home = new TextDecoder().decode(unzipSync(readFileSync(report.zipPath))['copy/index.html']);
+    expect(home).toContain(after);
+    expect(home).toContain('2026-11-30');
+    expect(home).not.toContain(before);
+  });
+
   it('holds a large PDF byte for byte, and says the size of the file it wrote', async () => {
     const { root, pdf } = site('large', 24 * 1024 * 1024);
     const report = await pack(root, 64 * 1024);
