@@ -69,8 +69,9 @@ const endWithParent = new URL('./lib/end-with-parent.ts', import.meta.url).href;
 /** Starts the renders of the diagrams the cache lacks while Astro loads (scripts/lib/diagrams-ahead.ts). */
 const diagramsAhead = new URL('./lib/diagrams-ahead.ts', import.meta.url).href;
 /**
- * Starts the output steps, and the printing browser when the build prints, while Astro loads (scripts/lib/steps-ahead.ts); the
- * watch's runner starts each later build's steps when the build before it ends.
+ * Starts the output steps, and the printing browser when the build prints, while Astro loads (scripts/lib/steps-ahead.ts): a
+ * one-off build only; the watch's runner starts its builds' steps itself, the first before its first build and each next one when
+ * the build before it ends.
  */
 const stepsAhead = new URL('./lib/steps-ahead.ts', import.meta.url).href;
 /** With --watch: Astro kept loaded between builds, one build per request (scripts/lib/astro-watch-runner.ts). */
@@ -96,7 +97,7 @@ let stopping = false;
 function startAstro(): NonNullable<typeof astroProcess> {
   const env = { ...process.env, SITE_OUT_DIR: astroOut, SITE_STEP_FAILURE_FILE: stepFailure, ASTRO_TELEMETRY_DISABLED: '1', [PARENT_PID_ENV]: String(process.pid) };
   // The diagrams' renders first: a cold build's pages wait for them, and the steps' process is started within 30 ms after.
-  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead, '--import', stepsAhead];
+  const flags = [...ASTRO_NODE_FLAGS, '--import', endWithParent, '--import', diagramsAhead, ...(watching ? [] : ['--import', stepsAhead])];
   // Astro's own CLI, not the scripts/astro.ts wrapper: killing this process must stop Astro itself.
   if (!watching) return spawn(process.execPath, [...flags, astroCli, 'build'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // The runner keeps its diagram browser between builds (src/markdown/diagram-render.ts): an edited diagram renders at once.

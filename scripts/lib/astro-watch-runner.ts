@@ -7,7 +7,7 @@
  *
  * What this saves on each build after the first: Node's start and the loading of Astro, Vite and the Markdown pipeline (about
  * 1.3 s on two cores), the rendering of the pages of entries that did not change (src/build/page-reuse.ts), and the loading of
- * the output steps' process, started for the next build when one ends (steps-ahead.ts). Astro still syncs
+ * the output steps' process, started for the next build when one ends (next-build-steps.ts). Astro still syncs
  * the content (bodies unchanged since the last build are kept), bundles, and renders the other pages, and the outputs
  * integration runs every step after it, so a build here writes what a one-off build writes.
  *
@@ -25,7 +25,7 @@ import { astroCacheDir } from '../../src/lib/paths.ts';
 import { closeKeptDiagramBrowser } from '../../src/markdown/diagram-render.ts';
 import { stoppingOnItsOwn } from './end-with-parent.ts';
 import { alive } from './astro-turn.ts';
-import { startStepsOfNextBuild } from './steps-ahead.ts';
+import { startStepsOfNextBuild } from './next-build-steps.ts';
 
 const { build } = await import('astro');
 // The pages of entries unchanged since the last build are written as they were then (src/build/page-reuse.ts), and the search
@@ -54,6 +54,9 @@ for (const name of existsSync(astroCacheDir) ? readdirSync(astroCacheDir) : []) 
   if (pid && !alive(Number(pid))) rmSync(join(astroCacheDir, name), { force: true });
 }
 
+// The first build's steps load with Astro; each next build's when the build before it ends (next-build-steps.ts). Started after
+// the search memo is named above: the steps' search thread reads and writes it.
+startStepsOfNextBuild();
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'build') continue;
   let code = 0;
@@ -68,7 +71,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   const end = `${BUILD_ENDED} ${code} ${process.memoryUsage.rss()}\n`;
   process.stdout.write(end);
   process.stderr.write(end);
-  // The next build's steps load now, while the author edits, not beside that build's sync and bundling (steps-ahead.ts).
-  await startStepsOfNextBuild();
+  // The next build's steps load now, while the author edits, not beside that build's sync and bundling.
+  startStepsOfNextBuild();
 }
 process.exit(0);

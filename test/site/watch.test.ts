@@ -104,6 +104,8 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   // The pages of the six entries that did not change (of four FAQs, three protocols and a guide) were written as they were, but
   // for the one with an image, which is rendered again with its image's file.
   expect(lastBuild()).toContain('6 page(s) kept from the last build, unchanged');
+  // The search index read again only the edited page: the first build's steps kept what it made of each page for this one.
+  expect(lastBuild()).toContain(`(${listFiles(out).filter((f) => f.endsWith('.html')).length - 1} read as in the last build)`);
   expect(loadPage(out, '/faq/rna-quality/')('img[alt="A single dot"]').attr('src')).toMatch(/^\/_astro\/dot\.[^"]+\.webp$/);
 
   // An edited diagram renders in the browser the first build started, kept by the watch: none is launched for it.

@@ -46,6 +46,20 @@ it('ends the steps started ahead when the build is another one, and gives none',
   expect(await ahead!.steps.closed).toBe(0);
 });
 
+it('ends steps started earlier and not taken when the next are started, and hands over the new ones', { timeout: 30_000 }, async () => {
+  // A watch starts the next build's steps when a build ends; a build that failed before its configuration took none.
+  startWithoutPdfs();
+  const slot = () => (globalThis as Record<symbol, { steps: { closed: Promise<number | null> } } | undefined>)[Symbol.for('support-center.steps-ahead')];
+  const first = slot()!;
+  startWithoutPdfs();
+  expect(slot()).not.toBe(first);
+  expect(await first.steps.closed).toBe(0);
+  const taken = takeStepsAhead(target);
+  expect(taken).toBeDefined();
+  taken!.child.stdin!.end();
+  expect(await taken!.closed).toBe(0);
+});
+
 it('gives none when none was started', () => {
   expect(takeStepsAhead(target)).toBeUndefined();
 });
