@@ -61,7 +61,7 @@ const same = (a: StepsTarget, b: StepsTarget) =>
 /** Starts the steps of the build about to load in this process, for {@link takeStepsAhead}. */
 export function startStepsAhead(target: StepsTarget): void {
   // One started earlier and not taken (a build that failed before its configuration was set up) is told there is no site.
-  takeStepsAhead({ contentDir: '', root: '', failureFile: '', outDir: '' });
+  dropStepsAhead();
   (globalThis as Record<symbol, unknown>)[STEPS_AHEAD] = { target, steps: startSteps(target) };
 }
 
@@ -72,9 +72,15 @@ export function startStepsAhead(target: StepsTarget): void {
 export function takeStepsAhead(target: StepsTarget): StartedSteps | undefined {
   const global = globalThis as Record<symbol, { target: StepsTarget; steps: StartedSteps } | undefined>;
   const ahead = global[STEPS_AHEAD];
+  if (!ahead || !same(ahead.target, target)) return dropStepsAhead();
   delete global[STEPS_AHEAD];
-  if (!ahead) return undefined;
-  if (same(ahead.target, target)) return ahead.steps;
-  ahead.steps.child.stdin?.end();
+  return ahead.steps;
+}
+
+/** Ends the steps started ahead and not taken, if any: they are told the build has no site, and leave. */
+function dropStepsAhead(): undefined {
+  const global = globalThis as Record<symbol, { steps: StartedSteps } | undefined>;
+  global[STEPS_AHEAD]?.steps.child.stdin?.end();
+  delete global[STEPS_AHEAD];
   return undefined;
 }
