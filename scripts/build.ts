@@ -11,7 +11,7 @@
  * Environment: SITE_OUT_DIR (default dist), SITE_CONTENT_DIR (default content).
  */
 // Only light modules here: Astro, the longest step, starts before the rest of the build's code is loaded (0.7 s of imports).
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync, renameSync, rmSync, watch as watchFiles } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
@@ -108,10 +108,29 @@ function startAstro(): NonNullable<typeof astroProcess> {
   });
   // A runner gone between builds: the request cannot be written, and its 'close' fails the build that asked.
   runner.stdin.on('error', () => undefined);
+  runners.add(runner);
   runner.once('exit', () => {
+    runners.delete(runner);
     if (astroProcess === runner) astroProcess = undefined;
   });
   return runner;
+}
+
+/**
+ * With --watch: the runners not yet exited, the one building and any replaced (site.yaml changed, or grown) that are still
+ * closing their browser and ending their steps: stopping the watch waits for them all.
+ */
+const runners = new Set<ChildProcess>();
+/** The runners stopped and exited, or killed outright when one takes longer than `graceMs` to close what it holds. */
+async function stopRunners(graceMs = 15_000): Promise<void> {
+  await Promise.all(
+    [...runners].map((runner) => {
+      const exited = new Promise((r) => runner.once('exit', r));
+      runner.kill();
+      const cutOff = setTimeout(() => runner.kill('SIGKILL'), graceMs);
+      return exited.finally(() => clearTimeout(cutOff));
+    }),
+  );
 }
 
 /** How much each runner has grown since its first build. */
@@ -382,7 +401,10 @@ async function watchAndBuild(): Promise<never> {
     // A build in progress stops with Astro, and never swaps in; then its staging folder goes.
     astroProcess?.kill();
     await building;
+    // The runners, and the steps and browsers they hold, have ended before the watch does: nothing of it writes on after it.
+    await stopRunners();
     await rm(staging, { recursive: true, force: true });
+    await rm(stepFailure, { force: true });
     console.log('\n[build] stopped watching');
     process.exit(exitCode);
   };

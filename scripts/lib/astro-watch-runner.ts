@@ -26,6 +26,7 @@ import { closeKeptDiagramBrowser } from '../../src/markdown/diagram-render.ts';
 import { stoppingOnItsOwn } from './end-with-parent.ts';
 import { alive } from './astro-turn.ts';
 import { startStepsOfNextBuild } from './next-build-steps.ts';
+import { endStepsAhead } from '../../src/build/steps-start.ts';
 
 const { build } = await import('astro');
 // The pages of entries unchanged since the last build are written as they were then (src/build/page-reuse.ts), and the search
@@ -43,11 +44,14 @@ process.on('exit', removeSearchMemo);
 // Stopped by the watch (SIGTERM) or with it (Ctrl+C): the exit handler removes the file. A runner killed outright leaves it, and
 // the next runner removes the files of runners that are gone.
 // The diagram browser kept between builds is closed first: in its worker thread, Playwright's exit handler would not run. The
-// watch's script may be gone by then: this process is stopping on its own (end-with-parent.ts).
+// next build's steps are ended too, and waited for: the watch's script waits for this process, and after it nothing of the watch
+// may write on (a steps process still loading when its center went wrote the build's failure file after the watch had exited).
+// The watch's script may be gone by then: this process is stopping on its own (end-with-parent.ts).
+const endOwn = () => Promise.allSettled([closeKeptDiagramBrowser(), endStepsAhead()]);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
   process.on(signal, () => {
     stoppingOnItsOwn();
-    void closeKeptDiagramBrowser().finally(() => process.exit(128 + constants.signals[signal]));
+    void endOwn().finally(() => process.exit(128 + constants.signals[signal]));
   });
 for (const name of existsSync(astroCacheDir) ? readdirSync(astroCacheDir) : []) {
   const pid = /^search-memo-(\d+)(?:\.tmp)?$/.exec(name)?.[1];
@@ -74,4 +78,5 @@ for await (const line of createInterface({ input: process.stdin })) {
   // The next build's steps load now, while the author edits, not beside that build's sync and bundling.
   startStepsOfNextBuild();
 }
+await endOwn();
 process.exit(0);

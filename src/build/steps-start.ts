@@ -77,6 +77,16 @@ export function takeStepsAhead(target: StepsTarget): StartedSteps | undefined {
   return ahead.steps;
 }
 
+/**
+ * Ends the steps started ahead and not taken, if any, and waits until their process has closed: a process that stops (the
+ * watch's runner) ends them first, so that nothing of its own writes on after it.
+ */
+export async function endStepsAhead(): Promise<void> {
+  const steps = (globalThis as Record<symbol, { steps: StartedSteps } | undefined>)[STEPS_AHEAD]?.steps;
+  dropStepsAhead();
+  await steps?.closed.catch(() => undefined);
+}
+
 /** Ends the steps started ahead and not taken, if any: they are told the build has no site, and leave. */
 function dropStepsAhead(): undefined {
   const global = globalThis as Record<symbol, { steps: StartedSteps } | undefined>;

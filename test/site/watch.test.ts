@@ -24,6 +24,20 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The processes of a watch of `center` still running: Astro's runner, a browser, a steps process. */
+function runningFor(center: string): string[] {
+  return spawnSync('pgrep', ['-af', 'astro-watch-runner|chrom|steps-process'], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((line) => {
+      // A process that ends between pgrep and the read (a zombie's environment reads empty) is not one left running.
+      try {
+        return line !== '' && readFileSync(`/proc/${line.split(' ')[0]}/environ`, 'utf8').includes(center);
+      } catch {
+        return false;
+      }
+    });
+}
+
 let output = '';
 /** Waits until the watch has ended `count` builds (done or failed) and says it is watching again. */
 async function builds(count: number): Promise<string> {
@@ -192,25 +206,10 @@ it('rebuilds on an edit, writes what a one-off build writes, survives a content 
   expect(readdirSync(dir).filter((f) => f.includes('staging'))).toEqual([]);
   // The runners' files of what the search index made of each page went with them (two runners: site.yaml started another).
   expect(readdirSync(join(dir, 'cache-watched')).filter((f) => f.startsWith('search-memo'))).toEqual([]);
-  const ours = async () => {
-    for (let i = 0; i < 40; i++) {
-      // Astro's runner, the diagram browser it kept between builds, and the steps it started for the next build.
-      const pids = spawnSync('pgrep', ['-f', 'astro-watch-runner|chrom|steps-process'], { encoding: 'utf8' })
-        .stdout.split('\n')
-        .filter((pid) => {
-          // A process that ends between pgrep and the read is not one left running.
-          try {
-            return pid !== '' && readFileSync(`/proc/${pid}/environ`, 'utf8').includes(center);
-          } catch {
-            return false;
-          }
-        });
-      if (pids.length === 0) return pids;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return ['still running'];
-  };
-  expect(await ours()).toEqual([]);
+  // Nothing of it still runs once it has exited, so nothing writes on into its folders: Astro's runner, the diagram browser it
+  // kept between builds, and the steps it started for the next build (they once ended a moment after it).
+  expect(runningFor(center)).toEqual([]);
+  expect(readdirSync(dir).filter((f) => f.endsWith('.failure'))).toEqual([]);
   // The diagram browser kept between builds closed, and Playwright removed its folders (they stayed after every watch before).
   expect(readdirSync(join(dir, 'tmp'))).toEqual([]);
 });
@@ -231,4 +230,11 @@ it("ends, with a reason and exit code 1, when the center's folder is removed", {
   rmSync(gone, { recursive: true });
   expect(await exited).toBe(1);
   expect(text).toContain(`[build] ${gone} is gone: nothing left to watch.`);
+  // The runner, and the next build's steps it had started (which failed as the center went), ended before the watch: nothing
+  // writes on (a failure file written after the watch had exited once failed this file's clean-up).
+  expect(runningFor(gone)).toEqual([]);
+  const before = readdirSync(dir).sort();
+  await new Promise((r) => setTimeout(r, 2000));
+  expect(readdirSync(dir).sort()).toEqual(before);
+  expect(before.filter((f) => f.includes('staging'))).toEqual([]);
 });

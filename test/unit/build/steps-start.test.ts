@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { afterAll, expect, it } from 'vitest';
-import { startStepsAhead, takeStepsAhead } from '../../../src/build/steps-start';
+import { endStepsAhead, startStepsAhead, takeStepsAhead } from '../../../src/build/steps-start';
 
 const dir = mkdtempSync(join(tmpdir(), 'steps-start-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,6 +58,17 @@ it('ends steps started earlier and not taken when the next are started, and hand
   expect(taken).toBeDefined();
   taken!.child.stdin!.end();
   expect(await taken!.closed).toBe(0);
+});
+
+it('ends the steps started ahead, and returns once their process has exited', { timeout: 30_000 }, async () => {
+  // The watch's runner, stopping: nothing it started may write on after it has exited.
+  startWithoutPdfs();
+  const ahead = (globalThis as Record<symbol, { steps: { child: { exitCode: number | null } } } | undefined>)[Symbol.for('support-center.steps-ahead')];
+  expect(ahead!.steps.child.exitCode).toBeNull();
+  await endStepsAhead();
+  expect(ahead!.steps.child.exitCode).toBe(0);
+  expect(takeStepsAhead(target)).toBeUndefined();
+  await endStepsAhead();
 });
 
 it('gives none when none was started', () => {
