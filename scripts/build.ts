@@ -126,7 +126,7 @@ async function stopRunners(graceMs = 15_000): Promise<void> {
   await Promise.all(
     [...runners].map((runner) => {
       const exited = new Promise((r) => runner.once('exit', r));
-      runner.kill();
+      if (!runner.killed) runner.kill();
       const cutOff = setTimeout(() => runner.kill('SIGKILL'), graceMs);
       return exited.finally(() => clearTimeout(cutOff));
     }),

@@ -47,7 +47,8 @@ process.on('exit', removeSearchMemo);
 // next build's steps are ended too, and waited for: the watch's script waits for this process, and after it nothing of the watch
 // may write on (a steps process still loading when its center went wrote the build's failure file after the watch had exited).
 // The watch's script may be gone by then: this process is stopping on its own (end-with-parent.ts).
-const endOwn = () => Promise.allSettled([closeKeptDiagramBrowser(), endStepsAhead()]);
+let ending: Promise<unknown> | undefined;
+const endOwn = () => (ending ??= Promise.allSettled([closeKeptDiagramBrowser(), endStepsAhead()]));
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
   process.on(signal, () => {
     stoppingOnItsOwn();
